@@ -1,0 +1,35 @@
+# Quick start: `make demo` serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: demo test lint format venv system-deps serve clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,demo]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+system-deps:
+	scripts/install-system-deps.sh
+
+demo: venv
+	PORT=$(PORT) $(PY) scripts/demo.py
+
+test: venv system-deps
+	scripts/run-tests.sh $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf var/staticfiles .pytest_cache

@@ -1,0 +1,16 @@
+"""Defaults for the test suite; the databases come from the environment."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-test-key")
+os.environ.setdefault(
+    "EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+)
+# The manifest storage needs collectstatic; tests serve the source files.
+os.environ.setdefault(
+    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+
+from .base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,270 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Floor
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from outcomes.models import Outcome, Priority
+from partnerships.models import Partnership
+
+from .periods import Quarter
+
+
+class Period(models.Model):
+    """One reporting quarter of one partnership."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(
+        _("reporting year"), help_text=_("The calendar year the reporting year starts in.")
+    )
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "year", "quarter"], name="period_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "id"], name="period_partnership_id_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__range=(1, 4)), name="period_quarter_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="period_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def as_quarter(self) -> Quarter:
+        start_month = (self.starts_on.month - 3 * (self.quarter - 1) - 1) % 12 + 1
+        return Quarter(self.year, self.quarter, start_month)
+
+    @property
+    def label(self) -> str:
+        return self.as_quarter.label
+
+
+class Question(models.TextChoices):
+    """RBA's three performance questions."""
+
+    HOW_MUCH = "how_much", _("How much did we do?")
+    HOW_WELL = "how_well", _("How well did we do it?")
+    BETTER_OFF = "better_off", _("Is anyone better off?")
+
+
+class ValueType(models.TextChoices):
+    COUNT = "count", _("Count")
+    PERCENTAGE = "percentage", _("Percentage")
+    NUMBER_AND_PERCENTAGE = "number_pct", _("Number and percentage")
+    SCORE = "score", _("Score or average")
+    MILESTONE = "milestone", _("Milestone (done / not done)")
+
+
+class Direction(models.TextChoices):
+    UP = "up", _("Higher is better")
+    DOWN = "down", _("Lower is better")
+
+
+class Aggregation(models.TextChoices):
+    """How a year's figure is made from its quarters."""
+
+    SUM = "sum", _("Sum of the quarters")
+    LATEST = "latest", _("Latest quarter")
+    RATIO_OF_SUMS = "ratio", _("Ratio of the summed numerators and denominators")
+    MEAN = "mean", _("Mean of the quarters")
+
+
+# Which ways of making a year make sense for which kind of value.
+ALLOWED_AGGREGATIONS: dict[str, tuple[str, ...]] = {
+    ValueType.COUNT: (Aggregation.SUM, Aggregation.LATEST, Aggregation.MEAN),
+    ValueType.PERCENTAGE: (Aggregation.RATIO_OF_SUMS, Aggregation.LATEST, Aggregation.MEAN),
+    ValueType.NUMBER_AND_PERCENTAGE: (Aggregation.RATIO_OF_SUMS, Aggregation.LATEST),
+    ValueType.SCORE: (Aggregation.MEAN, Aggregation.LATEST),
+    ValueType.MILESTONE: (Aggregation.LATEST,),
+}
+
+
+def _aggregation_matches_value_type() -> Q:
+    condition = Q()
+    for value_type, aggregations in ALLOWED_AGGREGATIONS.items():
+        condition |= Q(value_type=value_type, aggregation__in=aggregations)
+    return condition
+
+
+class PerformanceMeasure(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    priority = models.ForeignKey(
+        Priority, on_delete=models.CASCADE, null=True, blank=True, related_name="measures"
+    )
+    outcome = models.ForeignKey(
+        Outcome, on_delete=models.CASCADE, null=True, blank=True, related_name="measures"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=300)
+    question = models.CharField(_("RBA question"), max_length=10, choices=Question.choices)
+    value_type = models.CharField(_("kind of value"), max_length=10, choices=ValueType.choices)
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    direction = models.CharField(
+        _("desired direction"), max_length=4, choices=Direction.choices, default=Direction.UP
+    )
+    is_headline = models.BooleanField(_("headline measure (KPI)"), default=False)
+    aggregation = models.CharField(
+        _("how quarters make a year"), max_length=6, choices=Aggregation.choices
+    )
+    annual_target = models.DecimalField(
+        _("annual target"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    baseline_value = models.DecimalField(
+        _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    baseline_period = models.ForeignKey(
+        Period, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    definition = models.TextField(_("definition"), blank=True)
+    data_source = models.CharField(_("data source"), max_length=300, blank=True)
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="MeasureLead",
+        related_name="assigned_measures",
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["position", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "code"], name="measure_code_unique"
+            ),
+            # The target of the composite foreign key from QuarterlyValue, which
+            # keeps each value's partnership and kind equal to its measure's.
+            models.UniqueConstraint(
+                fields=["partnership", "id", "value_type"],
+                name="measure_partnership_id_type_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "id"], name="measure_partnership_id_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(question__in=Question.values), name="measure_question_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values),
+                name="measure_direction_valid",
+            ),
+            models.CheckConstraint(
+                condition=_aggregation_matches_value_type(),
+                name="measure_aggregation_fits_value_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_target__isnull=True) | Q(annual_target__gte=0),
+                name="measure_target_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(
+                    value_type__in=[ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE]
+                )
+                | Q(annual_target__isnull=True)
+                | Q(annual_target__lte=100),
+                name="measure_percentage_target_within_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "measure_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk}
+        )
+
+    @property
+    def is_percentage_like(self) -> bool:
+        return self.value_type in (ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE)
+
+
+class MeasureLead(models.Model):
+    """A project lead assigned to report a measure."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    measure = models.ForeignKey(PerformanceMeasure, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "measure", "user"], name="measure_lead_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} leads {self.measure}"
+
+
+_NO_RATIO = Q(numerator__isnull=True, denominator__isnull=True)
+_VALID_RATIO = Q(
+    numerator__isnull=False,
+    denominator__gt=0,
+    numerator__gte=0,
+    numerator__lte=models.F("denominator"),
+    value__isnull=True,
+)
+
+
+class QuarterlyValue(models.Model):
+    """One measure's figure for one quarter, and the story behind it."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    measure = models.ForeignKey(
+        PerformanceMeasure, on_delete=models.CASCADE, related_name="values"
+    )
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values")
+    # A copy of the measure's kind, held equal to it by a composite foreign key,
+    # so the check constraints below can depend on it.
+    value_type = models.CharField(max_length=10, choices=ValueType.choices)
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    numerator = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    denominator = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    story = models.TextField(_("the story behind the number"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period__year", "period__quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "measure", "period"],
+                name="value_one_per_measure_per_quarter",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(value_type=ValueType.COUNT, value__gte=0, value=Floor("value"))
+                    & _NO_RATIO
+                )
+                | (
+                    Q(value_type=ValueType.PERCENTAGE)
+                    & (_VALID_RATIO | (Q(value__range=(0, 100)) & _NO_RATIO))
+                )
+                | (Q(value_type=ValueType.NUMBER_AND_PERCENTAGE) & _VALID_RATIO)
+                | (Q(value_type=ValueType.SCORE, value__isnull=False) & _NO_RATIO)
+                | (Q(value_type=ValueType.MILESTONE, value__in=[0, 1]) & _NO_RATIO),
+                name="value_fits_its_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code} {self.period}"

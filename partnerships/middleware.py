@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+
+from . import selectors, tenancy
+
+TENANT_URL_KWARG = "slug"
+
+
+class TenantMiddleware:
+    """Wraps each request in one transaction carrying its tenant context.
+
+    ``__call__`` opens the transaction and names the user; ``process_view``
+    (which Django runs inside that call) resolves ``/p/<slug>/`` to a
+    partnership the user belongs to, or answers 404 exactly as for a
+    partnership that does not exist.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info in settings.TENANT_EXEMPT_PATHS:
+            return self.get_response(request)
+        user = request.user
+        platform = (
+            user.is_authenticated
+            and user.is_staff
+            and request.path_info.startswith(settings.ADMIN_URL_PREFIX)
+        )
+        with tenancy.scope(
+            user_id=user.pk if user.is_authenticated else None, platform=platform
+        ):
+            return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "tenant_view", False):
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        membership = selectors.membership_for_slug(
+            user=request.user, slug=view_kwargs[TENANT_URL_KWARG]
+        )
+        if membership is None:
+            raise Http404("No such partnership.")
+        request.membership = membership
+        request.partnership = membership.partnership
+        tenancy.set_partnership(membership.partnership_id)
+        return None

@@ -1,0 +1,60 @@
+"""SQL for the database's own tenant guards, used by the apps' migrations.
+
+Two guards, both enforced by PostgreSQL whatever path a write takes (views,
+the admin site, bulk updates, raw SQL):
+
+* row-level security on every tenant table, FORCEd so that it binds the
+  table owner too (the application's role owns its tables but is neither a
+  superuser nor BYPASSRLS);
+* composite foreign keys ``(partnership_id, x_id) -> parent (partnership_id,
+  id)``, so that a child row can never point at another partnership's parent.
+"""
+
+from django.db import migrations
+
+TENANT_MATCH = (
+    "partnership_id = NULLIF(current_setting('civic.partnership_id', true), '')::bigint"
+    " OR current_setting('civic.platform', true) = 'on'"
+)
+OWN_MEMBERSHIP = "user_id = NULLIF(current_setting('civic.user_id', true), '')::bigint"
+
+
+def enable_rls(table: str, *, extra_read: str | None = None) -> migrations.RunSQL:
+    using = f"({TENANT_MATCH})"
+    if extra_read:
+        using = f"({TENANT_MATCH} OR {extra_read})"
+    return migrations.RunSQL(
+        sql=[
+            f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+            f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+            f"CREATE POLICY tenant_isolation ON {table} USING {using} "
+            f"WITH CHECK ({TENANT_MATCH})",
+        ],
+        reverse_sql=[
+            f"DROP POLICY IF EXISTS tenant_isolation ON {table}",
+            f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY",
+            f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY",
+        ],
+    )
+
+
+def same_partnership_fk(
+    table: str,
+    columns: list[str],
+    parent: str,
+    parent_columns: list[str] | None = None,
+    *,
+    on_update_cascade: bool = False,
+) -> migrations.RunSQL:
+    name = f"{table}_{'_'.join(columns)}_same_partnership"[:63]
+    parent_columns = parent_columns or ["id"]
+    cascade = " ON UPDATE CASCADE" if on_update_cascade else ""
+    return migrations.RunSQL(
+        sql=(
+            f"ALTER TABLE {table} ADD CONSTRAINT {name} FOREIGN KEY "
+            f"(partnership_id, {', '.join(columns)}) REFERENCES {parent} "
+            f"(partnership_id, {', '.join(parent_columns)}){cascade} "
+            "DEFERRABLE INITIALLY DEFERRED"
+        ),
+        reverse_sql=f"ALTER TABLE {table} DROP CONSTRAINT {name}",
+    )

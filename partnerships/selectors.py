@@ -1,0 +1,30 @@
+from django.db.models import QuerySet
+
+from .models import Membership, Organisation, Partnership, User
+
+
+def membership_for_slug(*, user: User, slug: str) -> Membership | None:
+    """The user's membership of the partnership with this slug, if any."""
+    return (
+        Membership.objects.select_related("partnership", "organisation")
+        .filter(user=user, partnership__slug=slug)
+        .first()
+    )
+
+
+def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.select_related("partnership")
+        .filter(user=user)
+        .order_by("partnership__name")
+    )
+
+
+def organisation_list(*, partnership: Partnership) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(partnership=partnership)
+
+
+def membership_list(*, partnership: Partnership) -> QuerySet[Membership]:
+    return Membership.objects.filter(partnership=partnership).select_related(
+        "user", "organisation"
+    )

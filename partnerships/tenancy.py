@@ -1,0 +1,88 @@
+"""The tenant context that PostgreSQL row-level security reads.
+
+Every tenant table has a policy that admits a row only when its partnership_id
+equals the transaction-local setting ``civic.partnership_id``, or when
+``civic.platform`` is 'on' (platform staff in the admin site, management
+commands). Memberships are also visible to their own user through
+``civic.user_id``, so the partnership picker works before a tenant is chosen.
+With nothing set the policies admit nothing: a query someone forgot to scope
+returns no rows rather than another partnership's.
+
+The settings are transaction-local (``set_config(..., true)``), so they cannot
+leak from one request or task to the next through a pooled connection.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+
+PARTNERSHIP = "civic.partnership_id"
+USER = "civic.user_id"
+PLATFORM = "civic.platform"
+
+
+def _apply(values: dict[str, str]) -> None:
+    names = list(values)
+    sql = "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names)
+    params = [item for name in names for item in (name, values[name])]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _current() -> dict[str, str]:
+    names = (PARTNERSHIP, USER, PLATFORM)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join("current_setting(%s, true)" for _ in names), names
+        )
+        row = cursor.fetchone()
+    return {name: value or "" for name, value in zip(names, row, strict=True)}
+
+
+def set_partnership(partnership_id: int | None) -> None:
+    """Point the current transaction (inside a scope) at one partnership."""
+    _apply({PARTNERSHIP: "" if partnership_id is None else str(partnership_id)})
+
+
+def current_partnership_id() -> int | None:
+    value = _current()[PARTNERSHIP]
+    return int(value) if value else None
+
+
+@contextmanager
+def scope(
+    *,
+    partnership_id: int | None = None,
+    user_id: int | None = None,
+    platform: bool = False,
+) -> Iterator[None]:
+    """Run the block in a transaction with the given tenant context.
+
+    Nested scopes (a test that makes a request, a task that calls a service
+    inside another scope) restore the outer context when they end; the
+    outermost scope needs no restore because its transaction ends with it.
+    """
+    nested = connection.in_atomic_block
+    with transaction.atomic():
+        previous = _current() if nested else None
+        _apply(
+            {
+                PARTNERSHIP: "" if partnership_id is None else str(partnership_id),
+                USER: "" if user_id is None else str(user_id),
+                PLATFORM: "on" if platform else "off",
+            }
+        )
+        yield
+        if previous is not None:
+            _apply(previous)
+
+
+def partnership_scope(partnership_id: int):
+    """One partnership's rows: for Celery tasks and commands acting for it."""
+    return scope(partnership_id=partnership_id)
+
+
+def platform_scope():
+    """Every partnership's rows: for platform staff and management commands."""
+    return scope(platform=True)
