@@ -16,7 +16,8 @@ class Period(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField(
-        _("reporting year"), help_text=_("The calendar year the reporting year starts in.")
+        _("reporting year"),
+        help_text=_("The calendar year the reporting year starts in."),
     )
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     starts_on = models.DateField()
@@ -86,7 +87,11 @@ class Aggregation(models.TextChoices):
 # Which ways of making a year make sense for which kind of value.
 ALLOWED_AGGREGATIONS: dict[str, tuple[str, ...]] = {
     ValueType.COUNT: (Aggregation.SUM, Aggregation.LATEST, Aggregation.MEAN),
-    ValueType.PERCENTAGE: (Aggregation.RATIO_OF_SUMS, Aggregation.LATEST, Aggregation.MEAN),
+    ValueType.PERCENTAGE: (
+        Aggregation.RATIO_OF_SUMS,
+        Aggregation.LATEST,
+        Aggregation.MEAN,
+    ),
     ValueType.NUMBER_AND_PERCENTAGE: (Aggregation.RATIO_OF_SUMS, Aggregation.LATEST),
     ValueType.SCORE: (Aggregation.MEAN, Aggregation.LATEST),
     ValueType.MILESTONE: (Aggregation.LATEST,),
@@ -103,19 +108,34 @@ def _aggregation_matches_value_type() -> Q:
 class PerformanceMeasure(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
     priority = models.ForeignKey(
-        Priority, on_delete=models.CASCADE, null=True, blank=True, related_name="measures"
+        Priority,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="measures",
     )
     outcome = models.ForeignKey(
-        Outcome, on_delete=models.CASCADE, null=True, blank=True, related_name="measures"
+        Outcome,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="measures",
     )
     position = models.PositiveSmallIntegerField(default=0)
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=300)
-    question = models.CharField(_("RBA question"), max_length=10, choices=Question.choices)
-    value_type = models.CharField(_("kind of value"), max_length=10, choices=ValueType.choices)
+    question = models.CharField(
+        _("RBA question"), max_length=10, choices=Question.choices
+    )
+    value_type = models.CharField(
+        _("kind of value"), max_length=10, choices=ValueType.choices
+    )
     unit = models.CharField(_("unit"), max_length=60, blank=True)
     direction = models.CharField(
-        _("desired direction"), max_length=4, choices=Direction.choices, default=Direction.UP
+        _("desired direction"),
+        max_length=4,
+        choices=Direction.choices,
+        default=Direction.UP,
     )
     is_headline = models.BooleanField(_("headline measure (KPI)"), default=False)
     aggregation = models.CharField(
@@ -171,7 +191,10 @@ class PerformanceMeasure(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(
-                    value_type__in=[ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE]
+                    value_type__in=[
+                        ValueType.PERCENTAGE,
+                        ValueType.NUMBER_AND_PERCENTAGE,
+                    ]
                 )
                 | Q(annual_target__isnull=True)
                 | Q(annual_target__lte=100),
@@ -189,7 +212,10 @@ class PerformanceMeasure(models.Model):
 
     @property
     def is_percentage_like(self) -> bool:
-        return self.value_type in (ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE)
+        return self.value_type in (
+            ValueType.PERCENTAGE,
+            ValueType.NUMBER_AND_PERCENTAGE,
+        )
 
 
 class MeasureLead(models.Model):
@@ -232,7 +258,9 @@ class QuarterlyValue(models.Model):
     # so the check constraints below can depend on it.
     value_type = models.CharField(max_length=10, choices=ValueType.choices)
     value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    numerator = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    numerator = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
     denominator = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True
     )

@@ -10,7 +10,9 @@ class Mission(models.Model):
 
     partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE)
     statement = models.CharField(_("mission"), max_length=300)
-    target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
+    target_year = models.PositiveSmallIntegerField(
+        _("target year"), null=True, blank=True
+    )
     description = models.TextField(_("what it means"), blank=True)
 
     class Meta:
@@ -61,7 +63,11 @@ class Outcome(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
     priority = models.ForeignKey(
-        Priority, on_delete=models.CASCADE, null=True, blank=True, related_name="outcomes"
+        Priority,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outcomes",
     )
     position = models.PositiveSmallIntegerField(default=0)
     statement = models.TextField(_("outcome"))
@@ -98,10 +104,18 @@ class Project(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
     priority = models.ForeignKey(
-        Priority, on_delete=models.CASCADE, null=True, blank=True, related_name="projects"
+        Priority,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="projects",
     )
     outcome = models.ForeignKey(
-        Outcome, on_delete=models.SET_NULL, null=True, blank=True, related_name="projects"
+        Outcome,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
     )
     name = models.CharField(_("name"), max_length=300)
     description = models.TextField(_("how we will achieve this"), blank=True)

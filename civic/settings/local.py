@@ -4,8 +4,6 @@ import os
 
 os.environ.setdefault("DJANGO_DEBUG", "1")
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-local-development-key")
-os.environ.setdefault(
-    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 from .base import *  # noqa: E402,F403

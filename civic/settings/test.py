@@ -3,9 +3,7 @@
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-test-key")
-os.environ.setdefault(
-    "EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
-)
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 # The manifest storage needs collectstatic; tests serve the source files.
 os.environ.setdefault(
     "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"

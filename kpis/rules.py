@@ -1,0 +1,174 @@
+"""How quarters make a year, and whether a measure is on track.
+
+Pure functions over plain values, so every rule is tested without a database.
+
+* A quarter's figure: the count, score or milestone (1 = done) as entered; for
+  a percentage, numerator / denominator × 100 (or the rate entered directly);
+  for "number and %", the percentage (the number is shown beside it).
+* A year's figure, by the measure's rule, from the quarters that have values
+  (missing quarters are skipped, not counted as zero): sum; latest; ratio of
+  the summed numerators and denominators × 100; mean of the quarter figures.
+* The pro-rata target: for a summed measure, the annual target × q / 4 where
+  q is the last quarter reported this year; for every other rule the annual
+  target itself. Status compares the year's figure so far with it: on track
+  when it meets it (in the desired direction), at risk when within
+  ``AT_RISK_TOLERANCE`` of it, off track otherwise.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Aggregation, Direction, ValueType
+
+HUNDRED = Decimal(100)
+AT_RISK_TOLERANCE = Decimal("0.10")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One quarter's stored numbers, in quarter order."""
+
+    quarter: int
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+
+class Status(StrEnum):
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    NO_TARGET = "no_target"
+    NO_DATA = "no_data"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    Status.ON_TRACK: _("On track"),
+    Status.AT_RISK: _("At risk"),
+    Status.OFF_TRACK: _("Off track"),
+    Status.NO_TARGET: _("No target"),
+    Status.NO_DATA: _("No data yet"),
+}
+
+
+def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    if not denominator:
+        return None
+    return numerator / denominator * HUNDRED
+
+
+def quarter_figure(value_type: str, entry: Entry) -> Decimal | None:
+    if value_type in (ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE):
+        if entry.numerator is not None and entry.denominator is not None:
+            return _ratio(entry.numerator, entry.denominator)
+        return entry.value
+    return entry.value
+
+
+def year_figure(
+    value_type: str, aggregation: str, entries: Sequence[Entry]
+) -> Decimal | None:
+    """The year's figure so far from this year's entries, or None if no data."""
+    if aggregation == Aggregation.SUM:
+        values = [e.value for e in entries if e.value is not None]
+        return sum(values, Decimal(0)) if values else None
+    if aggregation == Aggregation.LATEST:
+        for entry in reversed(entries):
+            figure = quarter_figure(value_type, entry)
+            if figure is not None:
+                return figure
+        return None
+    if aggregation == Aggregation.RATIO_OF_SUMS:
+        ratios = [
+            e for e in entries if e.numerator is not None and e.denominator is not None
+        ]
+        if not ratios:
+            return None
+        return _ratio(
+            sum((e.numerator for e in ratios), Decimal(0)),
+            sum((e.denominator for e in ratios), Decimal(0)),
+        )
+    if aggregation == Aggregation.MEAN:
+        figures = [
+            f for e in entries if (f := quarter_figure(value_type, e)) is not None
+        ]
+        return sum(figures, Decimal(0)) / len(figures) if figures else None
+    raise ValueError(f"unknown aggregation {aggregation!r}")
+
+
+def year_number(value_type: str, entries: Sequence[Entry]) -> Decimal | None:
+    """For "number and %": the year's number (summed numerators) beside the %."""
+    if value_type != ValueType.NUMBER_AND_PERCENTAGE:
+        return None
+    numbers = [e.numerator for e in entries if e.numerator is not None]
+    return sum(numbers, Decimal(0)) if numbers else None
+
+
+def pro_rata_target(
+    aggregation: str, annual_target: Decimal | None, last_quarter: int
+) -> Decimal | None:
+    if annual_target is None:
+        return None
+    if aggregation == Aggregation.SUM:
+        return annual_target * Decimal(last_quarter) / Decimal(4)
+    return annual_target
+
+
+def status(
+    *,
+    value_type: str,
+    aggregation: str,
+    direction: str,
+    annual_target: Decimal | None,
+    entries: Sequence[Entry],
+) -> Status:
+    figure = year_figure(value_type, aggregation, entries)
+    if figure is None:
+        return Status.NO_DATA
+    last_quarter = max(e.quarter for e in entries)
+    if value_type == ValueType.MILESTONE:
+        if figure >= 1:
+            return Status.ON_TRACK
+        return Status.AT_RISK if last_quarter < 4 else Status.OFF_TRACK
+    target = pro_rata_target(aggregation, annual_target, last_quarter)
+    if target is None:
+        return Status.NO_TARGET
+    if direction == Direction.DOWN:
+        if figure <= target:
+            return Status.ON_TRACK
+        if figure <= target * (1 + AT_RISK_TOLERANCE):
+            return Status.AT_RISK
+        return Status.OFF_TRACK
+    if figure >= target:
+        return Status.ON_TRACK
+    if figure >= target * (1 - AT_RISK_TOLERANCE):
+        return Status.AT_RISK
+    return Status.OFF_TRACK
+
+
+def format_figure(value_type: str, figure: Decimal | None) -> str:
+    """A figure as people read it: "12", "40%", "3.5", "Done"."""
+    if figure is None:
+        return "—"
+    if value_type == ValueType.MILESTONE:
+        return str(_("Done")) if figure >= 1 else str(_("Not done"))
+    if value_type in (ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE):
+        return f"{_trim(figure, 1)}%"
+    text = _trim(figure, 2)
+    return text
+
+
+def _trim(number: Decimal, places: int) -> str:
+    quantised = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{quantised:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
