@@ -1,0 +1,24 @@
+import pytest
+from django.db import connection
+
+
+@pytest.fixture(autouse=True)
+def platform_context(request):
+    """Let a test's own set-up see and write every partnership's rows.
+
+    Row-level security admits nothing without a tenant context. Tests build
+    data for several partnerships, so inside the test transaction they run as
+    the platform would; each request made through the test client sets its own
+    narrower context (the tenant middleware) and restores this one after.
+    Tests that prove the isolation open their own ``tenancy.scope``.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+    )
+    if (marker or "db" in request.fixturenames) and not transactional:
+        request.getfixturevalue("db")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('civic.platform', 'on', true)")
+    yield

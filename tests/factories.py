@@ -1,0 +1,154 @@
+import factory
+from django.utils.text import slugify
+
+from kpis.models import (
+    Aggregation,
+    Direction,
+    MeasureLead,
+    PerformanceMeasure,
+    Period,
+    Question,
+    QuarterlyValue,
+    ValueType,
+)
+from kpis.periods import Quarter
+from outcomes.models import Horizon, Mission, Outcome, Priority
+from partnerships.models import Membership, Organisation, Partnership, Role, User
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.net")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    name = factory.Sequence(lambda n: f"Partnership {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    reporting_year_start_month = 9
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.VIEWER
+
+
+class MissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mission
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    statement = "End social inequality across the region by 2030"
+    target_year = 2030
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Priority
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Priority {n}")
+    mission_statement = "To support our communities and partners."
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outcome
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    priority = factory.SubFactory(
+        PriorityFactory, partnership=factory.SelfAttribute("..partnership")
+    )
+    statement = factory.Sequence(lambda n: f"Outcome {n} happens")
+    horizon = Horizon.SHORT
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PerformanceMeasure
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    outcome = factory.SubFactory(
+        OutcomeFactory, partnership=factory.SelfAttribute("..partnership")
+    )
+    priority = factory.LazyAttribute(
+        lambda o: o.outcome.priority if o.outcome else None
+    )
+    code = factory.Sequence(lambda n: f"M{n:03d}")
+    name = factory.Sequence(lambda n: f"Number of events {n}")
+    question = Question.HOW_MUCH
+    value_type = ValueType.COUNT
+    aggregation = Aggregation.SUM
+    direction = Direction.UP
+    annual_target = 100
+    is_headline = True
+
+
+class PeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Period
+        django_get_or_create = ("partnership", "year", "quarter")
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    year = 2024
+    quarter = 1
+    starts_on = factory.LazyAttribute(
+        lambda o: (
+            Quarter(
+                o.year, o.quarter, o.partnership.reporting_year_start_month
+            ).starts_on
+        )
+    )
+    ends_on = factory.LazyAttribute(
+        lambda o: (
+            Quarter(o.year, o.quarter, o.partnership.reporting_year_start_month).ends_on
+        )
+    )
+
+
+class QuarterlyValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuarterlyValue
+
+    measure = factory.SubFactory(MeasureFactory)
+    partnership = factory.SelfAttribute("measure.partnership")
+    period = factory.SubFactory(
+        PeriodFactory, partnership=factory.SelfAttribute("..partnership")
+    )
+    value_type = factory.SelfAttribute("measure.value_type")
+    value = 10
+
+
+class MeasureLeadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeasureLead
+
+    measure = factory.SubFactory(MeasureFactory)
+    partnership = factory.SelfAttribute("measure.partnership")
+    user = factory.SubFactory(UserFactory)
