@@ -1,6 +1,20 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from kpis import views as kpis_views
+from partnerships import views as partnership_views
+from reports import views as report_views
+
+tenant_patterns = [
+    path("", report_views.dashboard, name="dashboard"),
+    path("my-measures/", kpis_views.my_measures, name="my_measures"),
+    path("measures/<int:pk>/", kpis_views.measure_detail, name="measure_detail"),
+]
 
 urlpatterns = [
+    path("", partnership_views.home, name="home"),
+    path("healthz", partnership_views.healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("p/<slug:slug>/", include(tenant_patterns)),
 ]

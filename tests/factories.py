@@ -7,8 +7,8 @@ from kpis.models import (
     MeasureLead,
     PerformanceMeasure,
     Period,
-    Question,
     QuarterlyValue,
+    Question,
     ValueType,
 )
 from kpis.periods import Quarter

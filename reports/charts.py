@@ -1,0 +1,198 @@
+"""Server-side SVG line charts for quarterly series.
+
+One definition serves the web pages and the PDF report: plain SVG, no
+JavaScript, readable in greyscale (actuals solid with round markers, target
+dashed, baseline dotted), each chart with a text alternative.
+
+Written here rather than taken from a charting library: the charts are two
+small, fixed designs (a sparkline and a labelled line chart), and owning the
+markup keeps the accessible names, the print styling and the numbers'
+formatting under the same tests as the rest of the page.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str
+    value: Decimal | None
+
+
+def _scale(lo: float, hi: float, size: float, pad: float, invert: bool = False):
+    span = (hi - lo) or 1.0
+
+    def scale(v: float) -> float:
+        fraction = (v - lo) / span
+        return pad + (size - 2 * pad) * ((1 - fraction) if invert else fraction)
+
+    return scale
+
+
+def _bounds(values: Sequence[float]) -> tuple[float, float]:
+    lo, hi = min(values), max(values)
+    lo = min(lo, 0.0)
+    if hi == lo:
+        hi = lo + 1.0
+    return lo, hi * 1.08
+
+
+def _segments(
+    points: list[tuple[float, float] | None],
+) -> list[list[tuple[float, float]]]:
+    """Split the line at missing quarters, so a gap shows as a gap."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for point in points:
+        if point is None:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(point)
+    return [run for run in runs if run]
+
+
+def _polyline(run: list[tuple[float, float]], css: str) -> str:
+    coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
+    return f'<polyline class="{css}" points="{coords}" fill="none"/>'
+
+
+def describe(
+    series: Sequence[Point],
+    fmt: Callable[[Decimal | None], str],
+    *,
+    target: Decimal | None = None,
+    target_label: str = "",
+) -> str:
+    """A one-sentence text alternative for the chart."""
+    known = [p for p in series if p.value is not None]
+    if not known:
+        return _("No values yet for %(first)s to %(last)s.") % {
+            "first": series[0].label,
+            "last": series[-1].label,
+        }
+    text = _(
+        "%(count)s of %(total)s quarters reported; from %(first)s in %(fl)s to %(last)s in %(ll)s."
+    ) % {
+        "count": len(known),
+        "total": len(series),
+        "first": fmt(known[0].value),
+        "fl": known[0].label,
+        "last": fmt(known[-1].value),
+        "ll": known[-1].label,
+    }
+    if target is not None:
+        text += " " + _("%(label)s: %(target)s.") % {
+            "label": target_label or _("Target"),
+            "target": fmt(target),
+        }
+    return text
+
+
+def sparkline(
+    series: Sequence[Point], *, description: str, width: int = 120, height: int = 32
+) -> SafeString:
+    values = [float(p.value) for p in series if p.value is not None]
+    body = ""
+    if values:
+        lo, hi = _bounds(values)
+        x = _scale(0, max(len(series) - 1, 1), width, 4)
+        y = _scale(lo, hi, height, 4, invert=True)
+        points = [
+            (x(i), y(float(p.value))) if p.value is not None else None
+            for i, p in enumerate(series)
+        ]
+        body = "".join(_polyline(run, "chart-actual") for run in _segments(points))
+        last = next(p for p in reversed(points) if p is not None)
+        body += f'<circle class="chart-marker" cx="{last[0]:.1f}" cy="{last[1]:.1f}" r="2.5"/>'
+    return mark_safe(
+        f'<svg class="sparkline" role="img" aria-label="{escape(description)}" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(description)}</title>'
+        f"{body}</svg>"
+    )
+
+
+def line_chart(
+    series: Sequence[Point],
+    *,
+    title: str,
+    description: str,
+    fmt: Callable[[Decimal | None], str],
+    target: Decimal | None = None,
+    target_label: str = "",
+    baseline: Decimal | None = None,
+    width: int = 640,
+    height: int = 280,
+) -> SafeString:
+    """A labelled quarterly line chart with optional target and baseline lines."""
+    left, right, top, bottom = 56, 16, 16, 56
+    plot_w, plot_h = width - left - right, height - top - bottom
+    values = [float(p.value) for p in series if p.value is not None]
+    references = [float(v) for v in (target, baseline) if v is not None]
+    lo, hi = _bounds(values + references or [0.0])
+    x = _scale(0, max(len(series) - 1, 1), plot_w, 12)
+    y = _scale(lo, hi, plot_h, 0, invert=True)
+    parts: list[str] = [f'<g transform="translate({left},{top})">']
+    for i in range(5):
+        tick = lo + (hi - lo) * i / 4
+        ty = y(tick)
+        parts.append(
+            f'<line class="chart-grid" x1="0" x2="{plot_w}" y1="{ty:.1f}" y2="{ty:.1f}"/>'
+            f'<text class="chart-tick" x="-8" y="{ty + 4:.1f}" text-anchor="end">'
+            f"{escape(fmt(Decimal(str(round(tick, 2)))))}</text>"
+        )
+    for i, point in enumerate(series):
+        parts.append(
+            f'<text class="chart-tick" x="{x(i):.1f}" y="{plot_h + 18}" '
+            f'text-anchor="end" transform="rotate(-35 {x(i):.1f} {plot_h + 18})">'
+            f"{escape(point.label)}</text>"
+        )
+    legend: list[tuple[str, str]] = [("chart-actual", _("Actual"))]
+    if baseline is not None:
+        by = y(float(baseline))
+        parts.append(
+            f'<line class="chart-baseline" x1="0" x2="{plot_w}" y1="{by:.1f}" y2="{by:.1f}"/>'
+        )
+        legend.append(("chart-baseline", _("Baseline")))
+    if target is not None:
+        ty = y(float(target))
+        parts.append(
+            f'<line class="chart-target" x1="0" x2="{plot_w}" y1="{ty:.1f}" y2="{ty:.1f}"/>'
+        )
+        legend.append(("chart-target", target_label or _("Target")))
+    points = [
+        (x(i), y(float(p.value))) if p.value is not None else None
+        for i, p in enumerate(series)
+    ]
+    for run in _segments(points):
+        parts.append(_polyline(run, "chart-actual"))
+    for point, source in zip(points, series, strict=True):
+        if point is not None:
+            parts.append(
+                f'<circle class="chart-marker" cx="{point[0]:.1f}" cy="{point[1]:.1f}" r="3.5">'
+                f"<title>{escape(source.label)}: {escape(fmt(source.value))}</title></circle>"
+            )
+    parts.append("</g>")
+    legend_x = left
+    for css, label in legend:
+        parts.append(
+            f'<line class="{css}" x1="{legend_x}" x2="{legend_x + 24}" '
+            f'y1="{height - 10}" y2="{height - 10}"/>'
+            f'<text class="chart-legend" x="{legend_x + 30}" y="{height - 6}">'
+            f"{escape(label)}</text>"
+        )
+        legend_x += 40 + 8 * len(label)
+    return mark_safe(
+        f'<svg class="line-chart" role="img" aria-labelledby="chart-title chart-desc" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="chart-title">{escape(title)}</title>'
+        f'<desc id="chart-desc">{escape(description)}</desc>'
+        + "".join(parts)
+        + "</svg>"
+    )

@@ -1,0 +1,370 @@
+"""Read models for the steering dashboard and the measure page.
+
+Each is built from a fixed number of queries (the mission, priorities,
+outcomes, measures, periods and values, each fetched once) and assembled in
+Python, so the query count does not grow with the size of the framework.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from kpis import rules
+from kpis.models import (
+    Aggregation,
+    PerformanceMeasure,
+    QuarterlyValue,
+    Question,
+)
+from kpis.periods import Quarter, year_label
+from kpis.selectors import current_quarter, measure_detail, measure_list, period_list
+from kpis.selectors import value_list as quarterly_value_list
+from outcomes.models import Mission, Outcome, Priority
+from outcomes.selectors import mission_get, outcome_list, priority_list
+from partnerships.models import Partnership
+
+from .charts import Point, describe, line_chart, sparkline
+
+TREND_QUARTERS = 8
+
+
+def _entry(value: QuarterlyValue) -> rules.Entry:
+    return rules.Entry(
+        quarter=value.period.quarter,
+        value=value.value,
+        numerator=value.numerator,
+        denominator=value.denominator,
+    )
+
+
+@dataclass
+class YearSummary:
+    """A measure's year so far against its target, by the measure's own rule."""
+
+    measure: PerformanceMeasure
+    year: int
+    label: str
+    entries: list[rules.Entry]
+
+    @property
+    def figure(self) -> Decimal | None:
+        return rules.year_figure(
+            self.measure.value_type, self.measure.aggregation, self.entries
+        )
+
+    @property
+    def display(self) -> str:
+        text = rules.format_figure(self.measure.value_type, self.figure)
+        number = rules.year_number(self.measure.value_type, self.entries)
+        if number is not None:
+            text = f"{rules.format_figure('count', number)} ({text})"
+        return text
+
+    @property
+    def last_quarter(self) -> int | None:
+        return max((e.quarter for e in self.entries), default=None)
+
+    @property
+    def pro_rata_target(self) -> Decimal | None:
+        if self.last_quarter is None:
+            return None
+        return rules.pro_rata_target(
+            self.measure.aggregation, self.measure.annual_target, self.last_quarter
+        )
+
+    @property
+    def target_display(self) -> str:
+        return rules.format_figure(self.measure.value_type, self.measure.annual_target)
+
+    @property
+    def pro_rata_display(self) -> str:
+        return rules.format_figure(self.measure.value_type, self.pro_rata_target)
+
+    @property
+    def status(self) -> rules.Status:
+        return rules.status(
+            value_type=self.measure.value_type,
+            aggregation=self.measure.aggregation,
+            direction=self.measure.direction,
+            annual_target=self.measure.annual_target,
+            entries=self.entries,
+        )
+
+
+@dataclass
+class MeasureSummary:
+    measure: PerformanceMeasure
+    year: YearSummary
+    trend: list[Point]
+    latest: Point | None
+
+    @property
+    def fmt(self):
+        return lambda v: rules.format_figure(self.measure.value_type, v)
+
+    @property
+    def latest_display(self) -> str:
+        return self.fmt(self.latest.value) if self.latest else "—"
+
+    @property
+    def trend_description(self) -> str:
+        return describe(self.trend, self.fmt)
+
+    @property
+    def sparkline(self):
+        return sparkline(
+            self.trend,
+            description=_("Trend of %(name)s: %(text)s")
+            % {"name": self.measure.name, "text": self.trend_description},
+        )
+
+
+@dataclass
+class OutcomeSection:
+    outcome: Outcome | None
+    measures: list[MeasureSummary] = field(default_factory=list)
+
+    def column(self, question: str) -> list[MeasureSummary]:
+        return [s for s in self.measures if s.measure.question == question]
+
+    @property
+    def columns(self) -> list[tuple[str, list[MeasureSummary]]]:
+        return [(q.label, self.column(q.value)) for q in Question]
+
+
+@dataclass
+class PrioritySection:
+    priority: Priority | None
+    outcomes: list[Outcome]
+    sections: list[OutcomeSection]
+
+    @property
+    def measures(self) -> list[MeasureSummary]:
+        return [s for section in self.sections for s in section.measures]
+
+    @property
+    def headline(self) -> list[MeasureSummary]:
+        return [s for s in self.measures if s.measure.is_headline]
+
+    @property
+    def status_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for summary in self.headline or self.measures:
+            counts[summary.year.status] += 1
+        return dict(counts)
+
+
+@dataclass
+class Dashboard:
+    partnership: Partnership
+    mission: Mission | None
+    year: int
+    year_label: str
+    years: list[tuple[int, str]]
+    quarters: list[Quarter]
+    priorities: list[PrioritySection]
+    mission_measures: list[MeasureSummary]
+
+    @property
+    def all_measures(self) -> list[MeasureSummary]:
+        return self.mission_measures + [s for p in self.priorities for s in p.measures]
+
+    @property
+    def headline_status_counts(self) -> list[tuple[rules.Status, int]]:
+        counts: dict[rules.Status, int] = defaultdict(int)
+        for summary in self.all_measures:
+            if summary.measure.is_headline:
+                counts[summary.year.status] += 1
+        return [(status, counts[status]) for status in rules.Status if counts[status]]
+
+
+def _summaries(
+    measures: list[PerformanceMeasure],
+    values: list[QuarterlyValue],
+    *,
+    year: int,
+    year_label_text: str,
+    quarters: list[Quarter],
+) -> dict[int, MeasureSummary]:
+    by_measure: dict[int, dict[tuple[int, int], QuarterlyValue]] = defaultdict(dict)
+    for value in values:
+        by_measure[value.measure_id][(value.period.year, value.period.quarter)] = value
+    summaries = {}
+    for measure in measures:
+        own = by_measure.get(measure.pk, {})
+        entries = [_entry(v) for (y, _q), v in sorted(own.items()) if y == year]
+        trend = [
+            Point(
+                q.label,
+                rules.quarter_figure(
+                    measure.value_type, _entry(own[(q.year, q.quarter)])
+                )
+                if (q.year, q.quarter) in own
+                else None,
+            )
+            for q in quarters
+        ]
+        latest = next((p for p in reversed(trend) if p.value is not None), None)
+        summaries[measure.pk] = MeasureSummary(
+            measure=measure,
+            year=YearSummary(
+                measure=measure, year=year, label=year_label_text, entries=entries
+            ),
+            trend=trend,
+            latest=latest,
+        )
+    return summaries
+
+
+def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashboard:
+    start = partnership.reporting_year_start_month
+    now = current_quarter(partnership=partnership)
+    periods = list(period_list(partnership=partnership))
+    known_years = sorted({p.year for p in periods} | {now.year})
+    if year not in known_years:
+        year = now.year
+    # The trend shows the eight quarters up to the chosen year's end, or up to
+    # now when the chosen year is the current one.
+    last = now if year == now.year else Quarter(year, 4, start)
+    quarters = last.back(TREND_QUARTERS)
+    wanted_years = {q.year for q in quarters} | {year}
+    measures = list(measure_list(partnership=partnership))
+    values = list(
+        quarterly_value_list(partnership=partnership).filter(
+            period__year__in=wanted_years
+        )
+    )
+    summaries = _summaries(
+        measures,
+        values,
+        year=year,
+        year_label_text=year_label(year, start),
+        quarters=quarters,
+    )
+
+    outcomes = list(outcome_list(partnership=partnership))
+    outcomes_by_priority: dict[int | None, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        outcomes_by_priority[outcome.priority_id].append(outcome)
+
+    def sections_for(priority_id: int | None) -> list[OutcomeSection]:
+        sections = []
+        for outcome in outcomes_by_priority.get(priority_id, []):
+            own = [s for s in summaries.values() if s.measure.outcome_id == outcome.pk]
+            sections.append(OutcomeSection(outcome, own))
+        loose = [
+            s
+            for s in summaries.values()
+            if s.measure.outcome_id is None
+            and s.measure.priority_id == priority_id
+            and priority_id is not None
+        ]
+        if loose:
+            sections.insert(0, OutcomeSection(None, loose))
+        return sections
+
+    priorities = [
+        PrioritySection(p, outcomes_by_priority.get(p.pk, []), sections_for(p.pk))
+        for p in priority_list(partnership=partnership)
+    ]
+    if outcomes_by_priority.get(None):
+        priorities.append(
+            PrioritySection(None, outcomes_by_priority[None], sections_for(None))
+        )
+    mission_measures = [
+        s
+        for s in summaries.values()
+        if s.measure.priority_id is None and s.measure.outcome_id is None
+    ]
+    return Dashboard(
+        partnership=partnership,
+        mission=mission_get(partnership=partnership),
+        year=year,
+        year_label=year_label(year, start),
+        years=[(y, year_label(y, start)) for y in known_years],
+        quarters=quarters,
+        priorities=priorities,
+        mission_measures=mission_measures,
+    )
+
+
+@dataclass
+class MeasurePage:
+    measure: PerformanceMeasure
+    series: list[Point]
+    values: list[QuarterlyValue]
+    years: list[YearSummary]
+    chart: str
+    chart_description: str
+    fmt: object
+
+
+def measure_page_get(*, partnership: Partnership, pk: int) -> MeasurePage:
+    """Raises PerformanceMeasure.DoesNotExist for another partnership's measure."""
+    measure = measure_detail(partnership=partnership, pk=pk)
+    values = list(measure.values.all())
+    start = partnership.reporting_year_start_month
+    now = current_quarter(partnership=partnership)
+    first = values[0].period.as_quarter if values else now
+    quarters = [first]
+    while quarters[-1] < now:
+        quarters.append(quarters[-1].next())
+    by_quarter = {(v.period.year, v.period.quarter): v for v in values}
+    series = [
+        Point(
+            q.label,
+            rules.quarter_figure(
+                measure.value_type, _entry(by_quarter[(q.year, q.quarter)])
+            )
+            if (q.year, q.quarter) in by_quarter
+            else None,
+        )
+        for q in quarters
+    ]
+    years_seen = sorted({v.period.year for v in values} | {now.year}, reverse=True)
+    years = [
+        YearSummary(
+            measure=measure,
+            year=y,
+            label=year_label(y, start),
+            entries=[_entry(v) for v in values if v.period.year == y],
+        )
+        for y in years_seen
+    ]
+
+    def fmt(v):
+        return rules.format_figure(measure.value_type, v)
+
+    target = measure.annual_target
+    target_label = _("Annual target")
+    if target is not None and measure.aggregation == Aggregation.SUM:
+        target = target / 4
+        target_label = _("Quarterly share of the annual target")
+    description = describe(series, fmt, target=target, target_label=target_label)
+    chart = line_chart(
+        series,
+        title=_("%(name)s by quarter") % {"name": measure.name},
+        description=description,
+        fmt=fmt,
+        target=target,
+        target_label=target_label,
+        baseline=measure.baseline_value,
+    )
+    return MeasurePage(
+        measure=measure,
+        series=series,
+        values=sorted(
+            values, key=lambda v: (v.period.year, v.period.quarter), reverse=True
+        ),
+        years=years,
+        chart=chart,
+        chart_description=description,
+        fmt=fmt,
+    )
+
+
+def periods_for_entry(*, partnership: Partnership, count: int = 5) -> list[Quarter]:
+    """The current quarter and the ones before it that are still open for entry."""
+    return list(reversed(current_quarter(partnership=partnership).back(count)))
