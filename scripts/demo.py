@@ -1,0 +1,61 @@
+"""`make demo`: migrate, load the demo partnerships and serve them.
+
+With DATABASE_URL unset, an embedded PostgreSQL (the pgserver package) runs
+under var/pgdata. The application connects to it as "civic", a role that owns
+its tables but is neither a superuser nor BYPASSRLS, so row-level security
+applies in the demo exactly as in production.
+"""
+
+import contextlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+# The embedded server stops when this process exits; keep it referenced.
+_embedded_server = None
+
+
+def embedded_database_url() -> str:
+    global _embedded_server
+    import pgserver
+
+    data_dir = ROOT / "var" / "pgdata"
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    server.psql(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'civic') THEN "
+        "CREATE ROLE civic LOGIN PASSWORD 'civic' CREATEDB NOSUPERUSER NOBYPASSRLS; "
+        "END IF; END $$;"
+    )
+    exists = server.psql("SELECT 1 FROM pg_database WHERE datname = 'civic';")
+    if "1 row" not in exists:
+        server.psql("CREATE DATABASE civic OWNER civic;")
+    # pgserver listens on a socket in its data directory.
+    socket_dir = str(data_dir).replace("/", "%2F")
+    _embedded_server = server
+    return f"postgresql://civic:civic@{socket_dir}/civic"
+
+
+def manage(*args: str) -> None:
+    subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic.settings.local")
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = embedded_database_url()
+        print("Using the embedded PostgreSQL under var/pgdata.")
+    port = os.environ.get("PORT", "8000")
+    manage("migrate", "--no-input", "-v", "0")
+    manage("demo_load")
+    print(f"\nServing on http://127.0.0.1:{port}/  (Ctrl-C to stop)\n")
+    with contextlib.suppress(KeyboardInterrupt):
+        manage("runserver", f"127.0.0.1:{port}", "--noreload")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
