@@ -237,8 +237,11 @@ class MeasureLead(models.Model):
 
 
 _NO_RATIO = Q(numerator__isnull=True, denominator__isnull=True)
+# SQL CHECK constraints pass when they evaluate to NULL, so every arm below
+# says explicitly which numbers must be present.
 _VALID_RATIO = Q(
     numerator__isnull=False,
+    denominator__isnull=False,
     denominator__gt=0,
     numerator__gte=0,
     numerator__lte=models.F("denominator"),
@@ -280,16 +283,31 @@ class QuarterlyValue(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(value_type=ValueType.COUNT, value__gte=0, value=Floor("value"))
+                    Q(
+                        value_type=ValueType.COUNT,
+                        value__isnull=False,
+                        value__gte=0,
+                        value=Floor("value"),
+                    )
                     & _NO_RATIO
                 )
                 | (
                     Q(value_type=ValueType.PERCENTAGE)
-                    & (_VALID_RATIO | (Q(value__range=(0, 100)) & _NO_RATIO))
+                    & (
+                        _VALID_RATIO
+                        | (Q(value__isnull=False, value__range=(0, 100)) & _NO_RATIO)
+                    )
                 )
                 | (Q(value_type=ValueType.NUMBER_AND_PERCENTAGE) & _VALID_RATIO)
                 | (Q(value_type=ValueType.SCORE, value__isnull=False) & _NO_RATIO)
-                | (Q(value_type=ValueType.MILESTONE, value__in=[0, 1]) & _NO_RATIO),
+                | (
+                    Q(
+                        value_type=ValueType.MILESTONE,
+                        value__isnull=False,
+                        value__in=[0, 1],
+                    )
+                    & _NO_RATIO
+                ),
                 name="value_fits_its_kind",
             ),
         ]

@@ -1,0 +1,127 @@
+from decimal import Decimal as D
+
+import pytest
+
+from kpis.models import Aggregation, Direction, ValueType
+from kpis.rules import (
+    Entry,
+    Status,
+    format_figure,
+    pro_rata_target,
+    quarter_figure,
+    status,
+    year_figure,
+    year_number,
+)
+
+
+def counts(*values):
+    return [Entry(q, D(v)) for q, v in values]
+
+
+def test_sum_skips_missing_quarters_rather_than_counting_zero():
+    entries = counts((1, 10), (3, 5))
+    assert year_figure(ValueType.COUNT, Aggregation.SUM, entries) == D(15)
+
+
+def test_no_quarters_means_no_figure_not_zero():
+    for aggregation in Aggregation:
+        assert year_figure(ValueType.PERCENTAGE, aggregation, []) is None
+
+
+def test_latest_takes_the_last_reported_quarter():
+    entries = counts((1, 10), (2, 7))
+    assert year_figure(ValueType.COUNT, Aggregation.LATEST, entries) == D(7)
+
+
+def test_mean_of_reported_quarters():
+    entries = [Entry(1, D("3.5")), Entry(2, D("4.5"))]
+    assert year_figure(ValueType.SCORE, Aggregation.MEAN, entries) == D(4)
+
+
+def test_ratio_of_sums_is_not_the_mean_of_ratios():
+    entries = [Entry(1, None, D(1), D(2)), Entry(2, None, D(9), D(10))]
+    # Mean of 50% and 90% would be 70%; the ratio of sums is 10/12.
+    figure = year_figure(ValueType.PERCENTAGE, Aggregation.RATIO_OF_SUMS, entries)
+    assert figure.quantize(D("0.01")) == D("83.33")
+
+
+def test_ratio_of_sums_ignores_quarters_given_only_as_a_rate():
+    entries = [Entry(1, D(40)), Entry(2, None, D(3), D(4))]
+    assert year_figure(ValueType.PERCENTAGE, Aggregation.RATIO_OF_SUMS, entries) == D(75)
+
+
+def test_ratio_with_zero_denominators_has_no_figure():
+    entries = [Entry(1, None, D(0), D(0))]
+    assert year_figure(ValueType.PERCENTAGE, Aggregation.RATIO_OF_SUMS, entries) is None
+    assert quarter_figure(ValueType.PERCENTAGE, entries[0]) is None
+
+
+def test_number_and_percentage_reports_both():
+    entries = [Entry(1, None, D(3), D(10)), Entry(2, None, D(5), D(10))]
+    kind = ValueType.NUMBER_AND_PERCENTAGE
+    assert year_figure(kind, Aggregation.RATIO_OF_SUMS, entries) == D(40)
+    assert year_number(kind, entries) == D(8)
+    assert year_number(ValueType.COUNT, entries) is None
+
+
+def test_pro_rata_target_only_scales_summed_measures():
+    assert pro_rata_target(Aggregation.SUM, D(100), 2) == D(50)
+    assert pro_rata_target(Aggregation.RATIO_OF_SUMS, D(80), 2) == D(80)
+    assert pro_rata_target(Aggregation.SUM, None, 2) is None
+
+
+def measure_status(entries, target=D(100), direction=Direction.UP, kind=ValueType.COUNT,
+                   aggregation=Aggregation.SUM):
+    return status(
+        value_type=kind,
+        aggregation=aggregation,
+        direction=direction,
+        annual_target=target,
+        entries=entries,
+    )
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        # Half-way through the year a target of 100 expects 50.
+        (counts((1, 25), (2, 25)), Status.ON_TRACK),
+        (counts((1, 25), (2, 21)), Status.AT_RISK),  # 46 is within 10% of 50
+        (counts((1, 20), (2, 20)), Status.OFF_TRACK),
+        ([], Status.NO_DATA),
+    ],
+)
+def test_status_against_the_pro_rata_target(entries, expected):
+    assert measure_status(entries) == expected
+
+
+def test_status_for_a_partial_year_uses_the_last_reported_quarter():
+    # Only Q1 reported: 25 of a pro-rata 25 is on track.
+    assert measure_status(counts((1, 25))) == Status.ON_TRACK
+
+
+def test_status_when_lower_is_better():
+    kw = {"direction": Direction.DOWN, "aggregation": Aggregation.LATEST}
+    assert measure_status(counts((1, 9)), D(10), **kw) == Status.ON_TRACK
+    assert measure_status(counts((1, 11)), D(10), **kw) == Status.AT_RISK
+    assert measure_status(counts((1, 15)), D(10), **kw) == Status.OFF_TRACK
+
+
+def test_status_without_a_target():
+    assert measure_status(counts((1, 5)), target=None) == Status.NO_TARGET
+
+
+def test_milestone_status():
+    kw = {"kind": ValueType.MILESTONE, "aggregation": Aggregation.LATEST, "target": None}
+    assert measure_status(counts((2, 1)), **kw) == Status.ON_TRACK
+    assert measure_status(counts((2, 0)), **kw) == Status.AT_RISK
+    assert measure_status(counts((4, 0)), **kw) == Status.OFF_TRACK
+
+
+def test_formatting():
+    assert format_figure(ValueType.COUNT, D("1200.00")) == "1,200"
+    assert format_figure(ValueType.PERCENTAGE, D("83.3333")) == "83.3%"
+    assert format_figure(ValueType.SCORE, D("3.50")) == "3.5"
+    assert format_figure(ValueType.MILESTONE, D(1)) == "Done"
+    assert format_figure(ValueType.COUNT, None) == "—"

@@ -1,0 +1,136 @@
+"""Row-level security: the database itself keeps partnerships apart."""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.utils import ProgrammingError
+
+from kpis.models import PerformanceMeasure, QuarterlyValue
+from outcomes.models import Outcome
+from partnerships import tenancy
+from partnerships.models import Membership, Organisation
+from tests.factories import (
+    MeasureFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    OutcomeFactory,
+    PartnershipFactory,
+    PriorityFactory,
+    QuarterlyValueFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+TENANT_TABLES = [
+    "partnerships_organisation",
+    "partnerships_membership",
+    "outcomes_mission",
+    "outcomes_priority",
+    "outcomes_outcome",
+    "outcomes_project",
+    "kpis_period",
+    "kpis_performancemeasure",
+    "kpis_measurelead",
+    "kpis_quarterlyvalue",
+]
+
+
+@pytest.fixture
+def two_partnerships():
+    ours, theirs = PartnershipFactory(), PartnershipFactory()
+    for partnership in (ours, theirs):
+        QuarterlyValueFactory(measure=MeasureFactory(partnership=partnership))
+        OrganisationFactory(partnership=partnership)
+        MembershipFactory(partnership=partnership)
+    return ours, theirs
+
+
+def test_unscoped_queries_in_one_partnership_see_none_of_another(two_partnerships):
+    ours, theirs = two_partnerships
+    with tenancy.partnership_scope(ours.pk):
+        for model in (PerformanceMeasure, QuarterlyValue, Outcome, Organisation, Membership):
+            rows = list(model.objects.all())
+            assert rows, model
+            assert {row.partnership_id for row in rows} == {ours.pk}, model
+        assert not PerformanceMeasure.objects.filter(partnership=theirs).exists()
+
+
+def test_without_a_context_nothing_is_visible(two_partnerships):
+    with tenancy.scope():
+        assert PerformanceMeasure.objects.count() == 0
+        assert QuarterlyValue.objects.count() == 0
+
+
+def test_writing_into_another_partnership_is_refused(two_partnerships):
+    ours, theirs = two_partnerships
+    with pytest.raises(ProgrammingError, match="row-level security"):
+        with tenancy.partnership_scope(ours.pk):
+            Organisation.objects.create(partnership=theirs, name="Smuggled in")
+
+
+def test_bulk_update_cannot_reach_another_partnership(two_partnerships):
+    ours, theirs = two_partnerships
+    with tenancy.partnership_scope(ours.pk):
+        changed = PerformanceMeasure.objects.update(name="Renamed")
+    assert changed == 1
+    assert PerformanceMeasure.objects.get(partnership=theirs).name != "Renamed"
+
+
+def test_members_see_their_own_memberships_before_choosing(two_partnerships):
+    ours, theirs = two_partnerships
+    person = MembershipFactory(partnership=ours).user
+    MembershipFactory(partnership=theirs, user=person)
+    with tenancy.scope(user_id=person.pk):
+        assert Membership.objects.count() == 2
+        assert set(Membership.objects.values_list("user", flat=True)) == {person.pk}
+
+
+def test_nested_scopes_restore_the_outer_context(two_partnerships):
+    ours, theirs = two_partnerships
+    with tenancy.partnership_scope(ours.pk):
+        with tenancy.partnership_scope(theirs.pk):
+            assert tenancy.current_partnership_id() == theirs.pk
+        assert tenancy.current_partnership_id() == ours.pk
+
+
+def test_the_application_role_cannot_bypass_row_level_security():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+        )
+        assert cursor.fetchone() == (False, False)
+        cursor.execute(
+            "SELECT relname, relrowsecurity, relforcerowsecurity, "
+            "pg_get_userbyid(relowner) = current_user "
+            "FROM pg_class WHERE relname = ANY(%s)",
+            [TENANT_TABLES],
+        )
+        rows = {name: (enabled, forced, owned) for name, enabled, forced, owned in cursor}
+    assert set(rows) == set(TENANT_TABLES)
+    for table, (enabled, forced, owned) in rows.items():
+        assert enabled, f"{table} has no row-level security"
+        # An owner is exempt from its own policies unless they are FORCEd.
+        assert forced or not owned, f"{table} is owned by the app without FORCE"
+
+
+def test_every_tenant_table_carries_partnership_id():
+    from django.apps import apps
+
+    for app in ("partnerships", "outcomes", "kpis"):
+        for model in apps.get_app_config(app).get_models():
+            if model._meta.db_table in ("partnerships_user", "partnerships_partnership"):
+                continue
+            if model._meta.auto_created:
+                continue
+            assert model._meta.db_table in TENANT_TABLES, model
+            model._meta.get_field("partnership")
+
+
+def test_a_child_cannot_point_at_another_partnerships_parent():
+    ours, theirs = PartnershipFactory(), PartnershipFactory()
+    their_priority = PriorityFactory(partnership=theirs)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Outcome.objects.create(partnership=ours, priority=their_priority, statement="x")
+        # The same-partnership key is checked at commit; force it now.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert not OutcomeFactory._meta.model.objects.filter(statement="x").exists()
