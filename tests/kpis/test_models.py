@@ -108,6 +108,8 @@ def test_percentage_targets_stay_within_100():
 )
 def test_a_value_with_no_numbers_at_all_is_refused(kind, aggregation):
     # A CHECK constraint passes when it evaluates to NULL; this one must not.
-    measure = MeasureFactory(value_type=kind, aggregation=aggregation, annual_target=None)
+    measure = MeasureFactory(
+        value_type=kind, aggregation=aggregation, annual_target=None
+    )
     with pytest.raises(IntegrityError):
         insert(measure)

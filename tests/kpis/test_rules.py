@@ -48,7 +48,9 @@ def test_ratio_of_sums_is_not_the_mean_of_ratios():
 
 def test_ratio_of_sums_ignores_quarters_given_only_as_a_rate():
     entries = [Entry(1, D(40)), Entry(2, None, D(3), D(4))]
-    assert year_figure(ValueType.PERCENTAGE, Aggregation.RATIO_OF_SUMS, entries) == D(75)
+    assert year_figure(ValueType.PERCENTAGE, Aggregation.RATIO_OF_SUMS, entries) == D(
+        75
+    )
 
 
 def test_ratio_with_zero_denominators_has_no_figure():
@@ -71,8 +73,13 @@ def test_pro_rata_target_only_scales_summed_measures():
     assert pro_rata_target(Aggregation.SUM, None, 2) is None
 
 
-def measure_status(entries, target=D(100), direction=Direction.UP, kind=ValueType.COUNT,
-                   aggregation=Aggregation.SUM):
+def measure_status(
+    entries,
+    target=D(100),
+    direction=Direction.UP,
+    kind=ValueType.COUNT,
+    aggregation=Aggregation.SUM,
+):
     return status(
         value_type=kind,
         aggregation=aggregation,
@@ -113,7 +120,11 @@ def test_status_without_a_target():
 
 
 def test_milestone_status():
-    kw = {"kind": ValueType.MILESTONE, "aggregation": Aggregation.LATEST, "target": None}
+    kw = {
+        "kind": ValueType.MILESTONE,
+        "aggregation": Aggregation.LATEST,
+        "target": None,
+    }
     assert measure_status(counts((2, 1)), **kw) == Status.ON_TRACK
     assert measure_status(counts((2, 0)), **kw) == Status.AT_RISK
     assert measure_status(counts((4, 0)), **kw) == Status.OFF_TRACK

@@ -1,0 +1,58 @@
+from decimal import Decimal as D
+from xml.etree import ElementTree
+
+from reports.charts import Point, describe, line_chart, sparkline
+
+
+def fmt(value):
+    return "—" if value is None else f"{value:f}"
+
+
+SERIES = [Point("Q1", D(1)), Point("Q2", None), Point("Q3", D(3)), Point("Q4", D(4))]
+
+
+def test_sparkline_is_valid_svg_with_a_text_alternative():
+    svg = str(sparkline(SERIES, description="Rising from 1 to 4"))
+    root = ElementTree.fromstring(svg)
+    assert root.get("role") == "img"
+    assert root.get("aria-label") == "Rising from 1 to 4"
+    # The missing quarter breaks the line into two runs.
+    assert svg.count("<polyline") == 2
+
+
+def test_line_chart_draws_target_baseline_and_markers():
+    svg = str(
+        line_chart(
+            SERIES,
+            title="Schools",
+            description="d",
+            fmt=fmt,
+            target=D(5),
+            baseline=D(2),
+        )
+    )
+    ElementTree.fromstring(svg)
+    assert 'class="chart-target"' in svg and 'class="chart-baseline"' in svg
+    assert svg.count('class="chart-marker"') == 3
+    assert '<title id="chart-title">Schools</title>' in svg
+
+
+def test_chart_escapes_text():
+    svg = str(sparkline([Point("<Q1>", D(1))], description='"quoted" & <b>'))
+    ElementTree.fromstring(svg)
+    assert "<b>" not in svg
+
+
+def test_description_says_what_the_chart_shows():
+    text = describe(SERIES, fmt, target=D(5), target_label="Target")
+    assert "3 of 4 quarters reported" in text
+    assert "from 1 in Q1 to 4 in Q4" in text
+    assert "Target: 5" in text
+    assert describe([Point("Q1", None)], fmt).startswith("No values yet")
+
+
+def test_empty_series_still_renders():
+    ElementTree.fromstring(str(sparkline([Point("Q1", None)], description="none")))
+    ElementTree.fromstring(
+        str(line_chart([Point("Q1", None)], title="t", description="d", fmt=fmt))
+    )

@@ -1,0 +1,148 @@
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from kpis import services
+from kpis.models import Aggregation, Question, ValueType
+from kpis.selectors import current_quarter
+from partnerships.models import Role
+from tests.factories import (
+    MeasureFactory,
+    MembershipFactory,
+    MissionFactory,
+    OutcomeFactory,
+    PartnershipFactory,
+    PriorityFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def build(partnership, *, priorities, measures_per_outcome, quarters):
+    """A framework of the given size with a value in each recent quarter."""
+    admin = MembershipFactory(partnership=partnership, role=Role.ADMIN).user
+    now = current_quarter(partnership=partnership)
+    periods = [
+        services.period_get_or_create(partnership=partnership, quarter=q)
+        for q in now.back(quarters)
+    ]
+    for _ in range(priorities):
+        priority = PriorityFactory(partnership=partnership)
+        outcome = OutcomeFactory(partnership=partnership, priority=priority)
+        for index in range(measures_per_outcome):
+            question = list(Question)[index % 3]
+            measure = MeasureFactory(
+                partnership=partnership, outcome=outcome, question=question
+            )
+            for number, period in enumerate(periods):
+                services.quarterly_value_record(
+                    partnership=partnership,
+                    measure=measure,
+                    period=period,
+                    actor=admin,
+                    value=D(number + 1),
+                )
+    return admin
+
+
+@pytest.fixture
+def viewer_client(client):
+    def make(partnership):
+        viewer = MembershipFactory(partnership=partnership, role=Role.VIEWER).user
+        client.force_login(viewer)
+        return client
+
+    return make
+
+
+def test_dashboard_shows_mission_priorities_and_status(viewer_client):
+    partnership = PartnershipFactory()
+    MissionFactory(partnership=partnership, statement="End social inequality by 2030")
+    build(partnership, priorities=1, measures_per_outcome=3, quarters=2)
+    page = viewer_client(partnership).get(
+        reverse("dashboard", kwargs={"slug": partnership.slug})
+    )
+    html = page.content.decode()
+    assert "End social inequality by 2030" in html
+    assert "How much did we do?" in html and "Is anyone better off?" in html
+    assert 'class="sparkline"' in html
+    summaries = page.context["dashboard"].all_measures
+    assert len(summaries) == 3
+    # Every summary's status is one of the shown states, in text not colour alone.
+    for summary in summaries:
+        assert summary.year.status.label in html
+
+
+def dashboard_queries(django_assert_max_num_queries, client, partnership, bound):
+    url = reverse("dashboard", kwargs={"slug": partnership.slug})
+    with django_assert_max_num_queries(bound) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_dashboard_query_count_does_not_grow_with_the_framework(
+    django_assert_max_num_queries, viewer_client
+):
+    small = PartnershipFactory()
+    build(small, priorities=1, measures_per_outcome=1, quarters=1)
+    large = PartnershipFactory()
+    build(large, priorities=4, measures_per_outcome=6, quarters=8)
+    small_count = dashboard_queries(
+        django_assert_max_num_queries, viewer_client(small), small, 15
+    )
+    large_count = dashboard_queries(
+        django_assert_max_num_queries, viewer_client(large), large, 15
+    )
+    assert small_count == large_count
+
+
+def test_measure_page_query_count_does_not_grow_with_quarters(
+    django_assert_max_num_queries, viewer_client
+):
+    counts = []
+    for quarters in (1, 12):
+        partnership = PartnershipFactory()
+        build(partnership, priorities=1, measures_per_outcome=1, quarters=quarters)
+        client = viewer_client(partnership)
+        measure = partnership.performancemeasure_set.get()
+        url = reverse(
+            "measure_detail", kwargs={"slug": partnership.slug, "pk": measure.pk}
+        )
+        with django_assert_max_num_queries(15) as captured:
+            page = client.get(url)
+        assert page.status_code == 200
+        assert len(page.context["page"].values) == quarters
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+def test_measure_page_shows_series_target_and_stories(viewer_client):
+    measure = MeasureFactory(
+        value_type=ValueType.PERCENTAGE,
+        aggregation=Aggregation.RATIO_OF_SUMS,
+        annual_target=80,
+        baseline_value=60,
+    )
+    partnership = measure.partnership
+    admin = MembershipFactory(partnership=partnership, role=Role.ADMIN).user
+    period = services.period_get_or_create(
+        partnership=partnership, quarter=current_quarter(partnership=partnership)
+    )
+    services.quarterly_value_record(
+        partnership=partnership,
+        measure=measure,
+        period=period,
+        actor=admin,
+        numerator=D(3),
+        denominator=D(4),
+        story="Most partners said the sessions helped.",
+    )
+    client = viewer_client(partnership)
+    html = client.get(
+        reverse("measure_detail", kwargs={"slug": partnership.slug, "pk": measure.pk})
+    ).content.decode()
+    assert "75%" in html
+    assert "Most partners said the sessions helped." in html
+    assert 'class="chart-target"' in html and 'class="chart-baseline"' in html
+    assert "At risk" in html  # 75% against 80% is within the 10% tolerance
