@@ -1,0 +1,24 @@
+FROM python:3.11-slim-bookworm
+
+# Pango for WeasyPrint's PDF rendering; fonts so reports need no network.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE=civic.settings.production CIVIC_VAR_DIR=/var/civic
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY civic civic
+COPY partnerships partnerships
+COPY outcomes outcomes
+COPY kpis kpis
+COPY reports reports
+RUN pip install --no-cache-dir .
+COPY . .
+RUN DJANGO_SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build \
+    python manage.py collectstatic --no-input -v 0
+RUN useradd --system --home /app civic && mkdir -p /var/civic && chown civic /var/civic
+USER civic
+EXPOSE 8000
+CMD ["gunicorn", "civic.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
