@@ -47,7 +47,13 @@ def two_partnerships():
 def test_unscoped_queries_in_one_partnership_see_none_of_another(two_partnerships):
     ours, theirs = two_partnerships
     with tenancy.partnership_scope(ours.pk):
-        for model in (PerformanceMeasure, QuarterlyValue, Outcome, Organisation, Membership):
+        for model in (
+            PerformanceMeasure,
+            QuarterlyValue,
+            Outcome,
+            Organisation,
+            Membership,
+        ):
             rows = list(model.objects.all())
             assert rows, model
             assert {row.partnership_id for row in rows} == {ours.pk}, model
@@ -104,7 +110,9 @@ def test_the_application_role_cannot_bypass_row_level_security():
             "FROM pg_class WHERE relname = ANY(%s)",
             [TENANT_TABLES],
         )
-        rows = {name: (enabled, forced, owned) for name, enabled, forced, owned in cursor}
+        rows = {
+            name: (enabled, forced, owned) for name, enabled, forced, owned in cursor
+        }
     assert set(rows) == set(TENANT_TABLES)
     for table, (enabled, forced, owned) in rows.items():
         assert enabled, f"{table} has no row-level security"
@@ -117,7 +125,10 @@ def test_every_tenant_table_carries_partnership_id():
 
     for app in ("partnerships", "outcomes", "kpis"):
         for model in apps.get_app_config(app).get_models():
-            if model._meta.db_table in ("partnerships_user", "partnerships_partnership"):
+            if model._meta.db_table in (
+                "partnerships_user",
+                "partnerships_partnership",
+            ):
                 continue
             if model._meta.auto_created:
                 continue
