@@ -10,6 +10,7 @@ markup keeps the accessible names, the print styling and the numbers'
 formatting under the same tests as the rest of the page.
 """
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -41,6 +42,20 @@ def _bounds(values: Sequence[float]) -> tuple[float, float]:
     if hi == lo:
         hi = lo + 1.0
     return lo, hi * 1.08
+
+
+def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    """Round tick values (steps of 1, 2, 2.5 or 5 × 10ⁿ) covering lo..hi."""
+    if hi <= lo:
+        hi = lo + 1.0
+    raw = (hi - lo) / max(count - 1, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(lo / step) * step
+    ticks = [first]
+    while ticks[-1] < hi - 1e-9:
+        ticks.append(round(ticks[-1] + step, 10))
+    return ticks
 
 
 def _segments(
@@ -131,21 +146,22 @@ def line_chart(
     height: int = 280,
 ) -> SafeString:
     """A labelled quarterly line chart with optional target and baseline lines."""
-    left, right, top, bottom = 56, 16, 16, 56
+    left, right, top, bottom = 64, 16, 36, 64
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [float(p.value) for p in series if p.value is not None]
     references = [float(v) for v in (target, baseline) if v is not None]
-    lo, hi = _bounds(values + references or [0.0])
+    known = values + references or [0.0]
+    ticks = nice_ticks(min(min(known), 0.0), max(known))
+    lo, hi = ticks[0], ticks[-1]
     x = _scale(0, max(len(series) - 1, 1), plot_w, 12)
     y = _scale(lo, hi, plot_h, 0, invert=True)
     parts: list[str] = [f'<g transform="translate({left},{top})">']
-    for i in range(5):
-        tick = lo + (hi - lo) * i / 4
+    for tick in ticks:
         ty = y(tick)
         parts.append(
             f'<line class="chart-grid" x1="0" x2="{plot_w}" y1="{ty:.1f}" y2="{ty:.1f}"/>'
             f'<text class="chart-tick" x="-8" y="{ty + 4:.1f}" text-anchor="end">'
-            f"{escape(fmt(Decimal(str(round(tick, 2)))))}</text>"
+            f"{escape(fmt(Decimal(str(tick))))}</text>"
         )
     for i, point in enumerate(series):
         parts.append(
@@ -179,15 +195,14 @@ def line_chart(
                 f"<title>{escape(source.label)}: {escape(fmt(source.value))}</title></circle>"
             )
     parts.append("</g>")
+    # The legend sits above the plot, clear of the rotated quarter labels.
     legend_x = left
     for css, label in legend:
         parts.append(
-            f'<line class="{css}" x1="{legend_x}" x2="{legend_x + 24}" '
-            f'y1="{height - 10}" y2="{height - 10}"/>'
-            f'<text class="chart-legend" x="{legend_x + 30}" y="{height - 6}">'
-            f"{escape(label)}</text>"
+            f'<line class="{css}" x1="{legend_x}" x2="{legend_x + 24}" y1="14" y2="14"/>'
+            f'<text class="chart-legend" x="{legend_x + 30}" y="18">{escape(label)}</text>'
         )
-        legend_x += 40 + 8 * len(label)
+        legend_x += 44 + 6 * len(label)
     return mark_safe(
         f'<svg class="line-chart" role="img" aria-labelledby="chart-title chart-desc" '
         f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'

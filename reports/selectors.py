@@ -149,11 +149,9 @@ class PrioritySection:
         return [s for s in self.measures if s.measure.is_headline]
 
     @property
-    def status_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = defaultdict(int)
-        for summary in self.headline or self.measures:
-            counts[summary.year.status] += 1
-        return dict(counts)
+    def status_counts(self) -> list[tuple[rules.Status, int]]:
+        """How the headline measures stand (every measure when none is headline)."""
+        return _count_statuses(self.headline or self.measures)
 
 
 @dataclass
@@ -173,11 +171,14 @@ class Dashboard:
 
     @property
     def headline_status_counts(self) -> list[tuple[rules.Status, int]]:
-        counts: dict[rules.Status, int] = defaultdict(int)
-        for summary in self.all_measures:
-            if summary.measure.is_headline:
-                counts[summary.year.status] += 1
-        return [(status, counts[status]) for status in rules.Status if counts[status]]
+        return _count_statuses([s for s in self.all_measures if s.measure.is_headline])
+
+
+def _count_statuses(summaries: list[MeasureSummary]) -> list[tuple[rules.Status, int]]:
+    counts: dict[rules.Status, int] = defaultdict(int)
+    for summary in summaries:
+        counts[summary.year.status] += 1
+    return [(status, counts[status]) for status in rules.Status if counts[status]]
 
 
 def _summaries(

@@ -56,3 +56,12 @@ def test_empty_series_still_renders():
     ElementTree.fromstring(
         str(line_chart([Point("Q1", None)], title="t", description="d", fmt=fmt))
     )
+
+
+def test_nice_ticks_are_round_numbers_covering_the_range():
+    from reports.charts import nice_ticks
+
+    assert nice_ticks(0, 396.36) == [0, 100, 200, 300, 400]
+    assert nice_ticks(0, 1) == [0, 0.25, 0.5, 0.75, 1]
+    assert nice_ticks(0, 83) == [0, 25, 50, 75, 100]
+    assert nice_ticks(5, 5) == [5, 5.25, 5.5, 5.75, 6]
