@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from kpis.models import QuarterlyValue
 from kpis.selectors import current_quarter
-from reports.selectors import periods_for_entry
 from partnerships.models import Role
+from reports.selectors import periods_for_entry
 from tests.factories import MeasureFactory, MeasureLeadFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -68,9 +68,11 @@ def test_without_a_context_nothing_is_visible(two_partnerships):
 
 def test_writing_into_another_partnership_is_refused(two_partnerships):
     ours, theirs = two_partnerships
-    with pytest.raises(ProgrammingError, match="row-level security"):
-        with tenancy.partnership_scope(ours.pk):
-            Organisation.objects.create(partnership=theirs, name="Smuggled in")
+    with (
+        pytest.raises(ProgrammingError, match="row-level security"),
+        tenancy.partnership_scope(ours.pk),
+    ):
+        Organisation.objects.create(partnership=theirs, name="Smuggled in")
 
 
 def test_bulk_update_cannot_reach_another_partnership(two_partnerships):

@@ -2,7 +2,6 @@ import re
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.test import Client
 from django.urls import reverse
 
 from partnerships.models import Role
