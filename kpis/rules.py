@@ -37,6 +37,13 @@ class Entry:
     numerator: Decimal | None = None
     denominator: Decimal | None = None
 
+    @classmethod
+    def of(cls, stored) -> "Entry":
+        """From a stored QuarterlyValue (with its period loaded)."""
+        return cls(
+            stored.period.quarter, stored.value, stored.numerator, stored.denominator
+        )
+
 
 class Status(StrEnum):
     ON_TRACK = "on_track"

@@ -36,11 +36,9 @@ class EntryRow:
 
 
 def _figure_display(measure: PerformanceMeasure, value: QuarterlyValue) -> str:
-    entry = rules.Entry(
-        value.period.quarter, value.value, value.numerator, value.denominator
-    )
     text = rules.format_figure(
-        measure.value_type, rules.quarter_figure(measure.value_type, entry)
+        measure.value_type,
+        rules.quarter_figure(measure.value_type, rules.Entry.of(value)),
     )
     if value.numerator is not None:
         text = (
@@ -92,7 +90,7 @@ def _rows(
     for measure in measures:
         current = by_key.get((measure.pk, quarter.year, quarter.quarter))
         this_year = [
-            rules.Entry(v.period.quarter, v.value, v.numerator, v.denominator)
+            rules.Entry.of(v)
             for (m, y, q), v in sorted(by_key.items())
             if m == measure.pk and y == quarter.year and q <= quarter.quarter
         ]
@@ -136,11 +134,10 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "GET":
         return render(request, "kpis/my_measures.html", context)
 
+    measure_id = request.POST.get("measure", "")
     measure = get_object_or_404(
         selectors.measure_list(partnership=request.partnership),
-        pk=request.POST.get("measure", "0")
-        if request.POST.get("measure", "").isdigit()
-        else 0,
+        pk=int(measure_id) if measure_id.isdigit() else 0,
     )
     row = next((r for r in rows if r.measure.pk == measure.pk), None)
     if row is None:

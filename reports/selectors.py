@@ -30,15 +30,6 @@ from .charts import Point, describe, line_chart, sparkline
 TREND_QUARTERS = 8
 
 
-def _entry(value: QuarterlyValue) -> rules.Entry:
-    return rules.Entry(
-        quarter=value.period.quarter,
-        value=value.value,
-        numerator=value.numerator,
-        denominator=value.denominator,
-    )
-
-
 @dataclass
 class YearSummary:
     """A measure's year so far against its target, by the measure's own rule."""
@@ -195,12 +186,12 @@ def _summaries(
     summaries = {}
     for measure in measures:
         own = by_measure.get(measure.pk, {})
-        entries = [_entry(v) for (y, _q), v in sorted(own.items()) if y == year]
+        entries = [rules.Entry.of(v) for (y, _q), v in sorted(own.items()) if y == year]
         trend = [
             Point(
                 q.label,
                 rules.quarter_figure(
-                    measure.value_type, _entry(own[(q.year, q.quarter)])
+                    measure.value_type, rules.Entry.of(own[(q.year, q.quarter)])
                 )
                 if (q.year, q.quarter) in own
                 else None,
@@ -317,7 +308,7 @@ def measure_page_get(*, partnership: Partnership, pk: int) -> MeasurePage:
         Point(
             q.label,
             rules.quarter_figure(
-                measure.value_type, _entry(by_quarter[(q.year, q.quarter)])
+                measure.value_type, rules.Entry.of(by_quarter[(q.year, q.quarter)])
             )
             if (q.year, q.quarter) in by_quarter
             else None,
@@ -330,7 +321,7 @@ def measure_page_get(*, partnership: Partnership, pk: int) -> MeasurePage:
             measure=measure,
             year=y,
             label=year_label(y, start),
-            entries=[_entry(v) for v in values if v.period.year == y],
+            entries=[rules.Entry.of(v) for v in values if v.period.year == y],
         )
         for y in years_seen
     ]
