@@ -130,3 +130,13 @@ def test_my_measures_shows_last_quarter_and_the_year_to_date(client, lead_setup)
     row = client.get(f"{url}?quarter={later.year}-{later.quarter}").context["rows"][0]
     assert row.previous_display == "6"
     assert row.year.display == "10"
+
+
+def test_htmx_saves_are_announced_in_a_live_region_outside_the_row(client, lead_setup):
+    measure, _other, url = lead_setup
+    page = client.get(url).content.decode()
+    assert page.count('id="entry-announcer"') == 1
+    saved = post(client, url, measure, htmx=True, value="5").content.decode()
+    assert 'hx-swap-oob="true"' in saved and f"Saved {measure.name}." in saved
+    failed = post(client, url, measure, htmx=True, value="x").content.decode()
+    assert f"{measure.name} was not saved" in failed
