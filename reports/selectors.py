@@ -172,6 +172,24 @@ def _count_statuses(summaries: list[MeasureSummary]) -> list[tuple[rules.Status,
     return [(status, counts[status]) for status in rules.Status if counts[status]]
 
 
+def _series(
+    measure: PerformanceMeasure,
+    quarters: list[Quarter],
+    by_quarter: dict[tuple[int, int], QuarterlyValue],
+) -> list[Point]:
+    """The measure's figure in each quarter; None where nothing was reported."""
+    points = []
+    for q in quarters:
+        stored = by_quarter.get((q.year, q.quarter))
+        figure = (
+            rules.quarter_figure(measure.value_type, rules.Entry.of(stored))
+            if stored is not None
+            else None
+        )
+        points.append(Point(q.label, figure))
+    return points
+
+
 def _summaries(
     measures: list[PerformanceMeasure],
     values: list[QuarterlyValue],
@@ -187,17 +205,7 @@ def _summaries(
     for measure in measures:
         own = by_measure.get(measure.pk, {})
         entries = [rules.Entry.of(v) for (y, _q), v in sorted(own.items()) if y == year]
-        trend = [
-            Point(
-                q.label,
-                rules.quarter_figure(
-                    measure.value_type, rules.Entry.of(own[(q.year, q.quarter)])
-                )
-                if (q.year, q.quarter) in own
-                else None,
-            )
-            for q in quarters
-        ]
+        trend = _series(measure, quarters, own)
         latest = next((p for p in reversed(trend) if p.value is not None), None)
         summaries[measure.pk] = MeasureSummary(
             measure=measure,
@@ -304,17 +312,7 @@ def measure_page_get(*, partnership: Partnership, pk: int) -> MeasurePage:
     while quarters[-1] < now:
         quarters.append(quarters[-1].next())
     by_quarter = {(v.period.year, v.period.quarter): v for v in values}
-    series = [
-        Point(
-            q.label,
-            rules.quarter_figure(
-                measure.value_type, rules.Entry.of(by_quarter[(q.year, q.quarter)])
-            )
-            if (q.year, q.quarter) in by_quarter
-            else None,
-        )
-        for q in quarters
-    ]
+    series = _series(measure, quarters, by_quarter)
     years_seen = sorted({v.period.year for v in values} | {now.year}, reverse=True)
     years = [
         YearSummary(
