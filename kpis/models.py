@@ -210,13 +210,6 @@ class PerformanceMeasure(models.Model):
             "measure_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk}
         )
 
-    @property
-    def is_percentage_like(self) -> bool:
-        return self.value_type in (
-            ValueType.PERCENTAGE,
-            ValueType.NUMBER_AND_PERCENTAGE,
-        )
-
 
 class MeasureLead(models.Model):
     """A project lead assigned to report a measure."""

@@ -36,39 +36,14 @@ def measure_list_for_entry(*, membership: Membership) -> QuerySet[PerformanceMea
     return measures.none()
 
 
-def measure_list_with_leads(
-    *, partnership: Partnership
-) -> QuerySet[PerformanceMeasure]:
-    return measure_list(partnership=partnership).prefetch_related("leads")
-
-
 def period_list(*, partnership: Partnership) -> QuerySet[Period]:
     return Period.objects.filter(partnership=partnership)
-
-
-def period_for_quarter(*, partnership: Partnership, quarter: Quarter) -> Period | None:
-    return (
-        period_list(partnership=partnership)
-        .filter(year=quarter.year, quarter=quarter.quarter)
-        .first()
-    )
 
 
 def value_list(*, partnership: Partnership) -> QuerySet[QuarterlyValue]:
     return QuarterlyValue.objects.filter(partnership=partnership).select_related(
         "period", "entered_by"
     )
-
-
-def value_list_for_years(
-    *, partnership: Partnership, first_year: int, last_year: int, measures=None
-) -> QuerySet[QuarterlyValue]:
-    values = value_list(partnership=partnership).filter(
-        period__year__gte=first_year, period__year__lte=last_year
-    )
-    if measures is not None:
-        values = values.filter(measure__in=measures)
-    return values
 
 
 def measure_detail(*, partnership: Partnership, pk: int) -> PerformanceMeasure:

@@ -1,7 +1,4 @@
 from collections.abc import Callable
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
 
 
 def tenant_view(view: Callable) -> Callable:
@@ -13,14 +10,3 @@ def tenant_view(view: Callable) -> Callable:
     """
     view.tenant_view = True
     return view
-
-
-def admin_required(view: Callable) -> Callable:
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.membership.is_admin:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapper.tenant_view = True
-    return wrapper

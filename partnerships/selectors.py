@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from .models import Membership, Organisation, Partnership, User
+from .models import Membership, User
 
 
 def membership_for_slug(*, user: User, slug: str) -> Membership | None:
@@ -17,14 +17,4 @@ def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
         Membership.objects.select_related("partnership")
         .filter(user=user)
         .order_by("partnership__name")
-    )
-
-
-def organisation_list(*, partnership: Partnership) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(partnership=partnership)
-
-
-def membership_list(*, partnership: Partnership) -> QuerySet[Membership]:
-    return Membership.objects.filter(partnership=partnership).select_related(
-        "user", "organisation"
     )

@@ -1,3 +1,5 @@
+import redis
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -21,8 +23,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness for load balancers and compose: the database, and the broker."""
-    from django.conf import settings
-
     checks: dict[str, str] = {}
     healthy = True
     try:
@@ -34,8 +34,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         healthy = False
     if settings.CELERY_BROKER_URL:
         try:
-            import redis
-
             client = redis.Redis.from_url(
                 settings.CELERY_BROKER_URL, socket_connect_timeout=2, socket_timeout=2
             )
