@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -15,6 +16,6 @@ urlpatterns = [
     path("", partnership_views.home, name="home"),
     path("healthz", partnership_views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL_PREFIX.lstrip("/"), admin.site.urls),
     path("p/<slug:slug>/", include(tenant_patterns)),
 ]

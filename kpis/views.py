@@ -123,15 +123,14 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     quarters = periods_for_entry(partnership=request.partnership)
     quarter = _chosen_quarter(request, quarters)
     measures = list(selectors.measure_list_for_entry(membership=membership))
-    rows = _rows(request, quarter, measures)
     context = {
         "quarter": quarter,
         "quarters": quarters,
         "quarter_key": f"{quarter.year}-{quarter.quarter}",
-        "rows": rows,
         "is_current": quarter == quarters[0],
     }
     if request.method == "GET":
+        context["rows"] = _rows(request, quarter, measures)
         return render(request, "kpis/my_measures.html", context)
 
     measure_id = request.POST.get("measure", "")
@@ -139,11 +138,9 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
         selectors.measure_list(partnership=request.partnership),
         pk=int(measure_id) if measure_id.isdigit() else 0,
     )
-    row = next((r for r in rows if r.measure.pk == measure.pk), None)
-    if row is None:
+    if measure not in measures:
         raise PermissionDenied(_("This measure is not assigned to you."))
     form = QuarterlyValueForm(request.POST, measure=measure)
-    row.form = form
     if form.is_valid():
         try:
             period = services.period_get_or_create(
@@ -159,24 +156,26 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             for field, field_errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, field_errors)
-    if form.is_valid():
-        if not request.htmx:
-            messages.success(
-                request,
-                _("Saved %(measure)s for %(quarter)s.")
-                % {"measure": measure.name, "quarter": quarter.label},
-            )
-            url = reverse("my_measures", kwargs={"slug": slug})
-            return redirect(
-                f"{url}?quarter={context['quarter_key']}#measure-{measure.pk}"
-            )
-        row = _rows(request, quarter, [measure])[0]
-        row.saved = True
-        context["row"] = row
-        return render(request, "kpis/my_measures.html#measure-row", context)
+    saved = form.is_valid()
+    if saved and not request.htmx:
+        messages.success(
+            request,
+            _("Saved %(measure)s for %(quarter)s.")
+            % {"measure": measure.name, "quarter": quarter.label},
+        )
+        url = reverse("my_measures", kwargs={"slug": slug})
+        return redirect(f"{url}?quarter={context['quarter_key']}#measure-{measure.pk}")
+    # Rows are built after the save, so they show the figures now stored; a
+    # row with errors keeps what the person typed.
+    rows = _rows(request, quarter, measures if not request.htmx else [measure])
+    row = next(r for r in rows if r.measure.pk == measure.pk)
+    row.saved = saved
+    if not saved:
+        row.form = form
     if request.htmx:
         context["row"] = row
         return render(request, "kpis/my_measures.html#measure-row", context)
+    context["rows"] = rows
     return render(request, "kpis/my_measures.html", context, status=400)
 
 
