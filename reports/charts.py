@@ -72,9 +72,23 @@ def _segments(
     return [run for run in runs if run]
 
 
+# Presentation attributes, so a chart looks the same wherever it is drawn:
+# in a browser (where the page's CSS may restyle the classes) and in the PDF
+# (whose SVG renderer does not apply the document's stylesheet to inline SVG).
+PAINT = {
+    "chart-actual": 'stroke="#0b4f6c" stroke-width="2"',
+    "chart-target": 'stroke="#1b1f24" stroke-width="1.5" stroke-dasharray="6 4"',
+    "chart-baseline": 'stroke="#4a5560" stroke-width="1.5" stroke-dasharray="1 3"',
+    "chart-grid": 'stroke="#d0d5da" stroke-width="1"',
+    "chart-marker": 'fill="#0b4f6c"',
+    "chart-tick": 'fill="#4a5560" font-size="11" font-family="Source Sans 3, sans-serif"',
+    "chart-legend": 'fill="#1b1f24" font-size="11" font-family="Source Sans 3, sans-serif"',
+}
+
+
 def _polyline(run: list[tuple[float, float]], css: str) -> str:
     coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
-    return f'<polyline class="{css}" points="{coords}" fill="none"/>'
+    return f'<polyline class="{css}" {PAINT[css]} points="{coords}" fill="none"/>'
 
 
 def describe(
@@ -124,7 +138,7 @@ def sparkline(
         ]
         body = "".join(_polyline(run, "chart-actual") for run in _segments(points))
         last = next(p for p in reversed(points) if p is not None)
-        body += f'<circle class="chart-marker" cx="{last[0]:.1f}" cy="{last[1]:.1f}" r="2.5"/>'
+        body += f'<circle class="chart-marker" {PAINT["chart-marker"]} cx="{last[0]:.1f}" cy="{last[1]:.1f}" r="2.5"/>'
     return mark_safe(
         f'<svg class="sparkline" role="img" aria-label="{escape(description)}" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
@@ -144,6 +158,7 @@ def line_chart(
     baseline: Decimal | None = None,
     width: int = 640,
     height: int = 280,
+    id_prefix: str = "chart",
 ) -> SafeString:
     """A labelled quarterly line chart with optional target and baseline lines."""
     left, right, top, bottom = 64, 16, 36, 64
@@ -159,13 +174,13 @@ def line_chart(
     for tick in ticks:
         ty = y(tick)
         parts.append(
-            f'<line class="chart-grid" x1="0" x2="{plot_w}" y1="{ty:.1f}" y2="{ty:.1f}"/>'
-            f'<text class="chart-tick" x="-8" y="{ty + 4:.1f}" text-anchor="end">'
+            f'<line class="chart-grid" {PAINT["chart-grid"]} x1="0" x2="{plot_w}" y1="{ty:.1f}" y2="{ty:.1f}"/>'
+            f'<text class="chart-tick" {PAINT["chart-tick"]} x="-8" y="{ty + 4:.1f}" text-anchor="end">'
             f"{escape(fmt(Decimal(str(tick))))}</text>"
         )
     for i, point in enumerate(series):
         parts.append(
-            f'<text class="chart-tick" x="{x(i):.1f}" y="{plot_h + 18}" '
+            f'<text class="chart-tick" {PAINT["chart-tick"]} x="{x(i):.1f}" y="{plot_h + 18}" '
             f'text-anchor="end" transform="rotate(-35 {x(i):.1f} {plot_h + 18})">'
             f"{escape(point.label)}</text>"
         )
@@ -173,13 +188,13 @@ def line_chart(
     if baseline is not None:
         by = y(float(baseline))
         parts.append(
-            f'<line class="chart-baseline" x1="0" x2="{plot_w}" y1="{by:.1f}" y2="{by:.1f}"/>'
+            f'<line class="chart-baseline" {PAINT["chart-baseline"]} x1="0" x2="{plot_w}" y1="{by:.1f}" y2="{by:.1f}"/>'
         )
         legend.append(("chart-baseline", _("Baseline")))
     if target is not None:
         ty = y(float(target))
         parts.append(
-            f'<line class="chart-target" x1="0" x2="{plot_w}" y1="{ty:.1f}" y2="{ty:.1f}"/>'
+            f'<line class="chart-target" {PAINT["chart-target"]} x1="0" x2="{plot_w}" y1="{ty:.1f}" y2="{ty:.1f}"/>'
         )
         legend.append(("chart-target", target_label or _("Target")))
     points = [
@@ -191,7 +206,7 @@ def line_chart(
     for point, source in zip(points, series, strict=True):
         if point is not None:
             parts.append(
-                f'<circle class="chart-marker" cx="{point[0]:.1f}" cy="{point[1]:.1f}" r="3.5">'
+                f'<circle class="chart-marker" {PAINT["chart-marker"]} cx="{point[0]:.1f}" cy="{point[1]:.1f}" r="3.5">'
                 f"<title>{escape(source.label)}: {escape(fmt(source.value))}</title></circle>"
             )
     parts.append("</g>")
@@ -199,15 +214,16 @@ def line_chart(
     legend_x = left
     for css, label in legend:
         parts.append(
-            f'<line class="{css}" x1="{legend_x}" x2="{legend_x + 24}" y1="14" y2="14"/>'
-            f'<text class="chart-legend" x="{legend_x + 30}" y="18">{escape(label)}</text>'
+            f'<line class="{css}" {PAINT[css]} x1="{legend_x}" x2="{legend_x + 24}" y1="14" y2="14"/>'
+            f'<text class="chart-legend" {PAINT["chart-legend"]} x="{legend_x + 30}" y="18">{escape(label)}</text>'
         )
         legend_x += 44 + 6 * len(label)
     return mark_safe(
-        f'<svg class="line-chart" role="img" aria-labelledby="chart-title chart-desc" '
+        f'<svg class="line-chart" role="img" '
+        f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" '
         f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="chart-title">{escape(title)}</title>'
-        f'<desc id="chart-desc">{escape(description)}</desc>'
+        f'<title id="{id_prefix}-title">{escape(title)}</title>'
+        f'<desc id="{id_prefix}-desc">{escape(description)}</desc>'
         + "".join(parts)
         + "</svg>"
     )

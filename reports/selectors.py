@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from kpis import rules
@@ -142,7 +143,7 @@ class PrioritySection:
     @property
     def status_counts(self) -> list[tuple[rules.Status, int]]:
         """How the headline measures stand (every measure when none is headline)."""
-        return _count_statuses(self.headline or self.measures)
+        return count_statuses(self.headline or self.measures)
 
 
 @dataclass
@@ -162,10 +163,10 @@ class Dashboard:
 
     @property
     def headline_status_counts(self) -> list[tuple[rules.Status, int]]:
-        return _count_statuses([s for s in self.all_measures if s.measure.is_headline])
+        return count_statuses([s for s in self.all_measures if s.measure.is_headline])
 
 
-def _count_statuses(summaries: list[MeasureSummary]) -> list[tuple[rules.Status, int]]:
+def count_statuses(summaries: list[MeasureSummary]) -> list[tuple[rules.Status, int]]:
     counts: dict[rules.Status, int] = defaultdict(int)
     for summary in summaries:
         counts[summary.year.status] += 1
@@ -290,6 +291,38 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
     )
 
 
+def measure_chart(
+    measure: PerformanceMeasure, series: list[Point], *, id_prefix: str = "chart"
+) -> tuple[SafeString, str]:
+    """The measure's quarterly chart and its text alternative.
+
+    The one chart definition the measure page and the annual report share:
+    actuals by quarter, the target (a quarter's share of it for measures that
+    add up over the year) and the baseline.
+    """
+
+    def fmt(v):
+        return rules.format_figure(measure.value_type, v)
+
+    target = measure.annual_target
+    target_label = _("Annual target")
+    if target is not None and measure.aggregation == Aggregation.SUM:
+        target = target / 4
+        target_label = _("Quarterly share of the annual target")
+    description = describe(series, fmt, target=target, target_label=target_label)
+    chart = line_chart(
+        series,
+        title=_("%(name)s by quarter") % {"name": measure.name},
+        description=description,
+        fmt=fmt,
+        target=target,
+        target_label=target_label,
+        baseline=measure.baseline_value,
+        id_prefix=id_prefix,
+    )
+    return chart, description
+
+
 @dataclass
 class MeasurePage:
     measure: PerformanceMeasure
@@ -327,21 +360,7 @@ def measure_page_get(*, partnership: Partnership, pk: int) -> MeasurePage:
     def fmt(v):
         return rules.format_figure(measure.value_type, v)
 
-    target = measure.annual_target
-    target_label = _("Annual target")
-    if target is not None and measure.aggregation == Aggregation.SUM:
-        target = target / 4
-        target_label = _("Quarterly share of the annual target")
-    description = describe(series, fmt, target=target, target_label=target_label)
-    chart = line_chart(
-        series,
-        title=_("%(name)s by quarter") % {"name": measure.name},
-        description=description,
-        fmt=fmt,
-        target=target,
-        target_label=target_label,
-        baseline=measure.baseline_value,
-    )
+    chart, description = measure_chart(measure, series)
     return MeasurePage(
         measure=measure,
         series=series,

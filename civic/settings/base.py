@@ -133,8 +133,32 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+# Annual report PDFs: the filesystem under CIVIC_VAR_DIR, or an S3-compatible
+# bucket when CIVIC_REPORTS_BUCKET is set (credentials from the usual AWS_*
+# variables). Either way they are reached only through the download view,
+# which checks membership; neither has a public URL.
+REPORTS_BUCKET = os.environ.get("CIVIC_REPORTS_BUCKET", "")
+if REPORTS_BUCKET:
+    REPORTS_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": REPORTS_BUCKET,
+            "endpoint_url": os.environ.get("CIVIC_REPORTS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("CIVIC_REPORTS_S3_REGION") or None,
+            "location": os.environ.get("CIVIC_REPORTS_S3_PREFIX", "reports"),
+            "default_acl": "private",
+            "file_overwrite": True,
+            "querystring_auth": True,
+        },
+    }
+else:
+    REPORTS_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "reports", "allow_overwrite": True},
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "reports": REPORTS_STORAGE,
     "staticfiles": {
         "BACKEND": os.environ.get(
             "STATICFILES_BACKEND",
@@ -160,6 +184,28 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A render that outlives the hard limit is killed; the soft limit fires first
+# so the report is marked failed with a reason rather than left rendering.
+REPORT_RENDER_TIME_LIMIT = int(os.environ.get("CIVIC_REPORT_TIME_LIMIT", "300"))
+# A message whose worker died unacknowledged goes back on the queue after the
+# visibility timeout, so it must outlast the longest legitimate render, or a
+# slow render would be delivered to a second worker while the first still runs.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(
+        os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(3 * REPORT_RENDER_TIME_LIMIT))
+    )
+}
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= REPORT_RENDER_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than CIVIC_REPORT_TIME_LIMIT."
+    )
+# WeasyPrint keeps memory until its process exits: recycle a worker child once
+# it has grown past this many KiB (checked after each task).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = (
+    int(os.environ.get("CELERY_WORKER_MAX_MEMORY_MIB", "400")) * 1024
+)
 CELERY_TIMEZONE = TIME_ZONE
 
 EMAIL_BACKEND = os.environ.get(
@@ -191,4 +237,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

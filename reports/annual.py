@@ -1,0 +1,251 @@
+"""The annual report: its content, its HTML and its PDF.
+
+The content is the steering dashboard's read model for the reporting year
+(the same figures, statuses and charts the web pages show) plus the year's
+stories behind the headline measures. ``data_version`` is a digest of the
+document's HTML without the date it was produced, so two reports with the
+same version say the same thing.
+"""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from kpis import rules
+from kpis.models import QuarterlyValue
+from kpis.periods import Quarter
+from kpis.selectors import period_list
+from kpis.selectors import value_list as quarterly_value_list
+from partnerships.models import Partnership
+
+from .selectors import (
+    Dashboard,
+    MeasureSummary,
+    OutcomeSection,
+    PrioritySection,
+    count_statuses,
+    dashboard_get,
+    measure_chart,
+)
+
+TEMPLATE = "reports/annual_report.html"
+# Stands in for the production date while the version digest is taken.
+PRODUCED_ON_MARK = "\u2063produced-on\u2063"
+ASSETS_DIR = Path(settings.BASE_DIR) / "static"
+
+
+@dataclass
+class HeadlineMeasure:
+    summary: MeasureSummary
+    chart: SafeString
+    chart_description: str
+    stories: list[QuarterlyValue] = field(default_factory=list)
+
+
+@dataclass
+class Chapter:
+    """A priority (or the mission-wide measures) and its headline measures."""
+
+    anchor: str
+    title: str
+    section: PrioritySection | None
+    summaries: list[MeasureSummary]
+    headline: list[HeadlineMeasure]
+
+    @property
+    def group(self) -> OutcomeSection:
+        return OutcomeSection(None, self.summaries)
+
+    @property
+    def status_counts(self) -> list[tuple[rules.Status, int]]:
+        if self.section is not None:
+            return self.section.status_counts
+        return count_statuses(
+            [s for s in self.summaries if s.measure.is_headline] or self.summaries
+        )
+
+
+STATUS_KEY = {
+    rules.Status.ON_TRACK: _lazy(
+        "The year's figure meets the target, pro rata for a measure that adds up "
+        "over the year; a milestone is done."
+    ),
+    rules.Status.AT_RISK: _lazy(
+        "Short of the target by no more than 10%, or a milestone not yet done "
+        "before the year's last quarter."
+    ),
+    rules.Status.OFF_TRACK: _lazy(
+        "Short of the target by more than 10%, or a milestone not done by the "
+        "end of the year."
+    ),
+    rules.Status.NO_TARGET: _lazy("Figures reported, but no annual target is set."),
+    rules.Status.NO_DATA: _lazy("No figure reported for this year."),
+}
+
+
+@dataclass
+class AnnualReportContent:
+    dashboard: Dashboard
+    first_quarter: Quarter
+    last_quarter: Quarter
+    chapters: list[Chapter]
+
+    @property
+    def partnership(self) -> Partnership:
+        return self.dashboard.partnership
+
+    @property
+    def measures(self) -> list[MeasureSummary]:
+        return self.dashboard.all_measures
+
+    @property
+    def headline_count(self) -> int:
+        return sum(len(chapter.headline) for chapter in self.chapters)
+
+    @property
+    def status_key(self) -> list[tuple[rules.Status, str]]:
+        return list(STATUS_KEY.items())
+
+
+@dataclass
+class AnnualReportDocument:
+    html: str
+    data_version: str
+
+
+def report_years(*, partnership: Partnership) -> list[tuple[int, str]]:
+    """The reporting years a report can be asked for: those holding quarters."""
+    start = partnership.reporting_year_start_month
+    years = sorted({p.year for p in period_list(partnership=partnership)}, reverse=True)
+    return [(y, Quarter(y, 1, start).year_label) for y in years]
+
+
+def annual_report_content(*, partnership: Partnership, year: int) -> AnnualReportContent:
+    dashboard = dashboard_get(partnership=partnership, year=year)
+    start = partnership.reporting_year_start_month
+    stories: dict[int, list[QuarterlyValue]] = defaultdict(list)
+    for value in (
+        quarterly_value_list(partnership=partnership)
+        .filter(period__year=year, measure__is_headline=True)
+        .exclude(story="")
+        .order_by("period__quarter")
+    ):
+        stories[value.measure_id].append(value)
+
+    def headline(summaries: list[MeasureSummary]) -> list[HeadlineMeasure]:
+        items = []
+        for summary in summaries:
+            if not summary.measure.is_headline:
+                continue
+            chart, description = measure_chart(
+                summary.measure, summary.trend, id_prefix=f"chart-{summary.measure.pk}"
+            )
+            items.append(
+                HeadlineMeasure(
+                    summary=summary,
+                    chart=chart,
+                    chart_description=description,
+                    stories=stories.get(summary.measure.pk, []),
+                )
+            )
+        return items
+
+    chapters = []
+    if dashboard.mission_measures:
+        chapters.append(
+            Chapter(
+                anchor="mission-measures",
+                title=_("Mission-wide measures"),
+                section=None,
+                summaries=dashboard.mission_measures,
+                headline=headline(dashboard.mission_measures),
+            )
+        )
+    for number, section in enumerate(dashboard.priorities, start=1):
+        chapters.append(
+            Chapter(
+                anchor=f"priority-{number}",
+                title=section.priority.name if section.priority else _("Other outcomes"),
+                section=section,
+                summaries=section.measures,
+                headline=headline(section.measures),
+            )
+        )
+    return AnnualReportContent(
+        dashboard=dashboard,
+        first_quarter=Quarter(year, 1, start),
+        last_quarter=Quarter(year, 4, start),
+        chapters=chapters,
+    )
+
+
+def annual_report_document(
+    *, partnership: Partnership, year: int, produced_on: date | None = None
+) -> AnnualReportDocument:
+    """The report's HTML and the digest of everything in it but its date."""
+    content = annual_report_content(partnership=partnership, year=year)
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            TEMPLATE,
+            {
+                "report": content,
+                "dashboard": content.dashboard,
+                "produced_on": PRODUCED_ON_MARK,
+                "assets_url": ASSETS_DIR.as_uri() + "/",
+                "language_code": settings.LANGUAGE_CODE,
+            },
+        )
+        version = hashlib.sha256(html.encode()).hexdigest()
+        produced = formats.date_format(produced_on or timezone.localdate(), "j F Y")
+    return AnnualReportDocument(
+        html=html.replace(PRODUCED_ON_MARK, produced), data_version=version
+    )
+
+
+def _assets_fetcher():
+    """Let the PDF renderer read the shipped CSS and fonts and nothing else.
+
+    No network fetches and no file outside ``static/``: the document is built
+    from partnership data, so it must never be able to pull in a URL.
+    """
+    from weasyprint.urls import URLFetcher
+
+    class AssetsOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            path = Path(url2pathname(parts.path)).resolve()
+            if parts.scheme != "file" or not path.is_relative_to(ASSETS_DIR):
+                raise ValueError(f"The report may only use its own assets, not {url}")
+            return super().fetch(url, headers)
+
+    return AssetsOnly(allowed_protocols=["file"])
+
+
+@dataclass
+class RenderedPdf:
+    content: bytes
+    page_count: int
+
+
+def render_pdf(html: str) -> RenderedPdf:
+    """A tagged PDF/UA-1 document (title and language come from the HTML)."""
+    from weasyprint import HTML
+
+    document = HTML(
+        string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=_assets_fetcher()
+    ).render(pdf_variant="pdf/ua-1")
+    return RenderedPdf(
+        content=document.write_pdf(pdf_variant="pdf/ua-1"),
+        page_count=len(document.pages),
+    )
