@@ -10,6 +10,12 @@ tenant_patterns = [
     path("", report_views.dashboard, name="dashboard"),
     path("my-measures/", kpis_views.my_measures, name="my_measures"),
     path("measures/<int:pk>/", kpis_views.measure_detail, name="measure_detail"),
+    path("reports/", report_views.reports, name="reports"),
+    path(
+        "reports/<int:pk>/download/",
+        report_views.report_download,
+        name="report_download",
+    ),
 ]
 
 urlpatterns = [

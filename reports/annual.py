@@ -131,7 +131,9 @@ def report_years(*, partnership: Partnership) -> list[tuple[int, str]]:
     return [(y, Quarter(y, 1, start).year_label) for y in years]
 
 
-def annual_report_content(*, partnership: Partnership, year: int) -> AnnualReportContent:
+def annual_report_content(
+    *, partnership: Partnership, year: int
+) -> AnnualReportContent:
     dashboard = dashboard_get(partnership=partnership, year=year)
     start = partnership.reporting_year_start_month
     stories: dict[int, list[QuarterlyValue]] = defaultdict(list)
@@ -176,7 +178,9 @@ def annual_report_content(*, partnership: Partnership, year: int) -> AnnualRepor
         chapters.append(
             Chapter(
                 anchor=f"priority-{number}",
-                title=section.priority.name if section.priority else _("Other outcomes"),
+                title=section.priority.name
+                if section.priority
+                else _("Other outcomes"),
                 section=section,
                 summaries=section.measures,
                 headline=headline(section.measures),

@@ -377,3 +377,11 @@ def measure_page_get(*, partnership: Partnership, pk: int) -> MeasurePage:
 def periods_for_entry(*, partnership: Partnership, count: int = 5) -> list[Quarter]:
     """The current quarter and the ones before it that are still open for entry."""
     return list(reversed(current_quarter(partnership=partnership).back(count)))
+
+
+def annual_report_list(*, partnership: Partnership):
+    from .models import AnnualReport
+
+    return AnnualReport.objects.filter(partnership=partnership).select_related(
+        "partnership", "requested_by"
+    )

@@ -1,10 +1,19 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpRequest
 
+from kpis.selectors import current_quarter
 from partnerships.decorators import tenant_view
 
-from .selectors import dashboard_get
+from . import services
+from .annual import report_years
+from .forms import ReportRequestForm
+from .models import ReportStatus
+from .selectors import annual_report_list, dashboard_get
 
 
 @tenant_view
@@ -16,3 +25,85 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         partnership=request.partnership, year=int(year) if year.isdigit() else None
     )
     return render(request, "reports/dashboard.html", {"dashboard": dashboard})
+
+
+def _default_year(years: list[tuple[int, str]], current: int) -> int | None:
+    """The latest finished year: the one most reports are written about."""
+    finished = [y for y, _label in years if y < current]
+    return finished[0] if finished else (years[0][0] if years else None)
+
+
+@tenant_view
+@require_http_methods(["GET", "POST"])
+def reports(request: HttpRequest, slug: str) -> HttpResponse:
+    """Annual reports: admins request them, every member downloads them."""
+    partnership, membership = request.partnership, request.membership
+    years = report_years(partnership=partnership)
+    status = 200
+    if request.method == "POST":
+        if not membership.is_admin:
+            raise PermissionDenied
+        form = ReportRequestForm(request.POST, years=years)
+        if form.is_valid():
+            try:
+                report, created = services.annual_report_request(
+                    partnership=partnership,
+                    membership=membership,
+                    year=form.cleaned_data["year"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if created:
+                    text = _("The %(year)s report has been requested.")
+                elif report.status == ReportStatus.READY:
+                    text = _(
+                        "The %(year)s report below already has the current figures."
+                    )
+                else:
+                    text = _("The %(year)s report is already being prepared.")
+                messages.success(request, text % {"year": report.year_label})
+                return redirect("reports", slug=slug)
+        status = 400
+    else:
+        current = current_quarter(partnership=partnership)
+        form = ReportRequestForm(
+            years=years, initial={"year": _default_year(years, current.year)}
+        )
+    report_list = list(annual_report_list(partnership=partnership)[:50])
+    context = {
+        "form": form,
+        "reports": report_list,
+        "pending": any(r.is_pending for r in report_list),
+        "can_request": membership.is_admin,
+        "was_pending": request.GET.get("was_pending") == "1",
+    }
+    template = "reports/reports.html"
+    if request.htmx and request.method == "GET":
+        template += "#report-list"
+    return render(request, template, context, status=status)
+
+
+@tenant_view
+@require_GET
+def report_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """The PDF of a ready report, to members of its partnership only."""
+    report = get_object_or_404(
+        annual_report_list(partnership=request.partnership).filter(
+            status=ReportStatus.READY
+        ),
+        pk=pk,
+    )
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=report.download_name,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

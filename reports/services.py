@@ -1,0 +1,215 @@
+"""Writes for annual reports: asking for one, and rendering it in a worker.
+
+The request runs in the web process: it checks the role, takes the digest of
+the document's content and either returns the live report that already has
+that content or creates a queued one and queues the render on commit.
+
+The render runs in a Celery worker and is safe to run more than once for the
+same report (a redelivered message, a worker killed half-way): the row lock
+held for the length of the render lets one worker at a time work on a report,
+a finished report is never rendered again, and the file's name is fixed by the
+report, so a second render overwrites rather than adds.
+"""
+
+import logging
+import time
+from datetime import timedelta
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerships.models import Membership, Partnership, User
+from partnerships.tenancy import partnership_scope
+
+from .annual import annual_report_document, render_pdf, report_years
+from .models import AnnualReport, ReportStatus
+
+logger = logging.getLogger(__name__)
+
+# A report whose worker died this many times is not tried again: something in
+# it kills workers (memory, a crash in the renderer) and retrying cannot help.
+MAX_ATTEMPTS = 3
+
+
+def annual_report_request(
+    *, partnership: Partnership, membership: Membership | None, year: int, actor: User
+) -> tuple[AnnualReport, bool]:
+    """The report for this year's current data, and whether it is new."""
+    if membership is None or not membership.is_admin:
+        raise PermissionDenied(_("Only partnership admins can request reports."))
+    years = dict(report_years(partnership=partnership))
+    if year not in years:
+        raise ValidationError({"year": _("Choose a reporting year that has quarters.")})
+    from .tasks import render_annual_report
+
+    with transaction.atomic():
+        # One request at a time per partnership, so two admins asking at once
+        # get the same report rather than a unique-constraint error.
+        Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+        _fail_stale(partnership)
+        version = annual_report_document(
+            partnership=partnership, year=year
+        ).data_version
+        existing = (
+            AnnualReport.objects.filter(
+                partnership=partnership, year=year, data_version=version
+            )
+            .exclude(status=ReportStatus.FAILED)
+            .first()
+        )
+        if existing is not None:
+            return existing, False
+        report = AnnualReport.objects.create(
+            partnership=partnership,
+            year=year,
+            year_label=years[year],
+            data_version=version,
+            requested_by=actor,
+        )
+        report_id, partnership_id = report.pk, partnership.pk
+        transaction.on_commit(
+            lambda: render_annual_report.delay(report_id, partnership_id)
+        )
+    return report, True
+
+
+def stale_after() -> timedelta:
+    """How long a render can look unfinished before it is taken as lost.
+
+    Past the visibility timeout the broker has redelivered the message of a
+    dead worker; a minute later a live worker would have picked it up.
+    """
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    return timedelta(seconds=timeout + settings.REPORT_RENDER_HARD_TIME_LIMIT + 60)
+
+
+def _fail_stale(partnership: Partnership) -> None:
+    AnnualReport.objects.filter(
+        partnership=partnership,
+        status__in=[ReportStatus.QUEUED, ReportStatus.RENDERING],
+        requested_at__lt=timezone.now() - stale_after(),
+    ).update(
+        status=ReportStatus.FAILED,
+        failure_reason=_("The render was lost (no worker finished it). Ask again."),
+        finished_at=timezone.now(),
+    )
+
+
+def _fail(report_id: int, partnership_id: int, reason: str) -> None:
+    with partnership_scope(partnership_id):
+        AnnualReport.objects.filter(
+            partnership_id=partnership_id, pk=report_id
+        ).exclude(status=ReportStatus.READY).update(
+            status=ReportStatus.FAILED,
+            failure_reason=reason,
+            finished_at=timezone.now(),
+        )
+
+
+def annual_report_render(*, report_id: int, partnership_id: int) -> None:
+    """Render a queued report into its PDF; a no-op once it is finished."""
+    with partnership_scope(partnership_id):
+        report = (
+            AnnualReport.objects.select_for_update()
+            .filter(partnership_id=partnership_id, pk=report_id)
+            .first()
+        )
+        if report is None or report.status in (ReportStatus.READY, ReportStatus.FAILED):
+            return
+        if report.attempts >= MAX_ATTEMPTS:
+            report.status = ReportStatus.FAILED
+            report.failure_reason = _(
+                "The render stopped %(count)s times without finishing."
+            ) % {"count": report.attempts}
+            report.finished_at = timezone.now()
+            report.save(update_fields=["status", "failure_reason", "finished_at"])
+            return
+        report.status = ReportStatus.RENDERING
+        report.attempts += 1
+        report.started_at = timezone.now()
+        report.save(update_fields=["status", "attempts", "started_at"])
+
+    try:
+        _render(report_id, partnership_id)
+    except SoftTimeLimitExceeded:
+        _fail(
+            report_id,
+            partnership_id,
+            _("The render took longer than %(seconds)s seconds and was stopped.")
+            % {"seconds": settings.REPORT_RENDER_TIME_LIMIT},
+        )
+    except _Superseded:
+        _fail(
+            report_id,
+            partnership_id,
+            _("The data changed after this request; a newer report holds it."),
+        )
+    except OSError as error:
+        logger.exception("Annual report %s could not be stored", report_id)
+        _fail(
+            report_id,
+            partnership_id,
+            _("The PDF could not be stored: %(error)s.")
+            % {"error": error.strerror or error},
+        )
+    except Exception as error:
+        logger.exception("Annual report %s failed to render", report_id)
+        _fail(
+            report_id,
+            partnership_id,
+            _("The report could not be rendered (%(error)s).")
+            % {"error": type(error).__name__},
+        )
+
+
+def _render(report_id: int, partnership_id: int) -> None:
+    with partnership_scope(partnership_id):
+        # Held until this transaction ends: a second delivery of the same
+        # message waits here, then finds the report finished. A killed
+        # worker's connection closes and PostgreSQL releases the lock.
+        report = (
+            AnnualReport.objects.select_for_update()
+            .select_related("partnership")
+            .get(partnership_id=partnership_id, pk=report_id)
+        )
+        if report.status != ReportStatus.RENDERING:
+            return
+        started = time.perf_counter()
+        document = annual_report_document(
+            partnership=report.partnership, year=report.year
+        )
+        if document.data_version != report.data_version:
+            # The data changed between the request and the render: this
+            # report holds the newer data, unless another report already does.
+            if (
+                AnnualReport.objects.filter(
+                    partnership_id=partnership_id,
+                    year=report.year,
+                    data_version=document.data_version,
+                )
+                .exclude(status=ReportStatus.FAILED)
+                .exists()
+            ):
+                raise _Superseded
+            report.data_version = document.data_version
+        pdf = render_pdf(document.html)
+        name = (
+            f"{partnership_id}/annual-report-{report.year}-"
+            f"{report.pk}-{report.data_version[:16]}.pdf"
+        )
+        report.file.save(name, ContentFile(pdf.content), save=False)
+        report.status = ReportStatus.READY
+        report.page_count = pdf.page_count
+        report.size_bytes = len(pdf.content)
+        report.render_seconds = round(time.perf_counter() - started, 3)
+        report.finished_at = timezone.now()
+        report.save()
+
+
+class _Superseded(Exception):
+    pass

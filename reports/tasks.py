@@ -1,0 +1,15 @@
+from celery import shared_task
+from django.conf import settings
+
+from . import services
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.REPORT_RENDER_TIME_LIMIT,
+    time_limit=settings.REPORT_RENDER_HARD_TIME_LIMIT,
+)
+def render_annual_report(report_id: int, partnership_id: int) -> None:
+    """Render one annual report; safe to deliver twice (see the service)."""
+    services.annual_report_render(report_id=report_id, partnership_id=partnership_id)
