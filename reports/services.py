@@ -27,7 +27,7 @@ from partnerships.models import Membership, Partnership, User
 from partnerships.tenancy import partnership_scope
 
 from .annual import annual_report_document, render_pdf, report_years
-from .models import AnnualReport, ReportStatus
+from .models import AnnualReport, ReportStatus, report_storage
 
 logger = logging.getLogger(__name__)
 
@@ -202,7 +202,7 @@ def _render(report_id: int, partnership_id: int) -> None:
             f"{partnership_id}/annual-report-{report.year}-"
             f"{report.pk}-{report.data_version[:16]}.pdf"
         )
-        report.file.save(name, ContentFile(pdf.content), save=False)
+        report.file_name = report_storage().save(name, ContentFile(pdf.content))
         report.status = ReportStatus.READY
         report.page_count = pdf.page_count
         report.size_bytes = len(pdf.content)

@@ -12,7 +12,7 @@ from partnerships.decorators import tenant_view
 from . import services
 from .annual import report_years
 from .forms import ReportRequestForm
-from .models import ReportStatus
+from .models import ReportStatus, report_storage
 from .selectors import annual_report_list, dashboard_get
 
 
@@ -96,7 +96,7 @@ def report_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
         pk=pk,
     )
     try:
-        handle = report.file.open("rb")
+        handle = report_storage().open(report.file_name, "rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
     response = FileResponse(
