@@ -189,21 +189,26 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # A render that outlives the hard limit is killed; the soft limit fires first
 # so the report is marked failed with a reason rather than left rendering.
 REPORT_RENDER_TIME_LIMIT = int(os.environ.get("CIVIC_REPORT_TIME_LIMIT", "300"))
-REPORT_RENDER_HARD_TIME_LIMIT = REPORT_RENDER_TIME_LIMIT + 30
+REPORT_RENDER_HARD_TIME_LIMIT = REPORT_RENDER_TIME_LIMIT + max(2, REPORT_RENDER_TIME_LIMIT // 10)
 # A message whose worker died unacknowledged goes back on the queue after the
 # visibility timeout, so it must outlast the longest legitimate render, or a
 # slow render would be delivered to a second worker while the first still runs.
+# Workers sweep for such messages every CELERY_RESTORE_INTERVAL seconds (the
+# transport's default sweeps only every 100 s).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(
         os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(3 * REPORT_RENDER_TIME_LIMIT))
-    )
+    ),
+    "unacked_restore_interval": int(os.environ.get("CELERY_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": 1,
 }
 if (
     CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     <= REPORT_RENDER_HARD_TIME_LIMIT
 ):
     raise ImproperlyConfigured(
-        "CELERY_VISIBILITY_TIMEOUT must be longer than CIVIC_REPORT_TIME_LIMIT + 30."
+        "CELERY_VISIBILITY_TIMEOUT must be longer than the report render's hard "
+        "time limit (CIVIC_REPORT_TIME_LIMIT plus a tenth)."
     )
 # WeasyPrint keeps memory until its process exits: recycle a worker child once
 # it has grown past this many KiB (checked after each task).

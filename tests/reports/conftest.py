@@ -1,0 +1,128 @@
+from decimal import Decimal as D
+
+import pytest
+
+from kpis import services as kpi_services
+from kpis.models import Aggregation, Question, ValueType
+from kpis.periods import Quarter
+from partnerships.models import Role
+from tests.factories import (
+    MeasureFactory,
+    MembershipFactory,
+    MissionFactory,
+    OutcomeFactory,
+    PartnershipFactory,
+    PriorityFactory,
+)
+
+YEAR = 2024  # 2024/25, September to August
+
+
+@pytest.fixture
+def report_storage(settings, tmp_path):
+    """Finished PDFs go to a fresh folder for each test."""
+    location = tmp_path / "reports"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "reports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location, "allow_overwrite": True},
+        },
+    }
+    return location
+
+
+def build_framework(partnership=None):
+    """A small strategy with every kind of measure and a year of values.
+
+    Returns the partnership, its admin, and the year figure each measure's
+    values add up to, worked out by hand from the numbers entered below.
+    """
+    partnership = partnership or PartnershipFactory(
+        name="Bro Dyfrdwy Partnership", slug="bro-dyfrdwy"
+    )
+    admin = MembershipFactory(partnership=partnership, role=Role.ADMIN).user
+    MissionFactory(
+        partnership=partnership,
+        statement="Every young person in the valley thrives by 2030",
+        target_year=2030,
+    )
+    priority = PriorityFactory(
+        partnership=partnership,
+        name="Learning for life",
+        mission_statement="To open the university to every school.",
+    )
+    other = PriorityFactory(partnership=partnership, name="Keeping well", position=1)
+    outcome = OutcomeFactory(
+        partnership=partnership,
+        priority=priority,
+        statement="More children from every school take part",
+    )
+    wellbeing = OutcomeFactory(
+        partnership=partnership, priority=other, statement="People feel less alone"
+    )
+    periods = [
+        kpi_services.period_get_or_create(
+            partnership=partnership,
+            quarter=Quarter(YEAR, q, partnership.reporting_year_start_month),
+        )
+        for q in (1, 2, 3, 4)
+    ]
+    sessions = MeasureFactory(
+        partnership=partnership,
+        outcome=outcome,
+        code="LL-01",
+        name="Taster sessions held in schools",
+        annual_target=D(100),
+        baseline_value=D(60),
+        is_headline=True,
+    )
+    satisfied = MeasureFactory(
+        partnership=partnership,
+        outcome=outcome,
+        code="LL-02",
+        name="Pupils rating the sessions good or better",
+        question=Question.HOW_WELL,
+        value_type=ValueType.PERCENTAGE,
+        aggregation=Aggregation.RATIO_OF_SUMS,
+        annual_target=D(80),
+        is_headline=False,
+    )
+    confidence = MeasureFactory(
+        partnership=partnership,
+        outcome=wellbeing,
+        code="KW-01",
+        name="Average wellbeing score of participants",
+        question=Question.BETTER_OFF,
+        value_type=ValueType.SCORE,
+        aggregation=Aggregation.MEAN,
+        annual_target=D(7),
+        is_headline=True,
+    )
+    for number, period in enumerate(periods, start=1):
+        kpi_services.quarterly_value_record(
+            partnership=partnership,
+            measure=sessions,
+            period=period,
+            actor=admin,
+            value=D(10 * number),
+            story=f"Quarter {number}: schools in Brymbo joined.",
+        )
+        kpi_services.quarterly_value_record(
+            partnership=partnership,
+            measure=satisfied,
+            period=period,
+            actor=admin,
+            numerator=D(30 + number),
+            denominator=D(40),
+        )
+        kpi_services.quarterly_value_record(
+            partnership=partnership,
+            measure=confidence,
+            period=period,
+            actor=admin,
+            value=D(5 + number),
+        )
+    # 10+20+30+40; (31+32+33+34)/160; mean of 6, 7, 8, 9.
+    expected = {sessions: "100", satisfied: "81.3%", confidence: "7.5"}
+    return partnership, admin, expected
