@@ -22,3 +22,17 @@ def platform_context(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('civic.platform', 'on', true)")
     yield
+
+
+@pytest.fixture
+def report_storage(settings, tmp_path):
+    """Finished PDFs go to a fresh folder for each test."""
+    location = tmp_path / "reports"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "reports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location, "allow_overwrite": True},
+        },
+    }
+    return location

@@ -11,7 +11,7 @@ from kpis.models import QuarterlyValue
 from reports.annual import annual_report_document, render_pdf, report_years
 from tests.factories import PartnershipFactory
 
-from .conftest import YEAR, build_framework
+from .framework import YEAR, build_framework
 
 pytestmark = pytest.mark.django_db
 

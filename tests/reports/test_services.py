@@ -17,7 +17,7 @@ from reports.models import AnnualReport, ReportStatus
 from reports.selectors import annual_report_list
 from tests.factories import MembershipFactory, PartnershipFactory
 
-from .conftest import YEAR, build_framework
+from .framework import YEAR, build_framework
 
 pytestmark = pytest.mark.django_db
 

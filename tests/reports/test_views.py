@@ -8,7 +8,7 @@ from reports import services
 from reports.models import AnnualReport, ReportStatus
 from tests.factories import MembershipFactory, PartnershipFactory
 
-from .conftest import YEAR, build_framework
+from .framework import YEAR, build_framework
 
 pytestmark = pytest.mark.django_db
 

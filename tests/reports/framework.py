@@ -1,7 +1,5 @@
 from decimal import Decimal as D
 
-import pytest
-
 from kpis import services as kpi_services
 from kpis.models import Aggregation, Question, ValueType
 from kpis.periods import Quarter
@@ -16,20 +14,6 @@ from tests.factories import (
 )
 
 YEAR = 2024  # 2024/25, September to August
-
-
-@pytest.fixture
-def report_storage(settings, tmp_path):
-    """Finished PDFs go to a fresh folder for each test."""
-    location = tmp_path / "reports"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "reports": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": location, "allow_overwrite": True},
-        },
-    }
-    return location
 
 
 def build_framework(partnership=None):

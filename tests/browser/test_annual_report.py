@@ -1,0 +1,86 @@
+"""End to end: an admin requests the annual report and a viewer downloads it.
+
+A real Celery worker renders the report while the Reports page waits for it
+with htmx polling; the admin never reloads. The downloaded file is checked as
+a PDF, and axe checks the page before and after.
+"""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from partnerships import tenancy
+from partnerships.models import Role
+from reports.models import AnnualReport, ReportStatus
+from tests.factories import PASSWORD, MembershipFactory
+from tests.reports.framework import build_framework
+from tests.workers import start_worker, stop
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, live_server, user):
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_admin_requests_the_report_and_a_viewer_downloads_it(
+    transactional_db, live_server, browser, a11y, report_storage, tmp_path
+):
+    with tenancy.platform_scope():
+        partnership, admin, expected = build_framework()
+        viewer = MembershipFactory(partnership=partnership, role=Role.VIEWER).user
+
+    worker, worker_log = start_worker("browser", tmp_path)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, admin)
+        page.goto(live_server.url + reverse("dashboard", args=[partnership.slug]))
+        page.get_by_role("navigation", name="Main").get_by_role(
+            "link", name="Reports"
+        ).click()
+        expect(page.get_by_role("heading", name="Annual reports")).to_be_visible()
+        expect(page.get_by_label("Reporting year")).to_have_value("2024")
+        a11y.check(page, "Reports page, admin")
+
+        page.get_by_role("button", name="Request report").click()
+        expect(
+            page.get_by_text("The 2024/25 report has been requested.")
+        ).to_be_visible()
+        # The page polls; the link appears when the worker has finished.
+        download_link = page.get_by_role("link", name="Download the 2024/25 report")
+        expect(download_link).to_be_visible(timeout=60_000)
+        expect(page.locator("#report-announcer")).to_have_text(
+            "The 2024/25 report is ready to download."
+        )
+        a11y.check(page, "Reports page, report ready")
+        context.close()
+
+        context = browser.new_context()
+        page = context.new_page()
+        sign_in(page, live_server, viewer)
+        page.goto(live_server.url + reverse("reports", args=[partnership.slug]))
+        expect(page.get_by_role("button", name="Request report")).to_have_count(0)
+        with page.expect_download() as download_info:
+            page.get_by_role("link", name="Download the 2024/25 report").click()
+        download = download_info.value
+        assert download.suggested_filename == "bro-dyfrdwy-annual-report-2024-25.pdf"
+        saved = tmp_path / download.suggested_filename
+        download.save_as(saved)
+        reader = PdfReader(saved)
+        text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+        for measure in expected:
+            assert measure.name in text
+        with tenancy.partnership_scope(partnership.pk):
+            report = AnnualReport.objects.get()
+        assert report.status == ReportStatus.READY
+        assert len(reader.pages) == report.page_count
+        a11y.check(page, "Reports page, viewer")
+    finally:
+        context.close()
+        stop(worker)
+    a11y.assert_clean()
