@@ -1,6 +1,6 @@
 FROM python:3.11-slim-bookworm
 
-# Pango for WeasyPrint's PDF rendering; fonts so reports need no network.
+# Pango for WeasyPrint's PDF rendering. The report's fonts ship in static/.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
@@ -18,7 +18,8 @@ RUN pip install --no-cache-dir .
 COPY . .
 RUN DJANGO_SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build \
     python manage.py collectstatic --no-input -v 0
-RUN useradd --system --home /app civic && mkdir -p /var/civic && chown civic /var/civic
+RUN useradd --system --home /app civic \
+    && mkdir -p /var/civic/media /var/civic/reports && chown -R civic /var/civic
 USER civic
 EXPOSE 8000
 CMD ["gunicorn", "civic.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
