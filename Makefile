@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo test lint format venv system-deps serve clean
+.PHONY: demo test bench lint format venv system-deps serve clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ demo: venv
 
 test: venv system-deps
 	scripts/run-tests.sh $(PYTEST_ARGS)
+
+bench: venv system-deps
+	scripts/run-benchmarks.sh
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -85,6 +85,9 @@ PAINT = {
     "chart-legend": 'fill="#1b1f24" font-size="11" font-family="Source Sans 3, sans-serif"',
 }
 
+# The average advance of an 11px character, for deciding whether labels fit.
+LABEL_CHAR_WIDTH = 6.2
+
 
 def _polyline(run: list[tuple[float, float]], css: str) -> str:
     coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
@@ -178,10 +181,19 @@ def line_chart(
             f'<text class="chart-tick" {PAINT["chart-tick"]} x="-8" y="{ty + 4:.1f}" text-anchor="end">'
             f"{escape(fmt(Decimal(str(tick))))}</text>"
         )
+    # Quarter labels sit level when they fit side by side, and slant when not.
+    spacing = (plot_w - 24) / max(len(series) - 1, 1)
+    level = spacing >= LABEL_CHAR_WIDTH * max(len(p.label) for p in series) + 8
     for i, point in enumerate(series):
+        if level:
+            placement = f'y="{plot_h + 18}" text-anchor="middle"'
+        else:
+            placement = (
+                f'y="{plot_h + 18}" text-anchor="end" '
+                f'transform="rotate(-35 {x(i):.1f} {plot_h + 18})"'
+            )
         parts.append(
-            f'<text class="chart-tick" {PAINT["chart-tick"]} x="{x(i):.1f}" y="{plot_h + 18}" '
-            f'text-anchor="end" transform="rotate(-35 {x(i):.1f} {plot_h + 18})">'
+            f'<text class="chart-tick" {PAINT["chart-tick"]} x="{x(i):.1f}" {placement}>'
             f"{escape(point.label)}</text>"
         )
     legend: list[tuple[str, str]] = [("chart-actual", _("Actual"))]

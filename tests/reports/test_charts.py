@@ -65,3 +65,33 @@ def test_nice_ticks_are_round_numbers_covering_the_range():
     assert nice_ticks(0, 1) == [0, 0.25, 0.5, 0.75, 1]
     assert nice_ticks(0, 83) == [0, 25, 50, 75, 100]
     assert nice_ticks(5, 5) == [5, 5.25, 5.5, 5.75, 6]
+
+
+def quarter_labels(series):
+    root = ElementTree.fromstring(
+        str(line_chart(series, title="t", description="d", fmt=fmt))
+    )
+    names = {p.label for p in series}
+    return [t for t in root.iter("{http://www.w3.org/2000/svg}text") if t.text in names]
+
+
+def test_quarter_labels_lie_level_when_eight_fit_and_slant_when_twenty_do_not():
+    def quarters(count):
+        return [
+            Point(f"{2020 + n // 4}/{21 + n // 4} Q{n % 4 + 1}", D(n))
+            for n in range(count)
+        ]
+
+    eight, twenty = quarters(8), quarters(20)
+    assert [t.get("transform") for t in quarter_labels(eight)] == [None] * 8
+    assert all("rotate(-35" in t.get("transform") for t in quarter_labels(twenty))
+    assert len(quarter_labels(twenty)) == 20
+
+
+def test_each_chart_names_its_title_and_description_by_its_own_ids():
+    svg = str(
+        line_chart(SERIES, title="t", description="d", fmt=fmt, id_prefix="chart-7")
+    )
+    root = ElementTree.fromstring(svg)
+    assert root.get("aria-labelledby") == "chart-7-title chart-7-desc"
+    assert svg.count('id="chart-7-title"') == 1

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Every benchmark in benchmarks/ against a real PostgreSQL and Redis (see
+# with-services.sh). Each prints its figures; the last line of each is
+# "<name> key=value ...". Exits non-zero if any benchmark fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${1:-}" != "--inside" ]; then
+  exec scripts/with-services.sh "$0" --inside
+fi
+.venv/bin/python manage.py migrate --verbosity 0 --no-input
+status=0
+for benchmark in benchmarks/*.py; do
+  echo "== ${benchmark}"
+  .venv/bin/python "$benchmark" || status=$?
+done
+exit $status
