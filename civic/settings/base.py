@@ -189,7 +189,9 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # A render that outlives the hard limit is killed; the soft limit fires first
 # so the report is marked failed with a reason rather than left rendering.
 REPORT_RENDER_TIME_LIMIT = int(os.environ.get("CIVIC_REPORT_TIME_LIMIT", "300"))
-REPORT_RENDER_HARD_TIME_LIMIT = REPORT_RENDER_TIME_LIMIT + max(2, REPORT_RENDER_TIME_LIMIT // 10)
+REPORT_RENDER_HARD_TIME_LIMIT = REPORT_RENDER_TIME_LIMIT + max(
+    2, REPORT_RENDER_TIME_LIMIT // 10
+)
 # A message whose worker died unacknowledged goes back on the queue after the
 # visibility timeout, so it must outlast the longest legitimate render, or a
 # slow render would be delivered to a second worker while the first still runs.
