@@ -164,8 +164,15 @@ def line_chart(
     id_prefix: str = "chart",
 ) -> SafeString:
     """A labelled quarterly line chart with optional target and baseline lines."""
-    left, right, top, bottom = 64, 16, 36, 64
-    plot_w, plot_h = width - left - right, height - top - bottom
+    left, right, top = 64, 16, 36
+    plot_w = width - left - right
+    # Quarter labels sit level when they fit side by side, and slant when not;
+    # level labels need less room below the plot, so the chart is shorter.
+    spacing = (plot_w - 24) / max(len(series) - 1, 1)
+    level = spacing >= LABEL_CHAR_WIDTH * max(len(p.label) for p in series) + 8
+    if level:
+        height -= 28
+    plot_h = height - top - (36 if level else 64)
     values = [float(p.value) for p in series if p.value is not None]
     references = [float(v) for v in (target, baseline) if v is not None]
     known = values + references or [0.0]
@@ -181,9 +188,6 @@ def line_chart(
             f'<text class="chart-tick" {PAINT["chart-tick"]} x="-8" y="{ty + 4:.1f}" text-anchor="end">'
             f"{escape(fmt(Decimal(str(tick))))}</text>"
         )
-    # Quarter labels sit level when they fit side by side, and slant when not.
-    spacing = (plot_w - 24) / max(len(series) - 1, 1)
-    level = spacing >= LABEL_CHAR_WIDTH * max(len(p.label) for p in series) + 8
     for i, point in enumerate(series):
         if level:
             placement = f'y="{plot_h + 18}" text-anchor="middle"'
