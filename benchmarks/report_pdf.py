@@ -846,16 +846,10 @@ MILESTONE_KEPT = "Done; now part of business as usual."
 PACES = (1.15, 1.05, 1.02, 0.97, 0.92, 0.8)
 
 
-@dataclass(frozen=True)
-class Figures:
-    value: Decimal | None = None
-    numerator: Decimal | None = None
-    denominator: Decimal | None = None
-    story: str = ""
-
-
-def series(m: MeasureSpec, quarters: int) -> list[Figures]:
+def series(m: MeasureSpec, quarters: int) -> list:
     """The measure's figures for ``quarters`` quarters, oldest first."""
+    from partnerships.demo import Figures
+
     rng = random.Random(f"{SLUG}/{m.code}")
     pace = rng.choice(PACES)
     done_at = rng.choice((2, 4, 5, 6, 7, None))  # the quarter a milestone is done

@@ -27,6 +27,7 @@ from outcomes.selectors import mission_get, outcome_list, priority_list
 from partnerships.models import Partnership
 
 from .charts import Point, describe, line_chart, sparkline
+from .models import AnnualReport
 
 TREND_QUARTERS = 8
 
@@ -380,8 +381,6 @@ def periods_for_entry(*, partnership: Partnership, count: int = 5) -> list[Quart
 
 
 def annual_report_list(*, partnership: Partnership):
-    from .models import AnnualReport
-
     return AnnualReport.objects.filter(partnership=partnership).select_related(
         "partnership", "requested_by"
     )

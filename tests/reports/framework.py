@@ -1,7 +1,7 @@
 from decimal import Decimal as D
 
 from kpis import services as kpi_services
-from kpis.models import Aggregation, Question, ValueType
+from kpis.models import Aggregation, QuarterlyValue, Question, ValueType
 from kpis.periods import Quarter
 from partnerships.models import Role
 from tests.factories import (
@@ -110,3 +110,17 @@ def build_framework(partnership=None):
     # 10+20+30+40; (31+32+33+34)/160; mean of 6, 7, 8, 9.
     expected = {sessions: "100", satisfied: "81.3%", confidence: "7.5"}
     return partnership, admin, expected
+
+
+def change_a_figure(partnership, admin, *, by=1):
+    """Record a new figure for the sessions measure's first quarter."""
+    value = QuarterlyValue.objects.filter(
+        partnership=partnership, measure__code="LL-01"
+    ).first()
+    kpi_services.quarterly_value_record(
+        partnership=partnership,
+        measure=value.measure,
+        period=value.period,
+        actor=admin,
+        value=value.value + by,
+    )

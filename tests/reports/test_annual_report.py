@@ -6,12 +6,10 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from kpis import services as kpi_services
-from kpis.models import QuarterlyValue
 from reports.annual import annual_report_document, render_pdf, report_years
 from tests.factories import PartnershipFactory
 
-from .framework import YEAR, build_framework
+from .framework import YEAR, build_framework, change_a_figure
 
 pytestmark = pytest.mark.django_db
 
@@ -86,14 +84,7 @@ def test_data_version_ignores_the_date_but_not_the_figures():
     again = annual_report_document(partnership=partnership, year=YEAR)
     assert first.data_version == again.data_version
 
-    value = QuarterlyValue.objects.filter(measure__code="LL-01").first()
-    kpi_services.quarterly_value_record(
-        partnership=partnership,
-        measure=value.measure,
-        period=value.period,
-        actor=admin,
-        value=value.value + 1,
-    )
+    change_a_figure(partnership, admin)
     changed = annual_report_document(partnership=partnership, year=YEAR)
     assert changed.data_version != first.data_version
 

@@ -8,8 +8,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
-from kpis import services as kpi_services
-from kpis.models import QuarterlyValue
 from partnerships import tenancy
 from partnerships.models import Membership, Role
 from reports import services
@@ -17,7 +15,7 @@ from reports.models import AnnualReport, ReportStatus
 from reports.selectors import annual_report_list
 from tests.factories import MembershipFactory, PartnershipFactory
 
-from .framework import YEAR, build_framework
+from .framework import YEAR, build_framework, change_a_figure
 
 pytestmark = pytest.mark.django_db
 
@@ -99,14 +97,7 @@ def test_changed_figures_make_a_new_report(report_storage):
     partnership, admin, _expected = build_framework()
     first, _created = request(partnership, admin)
     render(first)
-    value = QuarterlyValue.objects.filter(measure__code="LL-01").first()
-    kpi_services.quarterly_value_record(
-        partnership=partnership,
-        measure=value.measure,
-        period=value.period,
-        actor=admin,
-        value=value.value + 5,
-    )
+    change_a_figure(partnership, admin, by=5)
     second, created = request(partnership, admin)
     assert created and second != first
     assert second.data_version != first.data_version
@@ -186,14 +177,7 @@ def test_figures_changed_between_request_and_render_are_the_ones_reported(
     partnership, admin, _expected = build_framework()
     report, _created = request(partnership, admin)
     requested_version = report.data_version
-    value = QuarterlyValue.objects.filter(measure__code="LL-01").first()
-    kpi_services.quarterly_value_record(
-        partnership=partnership,
-        measure=value.measure,
-        period=value.period,
-        actor=admin,
-        value=value.value + 1,
-    )
+    change_a_figure(partnership, admin)
     report = render(report)
     assert report.status == ReportStatus.READY
     assert report.data_version != requested_version
