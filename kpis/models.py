@@ -1,8 +1,11 @@
+import pghistory
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Floor
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.models import Outcome, Priority
@@ -22,6 +25,14 @@ class Period(models.Model):
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     starts_on = models.DateField()
     ends_on = models.DateField()
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["year", "quarter"]
@@ -52,6 +63,97 @@ class Period(models.Model):
     @property
     def label(self) -> str:
         return self.as_quarter.label
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class PeriodLockChange(models.Model):
+    """The record of a quarter being locked or reopened, and why."""
+
+    class Action(models.TextChoices):
+        LOCKED = "locked", _("Locked")
+        REOPENED = "reopened", _("Reopened")
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="lock_changes"
+    )
+    action = models.CharField(max_length=8, choices=Action.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["locked", "reopened"]),
+                name="period_lock_change_action_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(action="locked") | ~Q(reason=""),
+                name="period_reopen_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.action}"
+
+
+class Dimension(models.Model):
+    """A way the partnership breaks figures down: age group, community, area."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=100)
+    is_exhaustive = models.BooleanField(
+        _("exhaustive"),
+        default=False,
+        help_text=_(
+            "Everyone counted falls in exactly one category, so the categories "
+            "add up to the total."
+        ),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"], name="dimension_name_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "id"], name="dimension_partnership_id_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DimensionCategory(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.CASCADE, related_name="categories"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = _("dimension categories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "dimension", "name"],
+                name="dimension_category_name_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Question(models.TextChoices):
@@ -105,6 +207,17 @@ def _aggregation_matches_value_type() -> Q:
     return condition
 
 
+# Every change to a measure's definition or target is kept, whatever path
+# made it (the admin site and bulk updates included): PostgreSQL triggers
+# write the events, with the who and the path from pghistory's context.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    exclude=["position"],
+    model_name="MeasureEvent",
+    context_field=pghistory.ContextJSONField(),
+    append_only=True,
+)
 class PerformanceMeasure(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
     priority = models.ForeignKey(
@@ -152,6 +265,31 @@ class PerformanceMeasure(models.Model):
     )
     definition = models.TextField(_("definition"), blank=True)
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
+    change_threshold = models.PositiveSmallIntegerField(
+        _("change that needs a note (%)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A quarter that moves more than this from the last one needs the "
+            "story behind it before it is submitted. Empty uses the default."
+        ),
+    )
+    breakdown_first = models.ForeignKey(
+        Dimension,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("broken down by"),
+    )
+    breakdown_second = models.ForeignKey(
+        Dimension,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("and by"),
+    )
     leads = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="MeasureLead",
@@ -200,6 +338,26 @@ class PerformanceMeasure(models.Model):
                 | Q(annual_target__lte=100),
                 name="measure_percentage_target_within_100",
             ),
+            models.CheckConstraint(
+                condition=Q(change_threshold__isnull=True)
+                | Q(change_threshold__range=(1, 1000)),
+                name="measure_change_threshold_valid",
+            ),
+            # Breakdowns split a count; the second dimension needs a first,
+            # and another one.
+            models.CheckConstraint(
+                condition=Q(breakdown_first__isnull=True)
+                | Q(value_type=ValueType.COUNT),
+                name="measure_breakdown_counts_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(breakdown_second__isnull=True)
+                | (
+                    Q(breakdown_first__isnull=False)
+                    & ~Q(breakdown_second=models.F("breakdown_first"))
+                ),
+                name="measure_breakdown_second_after_first",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -209,6 +367,10 @@ class PerformanceMeasure(models.Model):
         return reverse(
             "measure_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk}
         )
+
+    @property
+    def dimensions(self) -> list[Dimension]:
+        return [d for d in (self.breakdown_first, self.breakdown_second) if d]
 
 
 class MeasureLead(models.Model):
@@ -242,6 +404,49 @@ _VALID_RATIO = Q(
 )
 
 
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Not submitted")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+
+
+LOCKED_QUARTER_SQLSTATE = "23L01"
+
+# The database's own guard: no path (views, API, imports, the admin site, a
+# bulk update, raw SQL) changes a value of a locked quarter. The error's
+# SQLSTATE is in class 23, so Django raises it as an IntegrityError.
+LOCKED_QUARTER_GUARD = pgtrigger.Trigger(
+    name="locked_quarter_guard",
+    when=pgtrigger.Before,
+    operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+    func=f"""
+    IF (TG_OP <> 'INSERT' AND EXISTS (
+            SELECT 1 FROM kpis_period
+            WHERE id = OLD.period_id AND locked_at IS NOT NULL))
+       OR (TG_OP <> 'DELETE' AND EXISTS (
+            SELECT 1 FROM kpis_period
+            WHERE id = NEW.period_id AND locked_at IS NOT NULL)) THEN
+        RAISE EXCEPTION 'The quarter is locked: its values cannot change.'
+            USING ERRCODE = '{LOCKED_QUARTER_SQLSTATE}';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+    """,
+)
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["updated_at", "entered_at"],
+    model_name="QuarterlyValueEvent",
+    context_field=pghistory.ContextJSONField(),
+    append_only=True,
+)
 class QuarterlyValue(models.Model):
     """One measure's figure for one quarter, and the story behind it."""
 
@@ -261,6 +466,35 @@ class QuarterlyValue(models.Model):
         max_digits=14, decimal_places=2, null=True, blank=True
     )
     story = models.TextField(_("the story behind the number"), blank=True)
+    # Counts by breakdown category: {"<category id>": n} for one dimension,
+    # {"<first id>:<second id>": n} for two. Held in the row, so a lock, a
+    # conflict check and the history cover the breakdown with the total.
+    breakdown = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("review status"),
+        max_length=10,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.DRAFT,
+    )
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every save; an edit made from an older version is a conflict.
+    version = models.PositiveIntegerField(default=1)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -269,7 +503,20 @@ class QuarterlyValue(models.Model):
 
     class Meta:
         ordering = ["period__year", "period__quarter"]
+        triggers = [LOCKED_QUARTER_GUARD]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReviewStatus.values),
+                name="value_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReviewStatus.RETURNED) | ~Q(return_reason=""),
+                name="value_returned_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(breakdown={}) | Q(value_type=ValueType.COUNT),
+                name="value_breakdown_counts_only",
+            ),
             models.UniqueConstraint(
                 fields=["partnership", "measure", "period"],
                 name="value_one_per_measure_per_quarter",
@@ -307,3 +554,37 @@ class QuarterlyValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.code} {self.period}"
+
+
+class Reminder(models.Model):
+    """A reminder email sent to a lead, kept so that none is sent twice."""
+
+    class Reason(models.TextChoices):
+        DUE_SOON = "due_soon", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=8, choices=Reason.choices)
+    measure_count = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "user", "year", "quarter", "reason"],
+                name="reminder_once_per_quarter_and_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=["due_soon", "overdue"]),
+                name="reminder_reason_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} reminder to {self.user} for {self.year} Q{self.quarter}"

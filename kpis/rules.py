@@ -179,3 +179,80 @@ def _trim(number: Decimal, places: int) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+# A quarter that moves more than this from the last one needs a note, unless
+# the measure sets its own threshold.
+DEFAULT_CHANGE_THRESHOLD = 50
+# The third quarter running that a measure moves the wrong way needs a note.
+AGAINST_DIRECTION_RUN = 3
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Why a quarter's figure needs the story behind it before submission."""
+
+    code: str
+    message: str
+
+
+def plausibility_flags(
+    *,
+    value_type: str,
+    direction: str,
+    threshold: int | None,
+    figures: Sequence[Decimal | None],
+    fmt=None,
+) -> list[Flag]:
+    """Checks on the last of ``figures`` (consecutive quarters, oldest first).
+
+    * a change of more than ``threshold`` per cent from the quarter before
+      (skipped when the quarter before was 0 or missing: there is no rate);
+    * the third quarter-on-quarter move running against the desired
+      direction (needs the four quarters that make three moves).
+
+    Milestones are done or not done, so neither check applies to them.
+    """
+    if value_type == ValueType.MILESTONE or not figures or figures[-1] is None:
+        return []
+    fmt = fmt or (lambda v: format_figure(value_type, v))
+    threshold = threshold or DEFAULT_CHANGE_THRESHOLD
+    flags = []
+    current = figures[-1]
+    previous = figures[-2] if len(figures) >= 2 else None
+    if previous:
+        change = (current - previous) / abs(previous) * HUNDRED
+        if abs(change) > threshold:
+            flags.append(
+                Flag(
+                    "big_change",
+                    _(
+                        "%(change)s%% %(way)s on last quarter (%(previous)s), more "
+                        "than the %(threshold)s%% that needs a note."
+                    )
+                    % {
+                        "change": _trim(abs(change), 0),
+                        "way": _("up") if change > 0 else _("down"),
+                        "previous": fmt(previous),
+                        "threshold": threshold,
+                    },
+                )
+            )
+    recent = list(figures[-(AGAINST_DIRECTION_RUN + 1) :])
+    if len(recent) == AGAINST_DIRECTION_RUN + 1 and None not in recent:
+        moves = [
+            later - earlier for earlier, later in zip(recent, recent[1:], strict=False)
+        ]
+        worse = (lambda m: m < 0) if direction == Direction.UP else (lambda m: m > 0)
+        if all(worse(m) for m in moves):
+            flags.append(
+                Flag(
+                    "against_direction",
+                    _(
+                        "%(way)s for the third quarter running, against the "
+                        "desired direction."
+                    )
+                    % {"way": _("Down") if direction == Direction.UP else _("Up")},
+                )
+            )
+    return flags

@@ -1,17 +1,24 @@
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerships.models import Membership, Partnership, Role, User
 
+from . import rules
 from .models import (
     ALLOWED_AGGREGATIONS,
+    LOCKED_QUARTER_SQLSTATE,
+    DimensionCategory,
     MeasureLead,
     PerformanceMeasure,
     Period,
+    PeriodLockChange,
     QuarterlyValue,
+    ReviewStatus,
     ValueType,
 )
 from .periods import Quarter
@@ -142,6 +149,120 @@ def _validate_numbers(
     return value, numerator, denominator
 
 
+class ValueConflict(Exception):
+    """Someone else saved the value after the editor loaded it."""
+
+    def __init__(self, current: QuarterlyValue):
+        super().__init__("The value changed since it was loaded.")
+        self.current = current
+
+
+def is_locked_quarter_error(error: Exception) -> bool:
+    """True for the database guard's refusal to change a locked quarter."""
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) == LOCKED_QUARTER_SQLSTATE
+
+
+def locked_message(period: Period) -> str:
+    return _(
+        "%(quarter)s is locked, so its figures cannot change. An admin can "
+        "reopen it, giving a reason."
+    ) % {"quarter": period.label}
+
+
+def _membership(partnership: Partnership, actor: User) -> Membership | None:
+    return Membership.objects.filter(partnership=partnership, user=actor).first()
+
+
+def _require_admin(partnership: Partnership, actor: User) -> Membership:
+    membership = _membership(partnership, actor)
+    if membership is None or membership.role != Role.ADMIN:
+        raise PermissionDenied(_("Only the partnership's admins can do this."))
+    return membership
+
+
+def _validate_breakdown(
+    measure: PerformanceMeasure, total: Decimal | None, breakdown: dict | None
+) -> dict[str, int]:
+    """Cells keyed "<category id>" or "<first id>:<second id>", as whole counts.
+
+    Empty cells are left out. Where every dimension of the measure is
+    exhaustive, the cells must add up to the total; no cell can exceed it.
+    """
+    dimensions = measure.dimensions
+    if not breakdown:
+        return {}
+    if not dimensions:
+        raise ValidationError({"breakdown": _("This measure is not broken down.")})
+    categories = [
+        {c.pk for c in DimensionCategory.objects.filter(dimension=d)}
+        for d in dimensions
+    ]
+    cells: dict[str, int] = {}
+    for key, amount in breakdown.items():
+        if amount is None or amount == "":
+            continue
+        parts = str(key).split(":")
+        if len(parts) != len(dimensions) or not all(
+            part.isdigit() and int(part) in known
+            for part, known in zip(parts, categories, strict=False)
+        ):
+            raise ValidationError(
+                {"breakdown": _("The breakdown names a category it does not have.")}
+            )
+        amount = Decimal(amount)
+        if amount < 0 or amount != amount.to_integral_value():
+            raise ValidationError(
+                {"breakdown": _("Each cell is a whole number, 0 or more.")}
+            )
+        cells[":".join(parts)] = int(amount)
+    if not cells:
+        return {}
+    added = sum(cells.values())
+    if total is not None and max(cells.values()) > total:
+        raise ValidationError(
+            {
+                "breakdown": _("No cell can be more than the total (%(total)s).")
+                % {"total": rules.format_figure("count", total)}
+            }
+        )
+    exhaustive = all(d.is_exhaustive for d in dimensions)
+    if total is not None and exhaustive and added != total:
+        raise ValidationError(
+            {
+                "breakdown": _(
+                    "The cells add up to %(added)s, but the total is "
+                    "%(total)s. Everyone counts in exactly one cell."
+                )
+                % {
+                    "added": rules.format_figure("count", Decimal(added)),
+                    "total": rules.format_figure("count", total),
+                }
+            }
+        )
+    return cells
+
+
+def _check_editable(
+    record: QuarterlyValue | None, membership: Membership, period: Period
+) -> None:
+    if period.is_locked:
+        raise ValidationError(locked_message(period))
+    if record is None or membership.role == Role.ADMIN:
+        return
+    if record.status == ReviewStatus.SUBMITTED:
+        raise ValidationError(
+            _(
+                "This figure is submitted and waiting for review. An admin can "
+                "return it if it needs to change."
+            )
+        )
+    if record.status == ReviewStatus.APPROVED:
+        raise ValidationError(
+            _("This figure is approved. An admin can return it if it needs to change.")
+        )
+
+
 @transaction.atomic
 def quarterly_value_record(
     *,
@@ -153,29 +274,309 @@ def quarterly_value_record(
     numerator: Decimal | None = None,
     denominator: Decimal | None = None,
     story: str = "",
+    breakdown: dict | None = None,
+    expected_version: int | None = None,
 ) -> QuarterlyValue:
-    """Record (or correct) one measure's figure for one quarter."""
+    """Record (or correct) one measure's figure for one quarter.
+
+    ``expected_version`` is the version the editor saw (0 for "nothing was
+    stored"); when the stored value has moved on since, ``ValueConflict``
+    says so rather than overwrite someone else's save. Leads change only
+    figures that are not submitted or approved; nobody changes a locked
+    quarter (and the database refuses it whatever the path).
+    """
     if (
         measure.partnership_id != partnership.pk
         or period.partnership_id != partnership.pk
     ):
         raise PermissionDenied
-    membership = Membership.objects.filter(partnership=partnership, user=actor).first()
+    membership = _membership(partnership, actor)
     if not can_enter_values(membership=membership, measure=measure):
         raise PermissionDenied(_("You cannot enter values for this measure."))
     value, numerator, denominator = _validate_numbers(
         measure, value, numerator, denominator
     )
+    cells = _validate_breakdown(measure, value, breakdown)
     record = (
         QuarterlyValue.objects.select_for_update()
         .filter(partnership=partnership, measure=measure, period=period)
         .first()
-    ) or QuarterlyValue(partnership=partnership, measure=measure, period=period)
+    )
+    if expected_version is not None and expected_version != (
+        record.version if record else 0
+    ):
+        if record is None:
+            raise ValidationError(_("This figure was deleted while you edited it."))
+        raise ValueConflict(record)
+    _check_editable(record, membership, period)
+    if record is None:
+        record = QuarterlyValue(partnership=partnership, measure=measure, period=period)
+    else:
+        record.version += 1
     record.value_type = measure.value_type
     record.value = value
     record.numerator = numerator
     record.denominator = denominator
     record.story = story.strip()
+    record.breakdown = cells
     record.entered_by = actor
-    record.save()
+    try:
+        record.save()
+    except IntegrityError as error:
+        if is_locked_quarter_error(error):
+            raise ValidationError(locked_message(period)) from error
+        raise
     return record
+
+
+def recent_figures(
+    *,
+    partnership: Partnership,
+    measures: list[PerformanceMeasure],
+    quarter: Quarter,
+) -> dict[int, list[Decimal | None]]:
+    """Each measure's figures for the quarter and the three before it."""
+    quarters = quarter.back(rules.AGAINST_DIRECTION_RUN + 1)
+    years = {q.year for q in quarters}
+    stored = {
+        (v.measure_id, v.period.year, v.period.quarter): v
+        for v in QuarterlyValue.objects.filter(
+            partnership=partnership, measure__in=measures, period__year__in=years
+        ).select_related("period")
+    }
+    figures = {}
+    for measure in measures:
+        series = []
+        for q in quarters:
+            v = stored.get((measure.pk, q.year, q.quarter))
+            series.append(
+                rules.quarter_figure(measure.value_type, rules.Entry.of(v))
+                if v is not None
+                else None
+            )
+        figures[measure.pk] = series
+    return figures
+
+
+def plausibility_flags_for(
+    measure: PerformanceMeasure, figures: list[Decimal | None]
+) -> list[rules.Flag]:
+    return rules.plausibility_flags(
+        value_type=measure.value_type,
+        direction=measure.direction,
+        threshold=measure.change_threshold,
+        figures=figures,
+    )
+
+
+@dataclass
+class SubmitResult:
+    submitted: list[QuarterlyValue] = field(default_factory=list)
+    # Measure id -> why its figure needs a note before it can be submitted.
+    needs_note: dict[int, list[rules.Flag]] = field(default_factory=dict)
+    missing: list[PerformanceMeasure] = field(default_factory=list)
+
+
+@transaction.atomic
+def quarter_submit(
+    *, partnership: Partnership, quarter: Quarter, actor: User
+) -> SubmitResult:
+    """Submit the actor's figures for the quarter for review.
+
+    Submits every figure of the actor's measures that is not yet submitted
+    (or was returned), or none: when a figure that needs a note has none, the
+    result says which and nothing is submitted. Measures without a figure
+    are listed as missing and do not hold the others back.
+    """
+    from .selectors import measure_list_for_entry
+
+    membership = _membership(partnership, actor)
+    if membership is None or not membership.can_enter_values:
+        raise PermissionDenied(_("You cannot submit figures."))
+    period = period_get_or_create(partnership=partnership, quarter=quarter)
+    if period.is_locked:
+        raise ValidationError(locked_message(period))
+    measures = list(measure_list_for_entry(membership=membership))
+    values = {
+        v.measure_id: v
+        for v in QuarterlyValue.objects.select_for_update().filter(
+            partnership=partnership, period=period, measure__in=measures
+        )
+    }
+    result = SubmitResult()
+    to_submit = []
+    figures = recent_figures(
+        partnership=partnership, measures=measures, quarter=quarter
+    )
+    for measure in measures:
+        record = values.get(measure.pk)
+        if record is None:
+            result.missing.append(measure)
+            continue
+        if record.status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
+            continue
+        flags = plausibility_flags_for(measure, figures[measure.pk])
+        if flags and not record.story.strip():
+            result.needs_note[measure.pk] = flags
+            continue
+        to_submit.append(record)
+    if result.needs_note:
+        return result
+    if not to_submit:
+        raise ValidationError(_("There is nothing new to submit for this quarter."))
+    now = timezone.now()
+    for record in to_submit:
+        record.status = ReviewStatus.SUBMITTED
+        record.submitted_by = actor
+        record.submitted_at = now
+        record.save(
+            update_fields=["status", "submitted_by", "submitted_at", "updated_at"]
+        )
+    result.submitted = to_submit
+    return result
+
+
+def _value_for_review(partnership: Partnership, value_id: int) -> QuarterlyValue:
+    record = (
+        QuarterlyValue.objects.select_for_update(of=("self",))
+        .select_related("period", "measure")
+        .filter(partnership=partnership, pk=value_id)
+        .first()
+    )
+    if record is None:
+        raise QuarterlyValue.DoesNotExist
+    if record.period.is_locked:
+        raise ValidationError(locked_message(record.period))
+    return record
+
+
+@transaction.atomic
+def value_approve(
+    *, partnership: Partnership, value_id: int, actor: User
+) -> QuarterlyValue:
+    _require_admin(partnership, actor)
+    record = _value_for_review(partnership, value_id)
+    if record.status == ReviewStatus.APPROVED:
+        return record
+    record.status = ReviewStatus.APPROVED
+    record.reviewed_by = actor
+    record.reviewed_at = timezone.now()
+    record.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+    return record
+
+
+@transaction.atomic
+def value_return(
+    *, partnership: Partnership, value_id: int, actor: User, reason: str
+) -> QuarterlyValue:
+    """Send a figure back to its lead with the reason they will see beside it."""
+    _require_admin(partnership, actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why you are returning it, so the lead can fix it.")}
+        )
+    record = _value_for_review(partnership, value_id)
+    if record.status not in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED):
+        raise ValidationError(_("Only a submitted or approved figure can be returned."))
+    record.status = ReviewStatus.RETURNED
+    record.return_reason = reason
+    record.reviewed_by = actor
+    record.reviewed_at = timezone.now()
+    record.save(
+        update_fields=[
+            "status",
+            "return_reason",
+            "reviewed_by",
+            "reviewed_at",
+            "updated_at",
+        ]
+    )
+    return record
+
+
+@transaction.atomic
+def period_lock(*, partnership: Partnership, quarter: Quarter, actor: User) -> Period:
+    """Lock a quarter whose figures are all approved."""
+    _require_admin(partnership, actor)
+    period = period_get_or_create(partnership=partnership, quarter=quarter)
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.is_locked:
+        return period
+    waiting = (
+        QuarterlyValue.objects.filter(partnership=partnership, period=period)
+        .exclude(status=ReviewStatus.APPROVED)
+        .count()
+    )
+    if waiting:
+        raise ValidationError(
+            _(
+                "%(count)s figure(s) of %(quarter)s are not approved yet. Approve "
+                "or return them before locking the quarter."
+            )
+            % {"count": waiting, "quarter": period.label}
+        )
+    period.locked_at = timezone.now()
+    period.locked_by = actor
+    period.save(update_fields=["locked_at", "locked_by"])
+    PeriodLockChange.objects.create(
+        partnership=partnership,
+        period=period,
+        action=PeriodLockChange.Action.LOCKED,
+        actor=actor,
+        at=period.locked_at,
+    )
+    return period
+
+
+@transaction.atomic
+def period_reopen(
+    *, partnership: Partnership, quarter: Quarter, actor: User, reason: str
+) -> Period:
+    """Unlock a quarter so its figures can be corrected; the reason is kept."""
+    _require_admin(partnership, actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the quarter is being reopened.")})
+    period = (
+        Period.objects.select_for_update()
+        .filter(partnership=partnership, year=quarter.year, quarter=quarter.quarter)
+        .first()
+    )
+    if period is None or not period.is_locked:
+        raise ValidationError(_("That quarter is not locked."))
+    period.locked_at = None
+    period.locked_by = None
+    period.save(update_fields=["locked_at", "locked_by"])
+    PeriodLockChange.objects.create(
+        partnership=partnership,
+        period=period,
+        action=PeriodLockChange.Action.REOPENED,
+        reason=reason,
+        actor=actor,
+    )
+    return period
+
+
+@transaction.atomic
+def reporting_settings_update(
+    *,
+    partnership: Partnership,
+    actor: User,
+    quarter_deadline_days: int,
+    reminder_days_before: int,
+    remind_when_overdue: bool,
+) -> Partnership:
+    _require_admin(partnership, actor)
+    partnership.quarter_deadline_days = quarter_deadline_days
+    partnership.reminder_days_before = reminder_days_before
+    partnership.remind_when_overdue = remind_when_overdue
+    partnership.full_clean()
+    partnership.save(
+        update_fields=[
+            "quarter_deadline_days",
+            "reminder_days_before",
+            "remind_when_overdue",
+        ]
+    )
+    return partnership

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import (
     AbstractBaseUser,
@@ -80,6 +82,19 @@ class Partnership(models.Model):
         help_text=_("1 = January … 9 = September (academic year), 4 = April."),
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+    quarter_deadline_days = models.PositiveSmallIntegerField(
+        _("days after a quarter ends that its figures are due"),
+        default=30,
+        help_text=_("Leads see the deadline; reminders count from it."),
+    )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        _("days before the deadline to remind leads"),
+        default=7,
+        help_text=_("0 sends no reminder before the deadline."),
+    )
+    remind_when_overdue = models.BooleanField(
+        _("remind leads once when their figures are overdue"), default=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -89,6 +104,14 @@ class Partnership(models.Model):
                 condition=models.Q(reporting_year_start_month__range=(1, 12)),
                 name="partnership_year_start_month_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(quarter_deadline_days__lte=120),
+                name="partnership_deadline_within_120_days",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reminder_days_before__lte=60),
+                name="partnership_reminder_within_60_days",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -96,6 +119,10 @@ class Partnership(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("dashboard", kwargs={"slug": self.slug})
+
+    def deadline_for(self, quarter) -> "datetime.date":
+        """The day a quarter's figures are due."""
+        return quarter.ends_on + datetime.timedelta(days=self.quarter_deadline_days)
 
 
 class Organisation(models.Model):

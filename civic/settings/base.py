@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_htmx",
     "template_partials",
+    "pgtrigger",
+    "pghistory",
     "partnerships",
     "outcomes",
     "kpis",
