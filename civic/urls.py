@@ -9,6 +9,24 @@ from reports import views as report_views
 tenant_patterns = [
     path("", report_views.dashboard, name="dashboard"),
     path("my-measures/", kpis_views.my_measures, name="my_measures"),
+    path(
+        "my-measures/submit/",
+        kpis_views.my_measures_submit,
+        name="my_measures_submit",
+    ),
+    path("quarter/", kpis_views.quarter_review, name="quarter_review"),
+    path(
+        "quarter/values/<int:pk>/",
+        kpis_views.quarter_review_value,
+        name="quarter_review_value",
+    ),
+    path("quarter/lock/", kpis_views.quarter_lock, name="quarter_lock"),
+    path("quarter/reopen/", kpis_views.quarter_reopen, name="quarter_reopen"),
+    path(
+        "quarter/settings/",
+        kpis_views.reporting_settings,
+        name="reporting_settings",
+    ),
     path("measures/<int:pk>/", kpis_views.measure_detail, name="measure_detail"),
     path("reports/", report_views.reports, name="reports"),
     path(

@@ -5,12 +5,20 @@ Which numbers a kind of value needs, and the rules they obey, live in
 view copies the service's messages back beside the fields.
 """
 
+from dataclasses import dataclass
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import PerformanceMeasure, ValueType
+from .models import DimensionCategory, PerformanceMeasure, ValueType
 
 NUMBER_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "class": "input-number"}
+
+
+@dataclass
+class GridRow:
+    header: str
+    cells: list
 
 
 class QuarterlyValueForm(forms.Form):
@@ -21,10 +29,21 @@ class QuarterlyValueForm(forms.Form):
         max_length=5000,
     )
 
-    def __init__(self, *args, measure: PerformanceMeasure, **kwargs):
+    # The version of the stored value the person started from (0: none), so
+    # a save over someone else's newer one is caught as a conflict.
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args,
+        measure: PerformanceMeasure,
+        categories: dict[int, list[DimensionCategory]] | None = None,
+        **kwargs,
+    ):
         kwargs.setdefault("prefix", f"m{measure.pk}")
         super().__init__(*args, **kwargs)
         self.measure = measure
+        self._add_breakdown(measure, categories or {})
         kind = measure.value_type
         number_fields: dict[str, forms.Field] = {}
         if kind == ValueType.COUNT:
@@ -61,11 +80,77 @@ class QuarterlyValueForm(forms.Form):
             field.required = False
             field.error_messages["invalid"] = _("Enter a number, like 12 or 12.5.")
             self.fields[name] = field
-        self.order_fields([*number_fields, "story"])
+        self.order_fields([*number_fields, *self.cell_keys.values(), "story"])
+
+    def _add_breakdown(
+        self,
+        measure: PerformanceMeasure,
+        categories: dict[int, list[DimensionCategory]],
+    ) -> None:
+        """One whole-number field per cell of the measure's breakdown grid."""
+        self.cell_keys: dict[str, str] = {}
+        self.dimensions = measure.dimensions
+        if not self.dimensions:
+            return
+        self.rows_of = categories.get(self.dimensions[0].pk, [])
+        self.columns_of = (
+            categories.get(self.dimensions[1].pk, [])
+            if len(self.dimensions) > 1
+            else []
+        )
+        initial = self.initial.get("breakdown") or {}
+        for row in self.rows_of:
+            for column in self.columns_of or [None]:
+                key = f"{row.pk}:{column.pk}" if column else str(row.pk)
+                name = f"cell_{key.replace(':', '_')}"
+                label = f"{row.name}, {column.name}" if column else row.name
+                self.fields[name] = forms.IntegerField(
+                    label=label,
+                    required=False,
+                    min_value=0,
+                    widget=forms.TextInput(
+                        attrs=NUMBER_ATTRS | {"inputmode": "numeric"}
+                    ),
+                    error_messages={
+                        "invalid": _("Enter a whole number."),
+                        "min_value": _("Enter 0 or more."),
+                    },
+                )
+                if key in initial:
+                    self.initial[name] = initial[key]
+                self.cell_keys[key] = name
+
+    @property
+    def breakdown_grid(self) -> list[GridRow]:
+        """The breakdown as rows of bound fields, for the entry table."""
+        grid = []
+        for row in self.rows_of if self.dimensions else []:
+            cells = [
+                self[self.cell_keys[f"{row.pk}:{c.pk}" if c else str(row.pk)]]
+                for c in self.columns_of or [None]
+            ]
+            grid.append(GridRow(row.name, cells))
+        return grid
+
+    @property
+    def breakdown_exhaustive(self) -> bool:
+        return all(d.is_exhaustive for d in self.dimensions)
+
+    @property
+    def breakdown_errors(self) -> list[str]:
+        errors = list(self.errors.get("breakdown", []))
+        for name in self.cell_keys.values():
+            for error in self.errors.get(name, []):
+                errors.append(f"{self.fields[name].label}: {error}")
+        return errors
 
     @property
     def number_fields(self):
-        return [self[name] for name in self.fields if name != "story"]
+        return [
+            self[name]
+            for name in ("value", "numerator", "denominator")
+            if name in self.fields
+        ]
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -74,4 +159,47 @@ class QuarterlyValueForm(forms.Form):
             "numerator": data.get("numerator"),
             "denominator": data.get("denominator"),
             "story": data.get("story", ""),
+            "breakdown": {
+                key: data[name]
+                for key, name in self.cell_keys.items()
+                if data.get(name) is not None
+            },
+            "expected_version": data.get("version"),
         }
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for returning"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": _("Say why you are returning it, so the lead can fix it.")
+        },
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the quarter is being reopened.")},
+    )
+
+
+class ReportingSettingsForm(forms.Form):
+    quarter_deadline_days = forms.IntegerField(
+        label=_("Figures are due this many days after a quarter ends"),
+        min_value=0,
+        max_value=120,
+    )
+    reminder_days_before = forms.IntegerField(
+        label=_("Remind leads this many days before the deadline"),
+        help_text=_("0 sends no reminder before the deadline."),
+        min_value=0,
+        max_value=60,
+    )
+    remind_when_overdue = forms.BooleanField(
+        label=_("Remind leads once when their figures are overdue"), required=False
+    )

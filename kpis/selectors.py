@@ -1,11 +1,27 @@
 import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
 
+from django.apps import apps
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from partnerships.models import Membership, Partnership, Role
+from partnerships.models import Membership, Partnership, Role, User
 
-from .models import MeasureLead, PerformanceMeasure, Period, QuarterlyValue
+from . import rules
+from .models import (
+    MeasureLead,
+    PerformanceMeasure,
+    Period,
+    PeriodLockChange,
+    QuarterlyValue,
+    ReviewStatus,
+    ValueType,
+)
 from .periods import Quarter
 
 
@@ -18,7 +34,7 @@ def current_quarter(
 
 def measure_list(*, partnership: Partnership) -> QuerySet[PerformanceMeasure]:
     return PerformanceMeasure.objects.filter(partnership=partnership).select_related(
-        "priority", "outcome", "baseline_period"
+        "priority", "outcome", "baseline_period", "breakdown_first", "breakdown_second"
     )
 
 
@@ -61,3 +77,360 @@ def measure_detail(*, partnership: Partnership, pk: int) -> PerformanceMeasure:
         )
         .get(pk=pk)
     )
+
+
+# How the history names the path a change came by (pghistory context "path").
+PATH_LABELS = {
+    "web": gettext_lazy("Web"),
+    "admin": gettext_lazy("Admin site"),
+    "api": gettext_lazy("API"),
+    "import": gettext_lazy("Import"),
+    "demo": gettext_lazy("Demo data"),
+    "command": gettext_lazy("Command"),
+}
+DATABASE_PATH = gettext_lazy("Directly in the database")
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime.datetime
+    who: str
+    path: str
+    changes: list[str]
+
+
+def _who_and_path(context: dict | None, users: dict[int, User]) -> tuple[str, str]:
+    if not context:
+        return "—", str(DATABASE_PATH)
+    user = users.get(context.get("user"))
+    path = context.get("path")
+    return (
+        str(user) if user else "—",
+        str(PATH_LABELS.get(path, path or _("Application"))),
+    )
+
+
+def _users_named(events) -> dict[int, User]:
+    ids = {(e.pgh_context or {}).get("user") for e in events} - {None}
+    return {u.pk: u for u in User.objects.filter(pk__in=ids)}
+
+
+def _number(value) -> str:
+    if value is None:
+        return "—"
+    return f"{Decimal(value).normalize():f}"
+
+
+def _value_changes(previous, event, measure: PerformanceMeasure) -> list[str]:
+    """What one event of a value changed, in words."""
+    if event.pgh_label == "delete":
+        return [_("Deleted")]
+    changes = []
+    if previous is None:
+        changes.append(
+            _("Entered %(figure)s") % {"figure": _figure_text(measure, event)}
+        )
+    else:
+        before, after = _figure_text(measure, previous), _figure_text(measure, event)
+        if before != after:
+            changes.append(
+                _("Figure %(before)s → %(after)s") % {"before": before, "after": after}
+            )
+        if previous.story != event.story:
+            changes.append(_("Story changed") if event.story else _("Story removed"))
+        if previous.breakdown != event.breakdown:
+            changes.append(_("Breakdown changed"))
+    if previous is not None and previous.status == event.status:
+        return changes
+    if event.status == ReviewStatus.SUBMITTED:
+        changes.append(_("Submitted for review"))
+    elif event.status == ReviewStatus.APPROVED:
+        changes.append(_("Approved"))
+    elif event.status == ReviewStatus.RETURNED:
+        changes.append(_("Returned: %(reason)s") % {"reason": event.return_reason})
+    elif previous is not None:
+        changes.append(_("Back to not submitted"))
+    return changes
+
+
+def _figure_text(measure: PerformanceMeasure, row) -> str:
+    if row.numerator is not None:
+        return f"{_number(row.numerator)} / {_number(row.denominator)}"
+    if measure.value_type == ValueType.MILESTONE and row.value is not None:
+        return rules.format_figure(measure.value_type, row.value)
+    return _number(row.value)
+
+
+def value_history(
+    *, partnership: Partnership, measure: PerformanceMeasure
+) -> dict[int, list[HistoryEntry]]:
+    """Every recorded change of the measure's quarterly values, oldest first.
+
+    Keyed by period id. Built from the trigger-written events, so it includes
+    changes made by bulk updates and in the admin site, and the quarter's
+    locks and reopenings.
+    """
+    event_model = apps.get_model("kpis", "QuarterlyValueEvent")
+    events = list(
+        event_model.objects.filter(
+            partnership=partnership, measure_id=measure.pk
+        ).order_by("pgh_created_at", "pgh_id")
+    )
+    locks = list(
+        PeriodLockChange.objects.filter(
+            partnership=partnership,
+            period_id__in={e.period_id for e in events},
+        ).select_related("actor")
+    )
+    users = _users_named(events)
+    history: dict[int, list[HistoryEntry]] = defaultdict(list)
+    last_of: dict[int, object] = {}
+    for event in events:
+        previous = last_of.get(event.pgh_obj_id)
+        changes = _value_changes(previous, event, measure)
+        last_of[event.pgh_obj_id] = None if event.pgh_label == "delete" else event
+        if not changes:
+            continue
+        who, path = _who_and_path(event.pgh_context, users)
+        history[event.period_id].append(
+            HistoryEntry(event.pgh_created_at, who, path, changes)
+        )
+    for change in locks:
+        text = (
+            _("Quarter locked")
+            if change.action == PeriodLockChange.Action.LOCKED
+            else _("Quarter reopened: %(reason)s") % {"reason": change.reason}
+        )
+        history[change.period_id].append(
+            HistoryEntry(
+                change.at, str(change.actor or "—"), str(PATH_LABELS["web"]), [text]
+            )
+        )
+    for entries in history.values():
+        entries.sort(key=lambda entry: entry.at)
+    return dict(history)
+
+
+MEASURE_FIELDS = (
+    "name",
+    "question",
+    "value_type",
+    "unit",
+    "direction",
+    "is_headline",
+    "aggregation",
+    "annual_target",
+    "baseline_value",
+    "definition",
+    "data_source",
+    "change_threshold",
+)
+
+
+def measure_history(
+    *, partnership: Partnership, measure: PerformanceMeasure
+) -> list[HistoryEntry]:
+    """Changes to the measure's definition and targets, newest first."""
+    event_model = apps.get_model("kpis", "MeasureEvent")
+    events = list(
+        event_model.objects.filter(
+            partnership=partnership, pgh_obj_id=measure.pk
+        ).order_by("pgh_created_at", "pgh_id")
+    )
+    users = _users_named(events)
+    entries = []
+    previous = None
+    for event in events:
+        if previous is None:
+            changes = [_("Measure created")]
+        else:
+            changes = []
+            for name in MEASURE_FIELDS:
+                before, after = getattr(previous, name), getattr(event, name)
+                if before == after:
+                    continue
+                label = PerformanceMeasure._meta.get_field(name).verbose_name
+                if name in ("definition", "data_source", "name"):
+                    changes.append(_("%(field)s changed") % {"field": capfirst(label)})
+                else:
+                    changes.append(
+                        _("%(field)s: %(before)s → %(after)s")
+                        % {
+                            "field": capfirst(label),
+                            "before": _field_text(before),
+                            "after": _field_text(after),
+                        }
+                    )
+        previous = event
+        if changes:
+            who, path = _who_and_path(event.pgh_context, users)
+            entries.append(HistoryEntry(event.pgh_created_at, who, path, changes))
+    entries.reverse()
+    return entries
+
+
+def _field_text(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, Decimal):
+        return _number(value)
+    return str(value)
+
+
+MISSING = "missing"
+STATE_LABELS = {
+    MISSING: gettext_lazy("Missing"),
+    **{status.value: status.label for status in ReviewStatus},
+}
+STATES = [MISSING, *ReviewStatus.values]
+
+
+@dataclass
+class ReviewRow:
+    measure: PerformanceMeasure
+    value: QuarterlyValue | None
+    leads: list[User]
+    organisations: list[str]
+
+    @property
+    def state(self) -> str:
+        return self.value.status if self.value else MISSING
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+
+@dataclass
+class StateCounts:
+    name: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def cells(self) -> list[int]:
+        return [self.counts.get(state, 0) for state in STATES]
+
+    @property
+    def labelled(self) -> list[tuple[str, str, int]]:
+        return [
+            (state, str(STATE_LABELS[state]), self.counts.get(state, 0))
+            for state in STATES
+        ]
+
+    @property
+    def outstanding(self) -> int:
+        return sum(
+            self.counts.get(s, 0) for s in (MISSING, ReviewStatus.DRAFT, "returned")
+        )
+
+
+@dataclass
+class QuarterReview:
+    partnership: Partnership
+    quarter: Quarter
+    period: Period | None
+    rows: list[ReviewRow]
+    lock_changes: list[PeriodLockChange]
+
+    @property
+    def deadline(self) -> datetime.date:
+        return self.partnership.deadline_for(self.quarter)
+
+    @property
+    def days_to_deadline(self) -> int:
+        return (self.deadline - timezone.localdate()).days
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_to_deadline)
+
+    @property
+    def is_locked(self) -> bool:
+        return bool(self.period and self.period.is_locked)
+
+    @property
+    def totals(self) -> StateCounts:
+        return _count(_("All measures"), self.rows)
+
+    @property
+    def by_lead(self) -> list[StateCounts]:
+        groups: dict[str, list[ReviewRow]] = defaultdict(list)
+        for row in self.rows:
+            for name in [str(u) for u in row.leads] or [_("No lead assigned")]:
+                groups[name].append(row)
+        return [_count(name, rows) for name, rows in sorted(groups.items())]
+
+    @property
+    def by_organisation(self) -> list[StateCounts]:
+        groups: dict[str, list[ReviewRow]] = defaultdict(list)
+        for row in self.rows:
+            for name in row.organisations or [_("No organisation")]:
+                groups[name].append(row)
+        return [_count(name, rows) for name, rows in sorted(groups.items())]
+
+    @property
+    def can_lock(self) -> bool:
+        return not self.is_locked and all(
+            row.state in (MISSING, ReviewStatus.APPROVED) for row in self.rows
+        )
+
+
+def _count(name: str, rows: list[ReviewRow]) -> StateCounts:
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row.state] += 1
+    return StateCounts(name, dict(counts))
+
+
+def quarter_review_get(*, partnership: Partnership, quarter: Quarter) -> QuarterReview:
+    """Every measure's state for one quarter, with its leads and their bodies."""
+    period = (
+        period_list(partnership=partnership)
+        .filter(year=quarter.year, quarter=quarter.quarter)
+        .first()
+    )
+    measures = list(measure_list(partnership=partnership))
+    values = (
+        {
+            v.measure_id: v
+            for v in QuarterlyValue.objects.filter(
+                partnership=partnership, period=period
+            ).select_related("entered_by", "submitted_by", "reviewed_by")
+        }
+        if period
+        else {}
+    )
+    leads: dict[int, list[User]] = defaultdict(list)
+    for lead in MeasureLead.objects.filter(partnership=partnership).select_related(
+        "user"
+    ):
+        leads[lead.measure_id].append(lead.user)
+    organisation_of = {
+        m.user_id: m.organisation.name
+        for m in Membership.objects.filter(
+            partnership=partnership, organisation__isnull=False
+        ).select_related("organisation")
+    }
+    rows = []
+    for measure in measures:
+        people = sorted(leads.get(measure.pk, []), key=str)
+        organisations = sorted(
+            {organisation_of[u.pk] for u in people if u.pk in organisation_of}
+        )
+        rows.append(ReviewRow(measure, values.get(measure.pk), people, organisations))
+    lock_changes = (
+        list(
+            PeriodLockChange.objects.filter(
+                partnership=partnership, period=period
+            ).select_related("actor")
+        )
+        if period
+        else []
+    )
+    return QuarterReview(partnership, quarter, period, rows, lock_changes)

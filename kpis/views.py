@@ -1,4 +1,5 @@
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,16 +7,25 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpRequest
 
 from partnerships.decorators import tenant_view
 from reports.selectors import YearSummary, measure_page_get, periods_for_entry
 
 from . import rules, selectors, services
-from .forms import QuarterlyValueForm
-from .models import PerformanceMeasure, QuarterlyValue
+from .forms import QuarterlyValueForm, ReopenForm, ReportingSettingsForm, ReturnForm
+from .models import (
+    DimensionCategory,
+    PerformanceMeasure,
+    Period,
+    QuarterlyValue,
+    ReviewStatus,
+)
 from .periods import Quarter
 
 
@@ -26,7 +36,30 @@ class EntryRow:
     current: QuarterlyValue | None
     previous: QuarterlyValue | None
     year: YearSummary
+    flags: list[rules.Flag] = field(default_factory=list)
+    editable: bool = True
     saved: bool = False
+    conflict: QuarterlyValue | None = None
+
+    @property
+    def status(self) -> str:
+        return self.current.status if self.current else "missing"
+
+    @property
+    def status_label(self) -> str:
+        return str(selectors.STATE_LABELS[self.status])
+
+    @property
+    def needs_note(self) -> bool:
+        return bool(self.flags) and not (self.current and self.current.story.strip())
+
+    @property
+    def current_display(self) -> str:
+        return _figure_display(self.measure, self.current) if self.current else "—"
+
+    @property
+    def conflict_display(self) -> str:
+        return _figure_display(self.measure, self.conflict)
 
     @property
     def previous_display(self) -> str:
@@ -50,8 +83,12 @@ def _figure_display(measure: PerformanceMeasure, value: QuarterlyValue) -> str:
 
 def _initial(value: QuarterlyValue | None) -> dict:
     if value is None:
-        return {}
-    initial = {"story": value.story}
+        return {"version": 0}
+    initial = {
+        "story": value.story,
+        "version": value.version,
+        "breakdown": value.breakdown,
+    }
     for name in ("value", "numerator", "denominator"):
         number = getattr(value, name)
         if number is not None:
@@ -73,8 +110,18 @@ def _chosen_quarter(request: HttpRequest, quarters: list[Quarter]) -> Quarter:
     return quarters[0]
 
 
+def categories_by_dimension(partnership) -> dict[int, list[DimensionCategory]]:
+    grouped: dict[int, list[DimensionCategory]] = defaultdict(list)
+    for category in DimensionCategory.objects.filter(partnership=partnership):
+        grouped[category.dimension_id].append(category)
+    return grouped
+
+
 def _rows(
-    request: HttpRequest, quarter: Quarter, measures: list[PerformanceMeasure]
+    request: HttpRequest,
+    quarter: Quarter,
+    measures: list[PerformanceMeasure],
+    period: Period | None,
 ) -> list[EntryRow]:
     partnership = request.partnership
     previous_quarter = quarter.previous()
@@ -86,6 +133,16 @@ def _rows(
         measure__in=measures,
     )
     by_key = {(v.measure_id, v.period.year, v.period.quarter): v for v in values}
+    figures = services.recent_figures(
+        partnership=partnership, measures=measures, quarter=quarter
+    )
+    categories = (
+        categories_by_dimension(partnership)
+        if any(m.breakdown_first_id for m in measures)
+        else {}
+    )
+    locked = bool(period and period.is_locked)
+    is_admin = request.membership.is_admin
     rows = []
     for measure in measures:
         current = by_key.get((measure.pk, quarter.year, quarter.quarter))
@@ -97,7 +154,9 @@ def _rows(
         rows.append(
             EntryRow(
                 measure=measure,
-                form=QuarterlyValueForm(measure=measure, initial=_initial(current)),
+                form=QuarterlyValueForm(
+                    measure=measure, categories=categories, initial=_initial(current)
+                ),
                 current=current,
                 previous=by_key.get(
                     (measure.pk, previous_quarter.year, previous_quarter.quarter)
@@ -108,9 +167,29 @@ def _rows(
                     label=quarter.year_label,
                     entries=this_year,
                 ),
+                flags=services.plausibility_flags_for(measure, figures[measure.pk]),
+                editable=not locked
+                and (
+                    is_admin
+                    or current is None
+                    or current.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+                ),
             )
         )
     return rows
+
+
+def _period(request: HttpRequest, quarter: Quarter) -> Period | None:
+    return (
+        selectors.period_list(partnership=request.partnership)
+        .filter(year=quarter.year, quarter=quarter.quarter)
+        .first()
+    )
+
+
+def _entry_url(slug: str, quarter: Quarter, anchor: str = "") -> str:
+    url = reverse("my_measures", kwargs={"slug": slug})
+    return f"{url}?quarter={quarter.year}-{quarter.quarter}{anchor}"
 
 
 @tenant_view
@@ -123,14 +202,20 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     quarters = periods_for_entry(partnership=request.partnership)
     quarter = _chosen_quarter(request, quarters)
     measures = list(selectors.measure_list_for_entry(membership=membership))
+    period = _period(request, quarter)
     context = {
         "quarter": quarter,
         "quarters": quarters,
         "quarter_key": f"{quarter.year}-{quarter.quarter}",
         "is_current": quarter == quarters[0],
+        "period": period,
+        "deadline": request.partnership.deadline_for(quarter),
     }
     if request.method == "GET":
-        context["rows"] = _rows(request, quarter, measures)
+        context["rows"] = _rows(request, quarter, measures, period)
+        context["submittable"] = sum(
+            1 for row in context["rows"] if row.status in ("draft", "returned")
+        )
         return render(request, "kpis/my_measures.html", context)
 
     measure_id = request.POST.get("measure", "")
@@ -140,7 +225,13 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if measure not in measures:
         raise PermissionDenied(_("This measure is not assigned to you."))
-    form = QuarterlyValueForm(request.POST, measure=measure)
+    categories = (
+        categories_by_dimension(request.partnership)
+        if measure.breakdown_first_id
+        else {}
+    )
+    form = QuarterlyValueForm(request.POST, measure=measure, categories=categories)
+    conflict = None
     if form.is_valid():
         try:
             period = services.period_get_or_create(
@@ -153,9 +244,26 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=request.user,
                 **form.service_kwargs(),
             )
+        except services.ValueConflict as error:
+            conflict = error.current
+            # Saving again from here replaces the value now stored, knowingly.
+            form.data = form.data.copy()
+            form.data[form.add_prefix("version")] = conflict.version
+            form.add_error(
+                None,
+                _(
+                    "%(who)s saved this figure at %(when)s while you were "
+                    "editing. Check the value now stored; your figures are still "
+                    "below. Save again to replace it with yours."
+                )
+                % {
+                    "who": conflict.entered_by or _("Someone"),
+                    "when": date_format(timezone.localtime(conflict.updated_at), "H:i"),
+                },
+            )
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            for name, field_errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, field_errors)
     saved = form.is_valid()
     if saved and not request.htmx:
         messages.success(
@@ -163,20 +271,68 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
             _("Saved %(measure)s for %(quarter)s.")
             % {"measure": measure.name, "quarter": quarter.label},
         )
-        url = reverse("my_measures", kwargs={"slug": slug})
-        return redirect(f"{url}?quarter={context['quarter_key']}#measure-{measure.pk}")
+        return redirect(_entry_url(slug, quarter, f"#measure-{measure.pk}"))
     # Rows are built after the save, so they show the figures now stored; a
     # row with errors keeps what the person typed.
-    rows = _rows(request, quarter, measures if not request.htmx else [measure])
+    period = _period(request, quarter)
+    rows = _rows(request, quarter, measures if not request.htmx else [measure], period)
     row = next(r for r in rows if r.measure.pk == measure.pk)
     row.saved = saved
+    row.conflict = conflict
     if not saved:
         row.form = form
+        row.editable = True
     if request.htmx:
         context["row"] = row
         return render(request, "kpis/my_measures.html#measure-row", context)
     context["rows"] = rows
     return render(request, "kpis/my_measures.html", context, status=400)
+
+
+@tenant_view
+@require_POST
+def my_measures_submit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Submit the quarter's figures for review (a plain form, no htmx)."""
+    if not request.membership.can_enter_values:
+        raise PermissionDenied
+    quarters = periods_for_entry(partnership=request.partnership)
+    quarter = _chosen_quarter(request, quarters)
+    try:
+        result = services.quarter_submit(
+            partnership=request.partnership, quarter=quarter, actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_entry_url(slug, quarter))
+    if result.needs_note:
+        names = [
+            m.name
+            for m in selectors.measure_list(partnership=request.partnership).filter(
+                pk__in=result.needs_note
+            )
+        ]
+        messages.error(
+            request,
+            _(
+                "Nothing was submitted. Add the story behind the number to: "
+                "%(names)s. Each is marked below."
+            )
+            % {"names": "; ".join(names)},
+        )
+        return redirect(_entry_url(slug, quarter))
+    text = ngettext(
+        "Submitted %(count)d figure for review.",
+        "Submitted %(count)d figures for review.",
+        len(result.submitted),
+    ) % {"count": len(result.submitted)}
+    if result.missing:
+        text += " " + ngettext(
+            "%(count)d measure still has no figure.",
+            "%(count)d measures still have no figure.",
+            len(result.missing),
+        ) % {"count": len(result.missing)}
+    messages.success(request, text)
+    return redirect(_entry_url(slug, quarter))
 
 
 @tenant_view
@@ -194,3 +350,172 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "kpis/measure_detail.html",
         {"page": page, "measure": page.measure, "can_enter": can_enter},
     )
+
+
+def _review_quarter(request: HttpRequest) -> tuple[Quarter, list[Quarter]]:
+    """The quarter asked for, or by default the last one that has ended."""
+    quarters = periods_for_entry(partnership=request.partnership)
+    wanted = request.GET.get("quarter") or request.POST.get("quarter")
+    if not wanted:
+        return quarters[1], quarters
+    return _chosen_quarter(request, quarters), quarters
+
+
+def _review_url(slug: str, quarter: Quarter, anchor: str = "") -> str:
+    url = reverse("quarter_review", kwargs={"slug": slug})
+    return f"{url}?quarter={quarter.year}-{quarter.quarter}{anchor}"
+
+
+def _render_review(
+    request: HttpRequest,
+    *,
+    status: int = 200,
+    return_form: tuple[int, ReturnForm] | None = None,
+    reopen_form: ReopenForm | None = None,
+    settings_form: ReportingSettingsForm | None = None,
+) -> HttpResponse:
+    quarter, quarters = _review_quarter(request)
+    review = selectors.quarter_review_get(
+        partnership=request.partnership, quarter=quarter
+    )
+    partnership = request.partnership
+    return render(
+        request,
+        "kpis/quarter_review.html",
+        {
+            "review": review,
+            "quarter": quarter,
+            "quarters": quarters,
+            "quarter_key": f"{quarter.year}-{quarter.quarter}",
+            "states": [
+                (state, selectors.STATE_LABELS[state]) for state in selectors.STATES
+            ],
+            "return_form": return_form,
+            "reopen_form": reopen_form or ReopenForm(),
+            "settings_form": settings_form
+            or ReportingSettingsForm(
+                initial={
+                    "quarter_deadline_days": partnership.quarter_deadline_days,
+                    "reminder_days_before": partnership.reminder_days_before,
+                    "remind_when_overdue": partnership.remind_when_overdue,
+                }
+            ),
+        },
+        status=status,
+    )
+
+
+def _require_reviewer(request: HttpRequest) -> None:
+    if request.membership.role not in ("admin", "viewer"):
+        raise PermissionDenied(
+            _("The quarter's progress is for admins and steering-group members.")
+        )
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not request.membership.is_admin:
+        raise PermissionDenied(_("Only the partnership's admins can do this."))
+
+
+@tenant_view
+@require_GET
+def quarter_review(request: HttpRequest, slug: str) -> HttpResponse:
+    """Completeness for a quarter; admins approve, return and lock here."""
+    _require_reviewer(request)
+    return _render_review(request)
+
+
+@tenant_view
+@require_POST
+def quarter_review_value(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _require_admin(request)
+    quarter, _quarters = _review_quarter(request)
+    action = request.POST.get("action")
+    try:
+        if action == "approve":
+            value = services.value_approve(
+                partnership=request.partnership, value_id=pk, actor=request.user
+            )
+            text = _("Approved %(name)s.")
+        elif action == "return":
+            form = ReturnForm(request.POST, prefix=f"v{pk}")
+            if not form.is_valid():
+                get_object_or_404(
+                    selectors.value_list(partnership=request.partnership), pk=pk
+                )
+                return _render_review(request, status=400, return_form=(pk, form))
+            value = services.value_return(
+                partnership=request.partnership,
+                value_id=pk,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+            text = _("Returned %(name)s to its lead.")
+        else:
+            return HttpResponse(_("Choose approve or return."), status=400)
+    except QuarterlyValue.DoesNotExist:
+        raise Http404(_("No such figure.")) from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_review_url(slug, quarter))
+    messages.success(request, text % {"name": value.measure.name})
+    return redirect(_review_url(slug, quarter, f"#value-{pk}"))
+
+
+@tenant_view
+@require_POST
+def quarter_lock(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_admin(request)
+    quarter, _quarters = _review_quarter(request)
+    try:
+        services.period_lock(
+            partnership=request.partnership, quarter=quarter, actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Locked %(quarter)s. Its figures can no longer change.")
+            % {"quarter": quarter.label},
+        )
+    return redirect(_review_url(slug, quarter))
+
+
+@tenant_view
+@require_POST
+def quarter_reopen(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_admin(request)
+    quarter, _quarters = _review_quarter(request)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        return _render_review(request, status=400, reopen_form=form)
+    try:
+        services.period_reopen(
+            partnership=request.partnership,
+            quarter=quarter,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Reopened %(quarter)s.") % {"quarter": quarter.label}
+        )
+    return redirect(_review_url(slug, quarter))
+
+
+@tenant_view
+@require_POST
+def reporting_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_admin(request)
+    quarter, _quarters = _review_quarter(request)
+    form = ReportingSettingsForm(request.POST)
+    if not form.is_valid():
+        return _render_review(request, status=400, settings_form=form)
+    services.reporting_settings_update(
+        partnership=request.partnership, actor=request.user, **form.cleaned_data
+    )
+    messages.success(request, _("Saved the deadline and reminders."))
+    return redirect(_review_url(slug, quarter, "#settings"))

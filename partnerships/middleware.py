@@ -1,3 +1,4 @@
+import pghistory
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
@@ -47,3 +48,29 @@ class TenantMiddleware:
         request.partnership = membership.partnership
         tenancy.set_partnership(membership.partnership_id)
         return None
+
+
+class HistoryContextMiddleware:
+    """Names who changed what, and through which path, in the change history.
+
+    The database triggers that write the history read this context; a change
+    made outside any request or task (raw SQL, a shell) is recorded without
+    one, which the history shows as made directly in the database.
+    """
+
+    SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in self.SAFE_METHODS:
+            return self.get_response(request)
+        path = (
+            "admin"
+            if request.path_info.startswith(settings.ADMIN_URL_PREFIX)
+            else "web"
+        )
+        user = request.user.pk if request.user.is_authenticated else None
+        with pghistory.context(user=user, path=path):
+            return self.get_response(request)

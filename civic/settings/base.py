@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "partnerships.middleware.HistoryContextMiddleware",
     # Last, so that the tenant transaction wraps exactly the view.
     "partnerships.middleware.TenantMiddleware",
 ]
@@ -220,6 +222,14 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = (
     int(os.environ.get("CELERY_WORKER_MAX_MEMORY_MIB", "400")) * 1024
 )
 CELERY_TIMEZONE = TIME_ZONE
+# Hourly: the Reminder rows keep each email to once, and a missed hour
+# (beat restarting) is caught up by the next.
+CELERY_BEAT_SCHEDULE = {
+    "quarter-reminders": {
+        "task": "kpis.tasks.send_quarter_reminders",
+        "schedule": crontab(minute=0),
+    },
+}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
@@ -230,6 +240,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "civic@localhost")
+# The address links in emails start with: the site as its users reach it.
+SITE_URL = os.environ.get("CIVIC_SITE_URL", "http://localhost:8000")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES")

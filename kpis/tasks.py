@@ -1,0 +1,39 @@
+import datetime
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from partnerships.models import Partnership
+from partnerships.tenancy import partnership_scope, platform_scope
+
+from .reminders import reminders_send
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def send_quarter_reminders(today: str | None = None) -> int:
+    """Send every partnership's due quarter reminders; run hourly by beat.
+
+    Safe to run any number of times (the reminders are recorded once each).
+    ``today`` (an ISO date) stands in for the local date, for tests and for
+    catching up by hand. Each partnership runs in its own tenant transaction,
+    so one that fails is logged and the others still get their reminders.
+    """
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    with platform_scope():
+        partnership_ids = list(
+            Partnership.objects.order_by("pk").values_list("pk", flat=True)
+        )
+    sent = 0
+    for partnership_id in partnership_ids:
+        try:
+            with partnership_scope(partnership_id):
+                partnership = Partnership.objects.get(pk=partnership_id)
+                sent += reminders_send(partnership=partnership, today=day)
+        except Exception:
+            logger.exception(
+                "Quarter reminders failed for partnership %s", partnership_id
+            )
+    return sent
