@@ -92,7 +92,9 @@ def outstanding_measures(
     return outstanding
 
 
-def reminders_due(*, partnership: Partnership, today: datetime.date) -> list[DueReminder]:
+def reminders_due(
+    *, partnership: Partnership, today: datetime.date
+) -> list[DueReminder]:
     """The quarters and reasons whose reminders are due today.
 
     Looks at the last two quarters that have ended (a deadline can be up to
@@ -114,9 +116,7 @@ def reminders_due(*, partnership: Partnership, today: datetime.date) -> list[Due
         elif (
             partnership.remind_when_overdue
             and today > deadline
-            and (
-                quarter == latest_ended or today - deadline <= OVERDUE_REMINDER_WINDOW
-            )
+            and (quarter == latest_ended or today - deadline <= OVERDUE_REMINDER_WINDOW)
         ):
             due.append(DueReminder(quarter, Reminder.Reason.OVERDUE, deadline))
     if not due:
@@ -125,8 +125,9 @@ def reminders_due(*, partnership: Partnership, today: datetime.date) -> list[Due
     for reminder in due:
         locked |= Q(year=reminder.quarter.year, quarter=reminder.quarter.quarter)
     locked_quarters = set(
-        Period.objects.filter(locked, partnership=partnership, locked_at__isnull=False)
-        .values_list("year", "quarter")
+        Period.objects.filter(
+            locked, partnership=partnership, locked_at__isnull=False
+        ).values_list("year", "quarter")
     )
     return [
         r for r in due if (r.quarter.year, r.quarter.quarter) not in locked_quarters
@@ -222,9 +223,8 @@ def _language_for(user: User) -> str:
 
 def my_measures_url(*, partnership: Partnership, quarter: Quarter) -> str:
     path = reverse("my_measures", kwargs={"slug": partnership.slug})
-    return (
-        f"{settings.SITE_URL.rstrip('/')}{path}?quarter={quarter.year}-{quarter.quarter}"
-    )
+    query = f"?quarter={quarter.year}-{quarter.quarter}"
+    return settings.SITE_URL.rstrip("/") + path + query
 
 
 def _reminder_email(

@@ -434,3 +434,45 @@ def quarter_review_get(*, partnership: Partnership, quarter: Quarter) -> Quarter
         else []
     )
     return QuarterReview(partnership, quarter, period, rows, lock_changes)
+
+
+@dataclass
+class BreakdownTable:
+    """A value's breakdown as rows (first dimension) by columns (second)."""
+
+    first: str
+    second: str | None
+    columns: list[str]
+    rows: list[tuple[str, list[int | None], int]]
+    column_totals: list[int]
+    total: int
+
+
+def breakdown_table(
+    measure: PerformanceMeasure,
+    breakdown: dict,
+    categories: dict[int, list],
+) -> BreakdownTable | None:
+    dimensions = measure.dimensions
+    if not dimensions or not breakdown:
+        return None
+    firsts = categories.get(dimensions[0].pk, [])
+    seconds = categories.get(dimensions[1].pk, []) if len(dimensions) > 1 else []
+    rows = []
+    column_totals = [0] * max(len(seconds), 1)
+    for first in firsts:
+        cells = []
+        for index, second in enumerate(seconds or [None]):
+            key = f"{first.pk}:{second.pk}" if second else str(first.pk)
+            amount = breakdown.get(key)
+            cells.append(amount)
+            column_totals[index] += amount or 0
+        rows.append((first.name, cells, sum(c or 0 for c in cells)))
+    return BreakdownTable(
+        first=dimensions[0].name,
+        second=dimensions[1].name if seconds else None,
+        columns=[c.name for c in seconds],
+        rows=rows,
+        column_totals=column_totals,
+        total=sum(total for _name, _cells, total in rows),
+    )

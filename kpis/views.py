@@ -213,9 +213,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if request.method == "GET":
         context["rows"] = _rows(request, quarter, measures, period)
-        context["submittable"] = sum(
-            1 for row in context["rows"] if row.status in ("draft", "returned")
-        )
+        context["submittable"] = _submittable(context["rows"])
         return render(request, "kpis/my_measures.html", context)
 
     measure_id = request.POST.get("measure", "")
@@ -286,7 +284,12 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
         context["row"] = row
         return render(request, "kpis/my_measures.html#measure-row", context)
     context["rows"] = rows
+    context["submittable"] = _submittable(rows)
     return render(request, "kpis/my_measures.html", context, status=400)
+
+
+def _submittable(rows: list[EntryRow]) -> int:
+    return sum(1 for row in rows if row.status in ("draft", "returned"))
 
 
 @tenant_view
@@ -342,14 +345,44 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         page = measure_page_get(partnership=request.partnership, pk=pk)
     except PerformanceMeasure.DoesNotExist:
         raise Http404(_("No such measure.")) from None
+    measure = page.measure
     can_enter = services.can_enter_values(
-        membership=request.membership, measure=page.measure
+        membership=request.membership, measure=measure
     )
+    history = selectors.value_history(partnership=request.partnership, measure=measure)
+    categories = (
+        categories_by_dimension(request.partnership)
+        if measure.breakdown_first_id
+        else {}
+    )
+    value_rows = [
+        ValueRow(
+            value=value,
+            history=history.get(value.period_id, []),
+            breakdown=selectors.breakdown_table(measure, value.breakdown, categories),
+        )
+        for value in page.values
+    ]
     return render(
         request,
         "kpis/measure_detail.html",
-        {"page": page, "measure": page.measure, "can_enter": can_enter},
+        {
+            "page": page,
+            "measure": measure,
+            "can_enter": can_enter,
+            "value_rows": value_rows,
+            "measure_history": selectors.measure_history(
+                partnership=request.partnership, measure=measure
+            ),
+        },
     )
+
+
+@dataclass
+class ValueRow:
+    value: QuarterlyValue
+    history: list[selectors.HistoryEntry]
+    breakdown: selectors.BreakdownTable | None
 
 
 def _review_quarter(request: HttpRequest) -> tuple[Quarter, list[Quarter]]:

@@ -31,6 +31,12 @@ TENANT_TABLES = [
     "kpis_performancemeasure",
     "kpis_measurelead",
     "kpis_quarterlyvalue",
+    "kpis_periodlockchange",
+    "kpis_dimension",
+    "kpis_dimensioncategory",
+    "kpis_measureevent",
+    "kpis_quarterlyvalueevent",
+    "kpis_reminder",
 ]
 
 
