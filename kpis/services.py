@@ -12,6 +12,7 @@ from . import rules
 from .models import (
     ALLOWED_AGGREGATIONS,
     LOCKED_QUARTER_SQLSTATE,
+    Dimension,
     DimensionCategory,
     MeasureLead,
     PerformanceMeasure,
@@ -73,6 +74,33 @@ def measure_upsert(
     measure.full_clean()
     measure.save()
     return measure
+
+
+@transaction.atomic
+def dimension_upsert(
+    *,
+    partnership: Partnership,
+    name: str,
+    categories: list[str],
+    is_exhaustive: bool,
+    position: int = 0,
+) -> Dimension:
+    """A breakdown dimension and its categories, in order; more can be added."""
+    if not categories:
+        raise ValidationError({"categories": _("A breakdown needs categories.")})
+    dimension, _created = Dimension.objects.update_or_create(
+        partnership=partnership,
+        name=name,
+        defaults={"is_exhaustive": is_exhaustive, "position": position},
+    )
+    for index, category in enumerate(categories):
+        DimensionCategory.objects.update_or_create(
+            partnership=partnership,
+            dimension=dimension,
+            name=category,
+            defaults={"position": index},
+        )
+    return dimension
 
 
 @transaction.atomic
@@ -379,9 +407,13 @@ class SubmitResult:
 
 @transaction.atomic
 def quarter_submit(
-    *, partnership: Partnership, quarter: Quarter, actor: User
+    *,
+    partnership: Partnership,
+    quarter: Quarter,
+    actor: User,
+    measure_ids: list[int] | None = None,
 ) -> SubmitResult:
-    """Submit the actor's figures for the quarter for review.
+    """Submit the actor's figures for the quarter for review (or the listed ones).
 
     Submits every figure of the actor's measures that is not yet submitted
     (or was returned), or none: when a figure that needs a note has none, the
@@ -396,7 +428,10 @@ def quarter_submit(
     period = period_get_or_create(partnership=partnership, quarter=quarter)
     if period.is_locked:
         raise ValidationError(locked_message(period))
-    measures = list(measure_list_for_entry(membership=membership))
+    measures = measure_list_for_entry(membership=membership)
+    if measure_ids is not None:
+        measures = measures.filter(pk__in=measure_ids)
+    measures = list(measures)
     values = {
         v.measure_id: v
         for v in QuarterlyValue.objects.select_for_update().filter(

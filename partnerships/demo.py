@@ -17,11 +17,14 @@ story, and drawn from random generators seeded by measure code and quarter so
 they are the same on every load.
 """
 
+import contextlib
 import datetime
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import pghistory
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -29,9 +32,12 @@ from django.utils import timezone
 from kpis import services as kpi_services
 from kpis.models import (
     Aggregation,
+    DimensionCategory,
+    MeasureLead,
     PerformanceMeasure,
     QuarterlyValue,
     Question,
+    ReviewStatus,
     ValueType,
 )
 from kpis.periods import Quarter
@@ -85,6 +91,8 @@ class MeasureSpec:
     demo_size: float | None = None
     # Index of the demo quarter a milestone is done in, when it is known.
     done_quarter: int | None = None
+    # The partnership's breakdown dimensions this count is split by, by name.
+    breakdown: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +129,14 @@ class PartnershipSpec:
     measures: tuple[MeasureSpec, ...] = ()
     # A day in the quarter every measure's baseline is taken from, if any.
     baseline_day: datetime.date | None = None
+    dimensions: tuple["DimensionSpec", ...] = ()
+
+
+@dataclass(frozen=True)
+class DimensionSpec:
+    name: str
+    categories: tuple[str, ...]
+    exhaustive: bool
 
 
 def _count(code, name, *, aggregation=Aggregation.SUM, **kwargs) -> MeasureSpec:
@@ -815,10 +831,33 @@ def _demo_target(percent: int) -> str:
     return f" Demo target (not in the strategy): {percent}%."
 
 
+# Seed 001 asks for figures "by community" and "by protected characteristic /
+# age"; the communities and age groups are the ones the strategy names.
+COMMUNITY = "Community"
+AGE_GROUP = "Age group"
+
 COMMUNITY_COHESION = PartnershipSpec(
     name="Wrexham Community Cohesion",
     slug="wrexham-community-cohesion",
     reporting_year_start_month=4,
+    dimensions=(
+        DimensionSpec(
+            COMMUNITY,
+            (
+                "Black, Asian, Minority and Nationality communities",
+                "Faith communities",
+                "LGBT community",
+                "Gypsies and Travellers",
+                "Asylum seeking and refugee people",
+            ),
+            # People can belong to more than one community, and not every
+            # champion belongs to one the strategy names.
+            exhaustive=False,
+        ),
+        DimensionSpec(
+            AGE_GROUP, ("Children", "Young people", "Adults"), exhaustive=True
+        ),
+    ),
     mission_statement="Community Cohesion Strategy 2011–14",
     mission_target_year=2014,
     mission_description=(
@@ -1050,6 +1089,7 @@ COMMUNITY_COHESION = PartnershipSpec(
                     "end of the quarter. The strategy breaks this down by "
                     "community.",
                     data_source="Community Champions Network list",
+                    breakdown=(COMMUNITY,),
                 ),
                 _count(
                     "O2-07",
@@ -1332,8 +1372,11 @@ COMMUNITY_COHESION = PartnershipSpec(
                     definition="Tension reports escalated to the Community "
                     "Tension Monitoring Group in the quarter. More reports can "
                     "mean people are more confident to report tensions, which is "
-                    "this outcome's aim.",
+                    "this outcome's aim. Broken down by the age group of the "
+                    "person reporting (children, young people, adults), as the "
+                    "strategy asks for reports by age.",
                     data_source="Community Tension Monitoring Group records",
+                    breakdown=(AGE_GROUP,),
                 ),
                 _percentage(
                     "O4-05",
@@ -1803,17 +1846,54 @@ def demo_load(*, today: datetime.date | None = None) -> DemoResult:
     """Load (or top up) the demo partnerships; refuse on a non-demo database."""
     today = today or timezone.localdate()
     result = DemoResult()
-    with tenancy.platform_scope():
+    with tenancy.platform_scope(), pghistory.context(path="demo"):
         _refuse_unless_demo_database()
         users = {spec.email: _user_get_or_create(spec) for spec in USERS}
         admin = users[ADMIN_EMAIL]
+        pghistory.context(user=admin.pk)
         for spec in PARTNERSHIPS:
             partnership = _load_partnership(spec, users=users)
             result.values_created += _load_values(
                 spec, partnership=partnership, actor=admin, today=today
             )
+            _review_history(partnership, admin=admin, today=today)
             result.partnerships.append(_summary(partnership))
     return result
+
+
+def _review_history(partnership: Partnership, *, admin: User, today) -> None:
+    """Where the demo's reporting cycle stands.
+
+    The complete quarters are approved and all but the last are locked, so
+    the admin can lock that one; the admin's figures for the current quarter
+    are submitted and wait for review, beside the lead's, which the lead
+    enters in the walk-through.
+    """
+    history, current = demo_quarters(partnership, today)
+    for quarter in history:
+        waiting = QuarterlyValue.objects.filter(
+            partnership=partnership,
+            period__year=quarter.year,
+            period__quarter=quarter.quarter,
+            period__locked_at__isnull=True,
+        ).exclude(status=ReviewStatus.APPROVED)
+        for value_id in waiting.values_list("pk", flat=True):
+            kpi_services.value_approve(
+                partnership=partnership, value_id=value_id, actor=admin
+            )
+    for quarter in history[:-1]:
+        kpi_services.period_lock(partnership=partnership, quarter=quarter, actor=admin)
+    with contextlib.suppress(ValidationError):
+        kpi_services.quarter_submit(
+            partnership=partnership,
+            quarter=current,
+            actor=admin,
+            measure_ids=list(
+                MeasureLead.objects.filter(
+                    partnership=partnership, user=admin
+                ).values_list("measure_id", flat=True)
+            ),
+        )
 
 
 def _refuse_unless_demo_database() -> None:
@@ -1894,11 +1974,22 @@ def _load_partnership(spec: PartnershipSpec, *, users: dict[str, User]) -> Partn
                 spec.baseline_day, partnership.reporting_year_start_month
             ),
         )
+    dimensions = {
+        dimension.name: kpi_services.dimension_upsert(
+            partnership=partnership,
+            name=dimension.name,
+            categories=list(dimension.categories),
+            is_exhaustive=dimension.exhaustive,
+            position=position,
+        )
+        for position, dimension in enumerate(spec.dimensions)
+    }
     loader = _FrameworkLoader(
         partnership=partnership,
         organisations=organisations,
         baseline_period=baseline_period,
         users=users,
+        dimensions=dimensions,
     )
     loader.load_group(
         priority=None,
@@ -1925,8 +2016,11 @@ def _load_partnership(spec: PartnershipSpec, *, users: dict[str, User]) -> Partn
 class _FrameworkLoader:
     """Outcomes, projects and measures, numbered in document order."""
 
-    def __init__(self, *, partnership, organisations, baseline_period, users):
+    def __init__(
+        self, *, partnership, organisations, baseline_period, users, dimensions
+    ):
         self.partnership = partnership
+        self.dimensions = dimensions
         self.organisations = organisations
         self.baseline_period = baseline_period
         self.admin = users[ADMIN_EMAIL]
@@ -1984,6 +2078,12 @@ class _FrameworkLoader:
                 baseline_period=self.baseline_period,
                 definition=spec.definition,
                 data_source=spec.data_source,
+                breakdown_first=self.dimensions.get(spec.breakdown[0])
+                if spec.breakdown
+                else None,
+                breakdown_second=self.dimensions.get(spec.breakdown[1])
+                if len(spec.breakdown) > 1
+                else None,
             )
             lead = self.lead if _is_lead_measure(self.partnership, spec) else self.admin
             kpi_services.measure_assign_lead(
@@ -2037,9 +2137,14 @@ def _load_values(
     }
     created = 0
     others = 0
-    for measure in PerformanceMeasure.objects.filter(
-        partnership=partnership, code__in=specs
-    ).order_by("position", "code"):
+    categories: dict[int, list[DimensionCategory]] = {}
+    for category in DimensionCategory.objects.filter(partnership=partnership):
+        categories.setdefault(category.dimension_id, []).append(category)
+    for measure in (
+        PerformanceMeasure.objects.filter(partnership=partnership, code__in=specs)
+        .select_related("breakdown_first")
+        .order_by("position", "code")
+    ):
         measure_spec = specs[measure.code]
         # About half the measures already have this quarter's figure, as they
         # would part-way through a quarter; never the lead's, whose entry is
@@ -2069,10 +2174,43 @@ def _load_values(
                 numerator=figures.numerator,
                 denominator=figures.denominator,
                 story=figures.story,
+                breakdown=_demo_breakdown(
+                    measure,
+                    figures,
+                    categories,
+                    key=f"{spec.slug}/{measure.code}/{period.year}-{period.quarter}",
+                ),
             )
             done = done or figures.value == 1
             created += 1
     return created
+
+
+def _demo_breakdown(
+    measure: PerformanceMeasure,
+    figures: Figures,
+    categories: dict[int, list[DimensionCategory]],
+    *,
+    key: str,
+) -> dict[str, int]:
+    """Split a count over its (one) breakdown dimension's categories.
+
+    Exhaustive: every count lands in exactly one category. Otherwise about a
+    fifth belong to none the strategy names.
+    """
+    dimension = measure.breakdown_first
+    if dimension is None or figures.value is None:
+        return {}
+    rng = random.Random(key)
+    own = categories.get(dimension.pk, [])
+    total = int(figures.value)
+    counted = total if dimension.is_exhaustive else round(total * 0.8)
+    cells = {str(category.pk): 0 for category in own}
+    weights = [rng.uniform(0.5, 2.0) for _category in own]
+    for _person in range(counted):
+        chosen = rng.choices(own, weights=weights)[0]
+        cells[str(chosen.pk)] += 1
+    return cells
 
 
 def _demo_series(

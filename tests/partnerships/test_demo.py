@@ -481,6 +481,8 @@ def test_running_twice_changes_nothing(loaded):
 @pytest.mark.django_db
 def test_figures_are_the_same_on_every_load(loaded):
     first = _snapshot()["values"]
+    # The database refuses to delete a locked quarter's values; unlock first.
+    Period.objects.update(locked_at=None, locked_by=None)
     QuarterlyValue.objects.all().delete()
     demo_load(today=TODAY)
     again = _snapshot()["values"]
@@ -546,3 +548,74 @@ def test_command_refuses_with_a_clear_message():
     PartnershipFactory(name="Real Partnership", is_demo=False)
     with pytest.raises(CommandError, match="Refusing to load demo data"):
         call_command("demo_load", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_the_demo_reporting_cycle_stands_part_way_through_a_quarter(loaded):
+    from kpis.models import ReviewStatus
+    from partnerships.demo import demo_quarters
+
+    for slug in (CIVIC, COHESION):
+        partnership = Partnership.objects.get(slug=slug)
+        history, current = demo_quarters(partnership, TODAY)
+        periods = {
+            (p.year, p.quarter): p
+            for p in Period.objects.filter(partnership=partnership)
+        }
+        for quarter in history[:-1]:
+            assert periods[(quarter.year, quarter.quarter)].is_locked, quarter
+        # The last complete quarter is approved and ready for the admin to lock.
+        last = periods[(history[-1].year, history[-1].quarter)]
+        assert not last.is_locked
+        values = QuarterlyValue.objects.filter(partnership=partnership)
+        assert (
+            not values.filter(
+                period__in=[
+                    p
+                    for p in periods.values()
+                    if (p.year, p.quarter) != (current.year, current.quarter)
+                ]
+            )
+            .exclude(status=ReviewStatus.APPROVED)
+            .exists()
+        )
+        now = values.filter(period__year=current.year, period__quarter=current.quarter)
+        assert now.exists()
+        assert set(now.values_list("status", flat=True)) == {ReviewStatus.SUBMITTED}
+        # The lead's walk-through measures have nothing in the current quarter.
+        assert not now.filter(measure__code__in=CHILDRENS_UNIVERSITY_CODES).exists()
+
+
+@pytest.mark.django_db
+def test_the_cohesion_counts_are_broken_down_as_seed_001_asks(loaded):
+    from kpis.models import Dimension
+
+    partnership = Partnership.objects.get(slug=COHESION)
+    age = Dimension.objects.get(partnership=partnership, name="Age group")
+    assert age.is_exhaustive
+    assert [c.name for c in age.categories.all()] == [
+        "Children",
+        "Young people",
+        "Adults",
+    ]
+    reports = PerformanceMeasure.objects.get(partnership=partnership, code="O4-04")
+    champions = PerformanceMeasure.objects.get(partnership=partnership, code="O2-06")
+    assert reports.breakdown_first == age
+    assert champions.breakdown_first.name == "Community"
+    for value in QuarterlyValue.objects.filter(measure=reports):
+        assert sum(value.breakdown.values()) == value.value
+    for value in QuarterlyValue.objects.filter(measure=champions):
+        assert 0 < sum(value.breakdown.values()) <= value.value
+
+
+@pytest.mark.django_db
+def test_demo_history_names_the_demo_path_and_the_admin(loaded):
+    from kpis.selectors import value_history
+
+    partnership = Partnership.objects.get(slug=CIVIC)
+    measure = PerformanceMeasure.objects.filter(partnership=partnership).first()
+    history = value_history(partnership=partnership, measure=measure)
+    entries = [entry for entries in history.values() for entry in entries]
+    assert entries
+    assert {entry.path for entry in entries} >= {"Demo data"}
+    assert any(entry.who == "Alex Admin" for entry in entries)
