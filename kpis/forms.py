@@ -132,6 +132,17 @@ class QuarterlyValueForm(forms.Form):
             grid.append(GridRow(row.name, cells))
         return grid
 
+    def add_service_errors(self, error) -> None:
+        """Put a service's ValidationError beside the right fields.
+
+        The breakdown's own message ("breakdown") goes beside the grid.
+        """
+        for name, messages in error.message_dict.items():
+            if name == "breakdown" and self.cell_keys:
+                self._errors.setdefault(name, self.error_class()).extend(messages)
+            else:
+                self.add_error(name if name in self.fields else None, messages)
+
     @property
     def breakdown_exhaustive(self) -> bool:
         return all(d.is_exhaustive for d in self.dimensions)

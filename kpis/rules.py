@@ -256,3 +256,14 @@ def plausibility_flags(
                 )
             )
     return flags
+
+
+def value_display(value_type: str, stored) -> str:
+    """A stored quarter as people read it: "12", "40%", "8 / 20 (40%)"."""
+    text = format_figure(value_type, quarter_figure(value_type, Entry.of(stored)))
+    if stored.numerator is not None:
+        text = (
+            f"{format_figure('count', stored.numerator)} / "
+            f"{format_figure('count', stored.denominator)} ({text})"
+        )
+    return text

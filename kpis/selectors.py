@@ -302,6 +302,12 @@ class ReviewRow:
     def state_label(self) -> str:
         return str(STATE_LABELS[self.state])
 
+    @property
+    def figure_display(self) -> str:
+        if self.value is None:
+            return "—"
+        return rules.value_display(self.measure.value_type, self.value)
+
 
 @dataclass
 class StateCounts:

@@ -464,9 +464,8 @@ def quarter_submit(
         record.status = ReviewStatus.SUBMITTED
         record.submitted_by = actor
         record.submitted_at = now
-        record.save(
-            update_fields=["status", "submitted_by", "submitted_at", "updated_at"]
-        )
+        # Not updated_at: it says when the figure itself last changed.
+        record.save(update_fields=["status", "submitted_by", "submitted_at"])
     result.submitted = to_submit
     return result
 
@@ -496,7 +495,7 @@ def value_approve(
     record.status = ReviewStatus.APPROVED
     record.reviewed_by = actor
     record.reviewed_at = timezone.now()
-    record.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+    record.save(update_fields=["status", "reviewed_by", "reviewed_at"])
     return record
 
 
@@ -524,7 +523,6 @@ def value_return(
             "return_reason",
             "reviewed_by",
             "reviewed_at",
-            "updated_at",
         ]
     )
     return record

@@ -69,16 +69,7 @@ class EntryRow:
 
 
 def _figure_display(measure: PerformanceMeasure, value: QuarterlyValue) -> str:
-    text = rules.format_figure(
-        measure.value_type,
-        rules.quarter_figure(measure.value_type, rules.Entry.of(value)),
-    )
-    if value.numerator is not None:
-        text = (
-            f"{rules.format_figure('count', value.numerator)} / "
-            f"{rules.format_figure('count', value.denominator)} ({text})"
-        )
-    return text
+    return rules.value_display(measure.value_type, value)
 
 
 def _initial(value: QuarterlyValue | None) -> dict:
@@ -213,7 +204,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if request.method == "GET":
         context["rows"] = _rows(request, quarter, measures, period)
-        context["submittable"] = _submittable(context["rows"])
+        context["submittable"] = _submittable(request, quarter, measures)
         return render(request, "kpis/my_measures.html", context)
 
     measure_id = request.POST.get("measure", "")
@@ -260,8 +251,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
                 },
             )
         except ValidationError as error:
-            for name, field_errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, field_errors)
+            form.add_service_errors(error)
     saved = form.is_valid()
     if saved and not request.htmx:
         messages.success(
@@ -280,16 +270,28 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     if not saved:
         row.form = form
         row.editable = True
+    context["submittable"] = _submittable(request, quarter, measures)
     if request.htmx:
         context["row"] = row
         return render(request, "kpis/my_measures.html#measure-row", context)
     context["rows"] = rows
-    context["submittable"] = _submittable(rows)
     return render(request, "kpis/my_measures.html", context, status=400)
 
 
-def _submittable(rows: list[EntryRow]) -> int:
-    return sum(1 for row in rows if row.status in ("draft", "returned"))
+def _submittable(
+    request: HttpRequest, quarter: Quarter, measures: list[PerformanceMeasure]
+) -> int:
+    """How many of the person's saved figures are not submitted yet."""
+    return (
+        selectors.value_list(partnership=request.partnership)
+        .filter(
+            measure__in=measures,
+            period__year=quarter.year,
+            period__quarter=quarter.quarter,
+            status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED],
+        )
+        .count()
+    )
 
 
 @tenant_view
