@@ -137,6 +137,9 @@ class QuarterlyValueForm(forms.Form):
 
         The breakdown's own message ("breakdown") goes beside the grid.
         """
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
         for name, messages in error.message_dict.items():
             if name == "breakdown" and self.cell_keys:
                 self._errors.setdefault(name, self.error_class()).extend(messages)

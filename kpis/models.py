@@ -85,6 +85,8 @@ class PeriodLockChange(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The path it came by (web, API, demo...), as the change history names it.
+    path = models.CharField(max_length=20, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -493,7 +495,8 @@ class QuarterlyValue(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    # Bumped by every save; an edit made from an older version is a conflict.
+    # Bumped by every change of the figure (not by review steps); an edit
+    # made from an older version is a conflict.
     version = models.PositiveIntegerField(default=1)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

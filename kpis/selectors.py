@@ -58,7 +58,7 @@ def period_list(*, partnership: Partnership) -> QuerySet[Period]:
 
 def value_list(*, partnership: Partnership) -> QuerySet[QuarterlyValue]:
     return QuarterlyValue.objects.filter(partnership=partnership).select_related(
-        "period", "entered_by"
+        "period", "entered_by", "reviewed_by"
     )
 
 
@@ -201,10 +201,9 @@ def value_history(
             if change.action == PeriodLockChange.Action.LOCKED
             else _("Quarter reopened: %(reason)s") % {"reason": change.reason}
         )
+        _who, path = _who_and_path({"path": change.path}, {})
         history[change.period_id].append(
-            HistoryEntry(
-                change.at, str(change.actor or "—"), str(PATH_LABELS["web"]), [text]
-            )
+            HistoryEntry(change.at, str(change.actor or "—"), path, [text])
         )
     for entries in history.values():
         entries.sort(key=lambda entry: entry.at)
@@ -381,6 +380,10 @@ class QuarterReview:
         return [_count(name, rows) for name, rows in sorted(groups.items())]
 
     @property
+    def missing_count(self) -> int:
+        return sum(1 for row in self.rows if row.state == MISSING)
+
+    @property
     def can_lock(self) -> bool:
         return not self.is_locked and all(
             row.state in (MISSING, ReviewStatus.APPROVED) for row in self.rows
@@ -407,7 +410,7 @@ def quarter_review_get(*, partnership: Partnership, quarter: Quarter) -> Quarter
             v.measure_id: v
             for v in QuarterlyValue.objects.filter(
                 partnership=partnership, period=period
-            ).select_related("entered_by", "submitted_by", "reviewed_by")
+            ).select_related("period", "entered_by", "submitted_by", "reviewed_by")
         }
         if period
         else {}

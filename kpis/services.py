@@ -1,8 +1,9 @@
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -198,6 +199,22 @@ def locked_message(period: Period) -> str:
     ) % {"quarter": period.label}
 
 
+def _history_path() -> str:
+    """The path the current history context names ("web", "demo", ...).
+
+    pghistory puts its context in a transaction-local setting with the first
+    write of the transaction; records kept outside the tracked tables read
+    it here, so they name the same path as the triggers do.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('pghistory.context_metadata', true)")
+        raw = cursor.fetchone()[0]
+    try:
+        return str((json.loads(raw) if raw else {}).get("path") or "")
+    except (ValueError, AttributeError):
+        return ""
+
+
 def _membership(partnership: Partnership, actor: User) -> Membership | None:
     return Membership.objects.filter(partnership=partnership, user=actor).first()
 
@@ -238,12 +255,17 @@ def _validate_breakdown(
             raise ValidationError(
                 {"breakdown": _("The breakdown names a category it does not have.")}
             )
+        key = ":".join(str(int(part)) for part in parts)
+        if key in cells:
+            raise ValidationError(
+                {"breakdown": _("The breakdown gives the same cell twice.")}
+            )
         amount = Decimal(amount)
         if amount < 0 or amount != amount.to_integral_value():
             raise ValidationError(
                 {"breakdown": _("Each cell is a whole number, 0 or more.")}
             )
-        cells[":".join(parts)] = int(amount)
+        cells[key] = int(amount)
     if not cells:
         return {}
     added = sum(cells.values())
@@ -429,6 +451,13 @@ def quarter_submit(
     if period.is_locked:
         raise ValidationError(locked_message(period))
     measures = measure_list_for_entry(membership=membership)
+    if membership.role == Role.ADMIN:
+        # An admin submits the measures they lead; other leads submit theirs.
+        measures = measures.filter(
+            pk__in=MeasureLead.objects.filter(
+                partnership=partnership, user=actor
+            ).values("measure")
+        )
     if measure_ids is not None:
         measures = measures.filter(pk__in=measure_ids)
     measures = list(measures)
@@ -557,6 +586,7 @@ def period_lock(*, partnership: Partnership, quarter: Quarter, actor: User) -> P
         period=period,
         action=PeriodLockChange.Action.LOCKED,
         actor=actor,
+        path=_history_path(),
         at=period.locked_at,
     )
     return period
@@ -587,6 +617,7 @@ def period_reopen(
         action=PeriodLockChange.Action.REOPENED,
         reason=reason,
         actor=actor,
+        path=_history_path(),
     )
     return period
 

@@ -152,3 +152,21 @@ class MeasureLeadFactory(factory.django.DjangoModelFactory):
     measure = factory.SubFactory(MeasureFactory)
     partnership = factory.SelfAttribute("measure.partnership")
     user = factory.SubFactory(UserFactory)
+
+
+class DimensionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "kpis.Dimension"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Dimension {n}")
+    is_exhaustive = False
+
+
+class DimensionCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "kpis.DimensionCategory"
+
+    dimension = factory.SubFactory(DimensionFactory)
+    partnership = factory.SelfAttribute("dimension.partnership")
+    name = factory.Sequence(lambda n: f"Category {n}")
