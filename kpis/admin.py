@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import MeasureLead, PerformanceMeasure, Period, QuarterlyValue
+from .models import (
+    Dimension,
+    DimensionCategory,
+    MeasureLead,
+    PerformanceMeasure,
+    Period,
+    PeriodLockChange,
+    QuarterlyValue,
+    Reminder,
+)
 
 
 class MeasureLeadInline(admin.TabularInline):
@@ -28,8 +37,48 @@ class PerformanceMeasureAdmin(admin.ModelAdmin):
 
 @admin.register(Period)
 class PeriodAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "partnership", "starts_on", "ends_on"]
+    list_display = ["__str__", "partnership", "starts_on", "ends_on", "locked_at"]
     list_filter = ["partnership"]
+    # Locking and reopening go through the quarter page, which keeps the
+    # reason; here they are only shown.
+    readonly_fields = ["locked_at", "locked_by"]
+
+
+@admin.register(PeriodLockChange)
+class PeriodLockChangeAdmin(admin.ModelAdmin):
+    list_display = ["period", "partnership", "action", "actor", "at", "reason"]
+    list_filter = ["partnership", "action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DimensionCategoryInline(admin.TabularInline):
+    model = DimensionCategory
+    extra = 3
+    fields = ["name", "position", "partnership"]
+
+
+@admin.register(Dimension)
+class DimensionAdmin(admin.ModelAdmin):
+    list_display = ["name", "partnership", "is_exhaustive"]
+    list_filter = ["partnership"]
+    inlines = [DimensionCategoryInline]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["user", "partnership", "year", "quarter", "reason", "sent_at"]
+    list_filter = ["partnership", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(QuarterlyValue)
@@ -40,9 +89,22 @@ class QuarterlyValueAdmin(admin.ModelAdmin):
         "value",
         "numerator",
         "denominator",
+        "status",
         "entered_by",
         "updated_at",
     ]
-    list_filter = ["partnership", "period__year"]
+    list_filter = ["partnership", "period__year", "status"]
     search_fields = ["measure__code", "measure__name"]
     raw_id_fields = ["measure", "period"]
+
+    # A locked quarter's values cannot change (the database refuses it); the
+    # admin site shows them read-only rather than fail on save.
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.period.is_locked:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.period.is_locked:
+            return False
+        return super().has_delete_permission(request, obj)
