@@ -28,6 +28,17 @@ tenant_patterns = [
         name="reporting_settings",
     ),
     path("measures/<int:pk>/", kpis_views.measure_detail, name="measure_detail"),
+    path("contribution/", report_views.contribution, name="contribution"),
+    path(
+        "contribution/indicators/",
+        report_views.contribution_indicators,
+        name="contribution_indicators",
+    ),
+    path(
+        "contribution/framework/",
+        report_views.contribution_framework,
+        name="contribution_framework",
+    ),
     path("reports/", report_views.reports, name="reports"),
     path(
         "reports/<int:pk>/download/",

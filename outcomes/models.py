@@ -139,6 +139,9 @@ class Project(models.Model):
                 condition=models.Q(status__in=ProjectStatus.values),
                 name="project_status_valid",
             ),
+            models.UniqueConstraint(
+                fields=["partnership", "id"], name="project_partnership_id_unique"
+            ),
         ]
 
     def __str__(self) -> str:

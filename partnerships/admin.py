@@ -51,7 +51,13 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "reporting_year_start_month", "is_demo"]
+    list_display = [
+        "name",
+        "slug",
+        "framework",
+        "reporting_year_start_month",
+        "is_demo",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
     inlines = [OrganisationInline, MembershipInline]

@@ -30,15 +30,20 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from kpis import services as kpi_services
+from kpis.frameworks import load_frameworks
 from kpis.models import (
     Aggregation,
     DimensionCategory,
     MeasureLead,
+    NationalFramework,
+    NationalIndicator,
     PerformanceMeasure,
     QuarterlyValue,
     Question,
     ReviewStatus,
     ValueType,
+    WayOfWorking,
+    WellbeingGoal,
 )
 from kpis.periods import Quarter
 from outcomes import services as outcome_services
@@ -111,6 +116,11 @@ class PrioritySpec:
     outcomes: tuple[OutcomeSpec, ...] = ()
     projects: tuple[ProjectSpec, ...] = ()
     measures: tuple[MeasureSpec, ...] = ()
+    # The contribution map: national indicator numbers, and codes of ways of
+    # working and well-being goals of the partnership's framework.
+    indicators: tuple[int, ...] = ()
+    ways_of_working: tuple[str, ...] = ()
+    goals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,11 @@ class PartnershipSpec:
     # A day in the quarter every measure's baseline is taken from, if any.
     baseline_day: datetime.date | None = None
     dimensions: tuple["DimensionSpec", ...] = ()
+    # The national framework (slug of a shipped one), if the strategy uses one.
+    framework: str = ""
+    # Links of the work under no priority, made on each of its measures.
+    mission_indicators: tuple[int, ...] = ()
+    mission_ways_of_working: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -235,6 +250,19 @@ CIVIC_MISSION = PartnershipSpec(
     # Appendix B: "Civic Mission Partnership Strategy Annual report (baseline
     # Sept 2023)"; the annual report covers every KPI, so every measure takes it.
     baseline_day=datetime.date(2023, 9, 1),
+    # "All of our work is focused on enabling partners to bring the
+    # Well-being of Future Generations Act (Wales) 2015 to life and drive
+    # change and action around the 7 well-being goals and embody the 5 ways
+    # of working." The strategy links no priority to a particular goal, so
+    # the demo links none: the contribution map shows every goal uncovered.
+    # Ways of working are linked where the strategy sets them in bold in a
+    # priority's text; indicators as Appendix B's last column gives them.
+    framework="wales-wfg-2015",
+    # Appendix B, "Co created Civic Mission" row: "46- The social return on
+    # investment of Welsh partnerships ...". "Delivering together" (the
+    # mission-wide part): "... to **integrate** all of this focused work".
+    mission_indicators=(46,),
+    mission_ways_of_working=("integration",),
     projects=(
         ProjectSpec(
             STEERING_GROUP,
@@ -352,6 +380,11 @@ CIVIC_MISSION = PartnershipSpec(
     priorities=(
         PrioritySpec(
             name="Leadership, governance and whole system working",
+            # Appendix B, Leadership Governance row: 18, 24, 27, 30, 34.
+            indicators=(18, 24, 27, 30, 34),
+            # Its mission: "ways of working to **collectively** tackle social
+            # inequality".
+            ways_of_working=("collaboration",),
             mission_statement=(
                 "To enable and provide an innovation hub, creating space for "
                 "expertise and energy to enable collective understanding and "
@@ -506,6 +539,12 @@ CIVIC_MISSION = PartnershipSpec(
         ),
         PrioritySpec(
             name="Building community resilience",
+            # Appendix B, Building community resilience row, in its order:
+            # 05, 06, 08, 22, 35, 38, 23.
+            indicators=(5, 6, 8, 22, 35, 38, 23),
+            # Its mission: "**Looking long term,** ... a vehicle for
+            # **collaboration and change**".
+            ways_of_working=("long_term", "collaboration"),
             mission_statement=(
                 "To support our communities and partners, actively listening and "
                 "doing what matters the most to partners and citizens. Looking "
@@ -679,6 +718,11 @@ CIVIC_MISSION = PartnershipSpec(
         ),
         PrioritySpec(
             name="Keeping well",
+            # Appendix B, Keeping well row: 03, 29, 28.
+            indicators=(3, 29, 28),
+            # "focus on shift resources to **prevention, through building
+            # movements for change ...**".
+            ways_of_working=("prevention",),
             mission_statement=(
                 "To support and enable citizens, communities and organisations "
                 "to be and keep well, enabling kindness and compassion at the "
@@ -1851,8 +1895,10 @@ def demo_load(*, today: datetime.date | None = None) -> DemoResult:
         users = {spec.email: _user_get_or_create(spec) for spec in USERS}
         admin = users[ADMIN_EMAIL]
         pghistory.context(user=admin.pk)
+        load_frameworks()
         for spec in PARTNERSHIPS:
             partnership = _load_partnership(spec, users=users)
+            _load_contributions(spec, partnership=partnership, actor=admin)
             result.values_created += _load_values(
                 spec, partnership=partnership, actor=admin, today=today
             )
@@ -2011,6 +2057,49 @@ def _load_partnership(spec: PartnershipSpec, *, users: dict[str, User]) -> Partn
             measures=priority_spec.measures,
         )
     return partnership
+
+
+def _load_contributions(
+    spec: PartnershipSpec, *, partnership: Partnership, actor: User
+) -> None:
+    """The strategy's links to its national framework (none if it names none)."""
+    if not spec.framework:
+        return
+    framework = NationalFramework.objects.get(slug=spec.framework)
+    if partnership.framework_id != framework.pk:
+        kpi_services.partnership_framework_set(
+            partnership=partnership, framework=framework, actor=actor
+        )
+    indicators = {
+        i.number: i for i in NationalIndicator.objects.filter(framework=framework)
+    }
+    ways = {w.code: w for w in WayOfWorking.objects.filter(framework=framework)}
+    goals = {g.code: g for g in WellbeingGoal.objects.filter(framework=framework)}
+
+    def link(source, numbers=(), way_codes=(), goal_codes=()) -> None:
+        targets = [
+            *(indicators[n] for n in numbers),
+            *(ways[c] for c in way_codes),
+            *(goals[c] for c in goal_codes),
+        ]
+        for target in targets:
+            kpi_services.contribution_link(
+                partnership=partnership, source=source, target=target, actor=actor
+            )
+
+    codes = [measure.code for measure in spec.measures]
+    for measure in PerformanceMeasure.objects.filter(
+        partnership=partnership, code__in=codes
+    ):
+        link(measure, spec.mission_indicators, spec.mission_ways_of_working)
+    priorities = {p.name: p for p in Priority.objects.filter(partnership=partnership)}
+    for priority_spec in spec.priorities:
+        link(
+            priorities[priority_spec.name],
+            priority_spec.indicators,
+            priority_spec.ways_of_working,
+            priority_spec.goals,
+        )
 
 
 class _FrameworkLoader:

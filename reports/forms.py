@@ -11,3 +11,16 @@ class ReportRequestForm(forms.Form):
         self.fields["year"].error_messages["invalid_choice"] = _(
             "Choose a reporting year that has quarters."
         )
+
+
+class FrameworkChoiceForm(forms.Form):
+    framework = forms.ModelChoiceField(
+        label=_("National well-being framework"),
+        queryset=None,
+        required=False,
+        empty_label=_("None"),
+    )
+
+    def __init__(self, *args, frameworks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].queryset = frameworks

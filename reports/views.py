@@ -6,12 +6,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpRequest
 
-from kpis.selectors import current_quarter
+from kpis import services as kpi_services
+from kpis.selectors import current_quarter, framework_list
 from partnerships.decorators import tenant_view
 
 from . import services
 from .annual import report_years
-from .forms import ReportRequestForm
+from .contribution import contribution_map_get
+from .forms import FrameworkChoiceForm, ReportRequestForm
 from .models import ReportStatus, report_storage
 from .selectors import annual_report_list, dashboard_get
 
@@ -107,3 +109,56 @@ def report_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@tenant_view
+@require_GET
+def contribution(request: HttpRequest, slug: str) -> HttpResponse:
+    """The contribution map: which work contributes to which well-being goal
+    and way of working; ``indicators/`` shows the national indicators."""
+    return _contribution_page(request, "reports/contribution.html")
+
+
+@tenant_view
+@require_GET
+def contribution_indicators(request: HttpRequest, slug: str) -> HttpResponse:
+    return _contribution_page(request, "reports/contribution_indicators.html")
+
+
+def _contribution_page(request: HttpRequest, template: str) -> HttpResponse:
+    partnership = request.partnership
+    context = {
+        "map": contribution_map_get(partnership=partnership),
+        "is_admin": request.membership.is_admin,
+    }
+    if request.membership.is_admin:
+        context["framework_form"] = FrameworkChoiceForm(
+            frameworks=framework_list(),
+            initial={"framework": partnership.framework_id},
+        )
+    return render(request, template, context)
+
+
+@tenant_view
+@require_http_methods(["POST"])
+def contribution_framework(request: HttpRequest, slug: str) -> HttpResponse:
+    """An admin chooses the partnership's national framework, or none."""
+    if not request.membership.is_admin:
+        raise PermissionDenied
+    form = FrameworkChoiceForm(request.POST, frameworks=framework_list())
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the frameworks listed, or none."))
+        return redirect("contribution", slug=slug)
+    framework = form.cleaned_data["framework"]
+    kpi_services.partnership_framework_set(
+        partnership=request.partnership, framework=framework, actor=request.user
+    )
+    if framework is None:
+        messages.success(request, _("The partnership now uses no national framework."))
+    else:
+        messages.success(
+            request,
+            _("The partnership now contributes to %(framework)s.")
+            % {"framework": framework.name},
+        )
+    return redirect("contribution", slug=slug)

@@ -170,3 +170,59 @@ class DimensionCategoryFactory(factory.django.DjangoModelFactory):
     dimension = factory.SubFactory(DimensionFactory)
     partnership = factory.SelfAttribute("dimension.partnership")
     name = factory.Sequence(lambda n: f"Category {n}")
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outcomes.Project"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    priority = factory.SubFactory(
+        PriorityFactory, partnership=factory.SelfAttribute("..partnership")
+    )
+    name = factory.Sequence(lambda n: f"Project {n}")
+
+
+# --- National frameworks: reference data (tests run in the platform context) ---
+
+
+class NationalFrameworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "kpis.NationalFramework"
+
+    slug = factory.Sequence(lambda n: f"framework-{n}")
+    name = factory.Sequence(lambda n: f"Framework {n}")
+    nation = "Elsewhere"
+    version = "1"
+
+
+class WellbeingGoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "kpis.WellbeingGoal"
+
+    framework = factory.SubFactory(NationalFrameworkFactory)
+    code = factory.Sequence(lambda n: f"goal-{n}")
+    name = factory.Sequence(lambda n: f"Goal {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class WayOfWorkingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "kpis.WayOfWorking"
+
+    framework = factory.SubFactory(NationalFrameworkFactory)
+    code = factory.Sequence(lambda n: f"way-{n}")
+    name = factory.Sequence(lambda n: f"Way {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class NationalIndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "kpis.NationalIndicator"
+
+    framework = factory.SubFactory(NationalFrameworkFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Percentage of people doing well {n}")
+    unit_kind = "percentage"
+    direction = "up"
+    confirmed = True

@@ -1,0 +1,255 @@
+"""The contribution map: the matrix read model and its pages."""
+
+import pytest
+from django.urls import reverse
+
+from kpis import services
+from partnerships.models import Role
+from reports.contribution import (
+    DIRECT,
+    VIA_OUTCOME,
+    VIA_PRIORITY,
+    contribution_map_get,
+)
+from tests.factories import (
+    MeasureFactory,
+    MembershipFactory,
+    NationalFrameworkFactory,
+    NationalIndicatorFactory,
+    OutcomeFactory,
+    PartnershipFactory,
+    PriorityFactory,
+    ProjectFactory,
+    WayOfWorkingFactory,
+    WellbeingGoalFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mapped():
+    """A framework of three goals, two ways and three indicators, and a
+    partnership whose work is linked at every level."""
+    framework = NationalFrameworkFactory(name="Test Act", nation="Testland")
+    goals = [WellbeingGoalFactory(framework=framework) for _ in range(3)]
+    ways = [WayOfWorkingFactory(framework=framework) for _ in range(2)]
+    indicators = [NationalIndicatorFactory(framework=framework) for _ in range(3)]
+    partnership = PartnershipFactory(framework=framework)
+    admin = MembershipFactory(partnership=partnership, role=Role.ADMIN).user
+    priority = PriorityFactory(partnership=partnership, name="Keeping well")
+    outcome = OutcomeFactory(partnership=partnership, priority=priority)
+    under_outcome = MeasureFactory(partnership=partnership, outcome=outcome)
+    on_priority = MeasureFactory(
+        partnership=partnership, outcome=None, priority=priority
+    )
+    mission_wide = MeasureFactory(partnership=partnership, outcome=None, priority=None)
+    project = ProjectFactory(partnership=partnership, priority=priority)
+
+    def link(source, target):
+        services.contribution_link(
+            partnership=partnership, source=source, target=target, actor=admin
+        )
+
+    link(priority, goals[0])
+    link(outcome, goals[1])
+    link(under_outcome, goals[1])  # direct beats through-the-outcome
+    link(on_priority, ways[0])
+    link(project, indicators[2])
+    link(mission_wide, indicators[0])
+    return {
+        "framework": framework,
+        "partnership": partnership,
+        "admin": admin,
+        "goals": goals,
+        "ways": ways,
+        "indicators": indicators,
+        "priority": priority,
+        "outcome": outcome,
+        "under_outcome": under_outcome,
+        "on_priority": on_priority,
+        "mission_wide": mission_wide,
+        "project": project,
+    }
+
+
+def _cells(matrix, obj) -> list[str]:
+    for group in matrix.groups:
+        for row in group.rows:
+            if row.obj == obj:
+                return [cell.via for cell in row.cells]
+    raise AssertionError(f"{obj} has no row")
+
+
+def test_a_measure_contributes_through_its_outcome_and_its_priority(mapped):
+    contribution = contribution_map_get(partnership=mapped["partnership"])
+    goals = contribution.goals
+    assert goals.columns == mapped["goals"]
+    assert _cells(goals, mapped["priority"]) == [DIRECT, "", ""]
+    assert _cells(goals, mapped["outcome"]) == [VIA_PRIORITY, DIRECT, ""]
+    assert _cells(goals, mapped["under_outcome"]) == [VIA_PRIORITY, DIRECT, ""]
+    assert _cells(goals, mapped["on_priority"]) == [VIA_PRIORITY, "", ""]
+    assert _cells(goals, mapped["mission_wide"]) == ["", "", ""]
+    assert _cells(contribution.ways, mapped["on_priority"]) == [DIRECT, ""]
+
+
+def test_a_measure_under_a_linked_outcome_shows_it(mapped):
+    outcome = mapped["outcome"]
+    other = MeasureFactory(partnership=mapped["partnership"], outcome=outcome)
+    contribution = contribution_map_get(partnership=mapped["partnership"])
+    assert _cells(contribution.goals, other) == [VIA_PRIORITY, VIA_OUTCOME, ""]
+
+
+def test_a_goal_no_work_contributes_to_is_listed(mapped):
+    contribution = contribution_map_get(partnership=mapped["partnership"])
+    assert contribution.goals.empty_columns == [mapped["goals"][2]]
+    assert contribution.ways.empty_columns == [mapped["ways"][1]]
+
+
+def test_rows_are_grouped_by_priority_with_mission_wide_work_last(mapped):
+    contribution = contribution_map_get(partnership=mapped["partnership"])
+    groups = contribution.goals.groups
+    assert [g.priority for g in groups] == [mapped["priority"], None]
+    assert [(row.kind, row.obj) for row in groups[0].rows] == [
+        ("priority", mapped["priority"]),
+        ("outcome", mapped["outcome"]),
+        ("measure", mapped["under_outcome"]),
+        ("measure", mapped["on_priority"]),
+        ("project", mapped["project"]),
+    ]
+    assert [row.obj for row in groups[1].rows] == [mapped["mission_wide"]]
+
+
+def test_the_indicator_table_has_only_the_indicators_linked(mapped):
+    contribution = contribution_map_get(partnership=mapped["partnership"])
+    first, _unused, third = mapped["indicators"]
+    assert contribution.indicators.columns == [first, third]
+    assert _cells(contribution.indicators, mapped["mission_wide"]) == [DIRECT, ""]
+    assert _cells(contribution.indicators, mapped["project"]) == ["", DIRECT]
+    assert [(e.indicator, e.rows) for e in contribution.indicator_key] == [
+        (first, 1),
+        (third, 1),
+    ]
+
+
+def test_another_partnerships_links_never_appear(mapped):
+    framework = mapped["framework"]
+    theirs = PartnershipFactory(framework=framework)
+    their_admin = MembershipFactory(partnership=theirs, role=Role.ADMIN).user
+    their_priority = PriorityFactory(partnership=theirs)
+    for target in [*mapped["goals"], *mapped["indicators"]]:
+        services.contribution_link(
+            partnership=theirs, source=their_priority, target=target, actor=their_admin
+        )
+    contribution = contribution_map_get(partnership=mapped["partnership"])
+    assert contribution.goals.empty_columns == [mapped["goals"][2]]
+    assert len(contribution.indicators.columns) == 2
+    rows = [row.obj for g in contribution.goals.groups for row in g.rows]
+    assert their_priority not in rows
+
+
+def url(partnership, name="contribution"):
+    return reverse(name, args=[partnership.slug])
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.LEAD, Role.ADMIN])
+def test_every_member_sees_the_matrix(client, mapped, role):
+    partnership = mapped["partnership"]
+    member = MembershipFactory(partnership=partnership, role=role).user
+    client.force_login(member)
+    page = client.get(url(partnership)).content.decode()
+    assert "<caption" in page and 'scope="col"' in page and 'scope="row"' in page
+    assert mapped["goals"][0].name in page
+    assert "Goals with no contribution" in page
+    assert "Contributes through its priority" in page
+    assert f'href="{url(partnership)}" aria-current="page"' in page
+    indicators = client.get(url(partnership, "contribution_indicators"))
+    assert mapped["indicators"][2].title in indicators.content.decode()
+    chooser = 'action="{}"'.format(url(partnership, "contribution_framework"))
+    assert (chooser in page) == (role == Role.ADMIN)
+
+
+def test_unconfirmed_indicators_are_marked(client, mapped):
+    indicator = mapped["indicators"][0]
+    indicator.confirmed = False
+    indicator.save()
+    client.force_login(mapped["admin"])
+    page = client.get(url(mapped["partnership"], "contribution_indicators"))
+    assert "wording unconfirmed" in page.content.decode()
+
+
+def test_a_partnership_with_no_framework_is_told_so(client):
+    partnership = PartnershipFactory()
+    viewer = MembershipFactory(partnership=partnership, role=Role.VIEWER).user
+    client.force_login(viewer)
+    for name in ("contribution", "contribution_indicators"):
+        response = client.get(url(partnership, name))
+        assert response.status_code == 200
+        assert "No national framework chosen" in response.content.decode()
+
+
+def test_non_members_get_404(client, mapped):
+    outsider = MembershipFactory(partnership=PartnershipFactory()).user
+    client.force_login(outsider)
+    partnership = mapped["partnership"]
+    for name in ("contribution", "contribution_indicators"):
+        assert client.get(url(partnership, name)).status_code == 404
+    post = client.post(url(partnership, "contribution_framework"), {"framework": ""})
+    assert post.status_code == 404
+    partnership.refresh_from_db()
+    assert partnership.framework == mapped["framework"]
+
+
+def test_an_admin_chooses_another_framework_or_none(client, mapped):
+    partnership = mapped["partnership"]
+    other = NationalFrameworkFactory(name="An English framework", nation="England")
+    client.force_login(mapped["admin"])
+    response = client.post(
+        url(partnership, "contribution_framework"), {"framework": other.pk}
+    )
+    assert response.status_code == 302
+    partnership.refresh_from_db()
+    assert partnership.framework == other
+    client.post(url(partnership, "contribution_framework"), {"framework": ""})
+    partnership.refresh_from_db()
+    assert partnership.framework is None
+
+
+def test_a_viewer_cannot_choose_the_framework(client, mapped):
+    partnership = mapped["partnership"]
+    viewer = MembershipFactory(partnership=partnership, role=Role.VIEWER).user
+    client.force_login(viewer)
+    response = client.post(
+        url(partnership, "contribution_framework"), {"framework": ""}
+    )
+    assert response.status_code == 403
+    partnership.refresh_from_db()
+    assert partnership.framework == mapped["framework"]
+
+
+def test_the_matrix_pages_run_a_fixed_number_of_queries(
+    client, mapped, django_assert_max_num_queries
+):
+    partnership, framework = mapped["partnership"], mapped["framework"]
+    admin = mapped["admin"]
+    client.force_login(admin)
+    with django_assert_max_num_queries(20) as small:
+        client.get(url(partnership))
+    for _ in range(5):
+        priority = PriorityFactory(partnership=partnership)
+        outcome = OutcomeFactory(partnership=partnership, priority=priority)
+        goal = WellbeingGoalFactory(framework=framework)
+        indicator = NationalIndicatorFactory(framework=framework)
+        for source in (
+            priority,
+            outcome,
+            MeasureFactory(partnership=partnership, outcome=outcome),
+            ProjectFactory(partnership=partnership, priority=priority),
+        ):
+            for target in (goal, indicator):
+                services.contribution_link(
+                    partnership=partnership, source=source, target=target, actor=admin
+                )
+    for name in ("contribution", "contribution_indicators"):
+        with django_assert_max_num_queries(len(small.captured_queries)):
+            assert client.get(url(partnership, name)).status_code == 200
