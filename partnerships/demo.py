@@ -4,11 +4,15 @@
   Civic Mission Partnership Strategy 2023–2028 (seed 000): the mission, its
   three priorities with their own mission statements, the short-term and
   intermediate outcomes of Appendix A, and the KPIs of Appendix B with their
-  annual targets.
+  annual targets; and its contribution map to the Welsh national framework:
+  each objective's national indicators from Appendix B's last column, and
+  the ways of working the strategy sets in bold. The strategy links no
+  priority to a particular well-being goal, so the demo links none.
 * "Wrexham Community Cohesion" from Wrexham County Borough Council's Community
   Cohesion Strategy 2011–14 strategic action plan (seed 001): six outcomes with
   no priorities, the "how we will achieve this" actions as projects, and every
-  performance measure of its three RBA columns.
+  performance measure of its three RBA columns. It predates the 2015 Act and
+  uses no national framework.
 
 The framework follows the documents; anything the documents do not say (a few
 feedback measures, some definitions, the cohesion targets) says so in its

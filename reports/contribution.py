@@ -98,7 +98,7 @@ class Matrix:
 @dataclass
 class IndicatorEntry:
     indicator: NationalIndicator
-    # Set slug -> that set's wording where it differs from the indicator's.
+    # (the set's short name, its wording where it differs from the indicator's)
     sets: list[tuple[str, str]]
     rows: int
 
@@ -111,6 +111,13 @@ class ContributionMap:
     ways: Matrix | None = None
     indicators: Matrix | None = None
     indicator_key: list[IndicatorEntry] = field(default_factory=list)
+
+
+def _set_label(indicator_set) -> str:
+    """A set's short name: the year it was laid, else its name."""
+    if indicator_set.laid_on:
+        return str(indicator_set.laid_on.year)
+    return indicator_set.name
 
 
 def _strongest(*vias: str) -> str:
@@ -244,7 +251,7 @@ def contribution_map_get(*, partnership: Partnership) -> ContributionMap:
         IndicatorEntry(
             indicator=indicator,
             sets=[
-                (m.indicator_set.name, m.title_in_set)
+                (_set_label(m.indicator_set), m.title_in_set)
                 for m in indicator.memberships.all()
             ],
             rows=marked_rows[indicator.pk],

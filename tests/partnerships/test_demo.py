@@ -11,6 +11,7 @@ from django.db import transaction
 from kpis import rules
 from kpis.models import (
     Aggregation,
+    Contribution,
     MeasureLead,
     PerformanceMeasure,
     Period,
@@ -43,6 +44,7 @@ MODELS = (
     PerformanceMeasure,
     MeasureLead,
     QuarterlyValue,
+    Contribution,
 )
 
 
@@ -143,6 +145,52 @@ def _assert_values_respect_the_rules() -> None:
 @pytest.mark.usefixtures("shared_demo")
 class TestTheLoadedDemo:
     """Read-only checks, sharing one load."""
+
+    def test_civic_mission_links_its_work_as_appendix_b_does(self):
+        partnership = Partnership.objects.get(slug=CIVIC)
+        assert partnership.framework.slug == "wales-wfg-2015"
+        links = Contribution.objects.filter(partnership=partnership)
+
+        def targets(**source):
+            found = links.filter(**source)
+            return (
+                sorted(
+                    found.filter(indicator__isnull=False).values_list(
+                        "indicator__number", flat=True
+                    )
+                ),
+                sorted(
+                    found.filter(way_of_working__isnull=False).values_list(
+                        "way_of_working__code", flat=True
+                    )
+                ),
+            )
+
+        assert targets(
+            priority__name="Leadership, governance and whole system working"
+        ) == (
+            [18, 24, 27, 30, 34],
+            ["collaboration"],
+        )
+        assert targets(priority__name="Building community resilience") == (
+            [5, 6, 8, 22, 23, 35, 38],
+            ["collaboration", "long_term"],
+        )
+        assert targets(priority__name="Keeping well") == ([3, 28, 29], ["prevention"])
+        mission_wide = PerformanceMeasure.objects.filter(
+            partnership=partnership, priority=None, outcome=None
+        )
+        assert mission_wide.count() == 9
+        for measure in mission_wide:
+            assert targets(measure=measure) == ([46], ["integration"]), measure.code
+        # The strategy names no goal for any priority: none is made up.
+        assert not links.filter(goal__isnull=False).exists()
+        assert links.count() == 15 + 4 + 9 * 2
+
+    def test_the_cohesion_strategy_predates_the_act_and_uses_no_framework(self):
+        partnership = Partnership.objects.get(slug=COHESION)
+        assert partnership.framework is None
+        assert not Contribution.objects.filter(partnership=partnership).exists()
 
     def test_civic_mission_follows_the_strategy(self):
         partnership = Partnership.objects.get(slug=CIVIC)

@@ -253,3 +253,19 @@ def test_the_matrix_pages_run_a_fixed_number_of_queries(
     for name in ("contribution", "contribution_indicators"):
         with django_assert_max_num_queries(len(small.captured_queries)):
             assert client.get(url(partnership, name)).status_code == 200
+
+
+def test_a_partnership_with_no_links_sees_every_goal_uncovered(client):
+    framework = NationalFrameworkFactory()
+    goals = [WellbeingGoalFactory(framework=framework) for _ in range(2)]
+    partnership = PartnershipFactory(framework=framework)
+    MeasureFactory(partnership=partnership)
+    viewer = MembershipFactory(partnership=partnership, role=Role.VIEWER).user
+    client.force_login(viewer)
+    page = client.get(url(partnership)).content.decode()
+    assert "No work is linked to a well-being goal yet" in page
+    assert 'id="goals-matrix"' not in page
+    for goal in goals:
+        assert f"<li>{goal.name}</li>" in page
+    indicators = client.get(url(partnership, "contribution_indicators")).content
+    assert "No work is linked to a national indicator yet." in indicators.decode()

@@ -1,0 +1,61 @@
+"""The contribution map of the demo civic mission, in a real browser.
+
+The steering-group member opens the map from the main navigation, with and
+without JavaScript; axe checks each page against WCAG 2.2 AA and each is
+saved as a screenshot in ``test-artifacts/``.
+"""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from partnerships.demo import PASSWORD, STEERING_EMAIL, demo_load
+
+pytestmark = pytest.mark.browser
+
+SLUG = "wrexham-civic-mission"
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_steering_group_reads_the_contribution_map(live_server, browser, a11y):
+    demo_load(today=datetime.date(2026, 11, 15))
+    expect.set_options(timeout=10_000)
+    for javascript in (True, False):
+        context = browser.new_context(
+            base_url=live_server.url,
+            java_script_enabled=javascript,
+            viewport={"width": 1280, "height": 900},
+        )
+        page = context.new_page()
+        sign_in(page, STEERING_EMAIL)
+        page.get_by_role("navigation", name="Main").get_by_role(
+            "link", name="Contribution"
+        ).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Contribution map")
+        gaps = page.get_by_role("region", name="Goals with no contribution")
+        expect(gaps.get_by_role("listitem")).to_have_count(7)
+        ways = page.get_by_role("table", name="against the ways of working")
+        row = ways.get_by_role("row", name="The priority as a whole").nth(2)
+        # Keeping well -> Prevention, the fifth way of working.
+        expect(row.get_by_role("cell").nth(4)).to_have_accessible_name(
+            "Contributes directly"
+        )
+        label = "with JavaScript" if javascript else "without JavaScript"
+        a11y.check(page, f"contribution goals ({label})", javascript=javascript)
+
+        page.get_by_role("link", name="National indicators").click()
+        matrix = page.get_by_role("table", name="against the national indicators")
+        headers = matrix.locator("thead th")
+        expect(headers).to_have_count(1 + 16)
+        expect(page.get_by_text("wording unconfirmed").first).to_be_visible()
+        a11y.check(page, f"contribution indicators ({label})", javascript=javascript)
+        context.close()
+    a11y.assert_clean()
