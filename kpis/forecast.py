@@ -1,0 +1,134 @@
+"""The baseline forecast: where a curve goes if nothing changes.
+
+RBA's "turning the curve" compares what happens with the baseline, the
+forecast of the series as it was heading. Two methods, both pure functions of
+the series' values in time order (quarters of a measure, or years of an
+indicator), equally spaced:
+
+* ``linear_trend`` (the default, ``baseline_forecast``): an ordinary
+  least-squares straight line through the last ``window`` points (eight: two
+  years of quarters), extended forward. Easy to explain to a steering group
+  ("if the last two years' trend carried on"), and not thrown by one odd
+  early value outside the window.
+* ``holt``: Holt's linear exponential smoothing (level and trend, each
+  smoothed; alpha and beta between 0 and 1), which weights recent points
+  more and suits longer series whose trend drifts.
+
+A forecast needs ``MIN_POINTS`` values; with fewer there is no baseline
+(``None``), and a page should say so rather than draw a line through two
+points. Forecasts are clamped to the kind of value's bounds (a count never
+below 0, a percentage within 0–100).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+MIN_POINTS = 4
+DEFAULT_WINDOW = 8
+
+Number = int | float | Decimal
+
+
+@dataclass(frozen=True)
+class Forecast:
+    method: str
+    # The values of the next ``len(points)`` periods, in order.
+    points: tuple[Decimal, ...]
+    # How many of the series' latest points the method used.
+    based_on: int
+
+
+def _clamp(value: float, lower: float | None, upper: float | None) -> Decimal:
+    if lower is not None:
+        value = max(value, lower)
+    if upper is not None:
+        value = min(value, upper)
+    return Decimal(str(round(value, 2))).quantize(Decimal("0.01"))
+
+
+def linear_trend(
+    values: Sequence[Number],
+    horizon: int,
+    *,
+    window: int = DEFAULT_WINDOW,
+    lower: float | None = None,
+    upper: float | None = None,
+) -> Forecast | None:
+    """Least-squares line through the last ``window`` values, extended."""
+    if horizon < 1 or window < 2:
+        raise ValueError("horizon must be at least 1 and window at least 2")
+    ys = [float(v) for v in values][-window:]
+    n = len(ys)
+    if n < MIN_POINTS:
+        return None
+    mean_x = (n - 1) / 2
+    mean_y = sum(ys) / n
+    sxx = sum((x - mean_x) ** 2 for x in range(n))
+    sxy = sum((x - mean_x) * (y - mean_y) for x, y in enumerate(ys))
+    slope = sxy / sxx
+    intercept = mean_y - slope * mean_x
+    points = tuple(
+        _clamp(intercept + slope * x, lower, upper) for x in range(n, n + horizon)
+    )
+    return Forecast(method="linear_trend", points=points, based_on=n)
+
+
+def holt(
+    values: Sequence[Number],
+    horizon: int,
+    *,
+    alpha: float = 0.5,
+    beta: float = 0.3,
+    lower: float | None = None,
+    upper: float | None = None,
+) -> Forecast | None:
+    """Holt's linear exponential smoothing.
+
+    Starts from level = the first value and trend = the first change, then
+    for each later value y:  level' = alpha*y + (1-alpha)*(level + trend);
+    trend' = beta*(level' - level) + (1-beta)*trend. The forecast h periods
+    ahead is level + h*trend.
+    """
+    if horizon < 1:
+        raise ValueError("horizon must be at least 1")
+    if not (0 < alpha <= 1 and 0 < beta <= 1):
+        raise ValueError("alpha and beta must be in (0, 1]")
+    ys = [float(v) for v in values]
+    if len(ys) < MIN_POINTS:
+        return None
+    level, trend = ys[0], ys[1] - ys[0]
+    for y in ys[1:]:
+        previous = level
+        level = alpha * y + (1 - alpha) * (level + trend)
+        trend = beta * (level - previous) + (1 - beta) * trend
+    points = tuple(
+        _clamp(level + h * trend, lower, upper) for h in range(1, horizon + 1)
+    )
+    return Forecast(method="holt", points=points, based_on=len(ys))
+
+
+def baseline_forecast(
+    values: Sequence[Number],
+    horizon: int,
+    *,
+    lower: float | None = None,
+    upper: float | None = None,
+) -> Forecast | None:
+    """The baseline the app uses: the linear trend of the last two years."""
+    return linear_trend(values, horizon, lower=lower, upper=upper)
+
+
+def is_turning_the_curve(
+    *, actual: Number, forecast: Number, direction: str
+) -> bool | None:
+    """Better than the baseline in the desired direction ("up" or "down").
+
+    None when the direction is not established. Equal to the forecast is not
+    turning the curve: nothing changed.
+    """
+    if direction == "up":
+        return Decimal(str(actual)) > Decimal(str(forecast))
+    if direction == "down":
+        return Decimal(str(actual)) < Decimal(str(forecast))
+    return None
