@@ -156,6 +156,12 @@ class _Loader:
                         "position": position,
                     },
                 )
+        # The set in force last, so that a release moving "in force" to a
+        # new set clears the old one before the one-current rule sees two.
+        items = sorted(
+            enumerate(spec.get("sets", []), 1),
+            key=lambda pair: bool(pair[1].get("is_current", False)),
+        )
         sets = {
             item["slug"]: self.upsert(
                 self.model("IndicatorSet"),
@@ -168,7 +174,7 @@ class _Loader:
                     "position": position,
                 },
             )
-            for position, item in enumerate(spec.get("sets", []), 1)
+            for position, item in items
         }
         indicators = self.load_indicators(framework)
         if spec.get("set_memberships"):
