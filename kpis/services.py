@@ -105,6 +105,94 @@ def dimension_upsert(
 
 
 @transaction.atomic
+def dimension_create(
+    *,
+    partnership: Partnership,
+    actor: User,
+    name: str,
+    categories: list[str],
+    is_exhaustive: bool,
+) -> Dimension:
+    """A partnership admin defines a way to break figures down."""
+    _require_admin(partnership, actor)
+    name = name.strip()
+    categories = [c.strip() for c in categories if c.strip()]
+    errors = {}
+    if not name:
+        errors["name"] = _("Give the breakdown a name, like “Age group”.")
+    elif Dimension.objects.filter(partnership=partnership, name__iexact=name).exists():
+        errors["name"] = _("There is already a breakdown called “%(name)s”.") % {
+            "name": name
+        }
+    if len(categories) < 2:
+        errors["categories"] = _("List at least two categories, one per line.")
+    elif len({c.casefold() for c in categories}) != len(categories):
+        errors["categories"] = _("Each category can only be listed once.")
+    elif any(len(c) > 100 for c in categories):
+        errors["categories"] = _("Keep each category under 100 characters.")
+    if errors:
+        raise ValidationError(errors)
+    position = Dimension.objects.filter(partnership=partnership).count()
+    return dimension_upsert(
+        partnership=partnership,
+        name=name,
+        categories=categories,
+        is_exhaustive=is_exhaustive,
+        position=position,
+    )
+
+
+@transaction.atomic
+def measure_checks_update(
+    *,
+    partnership: Partnership,
+    actor: User,
+    measure: PerformanceMeasure,
+    breakdown_first: Dimension | None,
+    breakdown_second: Dimension | None,
+    change_threshold: int | None,
+) -> PerformanceMeasure:
+    """Set a measure's breakdown dimensions and its plausibility threshold."""
+    _require_admin(partnership, actor)
+    if measure.partnership_id != partnership.pk or any(
+        d is not None and d.partnership_id != partnership.pk
+        for d in (breakdown_first, breakdown_second)
+    ):
+        raise PermissionDenied
+    errors = {}
+    if breakdown_second is not None and breakdown_first is None:
+        errors["breakdown_second"] = _("Choose the first breakdown first.")
+    elif breakdown_second is not None and breakdown_second == breakdown_first:
+        errors["breakdown_second"] = _("Choose two different breakdowns.")
+    if breakdown_first is not None and measure.value_type != ValueType.COUNT:
+        errors["breakdown_first"] = _("Only counts can be broken down.")
+    changed = (breakdown_first, breakdown_second) != (
+        measure.breakdown_first,
+        measure.breakdown_second,
+    )
+    if (
+        not errors
+        and changed
+        and QuarterlyValue.objects.filter(partnership=partnership, measure=measure)
+        .exclude(breakdown={})
+        .exists()
+    ):
+        errors["breakdown_first"] = _(
+            "Figures already use this measure's breakdown, so it cannot change."
+        )
+    if errors:
+        raise ValidationError(errors)
+    measure.breakdown_first = breakdown_first
+    measure.breakdown_second = breakdown_second
+    measure.change_threshold = change_threshold
+    measure.full_clean()
+    measure.save(
+        update_fields=["breakdown_first", "breakdown_second", "change_threshold"]
+    )
+    return measure
+
+
+@transaction.atomic
 def measure_assign_lead(
     *, partnership: Partnership, measure: PerformanceMeasure, user: User
 ) -> MeasureLead:

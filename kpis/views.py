@@ -18,8 +18,16 @@ from partnerships.decorators import tenant_view
 from reports.selectors import YearSummary, measure_page_get, periods_for_entry
 
 from . import rules, selectors, services
-from .forms import QuarterlyValueForm, ReopenForm, ReportingSettingsForm, ReturnForm
+from .forms import (
+    DimensionForm,
+    MeasureChecksForm,
+    QuarterlyValueForm,
+    ReopenForm,
+    ReportingSettingsForm,
+    ReturnForm,
+)
 from .models import (
+    Dimension,
     DimensionCategory,
     PerformanceMeasure,
     Period,
@@ -554,3 +562,91 @@ def reporting_settings(request: HttpRequest, slug: str) -> HttpResponse:
     )
     messages.success(request, _("Saved the deadline and reminders."))
     return redirect(_review_url(slug, quarter, "#settings"))
+
+
+def _render_setup(
+    request: HttpRequest,
+    *,
+    status: int = 200,
+    dimension_form: DimensionForm | None = None,
+    bound: MeasureChecksForm | None = None,
+) -> HttpResponse:
+    partnership = request.partnership
+    dimensions = Dimension.objects.filter(partnership=partnership)
+    categories = categories_by_dimension(partnership)
+    measures = list(selectors.measure_list(partnership=partnership))
+    forms = [
+        bound
+        if bound is not None and bound.measure.pk == measure.pk
+        else MeasureChecksForm(measure=measure, dimensions=dimensions)
+        for measure in measures
+    ]
+    return render(
+        request,
+        "kpis/setup.html",
+        {
+            "dimensions": [(d, categories.get(d.pk, [])) for d in dimensions],
+            "dimension_form": dimension_form or DimensionForm(),
+            "measure_forms": forms,
+            "default_threshold": rules.DEFAULT_CHANGE_THRESHOLD,
+        },
+        status=status,
+    )
+
+
+@tenant_view
+@require_http_methods(["GET", "POST"])
+def reporting_setup(request: HttpRequest, slug: str) -> HttpResponse:
+    """Breakdown dimensions and each measure's breakdown and threshold."""
+    _require_admin(request)
+    if request.method == "GET":
+        return _render_setup(request)
+    form = DimensionForm(request.POST)
+    if form.is_valid():
+        try:
+            dimension = services.dimension_create(
+                partnership=request.partnership,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                categories=form.cleaned_data["categories"].splitlines(),
+                is_exhaustive=form.cleaned_data["is_exhaustive"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                _("Added the breakdown “%(name)s”.") % {"name": dimension.name},
+            )
+            return redirect(reverse("reporting_setup", kwargs={"slug": slug}))
+    return _render_setup(request, status=400, dimension_form=form)
+
+
+@tenant_view
+@require_POST
+def measure_checks(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _require_admin(request)
+    measure = get_object_or_404(
+        selectors.measure_list(partnership=request.partnership), pk=pk
+    )
+    dimensions = Dimension.objects.filter(partnership=request.partnership)
+    form = MeasureChecksForm(request.POST, measure=measure, dimensions=dimensions)
+    if form.is_valid():
+        try:
+            services.measure_checks_update(
+                partnership=request.partnership,
+                actor=request.user,
+                measure=measure,
+                breakdown_first=form.cleaned_data.get("breakdown_first"),
+                breakdown_second=form.cleaned_data.get("breakdown_second"),
+                change_threshold=form.cleaned_data["change_threshold"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Saved %(name)s.") % {"name": measure.name})
+            url = reverse("reporting_setup", kwargs={"slug": slug})
+            return redirect(f"{url}#checks-{measure.pk}")
+    # The measure object may hold the refused values; show the stored ones.
+    measure.refresh_from_db()
+    return _render_setup(request, status=400, bound=form)
