@@ -1,4 +1,3 @@
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -28,7 +27,6 @@ from .forms import (
 )
 from .models import (
     Dimension,
-    DimensionCategory,
     PerformanceMeasure,
     Period,
     QuarterlyValue,
@@ -109,13 +107,6 @@ def _chosen_quarter(request: HttpRequest, quarters: list[Quarter]) -> Quarter:
     return quarters[0]
 
 
-def categories_by_dimension(partnership) -> dict[int, list[DimensionCategory]]:
-    grouped: dict[int, list[DimensionCategory]] = defaultdict(list)
-    for category in DimensionCategory.objects.filter(partnership=partnership):
-        grouped[category.dimension_id].append(category)
-    return grouped
-
-
 def _rows(
     request: HttpRequest,
     quarter: Quarter,
@@ -136,7 +127,7 @@ def _rows(
         partnership=partnership, measures=measures, quarter=quarter
     )
     categories = (
-        categories_by_dimension(partnership)
+        selectors.category_map(partnership=partnership)
         if any(m.breakdown_first_id for m in measures)
         else {}
     )
@@ -223,7 +214,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     if measure not in measures:
         raise PermissionDenied(_("This measure is not assigned to you."))
     categories = (
-        categories_by_dimension(request.partnership)
+        selectors.category_map(partnership=request.partnership)
         if measure.breakdown_first_id
         else {}
     )
@@ -361,7 +352,7 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     history = selectors.value_history(partnership=request.partnership, measure=measure)
     categories = (
-        categories_by_dimension(request.partnership)
+        selectors.category_map(partnership=request.partnership)
         if measure.breakdown_first_id
         else {}
     )
@@ -573,7 +564,7 @@ def _render_setup(
 ) -> HttpResponse:
     partnership = request.partnership
     dimensions = Dimension.objects.filter(partnership=partnership)
-    categories = categories_by_dimension(partnership)
+    categories = selectors.category_map(partnership=partnership)
     measures = list(selectors.measure_list(partnership=partnership))
     forms = [
         bound
