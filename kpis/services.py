@@ -303,6 +303,22 @@ def _history_path() -> str:
         return ""
 
 
+def _is_locked_now(period: Period) -> bool:
+    """Whether the quarter is locked, holding it so that it stays as read.
+
+    FOR SHARE lets any number of saves into the quarter run together, while
+    ``period_lock`` (FOR UPDATE) waits for them to finish, and they for it: a
+    figure cannot slip into a quarter as it is being locked.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT locked_at IS NOT NULL FROM kpis_period WHERE id = %s FOR SHARE",
+            [period.pk],
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
 def _membership(partnership: Partnership, actor: User) -> Membership | None:
     return Membership.objects.filter(partnership=partnership, user=actor).first()
 
@@ -384,7 +400,7 @@ def _validate_breakdown(
 def _check_editable(
     record: QuarterlyValue | None, membership: Membership, period: Period
 ) -> None:
-    if period.is_locked:
+    if _is_locked_now(period):
         raise ValidationError(locked_message(period))
     if record is None or membership.role == Role.ADMIN:
         return
@@ -536,7 +552,7 @@ def quarter_submit(
     if membership is None or not membership.can_enter_values:
         raise PermissionDenied(_("You cannot submit figures."))
     period = period_get_or_create(partnership=partnership, quarter=quarter)
-    if period.is_locked:
+    if _is_locked_now(period):
         raise ValidationError(locked_message(period))
     measures = measure_list_for_entry(membership=membership)
     if membership.role == Role.ADMIN:
@@ -596,7 +612,7 @@ def _value_for_review(partnership: Partnership, value_id: int) -> QuarterlyValue
     )
     if record is None:
         raise QuarterlyValue.DoesNotExist
-    if record.period.is_locked:
+    if _is_locked_now(record.period):
         raise ValidationError(locked_message(record.period))
     return record
 
