@@ -33,7 +33,8 @@ def test_line_chart_draws_target_baseline_and_markers():
     )
     ElementTree.fromstring(svg)
     assert 'class="chart-target"' in svg and 'class="chart-baseline"' in svg
-    assert svg.count('class="chart-marker"') == 3
+    assert svg.count('class="chart-marker"') == 1  # one group for the markers
+    assert svg.count("<circle") == 3
     assert '<title id="chart-title">Schools</title>' in svg
 
 
