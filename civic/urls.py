@@ -22,6 +22,12 @@ tenant_patterns = [
     ),
     path("quarter/lock/", kpis_views.quarter_lock, name="quarter_lock"),
     path("quarter/reopen/", kpis_views.quarter_reopen, name="quarter_reopen"),
+    path("setup/", kpis_views.reporting_setup, name="reporting_setup"),
+    path(
+        "setup/measures/<int:pk>/",
+        kpis_views.measure_checks,
+        name="measure_checks",
+    ),
     path(
         "quarter/settings/",
         kpis_views.reporting_settings,

@@ -15,13 +15,27 @@ from .models import DimensionCategory, PerformanceMeasure, ValueType
 NUMBER_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "class": "input-number"}
 
 
+class ServiceErrorsMixin:
+    """Puts a service's ValidationError beside the fields it names."""
+
+    def add_service_errors(self, error) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for name, messages in error.message_dict.items():
+            self.add_service_error(name, messages)
+
+    def add_service_error(self, name: str, messages: list[str]) -> None:
+        self.add_error(name if name in self.fields else None, messages)
+
+
 @dataclass
 class GridRow:
     header: str
     cells: list
 
 
-class QuarterlyValueForm(forms.Form):
+class QuarterlyValueForm(ServiceErrorsMixin, forms.Form):
     story = forms.CharField(
         label=_("The story behind the number"),
         required=False,
@@ -132,19 +146,12 @@ class QuarterlyValueForm(forms.Form):
             grid.append(GridRow(row.name, cells))
         return grid
 
-    def add_service_errors(self, error) -> None:
-        """Put a service's ValidationError beside the right fields.
-
-        The breakdown's own message ("breakdown") goes beside the grid.
-        """
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for name, messages in error.message_dict.items():
-            if name == "breakdown" and self.cell_keys:
-                self._errors.setdefault(name, self.error_class()).extend(messages)
-            else:
-                self.add_error(name if name in self.fields else None, messages)
+    def add_service_error(self, name: str, messages: list[str]) -> None:
+        # The breakdown's own message ("breakdown") goes beside the grid.
+        if name == "breakdown" and self.cell_keys:
+            self._errors.setdefault(name, self.error_class()).extend(messages)
+        else:
+            super().add_service_error(name, messages)
 
     @property
     def breakdown_exhaustive(self) -> bool:
@@ -217,3 +224,53 @@ class ReportingSettingsForm(forms.Form):
     remind_when_overdue = forms.BooleanField(
         label=_("Remind leads once when their figures are overdue"), required=False
     )
+
+
+class DimensionForm(ServiceErrorsMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    categories = forms.CharField(
+        label=_("Categories"),
+        help_text=_("One per line, in the order they should appear."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+    is_exhaustive = forms.BooleanField(
+        label=_(
+            "Exhaustive: everyone counted falls in exactly one category, so the "
+            "categories must add up to the total"
+        ),
+        required=False,
+    )
+
+
+class MeasureChecksForm(ServiceErrorsMixin, forms.Form):
+    breakdown_first = forms.ModelChoiceField(
+        label=_("Broken down by"), queryset=None, required=False, empty_label=_("None")
+    )
+    breakdown_second = forms.ModelChoiceField(
+        label=_("and by"), queryset=None, required=False, empty_label=_("None")
+    )
+    change_threshold = forms.IntegerField(
+        label=_("Change that needs a note (%)"),
+        min_value=1,
+        max_value=1000,
+        required=False,
+    )
+
+    def __init__(self, *args, measure: PerformanceMeasure, dimensions, **kwargs):
+        kwargs.setdefault("prefix", f"c{measure.pk}")
+        kwargs.setdefault(
+            "initial",
+            {
+                "breakdown_first": measure.breakdown_first_id,
+                "breakdown_second": measure.breakdown_second_id,
+                "change_threshold": measure.change_threshold,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        for name in ("breakdown_first", "breakdown_second"):
+            self.fields[name].queryset = dimensions
+        if measure.value_type != ValueType.COUNT:
+            del self.fields["breakdown_first"]
+            del self.fields["breakdown_second"]

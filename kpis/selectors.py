@@ -15,6 +15,7 @@ from partnerships.models import Membership, Partnership, Role, User
 from . import rules
 from .models import (
     Contribution,
+    DimensionCategory,
     IndicatorSetMembership,
     MeasureLead,
     NationalFramework,
@@ -490,6 +491,38 @@ def breakdown_table(
         rows=rows,
         column_totals=column_totals,
         total=sum(total for _name, _cells, total in rows),
+    )
+
+
+def category_map(*, partnership: Partnership) -> dict[int, list]:
+    """The partnership's breakdown categories by dimension id, in order."""
+    grouped: dict[int, list] = defaultdict(list)
+    for category in DimensionCategory.objects.filter(partnership=partnership):
+        grouped[category.dimension_id].append(category)
+    return dict(grouped)
+
+
+@dataclass
+class BreakdownLine:
+    """A value's breakdown by its first dimension, for one line of text."""
+
+    dimension: str
+    label: str
+    cells: list[tuple[str, int]]
+
+    @property
+    def text(self) -> str:
+        return " · ".join(f"{name} {amount}" for name, amount in self.cells)
+
+
+def breakdown_line(
+    measure: PerformanceMeasure, value: QuarterlyValue | None, categories, label: str
+) -> BreakdownLine | None:
+    table = breakdown_table(measure, value.breakdown if value else {}, categories)
+    if table is None:
+        return None
+    return BreakdownLine(
+        table.first, label, [(name, total) for name, _cells, total in table.rows]
     )
 
 

@@ -111,6 +111,94 @@ def dimension_upsert(
 
 
 @transaction.atomic
+def dimension_create(
+    *,
+    partnership: Partnership,
+    actor: User,
+    name: str,
+    categories: list[str],
+    is_exhaustive: bool,
+) -> Dimension:
+    """A partnership admin defines a way to break figures down."""
+    _require_admin(partnership, actor)
+    name = name.strip()
+    categories = [c.strip() for c in categories if c.strip()]
+    errors = {}
+    if not name:
+        errors["name"] = _("Give the breakdown a name, like “Age group”.")
+    elif Dimension.objects.filter(partnership=partnership, name__iexact=name).exists():
+        errors["name"] = _("There is already a breakdown called “%(name)s”.") % {
+            "name": name
+        }
+    if len(categories) < 2:
+        errors["categories"] = _("List at least two categories, one per line.")
+    elif len({c.casefold() for c in categories}) != len(categories):
+        errors["categories"] = _("Each category can only be listed once.")
+    elif any(len(c) > 100 for c in categories):
+        errors["categories"] = _("Keep each category under 100 characters.")
+    if errors:
+        raise ValidationError(errors)
+    position = Dimension.objects.filter(partnership=partnership).count()
+    return dimension_upsert(
+        partnership=partnership,
+        name=name,
+        categories=categories,
+        is_exhaustive=is_exhaustive,
+        position=position,
+    )
+
+
+@transaction.atomic
+def measure_checks_update(
+    *,
+    partnership: Partnership,
+    actor: User,
+    measure: PerformanceMeasure,
+    breakdown_first: Dimension | None,
+    breakdown_second: Dimension | None,
+    change_threshold: int | None,
+) -> PerformanceMeasure:
+    """Set a measure's breakdown dimensions and its plausibility threshold."""
+    _require_admin(partnership, actor)
+    if measure.partnership_id != partnership.pk or any(
+        d is not None and d.partnership_id != partnership.pk
+        for d in (breakdown_first, breakdown_second)
+    ):
+        raise PermissionDenied
+    errors = {}
+    if breakdown_second is not None and breakdown_first is None:
+        errors["breakdown_second"] = _("Choose the first breakdown first.")
+    elif breakdown_second is not None and breakdown_second == breakdown_first:
+        errors["breakdown_second"] = _("Choose two different breakdowns.")
+    if breakdown_first is not None and measure.value_type != ValueType.COUNT:
+        errors["breakdown_first"] = _("Only counts can be broken down.")
+    changed = (breakdown_first, breakdown_second) != (
+        measure.breakdown_first,
+        measure.breakdown_second,
+    )
+    if (
+        not errors
+        and changed
+        and QuarterlyValue.objects.filter(partnership=partnership, measure=measure)
+        .exclude(breakdown={})
+        .exists()
+    ):
+        errors["breakdown_first"] = _(
+            "Figures already use this measure's breakdown, so it cannot change."
+        )
+    if errors:
+        raise ValidationError(errors)
+    measure.breakdown_first = breakdown_first
+    measure.breakdown_second = breakdown_second
+    measure.change_threshold = change_threshold
+    measure.full_clean()
+    measure.save(
+        update_fields=["breakdown_first", "breakdown_second", "change_threshold"]
+    )
+    return measure
+
+
+@transaction.atomic
 def measure_assign_lead(
     *, partnership: Partnership, measure: PerformanceMeasure, user: User
 ) -> MeasureLead:
@@ -221,6 +309,22 @@ def _history_path() -> str:
         return ""
 
 
+def _is_locked_now(period: Period) -> bool:
+    """Whether the quarter is locked, holding it so that it stays as read.
+
+    FOR SHARE lets any number of saves into the quarter run together, while
+    ``period_lock`` (FOR UPDATE) waits for them to finish, and they for it: a
+    figure cannot slip into a quarter as it is being locked.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT locked_at IS NOT NULL FROM kpis_period WHERE id = %s FOR SHARE",
+            [period.pk],
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
 def _membership(partnership: Partnership, actor: User) -> Membership | None:
     return Membership.objects.filter(partnership=partnership, user=actor).first()
 
@@ -302,7 +406,7 @@ def _validate_breakdown(
 def _check_editable(
     record: QuarterlyValue | None, membership: Membership, period: Period
 ) -> None:
-    if period.is_locked:
+    if _is_locked_now(period):
         raise ValidationError(locked_message(period))
     if record is None or membership.role == Role.ADMIN:
         return
@@ -454,7 +558,7 @@ def quarter_submit(
     if membership is None or not membership.can_enter_values:
         raise PermissionDenied(_("You cannot submit figures."))
     period = period_get_or_create(partnership=partnership, quarter=quarter)
-    if period.is_locked:
+    if _is_locked_now(period):
         raise ValidationError(locked_message(period))
     measures = measure_list_for_entry(membership=membership)
     if membership.role == Role.ADMIN:
@@ -514,7 +618,7 @@ def _value_for_review(partnership: Partnership, value_id: int) -> QuarterlyValue
     )
     if record is None:
         raise QuarterlyValue.DoesNotExist
-    if record.period.is_locked:
+    if _is_locked_now(record.period):
         raise ValidationError(locked_message(record.period))
     return record
 

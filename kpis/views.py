@@ -1,4 +1,3 @@
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -18,9 +17,16 @@ from partnerships.decorators import tenant_view
 from reports.selectors import YearSummary, measure_page_get, periods_for_entry
 
 from . import rules, selectors, services
-from .forms import QuarterlyValueForm, ReopenForm, ReportingSettingsForm, ReturnForm
+from .forms import (
+    DimensionForm,
+    MeasureChecksForm,
+    QuarterlyValueForm,
+    ReopenForm,
+    ReportingSettingsForm,
+    ReturnForm,
+)
 from .models import (
-    DimensionCategory,
+    Dimension,
     PerformanceMeasure,
     Period,
     QuarterlyValue,
@@ -101,13 +107,6 @@ def _chosen_quarter(request: HttpRequest, quarters: list[Quarter]) -> Quarter:
     return quarters[0]
 
 
-def categories_by_dimension(partnership) -> dict[int, list[DimensionCategory]]:
-    grouped: dict[int, list[DimensionCategory]] = defaultdict(list)
-    for category in DimensionCategory.objects.filter(partnership=partnership):
-        grouped[category.dimension_id].append(category)
-    return grouped
-
-
 def _rows(
     request: HttpRequest,
     quarter: Quarter,
@@ -128,7 +127,7 @@ def _rows(
         partnership=partnership, measures=measures, quarter=quarter
     )
     categories = (
-        categories_by_dimension(partnership)
+        selectors.category_map(partnership=partnership)
         if any(m.breakdown_first_id for m in measures)
         else {}
     )
@@ -215,7 +214,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     if measure not in measures:
         raise PermissionDenied(_("This measure is not assigned to you."))
     categories = (
-        categories_by_dimension(request.partnership)
+        selectors.category_map(partnership=request.partnership)
         if measure.breakdown_first_id
         else {}
     )
@@ -353,7 +352,7 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     history = selectors.value_history(partnership=request.partnership, measure=measure)
     categories = (
-        categories_by_dimension(request.partnership)
+        selectors.category_map(partnership=request.partnership)
         if measure.breakdown_first_id
         else {}
     )
@@ -554,3 +553,91 @@ def reporting_settings(request: HttpRequest, slug: str) -> HttpResponse:
     )
     messages.success(request, _("Saved the deadline and reminders."))
     return redirect(_review_url(slug, quarter, "#settings"))
+
+
+def _render_setup(
+    request: HttpRequest,
+    *,
+    status: int = 200,
+    dimension_form: DimensionForm | None = None,
+    bound: MeasureChecksForm | None = None,
+) -> HttpResponse:
+    partnership = request.partnership
+    dimensions = Dimension.objects.filter(partnership=partnership)
+    categories = selectors.category_map(partnership=partnership)
+    measures = list(selectors.measure_list(partnership=partnership))
+    forms = [
+        bound
+        if bound is not None and bound.measure.pk == measure.pk
+        else MeasureChecksForm(measure=measure, dimensions=dimensions)
+        for measure in measures
+    ]
+    return render(
+        request,
+        "kpis/setup.html",
+        {
+            "dimensions": [(d, categories.get(d.pk, [])) for d in dimensions],
+            "dimension_form": dimension_form or DimensionForm(),
+            "measure_forms": forms,
+            "default_threshold": rules.DEFAULT_CHANGE_THRESHOLD,
+        },
+        status=status,
+    )
+
+
+@tenant_view
+@require_http_methods(["GET", "POST"])
+def reporting_setup(request: HttpRequest, slug: str) -> HttpResponse:
+    """Breakdown dimensions and each measure's breakdown and threshold."""
+    _require_admin(request)
+    if request.method == "GET":
+        return _render_setup(request)
+    form = DimensionForm(request.POST)
+    if form.is_valid():
+        try:
+            dimension = services.dimension_create(
+                partnership=request.partnership,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                categories=form.cleaned_data["categories"].splitlines(),
+                is_exhaustive=form.cleaned_data["is_exhaustive"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                _("Added the breakdown “%(name)s”.") % {"name": dimension.name},
+            )
+            return redirect(reverse("reporting_setup", kwargs={"slug": slug}))
+    return _render_setup(request, status=400, dimension_form=form)
+
+
+@tenant_view
+@require_POST
+def measure_checks(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _require_admin(request)
+    measure = get_object_or_404(
+        selectors.measure_list(partnership=request.partnership), pk=pk
+    )
+    dimensions = Dimension.objects.filter(partnership=request.partnership)
+    form = MeasureChecksForm(request.POST, measure=measure, dimensions=dimensions)
+    if form.is_valid():
+        try:
+            services.measure_checks_update(
+                partnership=request.partnership,
+                actor=request.user,
+                measure=measure,
+                breakdown_first=form.cleaned_data.get("breakdown_first"),
+                breakdown_second=form.cleaned_data.get("breakdown_second"),
+                change_threshold=form.cleaned_data["change_threshold"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Saved %(name)s.") % {"name": measure.name})
+            url = reverse("reporting_setup", kwargs={"slug": slug})
+            return redirect(f"{url}#checks-{measure.pk}")
+    # The measure object may hold the refused values; show the stored ones.
+    measure.refresh_from_db()
+    return _render_setup(request, status=400, bound=form)

@@ -75,18 +75,44 @@ def _segments(
 # Presentation attributes, so a chart looks the same wherever it is drawn:
 # in a browser (where the page's CSS may restyle the classes) and in the PDF
 # (whose SVG renderer does not apply the document's stylesheet to inline SVG).
+# Repeated marks (grid lines, labels, markers) share a group that carries the
+# class and the paint once: the report holds 18 charts, and every element and
+# attribute of them is parsed, styled and drawn by the PDF renderer.
 PAINT = {
     "chart-actual": 'stroke="#0b4f6c" stroke-width="2"',
     "chart-target": 'stroke="#1b1f24" stroke-width="1.5" stroke-dasharray="6 4"',
     "chart-baseline": 'stroke="#4a5560" stroke-width="1.5" stroke-dasharray="1 3"',
     "chart-grid": 'stroke="#d0d5da" stroke-width="1"',
     "chart-marker": 'fill="#0b4f6c"',
-    "chart-tick": 'fill="#4a5560" font-size="11" font-family="Source Sans 3, sans-serif"',
-    "chart-legend": 'fill="#1b1f24" font-size="11" font-family="Source Sans 3, sans-serif"',
+    "chart-tick": 'fill="#4a5560"',
+    "chart-legend": 'fill="#1b1f24"',
 }
+# On the chart's <svg>, inherited by its labels.
+FONT = 'font-size="11" font-family="Source Sans 3, sans-serif"'
+
+
+def _group(css: str, children: Sequence[str], extra: str = "") -> str:
+    return f'<g class="{css}" {PAINT[css]}{extra}>{"".join(children)}</g>'
+
 
 # The average advance of an 11px character, for deciding whether labels fit.
 LABEL_CHAR_WIDTH = 6.2
+
+
+def axis_labels(labels: Sequence[str]) -> list[str]:
+    """Quarter labels as the axis shows them: the year only where it changes.
+
+    "2023/24 Q1", "2023/24 Q2" read "2023/24 Q1", "Q2". Shorter labels fit
+    side by side more often, and the PDF renderer lays out and draws SVG text
+    one letter at a time, so every letter left out of 18 charts counts.
+    """
+    shown: list[str] = []
+    previous = None
+    for label in labels:
+        year, _, quarter = label.rpartition(" ")
+        shown.append(quarter if year and year == previous else label)
+        previous = year or None
+    return shown
 
 
 def _polyline(run: list[tuple[float, float]], css: str) -> str:
@@ -169,7 +195,11 @@ def line_chart(
     # Quarter labels sit level when they fit side by side, and slant when not;
     # level labels need less room below the plot, so the chart is shorter.
     spacing = (plot_w - 24) / max(len(series) - 1, 1)
-    level = spacing >= LABEL_CHAR_WIDTH * max(len(p.label) for p in series) + 8
+    shown = axis_labels([p.label for p in series])
+    widest_pair = max(
+        (len(a) + len(b)) / 2 for a, b in zip(shown, shown[1:] or shown, strict=False)
+    )
+    level = spacing >= LABEL_CHAR_WIDTH * widest_pair + 8
     if level:
         height -= 28
     plot_h = height - top - (36 if level else 64)
@@ -181,25 +211,35 @@ def line_chart(
     x = _scale(0, max(len(series) - 1, 1), plot_w, 12)
     y = _scale(lo, hi, plot_h, 0, invert=True)
     parts: list[str] = [f'<g transform="translate({left},{top})">']
-    for tick in ticks:
-        ty = y(tick)
-        parts.append(
-            f'<line class="chart-grid" {PAINT["chart-grid"]} x1="0" x2="{plot_w}" y1="{ty:.1f}" y2="{ty:.1f}"/>'
-            f'<text class="chart-tick" {PAINT["chart-tick"]} x="-8" y="{ty + 4:.1f}" text-anchor="end">'
-            f"{escape(fmt(Decimal(str(tick))))}</text>"
+    # The grid is one path, one element to draw instead of one per tick.
+    grid = "".join(f"M0 {y(tick):.1f}H{plot_w}" for tick in ticks)
+    parts.append(f'<path class="chart-grid" {PAINT["chart-grid"]} d="{grid}"/>')
+    parts.append(
+        _group(
+            "chart-tick",
+            [
+                f'<text x="-8" y="{y(tick) + 4:.1f}">'
+                f"{escape(fmt(Decimal(str(tick))))}</text>"
+                for tick in ticks
+            ],
+            ' text-anchor="end"',
         )
-    for i, point in enumerate(series):
-        if level:
-            placement = f'y="{plot_h + 18}" text-anchor="middle"'
-        else:
-            placement = (
-                f'y="{plot_h + 18}" text-anchor="end" '
-                f'transform="rotate(-35 {x(i):.1f} {plot_h + 18})"'
-            )
-        parts.append(
-            f'<text class="chart-tick" {PAINT["chart-tick"]} x="{x(i):.1f}" {placement}>'
-            f"{escape(point.label)}</text>"
+    )
+    labels = []
+    for i, label in enumerate(shown):
+        placement = (
+            "" if level else f' transform="rotate(-35 {x(i):.1f} {plot_h + 18})"'
         )
+        labels.append(
+            f'<text x="{x(i):.1f}" y="{plot_h + 18}"{placement}>{escape(label)}</text>'
+        )
+    parts.append(
+        _group(
+            "chart-tick",
+            labels,
+            ' text-anchor="middle"' if level else ' text-anchor="end"',
+        )
+    )
     legend: list[tuple[str, str]] = [("chart-actual", _("Actual"))]
     if baseline is not None:
         by = y(float(baseline))
@@ -219,25 +259,32 @@ def line_chart(
     ]
     for run in _segments(points):
         parts.append(_polyline(run, "chart-actual"))
-    for point, source in zip(points, series, strict=True):
-        if point is not None:
-            parts.append(
-                f'<circle class="chart-marker" {PAINT["chart-marker"]} cx="{point[0]:.1f}" cy="{point[1]:.1f}" r="3.5">'
+    parts.append(
+        _group(
+            "chart-marker",
+            [
+                f'<circle cx="{point[0]:.1f}" cy="{point[1]:.1f}" r="3.5">'
                 f"<title>{escape(source.label)}: {escape(fmt(source.value))}</title></circle>"
-            )
+                for point, source in zip(points, series, strict=True)
+                if point is not None
+            ],
+        )
+    )
     parts.append("</g>")
     # The legend sits above the plot, clear of the rotated quarter labels.
     legend_x = left
+    legend_labels = []
     for css, label in legend:
         parts.append(
             f'<line class="{css}" {PAINT[css]} x1="{legend_x}" x2="{legend_x + 24}" y1="14" y2="14"/>'
-            f'<text class="chart-legend" {PAINT["chart-legend"]} x="{legend_x + 30}" y="18">{escape(label)}</text>'
         )
+        legend_labels.append(f'<text x="{legend_x + 30}" y="18">{escape(label)}</text>')
         legend_x += 44 + 6 * len(label)
+    parts.append(_group("chart-legend", legend_labels))
     return mark_safe(
         f'<svg class="line-chart" role="img" '
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" '
-        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+        f'viewBox="0 0 {width} {height}" {FONT} xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{id_prefix}-title">{escape(title)}</title>'
         f'<desc id="{id_prefix}-desc">{escape(description)}</desc>'
         + "".join(parts)

@@ -20,7 +20,15 @@ from kpis.models import (
     Question,
 )
 from kpis.periods import Quarter, year_label
-from kpis.selectors import current_quarter, measure_detail, measure_list, period_list
+from kpis.selectors import (
+    BreakdownLine,
+    breakdown_line,
+    category_map,
+    current_quarter,
+    measure_detail,
+    measure_list,
+    period_list,
+)
 from kpis.selectors import value_list as quarterly_value_list
 from outcomes.models import Mission, Outcome, Priority
 from outcomes.selectors import mission_get, outcome_list, priority_list
@@ -92,6 +100,8 @@ class MeasureSummary:
     year: YearSummary
     trend: list[Point]
     latest: Point | None
+    # The latest quarter's breakdown, for measures that have one.
+    breakdown: BreakdownLine | None = None
 
     @property
     def fmt(self):
@@ -199,6 +209,7 @@ def _summaries(
     year: int,
     year_label_text: str,
     quarters: list[Quarter],
+    categories: dict[int, list] | None = None,
 ) -> dict[int, MeasureSummary]:
     by_measure: dict[int, dict[tuple[int, int], QuarterlyValue]] = defaultdict(dict)
     for value in values:
@@ -209,6 +220,12 @@ def _summaries(
         entries = [rules.Entry.of(v) for (y, _q), v in sorted(own.items()) if y == year]
         trend = _series(measure, quarters, own)
         latest = next((p for p in reversed(trend) if p.value is not None), None)
+        breakdown = None
+        if measure.breakdown_first_id and categories:
+            shown = [own.get((q.year, q.quarter)) for q in quarters]
+            last = next((v for v in reversed(shown) if v and v.breakdown), None)
+            if last is not None:
+                breakdown = breakdown_line(measure, last, categories, last.period.label)
         summaries[measure.pk] = MeasureSummary(
             measure=measure,
             year=YearSummary(
@@ -216,6 +233,7 @@ def _summaries(
             ),
             trend=trend,
             latest=latest,
+            breakdown=breakdown,
         )
     return summaries
 
@@ -244,6 +262,9 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
         year=year,
         year_label_text=year_label(year, start),
         quarters=quarters,
+        categories=category_map(partnership=partnership)
+        if any(m.breakdown_first_id for m in measures)
+        else None,
     )
 
     outcomes = list(outcome_list(partnership=partnership))

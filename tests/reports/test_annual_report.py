@@ -1,5 +1,6 @@
 """The annual report document: what the PDF says, and how it is made."""
 
+import gc
 import io
 import re
 
@@ -108,3 +109,16 @@ def test_the_document_cannot_fetch_anything_but_its_own_assets(tmp_path):
     # document still renders.
     pdf = render_pdf(html)
     assert pdf.page_count == 1
+
+
+def test_rendering_leaves_the_garbage_collector_as_it_found_it():
+    html = '<html lang="en"><head><title>t</title></head><body><p>Hi</p></body></html>'
+    assert gc.isenabled()
+    render_pdf(html)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        render_pdf(html)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

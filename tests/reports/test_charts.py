@@ -1,7 +1,7 @@
 from decimal import Decimal as D
 from xml.etree import ElementTree
 
-from reports.charts import Point, describe, line_chart, sparkline
+from reports.charts import Point, axis_labels, describe, line_chart, sparkline
 
 
 def fmt(value):
@@ -33,7 +33,8 @@ def test_line_chart_draws_target_baseline_and_markers():
     )
     ElementTree.fromstring(svg)
     assert 'class="chart-target"' in svg and 'class="chart-baseline"' in svg
-    assert svg.count('class="chart-marker"') == 3
+    assert svg.count('class="chart-marker"') == 1  # one group for the markers
+    assert svg.count("<circle") == 3
     assert '<title id="chart-title">Schools</title>' in svg
 
 
@@ -71,8 +72,14 @@ def quarter_labels(series):
     root = ElementTree.fromstring(
         str(line_chart(series, title="t", description="d", fmt=fmt))
     )
-    names = {p.label for p in series}
+    names = set(axis_labels([p.label for p in series]))
     return [t for t in root.iter("{http://www.w3.org/2000/svg}text") if t.text in names]
+
+
+def test_the_axis_names_the_year_only_where_it_changes():
+    labels = ["2023/24 Q3", "2023/24 Q4", "2024/25 Q1", "2024/25 Q2"]
+    assert axis_labels(labels) == ["2023/24 Q3", "Q4", "2024/25 Q1", "Q2"]
+    assert axis_labels(["Q1", "Q2"]) == ["Q1", "Q2"]
 
 
 def test_quarter_labels_lie_level_when_eight_fit_and_slant_when_twenty_do_not():
@@ -84,6 +91,13 @@ def test_quarter_labels_lie_level_when_eight_fit_and_slant_when_twenty_do_not():
 
     eight, twenty = quarters(8), quarters(20)
     assert [t.get("transform") for t in quarter_labels(eight)] == [None] * 8
+    assert [t.text for t in quarter_labels(eight)][:5] == [
+        "2020/21 Q1",
+        "Q2",
+        "Q3",
+        "Q4",
+        "2021/22 Q1",
+    ]
     assert all("rotate(-35" in t.get("transform") for t in quarter_labels(twenty))
     assert len(quarter_labels(twenty)) == 20
 

@@ -146,3 +146,47 @@ def test_measure_page_shows_series_target_and_stories(viewer_client):
     assert "Most partners said the sessions helped." in html
     assert 'class="chart-target"' in html and 'class="chart-baseline"' in html
     assert "At risk" in html  # 75% against 80% is within the 10% tolerance
+
+
+def test_dashboard_and_measure_page_show_the_latest_breakdown(
+    viewer_client, django_assert_max_num_queries
+):
+    from tests.factories import DimensionCategoryFactory, DimensionFactory
+
+    partnership = PartnershipFactory()
+    admin = MembershipFactory(partnership=partnership, role=Role.ADMIN).user
+    age = DimensionFactory(
+        partnership=partnership, name="Age group", is_exhaustive=True
+    )
+    children = DimensionCategoryFactory(dimension=age, name="Children", position=0)
+    adults = DimensionCategoryFactory(dimension=age, name="Adults", position=1)
+    measure = MeasureFactory(
+        partnership=partnership,
+        name="Tension reports escalated",
+        value_type=ValueType.COUNT,
+        aggregation=Aggregation.SUM,
+        breakdown_first=age,
+    )
+    now = current_quarter(partnership=partnership)
+    for quarter, (young, old) in zip(now.back(2), [(1, 2), (3, 4)], strict=True):
+        services.quarterly_value_record(
+            partnership=partnership,
+            measure=measure,
+            period=services.period_get_or_create(
+                partnership=partnership, quarter=quarter
+            ),
+            actor=admin,
+            value=D(young + old),
+            breakdown={str(children.pk): young, str(adults.pk): old},
+        )
+    client = viewer_client(partnership)
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("dashboard", kwargs={"slug": partnership.slug}))
+    text = page.content.decode()
+    assert f"By Age group, {now.label}:" in text
+    assert "Children 3 · Adults 4" in text
+    detail = client.get(
+        reverse("measure_detail", kwargs={"slug": partnership.slug, "pk": measure.pk})
+    ).content.decode()
+    assert "by Age group" in detail
+    assert "Breakdown total" in detail
