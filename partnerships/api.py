@@ -11,7 +11,7 @@ partnership. Writes name the user and the path "api" in the change history.
 
 import pghistory
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.views import APIView
@@ -32,6 +32,16 @@ class CivicAPIView(APIView):
             tenancy.set_user(request.user.pk)
 
 
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "slug",
+            str,
+            OpenApiParameter.PATH,
+            description="The partnership's short name, as in its web address.",
+        )
+    ]
+)
 class TenantAPIView(CivicAPIView):
     """An endpoint under /api/v1/p/<slug>/: members only, 404 for others."""
 
