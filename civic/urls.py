@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from kpis import views as kpis_views
 from partnerships import views as partnership_views
+from partnerships.apiconf import not_found as api_not_found
 from reports import views as report_views
 
 tenant_patterns = [
@@ -58,5 +59,13 @@ urlpatterns = [
     path("healthz", partnership_views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path(settings.ADMIN_URL_PREFIX.lstrip("/"), admin.site.urls),
+    path("account/tokens/", partnership_views.api_tokens, name="api_tokens"),
+    path(
+        "account/tokens/<int:pk>/revoke/",
+        partnership_views.api_token_revoke,
+        name="api_token_revoke",
+    ),
     path("p/<slug:slug>/", include(tenant_patterns)),
+    path("api/v1/", include("civic.api_urls")),
+    re_path(r"^api/", api_not_found),
 ]

@@ -839,3 +839,133 @@ def contribution_unlink(
         partnership=partnership, pk=contribution_id
     ).delete()
     return bool(deleted)
+
+
+@dataclass
+class ValueInput:
+    """One row of a quarter's values as a client sends it (by measure code)."""
+
+    measure: str
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    story: str = ""
+    breakdown: dict | None = None
+    version: int | None = None
+
+
+class BulkRecordError(Exception):
+    """Some rows of a bulk record failed; nothing was recorded.
+
+    ``errors`` maps a row's index to ``{field: [messages]}`` ("__all__" for a
+    message about the whole row). ``denied`` lists rows the actor may not
+    record; ``conflicts`` maps rows whose ``version`` was stale to the value
+    now stored.
+    """
+
+    def __init__(
+        self,
+        errors: dict[int, dict[str, list[str]]],
+        *,
+        denied: set[int],
+        conflicts: dict[int, QuarterlyValue],
+    ):
+        super().__init__("Some rows could not be recorded.")
+        self.errors = errors
+        self.denied = denied
+        self.conflicts = conflicts
+
+
+def _messages(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {"__all__": error.messages}
+
+
+@transaction.atomic
+def quarterly_values_record(
+    *,
+    partnership: Partnership,
+    year: int,
+    quarter: int,
+    rows: list[ValueInput],
+    actor: User,
+) -> list[QuarterlyValue]:
+    """Record many measures' figures for one quarter: every row, or none.
+
+    Each row goes through ``quarterly_value_record``, so the roles, the
+    rules for each kind of value, the review states and the version check are
+    those of the entry form. Every row is tried, so that one answer lists
+    every problem; if any row fails, the whole quarter is rolled back and
+    ``BulkRecordError`` says which rows failed and why.
+    """
+    from .selectors import measure_list
+
+    membership = _membership(partnership, actor)
+    if membership is None or not membership.can_enter_values:
+        raise PermissionDenied(_("You cannot enter values."))
+    wanted = Quarter(year, quarter, partnership.reporting_year_start_month)
+    if wanted.starts_on > timezone.localdate():
+        raise ValidationError({"quarter": _("That quarter has not started yet.")})
+    period = period_get_or_create(partnership=partnership, quarter=wanted)
+    if period.is_locked:
+        raise ValidationError({"quarter": locked_message(period)})
+    measures = {
+        m.code: m
+        for m in measure_list(partnership=partnership).filter(
+            code__in={row.measure for row in rows}
+        )
+    }
+    errors: dict[int, dict[str, list[str]]] = {}
+    denied: set[int] = set()
+    conflicts: dict[int, QuarterlyValue] = {}
+    recorded: list[QuarterlyValue] = []
+    seen: set[str] = set()
+    for index, row in enumerate(rows):
+        measure = measures.get(row.measure)
+        if row.measure in seen:
+            errors[index] = {"measure": [_("This measure is given more than once.")]}
+            continue
+        seen.add(row.measure)
+        if measure is None:
+            errors[index] = {
+                "measure": [
+                    _("No measure has the code “%(code)s”.") % {"code": row.measure}
+                ]
+            }
+            continue
+        try:
+            recorded.append(
+                quarterly_value_record(
+                    partnership=partnership,
+                    measure=measure,
+                    period=period,
+                    actor=actor,
+                    value=row.value,
+                    numerator=row.numerator,
+                    denominator=row.denominator,
+                    story=row.story,
+                    breakdown=row.breakdown,
+                    expected_version=row.version,
+                )
+            )
+        except PermissionDenied as error:
+            denied.add(index)
+            errors[index] = {"measure": [str(error) or _("Not allowed.")]}
+        except ValueConflict as conflict:
+            conflicts[index] = conflict.current
+            errors[index] = {
+                "version": [
+                    _(
+                        "The value was changed by someone else: it is now at "
+                        "version %(version)s. Check it, then send that version "
+                        "to replace it."
+                    )
+                    % {"version": conflict.current.version}
+                ]
+            }
+        except ValidationError as error:
+            errors[index] = _messages(error)
+    if errors:
+        raise BulkRecordError(errors, denied=denied, conflicts=conflicts)
+    return recorded

@@ -18,4 +18,8 @@ def outcome_list(*, partnership: Partnership) -> QuerySet[Outcome]:
 
 
 def project_list(*, partnership: Partnership) -> QuerySet[Project]:
-    return Project.objects.filter(partnership=partnership)
+    return (
+        Project.objects.filter(partnership=partnership)
+        .select_related("lead_organisation", "lead_person")
+        .order_by("name", "id")
+    )

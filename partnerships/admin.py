@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Organisation, Partnership, User
+from .models import ApiToken, Membership, Organisation, Partnership, User
 
 
 @admin.register(User)
@@ -75,3 +75,32 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "partnership", "role", "organisation"]
     list_filter = ["partnership", "role"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Staff can see whose tokens exist and revoke a leaked one; never the secret."""
+
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "user__email", "prefix"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
+    exclude = ["digest"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset) -> None:
+        from .services import api_token_revoke
+
+        for token in queryset.filter(revoked_at__isnull=True):
+            api_token_revoke(user=token.user, token_id=token.pk)

@@ -66,11 +66,13 @@ class HistoryContextMiddleware:
     def __call__(self, request):
         if request.method in self.SAFE_METHODS:
             return self.get_response(request)
-        path = (
-            "admin"
-            if request.path_info.startswith(settings.ADMIN_URL_PREFIX)
-            else "web"
-        )
+        if request.path_info.startswith(settings.ADMIN_URL_PREFIX):
+            path = "admin"
+        elif request.path_info.startswith(settings.API_URL_PREFIX):
+            # A token's user is known only inside the API view, which adds it.
+            path = "api"
+        else:
+            path = "web"
         user = request.user.pk if request.user.is_authenticated else None
         with pghistory.context(user=user, path=path):
             return self.get_response(request)

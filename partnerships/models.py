@@ -196,3 +196,42 @@ class Membership(models.Model):
     @property
     def can_enter_values(self) -> bool:
         return self.role in (Role.LEAD, Role.ADMIN)
+
+
+class ApiToken(models.Model):
+    """A person's named key to the API, kept only as a hash.
+
+    The secret is shown once, when the token is made; the database keeps its
+    SHA-256 digest (a high-entropy secret needs no slow hash) and the first
+    characters, so people can tell their tokens apart. A token acts as its
+    user, in whichever partnerships they belong to, with their roles there.
+    Revoking keeps the row, so the list still says when it was last used.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("starts with"), max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(digest__regex=r"^[0-9a-f]{64}$"),
+                name="apitoken_digest_is_sha256_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from .models import Membership, User
+from .models import ApiToken, Membership, User
 
 
 def membership_for_slug(*, user: User, slug: str) -> Membership | None:
@@ -18,3 +18,8 @@ def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
         .filter(user=user)
         .order_by("partnership__name")
     )
+
+
+def api_token_list_for_user(*, user: User) -> QuerySet[ApiToken]:
+    """The user's tokens, newest first, revoked ones included."""
+    return ApiToken.objects.filter(user=user)

@@ -1,7 +1,17 @@
+import hashlib
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Membership, Organisation, Partnership, Role, User
+from .models import ApiToken, Membership, Organisation, Partnership, Role, User
+
+API_TOKEN_PREFIX = "civic_"
+# Enough for any one person's scripts; a limit keeps a leak's blast radius
+# (and the page) small.
+API_TOKENS_PER_USER = 20
 
 
 @transaction.atomic
@@ -45,3 +55,47 @@ def membership_grant(
         defaults={"role": role, "organisation": organisation},
     )
     return membership
+
+
+def api_token_digest(secret: str) -> str:
+    """The SHA-256 of a token's secret: all that is stored of it."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for the user, and its secret, which is never stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(
+            {"name": _("Name the token after what will use it, like “Power BI”.")}
+        )
+    if len(name) > 100:
+        raise ValidationError({"name": _("Keep the name under 100 characters.")})
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    active = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    if active.count() >= API_TOKENS_PER_USER:
+        raise ValidationError(
+            _("You have %(count)s tokens. Revoke one you no longer use first.")
+            % {"count": API_TOKENS_PER_USER}
+        )
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=secret[: len(API_TOKEN_PREFIX) + 6],
+        digest=api_token_digest(secret),
+    )
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+    """Stop a token working at once; only its own user can revoke it."""
+    token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
+    if token is None:
+        raise ApiToken.DoesNotExist
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

@@ -45,6 +45,15 @@ def set_partnership(partnership_id: int | None) -> None:
     _apply({PARTNERSHIP: "" if partnership_id is None else str(partnership_id)})
 
 
+def set_user(user_id: int | None) -> None:
+    """Name the person of the current transaction (inside a scope).
+
+    The middleware names the session's user; an API request authenticated
+    by a token is known only once DRF has authenticated it, inside the view.
+    """
+    _apply({USER: "" if user_id is None else str(user_id)})
+
+
 def current_partnership_id() -> int | None:
     value = _current()[PARTNERSHIP]
     return int(value) if value else None

@@ -1,13 +1,18 @@
 import redis
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors
+from . import selectors, services
+from .forms import ApiTokenForm
+from .models import ApiToken
 
 
 @login_required
@@ -44,3 +49,45 @@ def healthz(request: HttpRequest) -> JsonResponse:
             healthy = False
     status = "ok" if healthy else "unavailable"
     return JsonResponse({"status": status, **checks}, status=200 if healthy else 503)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The person's API tokens: make one (its secret shown once), see, revoke."""
+    form = ApiTokenForm(request.POST or None)
+    secret = created = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created, secret = services.api_token_create(
+                    user=request.user, name=form.cleaned_data["name"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                form = ApiTokenForm()
+        status = 200 if secret else 400
+    tokens = selectors.api_token_list_for_user(user=request.user)
+    return render(
+        request,
+        "partnerships/api_tokens.html",
+        {"form": form, "tokens": tokens, "created": created, "secret": secret},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        token = services.api_token_revoke(user=request.user, token_id=pk)
+    except ApiToken.DoesNotExist:
+        raise Http404(_("No such token.")) from None
+    messages.success(
+        request,
+        _("Revoked “%(name)s”: it no longer works.") % {"name": token.name},
+    )
+    return redirect("api_tokens")

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
     "pgtrigger",
@@ -70,6 +72,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "civic.urls"
 ADMIN_URL_PREFIX = "/admin/"
+API_URL_PREFIX = "/api/"
 # Paths the tenant middleware leaves alone: /healthz must answer even when
 # the database is down, so it cannot start a transaction first.
 TENANT_EXEMPT_PATHS = ("/healthz", "/healthz/")
@@ -250,11 +253,63 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# The API (/api/v1/): bearer tokens first, so that a request without
+# credentials is answered 401 with a WWW-Authenticate header; the session
+# (with its CSRF check) serves the browsable docs and same-site scripts.
+# Throttle counts live in the default cache: Redis when REDIS_URL is set,
+# shared by every web process; otherwise each process counts for itself.
+API_PAGE_SIZE = int(os.environ.get("CIVIC_API_PAGE_SIZE", "50"))
+API_MAX_PAGE_SIZE = int(os.environ.get("CIVIC_API_MAX_PAGE_SIZE", "500"))
+API_BULK_MAX_ROWS = int(os.environ.get("CIVIC_API_BULK_MAX_ROWS", "1000"))
+# A token's "last used" is written at most this often, not on every request.
+API_TOKEN_TOUCH_SECONDS = 60
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "partnerships.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "partnerships.apiconf.PageNumberPagination",
+    "PAGE_SIZE": API_PAGE_SIZE,
+    "EXCEPTION_HANDLER": "partnerships.apiconf.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "partnerships.apiconf.WriteRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("CIVIC_API_RATE_ANON", "60/minute"),
+        "user": os.environ.get("CIVIC_API_RATE_USER", "1200/hour"),
+        "write": os.environ.get("CIVIC_API_RATE_WRITE", "120/hour"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Civic API",
+    "DESCRIPTION": (
+        "Read a partnership's framework (mission, priorities, outcomes, projects, "
+        "performance measures), read and record quarterly values, and request and "
+        "download annual reports. Every path under `/api/v1/p/{slug}/` belongs to "
+        "one partnership: a partnership you are not a member of, and its objects, "
+        "answer 404. Authenticate with `Authorization: Bearer <token>` (make a "
+        "token at /account/tokens/) or a signed-in session."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStatusEnum": "kpis.models.ReviewStatus",
+        "ReportStatusEnum": "reports.models.ReportStatus",
+        "ProjectStatusEnum": "outcomes.models.ProjectStatus",
+    },
 }
 
 LOGGING = {

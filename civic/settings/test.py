@@ -8,6 +8,11 @@ os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBa
 os.environ.setdefault(
     "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
+# Generous API rates: the suite makes many requests a minute from one address.
+# The throttling tests set their own.
+os.environ.setdefault("CIVIC_API_RATE_ANON", "100000/minute")
+os.environ.setdefault("CIVIC_API_RATE_USER", "100000/minute")
+os.environ.setdefault("CIVIC_API_RATE_WRITE", "100000/minute")
 
 from .base import *  # noqa: E402,F403
 

@@ -1,0 +1,427 @@
+"""Performance measures (read) and quarterly values (read, bulk record)."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from partnerships.api import (
+    NON_FIELD,
+    ApiError,
+    CanEnterValues,
+    ErrorSerializer,
+    FilteredListMixin,
+    TenantAPIView,
+    error_responses,
+)
+
+from . import selectors, services
+from .models import (
+    Dimension,
+    DimensionCategory,
+    PerformanceMeasure,
+    QuarterlyValue,
+    ReviewStatus,
+)
+
+DECIMAL = {"max_digits": 14, "decimal_places": 2}
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DimensionCategory
+        fields = ["id", "name"]
+
+
+class DimensionSerializer(serializers.ModelSerializer):
+    categories = CategorySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Dimension
+        fields = ["name", "is_exhaustive", "categories"]
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    baseline_period = serializers.CharField(
+        source="baseline_period.label",
+        allow_null=True,
+        read_only=True,
+        help_text="The quarter the baseline was measured in, e.g. “2023/24 Q4”.",
+    )
+    leads = serializers.SerializerMethodField(
+        help_text="Email addresses of the people assigned to report it."
+    )
+    breakdowns = DimensionSerializer(
+        source="dimensions",
+        many=True,
+        read_only=True,
+        help_text=(
+            "The dimensions its counts are broken down by, in order; a value's "
+            "breakdown is keyed “<category id>” or “<first id>:<second id>”."
+        ),
+    )
+
+    class Meta:
+        model = PerformanceMeasure
+        fields = [
+            "id",
+            "code",
+            "name",
+            "priority",
+            "outcome",
+            "question",
+            "value_type",
+            "unit",
+            "direction",
+            "is_headline",
+            "aggregation",
+            "annual_target",
+            "baseline_value",
+            "baseline_period",
+            "definition",
+            "data_source",
+            "leads",
+            "breakdowns",
+        ]
+
+    def get_leads(self, measure: PerformanceMeasure) -> list[str]:
+        return sorted(user.email for user in measure.leads.all())
+
+
+class MeasureFilters(serializers.Serializer):
+    priority = serializers.IntegerField(required=False, min_value=1)
+    outcome = serializers.IntegerField(required=False, min_value=1)
+    headline = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="Headline KPIs only."
+    )
+
+
+def _measures(partnership):
+    categories = Prefetch(
+        "categories", queryset=DimensionCategory.objects.filter(partnership=partnership)
+    )
+    return selectors.measure_list(partnership=partnership).prefetch_related(
+        "leads",
+        Prefetch("breakdown_first__categories", queryset=categories.queryset),
+        Prefetch("breakdown_second__categories", queryset=categories.queryset),
+    )
+
+
+@extend_schema(
+    tags=["framework"],
+    parameters=[MeasureFilters],
+    responses={200: MeasureSerializer(many=True), **error_responses(400)},
+)
+class MeasureList(TenantAPIView, FilteredListMixin, generics.ListAPIView):
+    """The partnership's performance measures, in the framework's order."""
+
+    serializer_class = MeasureSerializer
+    filter_serializer_class = MeasureFilters
+
+    def get_queryset(self):
+        filters = self.filters()
+        measures = _measures(self.request.partnership)
+        if "priority" in filters:
+            measures = measures.filter(priority_id=filters["priority"])
+        if "outcome" in filters:
+            measures = measures.filter(outcome_id=filters["outcome"])
+        if "headline" in filters:
+            measures = measures.filter(is_headline=filters["headline"])
+        return measures
+
+
+@extend_schema(
+    tags=["framework"], responses={200: MeasureSerializer, **error_responses()}
+)
+class MeasureDetail(TenantAPIView, generics.RetrieveAPIView):
+    """One measure, by its code."""
+
+    serializer_class = MeasureSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return _measures(self.request.partnership)
+
+
+class QuarterlyValueSerializer(serializers.ModelSerializer):
+    measure = serializers.CharField(source="measure.code", help_text="Measure code.")
+    year = serializers.IntegerField(
+        source="period.year",
+        help_text="The reporting year, named by the calendar year it starts in.",
+    )
+    quarter = serializers.IntegerField(source="period.quarter")
+    period = serializers.SerializerMethodField(help_text="“YYYY-Q”, e.g. “2024-1”.")
+    period_label = serializers.CharField(source="period.label")
+    quarter_locked = serializers.BooleanField(source="period.is_locked")
+    breakdown = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Counts by breakdown category (see the measure's breakdowns).",
+    )
+    entered_by = serializers.EmailField(source="entered_by.email", allow_null=True)
+
+    class Meta:
+        model = QuarterlyValue
+        fields = [
+            "id",
+            "measure",
+            "year",
+            "quarter",
+            "period",
+            "period_label",
+            "quarter_locked",
+            "value_type",
+            "value",
+            "numerator",
+            "denominator",
+            "story",
+            "breakdown",
+            "status",
+            "return_reason",
+            "version",
+            "entered_by",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_period(self, value: QuarterlyValue) -> str:
+        return f"{value.period.year}-{value.period.quarter}"
+
+
+class ValueFilters(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
+    period = serializers.CharField(
+        required=False,
+        help_text="A quarter as “YYYY-Q”, e.g. “2024-1”.",
+        validators=[
+            RegexValidator(r"^\d{4}-[1-4]$", "Give the quarter as YYYY-Q, e.g. 2024-1.")
+        ],
+    )
+    measure = serializers.CharField(
+        required=False, max_length=20, help_text="A measure code."
+    )
+    status = serializers.ChoiceField(choices=ReviewStatus.choices, required=False)
+
+
+def _values(partnership):
+    return (
+        selectors.value_list(partnership=partnership)
+        .select_related("measure")
+        .order_by(
+            "period__year", "period__quarter", "measure__position", "measure__code"
+        )
+    )
+
+
+@extend_schema(
+    tags=["values"],
+    parameters=[ValueFilters],
+    responses={200: QuarterlyValueSerializer(many=True), **error_responses(400)},
+)
+class ValueList(TenantAPIView, FilteredListMixin, generics.ListAPIView):
+    """Quarterly values, oldest quarter first, filtered by quarter and measure."""
+
+    serializer_class = QuarterlyValueSerializer
+    filter_serializer_class = ValueFilters
+
+    def get_queryset(self):
+        filters = self.filters()
+        values = _values(self.request.partnership)
+        if "period" in filters:
+            year, quarter = filters.pop("period").split("-")
+            values = values.filter(period__year=int(year), period__quarter=int(quarter))
+        if "year" in filters:
+            values = values.filter(period__year=filters["year"])
+        if "quarter" in filters:
+            values = values.filter(period__quarter=filters["quarter"])
+        if "measure" in filters:
+            values = values.filter(measure__code=filters["measure"])
+        if "status" in filters:
+            values = values.filter(status=filters["status"])
+        return values
+
+
+@extend_schema(
+    tags=["values"], responses={200: QuarterlyValueSerializer, **error_responses()}
+)
+class ValueDetail(TenantAPIView, generics.RetrieveAPIView):
+    serializer_class = QuarterlyValueSerializer
+
+    def get_queryset(self):
+        return _values(self.request.partnership)
+
+
+class ValueRowSerializer(serializers.Serializer):
+    measure = serializers.CharField(max_length=20, help_text="The measure's code.")
+    value = serializers.DecimalField(
+        **DECIMAL,
+        required=False,
+        allow_null=True,
+        help_text=(
+            "The figure: a count (whole, 0 or more), a score, a milestone (1 done, "
+            "0 not), or a percentage given directly."
+        ),
+    )
+    numerator = serializers.DecimalField(
+        **DECIMAL,
+        required=False,
+        allow_null=True,
+        help_text="For percentages and “number and %”: the number …",
+    )
+    denominator = serializers.DecimalField(
+        **DECIMAL, required=False, allow_null=True, help_text="… out of this many."
+    )
+    story = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=10000,
+        help_text="The story behind the number.",
+    )
+    breakdown = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=10**12, allow_null=True),
+        required=False,
+        help_text="Counts by breakdown category, keyed as the measure's breakdowns say.",
+    )
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text=(
+            "The version you last read (0: you expect none stored). When the "
+            "stored value has moved on, nothing is recorded and the answer is "
+            "409 with the value now stored. Leave out to overwrite."
+        ),
+    )
+
+
+class BulkValuesSerializer(serializers.Serializer):
+    year = serializers.IntegerField(
+        min_value=2000,
+        max_value=2100,
+        help_text="The reporting year, named by the calendar year it starts in.",
+    )
+    quarter = serializers.IntegerField(min_value=1, max_value=4)
+    values = ValueRowSerializer(
+        many=True, allow_empty=False, max_length=settings.API_BULK_MAX_ROWS
+    )
+
+
+class BulkResultSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField()
+    created = serializers.IntegerField(help_text="Values recorded for the first time.")
+    updated = serializers.IntegerField(help_text="Values that replaced stored ones.")
+    values = QuarterlyValueSerializer(many=True, help_text="In the order sent.")
+
+
+class ConflictSerializer(ErrorSerializer):
+    current = serializers.DictField(
+        child=QuarterlyValueSerializer(),
+        help_text="The value now stored, keyed by the index of the row it stopped.",
+    )
+
+
+BULK_EXAMPLE = {
+    "year": 2026,
+    "quarter": 1,
+    "values": [
+        {"measure": "CR-01", "value": "12", "story": "Two new schools joined."},
+        {"measure": "CR-02", "numerator": "45", "denominator": "60", "version": 3},
+    ],
+}
+
+
+class ValueBulk(TenantAPIView):
+    permission_classes = [IsAuthenticated, CanEnterValues]
+
+    @extend_schema(
+        tags=["values"],
+        operation_id="values_bulk_record",
+        summary="Record a quarter's values, all or none",
+        description=(
+            "Creates or replaces one quarter's values for the listed measures in one "
+            "transaction, with the entry form's rules: project leads only their own "
+            "measures and only figures not yet submitted or approved, admins every "
+            "measure; nothing in a locked quarter. If any row fails nothing is "
+            "recorded, and `errors.values` lists the failing rows by index, e.g. "
+            '`{"errors": {"values": {"3": {"value": ["A count is a whole number, 0 '
+            'or more."]}}}}`. 403 when a row names a measure you may not record; '
+            "409 when a row's `version` is stale, with the stored value under "
+            "`current`."
+        ),
+        request=BulkValuesSerializer,
+        examples=[
+            OpenApiExample("Two measures", value=BULK_EXAMPLE, request_only=True)
+        ],
+        responses={
+            200: BulkResultSerializer,
+            **error_responses(400, 403),
+            409: OpenApiResponse(
+                ConflictSerializer, description="A row's version was stale."
+            ),
+        },
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        incoming = BulkValuesSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        rows = [services.ValueInput(**row) for row in data["values"]]
+        try:
+            with self.history_context():
+                records = services.quarterly_values_record(
+                    partnership=request.partnership,
+                    year=data["year"],
+                    quarter=data["quarter"],
+                    rows=rows,
+                    actor=request.user,
+                )
+        except services.BulkRecordError as error:
+            raise _bulk_error(error) from error
+        created = sum(1 for record in records if record.version == 1)
+        return Response(
+            {
+                "year": data["year"],
+                "quarter": data["quarter"],
+                "created": created,
+                "updated": len(records) - created,
+                "values": QuarterlyValueSerializer(records, many=True).data,
+            },
+            status=status.HTTP_200_OK,
+        )
+
+
+def _bulk_error(error: services.BulkRecordError) -> ApiError:
+    rows = {
+        str(index): {
+            (NON_FIELD if name == "__all__" else name): messages
+            for name, messages in fields.items()
+        }
+        for index, fields in sorted(error.errors.items())
+    }
+    errors = {"values": rows}
+    if error.denied:
+        return ApiError(
+            _("You cannot record some of these measures; nothing was recorded."),
+            status_code=status.HTTP_403_FORBIDDEN,
+            errors=errors,
+        )
+    if len(error.conflicts) == len(error.errors):
+        return ApiError(
+            _("Someone else changed some of these values; nothing was recorded."),
+            status_code=status.HTTP_409_CONFLICT,
+            errors=errors,
+            extra={
+                "current": {
+                    str(index): QuarterlyValueSerializer(record).data
+                    for index, record in sorted(error.conflicts.items())
+                }
+            },
+        )
+    return ApiError(_("Some values have errors; nothing was recorded."), errors=errors)
