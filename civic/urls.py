@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from exchange import views as exchange_views
 from kpis import views as kpis_views
 from partnerships import views as partnership_views
 from reports import views as report_views
@@ -35,6 +36,26 @@ tenant_patterns = [
     ),
     path("measures/<int:pk>/", kpis_views.measure_detail, name="measure_detail"),
     path("reports/", report_views.reports, name="reports"),
+    path("data/", exchange_views.data, name="data"),
+    path("data/import/", exchange_views.import_upload, name="import_upload"),
+    path("data/import/<int:pk>/", exchange_views.import_job, name="import_job"),
+    path(
+        "data/import/<int:pk>/confirm/",
+        exchange_views.import_confirm,
+        name="import_confirm",
+    ),
+    path(
+        "data/values-template/",
+        exchange_views.values_template,
+        name="values_template",
+    ),
+    path("data/values/", exchange_views.values_export, name="values_export"),
+    path("data/framework/", exchange_views.framework_export, name="framework_export"),
+    path(
+        "data/framework-template/",
+        exchange_views.framework_template,
+        name="framework_template",
+    ),
     path(
         "reports/<int:pk>/download/",
         report_views.report_download,
