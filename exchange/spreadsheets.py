@@ -34,6 +34,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_MARKED = frozenset(FORMULA_STARTS)
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
@@ -85,6 +86,9 @@ def unneutralise(text: str) -> str:
 
 def cell_text(value) -> str:
     """A cell as text, as a person reads it: 12 not 12.0, no neutralising mark."""
+    if value.__class__ is str:
+        value = value.strip()
+        return value[1:] if value[:1] == "'" and value[1:2] in _MARKED else value
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -13,6 +13,7 @@ version as the web form does.
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -130,6 +131,7 @@ _QUARTER = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=512)
 def parse_quarter(text: str, start_month: int) -> Quarter | None:
     """ "2024/25 Q1", "2024 Q1" or "Q1 2024/25" in the partnership's years."""
     match = _QUARTER.match(text)
@@ -311,6 +313,26 @@ def _same(a: Decimal | None, b: Decimal | None) -> bool:
     )
 
 
+class _Stored:
+    """What the check needs of a stored figure."""
+
+    __slots__ = (
+        "id",
+        "measure_id",
+        "period_id",
+        "value",
+        "numerator",
+        "denominator",
+        "story",
+        "status",
+        "breakdown",
+    )
+
+    def __init__(self, *values):
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
+
+
 def _compare_with_stored(
     partnership: Partnership,
     membership: Membership,
@@ -332,21 +354,14 @@ def _compare_with_stored(
     }
     stored_query = QuarterlyValue.objects.filter(
         partnership=partnership, period__in=list(periods.values())
-    ).only(
-        "id",
-        "measure_id",
-        "period_id",
-        "value",
-        "numerator",
-        "denominator",
-        "story",
-        "status",
-        "breakdown",
-        "version",
-    )
+    ).values_list(*_Stored.__slots__)
     if lock:
-        stored_query = stored_query.select_for_update(of=("self",))
-    stored = {(v.measure_id, v.period_id): v for v in stored_query}
+        stored_query = stored_query.select_for_update()
+    # Plain tuples, not model instances: a quarter of a big file's check time.
+    stored = {
+        (row[1], row[2]): _Stored(*row)
+        for row in stored_query.iterator(chunk_size=5000)
+    }
     kept = []
     for planned in plan.rows:
         period = periods.get((planned.quarter.year, planned.quarter.quarter))
@@ -510,8 +525,17 @@ def values_write(
                         r.story,
                     )
                 )
+        # The composite foreign keys are DEFERRABLE INITIALLY DEFERRED. Left
+        # deferred, each row's checks wait in PostgreSQL's after-trigger
+        # queue while the history trigger's own insert runs for every row,
+        # which grows quadratically with the rows in one statement (20,000
+        # rows: 24 s instead of 2 s). Checked as each row goes in, the same
+        # constraints cost a linear time; they are deferred again after.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(_UPSERT, {"partnership": partnership.pk, "actor": actor.pk})
-        return cursor.rowcount
+        written = cursor.rowcount
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        return written
 
 
 # --- Templates and exports --------------------------------------------------
