@@ -57,6 +57,11 @@ tenant_patterns = [
         name="framework_template",
     ),
     path(
+        "data/framework-example/",
+        exchange_views.framework_example,
+        name="framework_example",
+    ),
+    path(
         "reports/<int:pk>/download/",
         report_views.report_download,
         name="report_download",

@@ -122,7 +122,14 @@ class FrameworkPlan:
 
 
 def _changed(instance, fields: dict) -> bool:
+    """Whether writing the fields would change the instance.
+
+    Positions are left out: the export lists rows in their stored order,
+    which the import turns into positions 0, 1, 2...; that is no change.
+    """
     for name, value in fields.items():
+        if name == "position":
+            continue
         current = getattr(instance, name)
         if isinstance(current, Decimal) or isinstance(value, Decimal):
             if (current is None) != (value is None) or (

@@ -117,6 +117,8 @@ def import_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context = {
         "job": job,
         "problems_by_sheet": problems_by_sheet,
+        # The job keeps the first problems; the count covers them all.
+        "problem_count": max(job.preview.get("problem_count") or 0, len(job.problems)),
         "can_confirm": job.status == "ready"
         and (job.created_by_id == request.user.pk or request.membership.is_admin),
     }
@@ -195,3 +197,14 @@ def framework_export(request: HttpRequest, slug: str) -> HttpResponse:
 def framework_template(request: HttpRequest, slug: str) -> HttpResponse:
     content = framework.framework_file(partnership=None)
     return _download(content, "civic-framework-template.xlsx", "xlsx")
+
+
+@tenant_view
+@require_GET
+def framework_example(request: HttpRequest, slug: str) -> HttpResponse:
+    """Seed 001's action plan filled into the template: a worked example."""
+    from .examples import community_cohesion_example
+    from .spreadsheets import xlsx_bytes
+
+    content = xlsx_bytes(community_cohesion_example(), guide=framework.GUIDE)
+    return _download(content, "example-community-cohesion-framework.xlsx", "xlsx")
