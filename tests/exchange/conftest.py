@@ -12,17 +12,9 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def import_storage(settings, tmp_path):
-    """Uploads go to a fresh folder for each test."""
-    location = tmp_path / "imports"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "imports": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": location},
-        },
-    }
-    return location
+def _uploads_in_tmp(import_storage):
+    """Every test here keeps its uploads in its own folder."""
+    return import_storage
 
 
 class World:
