@@ -15,8 +15,10 @@ from pathlib import PurePath
 
 import pghistory
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,11 +64,7 @@ def import_job_create(
         raise ValidationError({"kind": _("Choose what the file holds.")})
     if not _may_import(membership, kind):
         raise PermissionDenied(_("You cannot import this."))
-    from django.conf import settings
-
     if upload.size > settings.IMPORT_MAX_BYTES:
-        from django.template.defaultfilters import filesizeformat
-
         raise ValidationError(
             {
                 "file": _(
