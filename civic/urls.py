@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from exchange import views as exchange_views
 from kpis import views as kpis_views
 from partnerships import views as partnership_views
 from partnerships.apiconf import not_found as api_not_found
@@ -47,6 +48,31 @@ tenant_patterns = [
         name="contribution_framework",
     ),
     path("reports/", report_views.reports, name="reports"),
+    path("data/", exchange_views.data, name="data"),
+    path("data/import/", exchange_views.import_upload, name="import_upload"),
+    path("data/import/<int:pk>/", exchange_views.import_job, name="import_job"),
+    path(
+        "data/import/<int:pk>/confirm/",
+        exchange_views.import_confirm,
+        name="import_confirm",
+    ),
+    path(
+        "data/values-template/",
+        exchange_views.values_template,
+        name="values_template",
+    ),
+    path("data/values/", exchange_views.values_export, name="values_export"),
+    path("data/framework/", exchange_views.framework_export, name="framework_export"),
+    path(
+        "data/framework-template/",
+        exchange_views.framework_template,
+        name="framework_template",
+    ),
+    path(
+        "data/framework-example/",
+        exchange_views.framework_example,
+        name="framework_example",
+    ),
     path(
         "reports/<int:pk>/download/",
         report_views.report_download,

@@ -969,3 +969,24 @@ def quarterly_values_record(
     if errors:
         raise BulkRecordError(errors, denied=denied, conflicts=conflicts)
     return recorded
+
+
+# The web form's rules, for paths that check many figures before writing
+# them in one statement (the spreadsheet import): the same checks and the
+# same messages as ``quarterly_value_record``.
+def value_numbers_check(
+    *,
+    measure: PerformanceMeasure,
+    value: Decimal | None,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """The kind's rules; raises ValidationError keyed by field."""
+    return _validate_numbers(measure, value, numerator, denominator)
+
+
+def value_editable_check(
+    *, record: QuarterlyValue | None, membership: Membership, period: Period
+) -> None:
+    """Locked quarters for everyone; submitted and approved figures for leads."""
+    _check_editable(record, membership, period)

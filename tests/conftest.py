@@ -36,3 +36,17 @@ def report_storage(settings, tmp_path):
         },
     }
     return location
+
+
+@pytest.fixture
+def import_storage(settings, tmp_path):
+    """Uploaded spreadsheets go to a fresh folder for each test."""
+    location = tmp_path / "imports"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "imports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location},
+        },
+    }
+    return location

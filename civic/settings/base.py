@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "outcomes",
     "kpis",
     "reports",
+    "exchange",
 ]
 
 MIDDLEWARE = [
@@ -163,9 +164,16 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": VAR_DIR / "reports", "allow_overwrite": True},
     }
+# Uploaded spreadsheets waiting to be checked and imported: reached only by
+# the import task, never through a URL.
+IMPORTS_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": VAR_DIR / "imports"},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "reports": REPORTS_STORAGE,
+    "imports": IMPORTS_STORAGE,
     "staticfiles": {
         "BACKEND": os.environ.get(
             "STATICFILES_BACKEND",
@@ -195,6 +203,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # A render that outlives the hard limit is killed; the soft limit fires first
 # so the report is marked failed with a reason rather than left rendering.
+# Spreadsheet imports: the largest upload, and the limits an XLSX (a zip)
+# must keep before it is opened at all (see exchange/spreadsheets.py).
+IMPORT_MAX_BYTES = int(os.environ.get("CIVIC_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("CIVIC_IMPORT_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024))
+)
+IMPORT_MAX_ZIP_RATIO = 200
+IMPORT_MAX_ZIP_ENTRIES = 1000
+IMPORT_TIME_LIMIT = int(os.environ.get("CIVIC_IMPORT_TIME_LIMIT", "600"))
 REPORT_RENDER_TIME_LIMIT = int(os.environ.get("CIVIC_REPORT_TIME_LIMIT", "300"))
 REPORT_RENDER_HARD_TIME_LIMIT = REPORT_RENDER_TIME_LIMIT + max(
     2, REPORT_RENDER_TIME_LIMIT // 10

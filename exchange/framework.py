@@ -1,0 +1,688 @@
+"""The strategy framework in and out of a spreadsheet.
+
+Four sheets: Mission (one row), Priorities, Outcomes and Measures. The
+export writes exactly what the import reads, so an exported framework
+imports back unchanged. A CSV holds one sheet: it is read as the Measures
+sheet, and the priorities and outcomes it names are created with it.
+
+The import checks every row first (the plan), then writes through the
+framework services (``mission_set``, ``priority_upsert``, ``outcome_upsert``,
+``measure_upsert``) in the caller's transaction; a service's refusal rolls
+the whole import back.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from kpis.models import (
+    ALLOWED_AGGREGATIONS,
+    PerformanceMeasure,
+    QuarterlyValue,
+    ValueType,
+)
+from kpis.services import measure_upsert
+from outcomes.models import Horizon, Mission, Outcome, Priority
+from outcomes.services import mission_set, outcome_upsert, priority_upsert
+from partnerships.models import Partnership
+
+from .kinds import AGGREGATIONS, DIRECTIONS, HORIZONS, KINDS, QUESTIONS
+from .parsing import Column, Problems, Row, map_headers
+from .spreadsheets import SheetSpec, Workbook, xlsx_bytes
+
+MISSION = (
+    Column("statement", "Mission", required=True, aliases=("statement",)),
+    Column("target_year", "Target year"),
+    Column("description", "Description", aliases=("what it means",)),
+)
+PRIORITIES = (
+    Column("name", "Priority", required=True, aliases=("name",)),
+    Column("mission_statement", "Mission statement"),
+)
+OUTCOMES = (
+    Column("statement", "Outcome", required=True, aliases=("statement",)),
+    Column("priority", "Priority"),
+    Column("horizon", "Horizon"),
+    Column("what_it_looks_like", "What this will look like"),
+)
+MEASURES = (
+    Column("code", "Code", required=True),
+    Column("name", "Name", required=True, aliases=("measure", "performance measure")),
+    Column("question", "RBA question", required=True, aliases=("question",)),
+    Column("value_type", "Kind of value", required=True, aliases=("kind",)),
+    Column("unit", "Unit"),
+    Column("direction", "Direction", aliases=("desired direction",)),
+    Column(
+        "aggregation",
+        "Aggregation",
+        aliases=("how quarters make a year", "year rule"),
+    ),
+    Column("annual_target", "Annual target", aliases=("target",)),
+    Column("baseline_value", "Baseline"),
+    Column("priority", "Priority"),
+    Column("outcome", "Outcome"),
+    Column("is_headline", "Headline", aliases=("kpi", "headline measure")),
+    Column("definition", "Definition"),
+    Column("data_source", "Data source", aliases=("source",)),
+)
+SHEETS = (
+    ("Mission", MISSION),
+    ("Priorities", PRIORITIES),
+    ("Outcomes", OUTCOMES),
+    ("Measures", MEASURES),
+)
+WIDTHS = {
+    "Mission": (60, 12, 80),
+    "Priorities": (40, 80),
+    "Outcomes": (60, 30, 26, 60),
+    "Measures": (10, 60, 24, 26, 12, 18, 24, 14, 10, 30, 40, 10, 50, 30),
+}
+
+
+@dataclass
+class Planned:
+    sheet: str
+    row: int
+    key: str  # what a person calls it: the code, name or statement
+    action: str  # create | update | unchanged
+    fields: dict
+
+
+@dataclass
+class FrameworkPlan:
+    mission: Planned | None = None
+    priorities: list[Planned] = field(default_factory=list)
+    outcomes: list[Planned] = field(default_factory=list)
+    measures: list[Planned] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+
+    def all(self) -> list[Planned]:
+        mission = [self.mission] if self.mission else []
+        return [*mission, *self.priorities, *self.outcomes, *self.measures]
+
+    def preview(self) -> dict:
+        counts = {"create": 0, "update": 0, "unchanged": 0}
+        for planned in self.all():
+            counts[planned.action] += 1
+        return {
+            "counts": counts,
+            "rows": [
+                {
+                    "sheet": p.sheet,
+                    "row": p.row,
+                    "key": p.key,
+                    "action": p.action,
+                }
+                for p in self.all()
+            ],
+            "more_rows": 0,
+        }
+
+
+def _changed(instance, fields: dict) -> bool:
+    """Whether writing the fields would change the instance.
+
+    Positions are left out: the export lists rows in their stored order,
+    which the import turns into positions 0, 1, 2...; that is no change.
+    """
+    for name, value in fields.items():
+        if name == "position":
+            continue
+        current = getattr(instance, name)
+        if isinstance(current, Decimal) or isinstance(value, Decimal):
+            if (current is None) != (value is None) or (
+                current is not None and Decimal(current) != Decimal(value)
+            ):
+                return True
+        elif current != value:
+            return True
+    return False
+
+
+def framework_plan(*, partnership: Partnership, workbook: Workbook) -> FrameworkPlan:
+    plan = FrameworkPlan()
+    problems = plan.problems
+    implicit = workbook.format == "csv"
+    if implicit:
+        sheets = {"Measures": workbook.sheets[0]}
+    else:
+        sheets = {}
+        for name, _columns in SHEETS:
+            sheet = workbook.sheet(name)
+            if sheet is not None:
+                sheets[name] = sheet
+        if "Measures" not in sheets and not sheets:
+            problems.add(
+                "",
+                None,
+                "",
+                _(
+                    "The workbook has none of the sheets Mission, Priorities, "
+                    "Outcomes and Measures. Start from the framework template."
+                ),
+            )
+            return plan
+    indexes = {}
+    for name, columns in SHEETS:
+        if name in sheets:
+            indexes[name] = map_headers(sheets[name], columns, problems)
+    if problems:
+        return plan
+
+    # Mission
+    if "Mission" in sheets:
+        rows = sheets["Mission"].rows
+        if len(rows) > 1:
+            problems.add(
+                "Mission", rows[1][0], "", _("A partnership has one mission: one row.")
+            )
+        for number, cells in rows[:1]:
+            row = Row("Mission", number, cells, indexes["Mission"], MISSION, problems)
+            statement = row.text("statement", max_length=300, required=True)
+            year = row.number("target_year")
+            if year is not None and (year != int(year) or not 2000 <= year <= 2100):
+                row.problem("target_year", _("Give a year between 2000 and 2100."))
+            fields = {
+                "statement": statement,
+                "target_year": int(year) if year is not None else None,
+                "description": row.text("description"),
+            }
+            if row.ok:
+                existing = Mission.objects.filter(partnership=partnership).first()
+                action = (
+                    "create"
+                    if existing is None
+                    else ("update" if _changed(existing, fields) else "unchanged")
+                )
+                plan.mission = Planned("Mission", number, statement, action, fields)
+
+    # Priorities
+    stored_priorities = {
+        p.name.casefold(): p for p in Priority.objects.filter(partnership=partnership)
+    }
+    file_priorities: dict[str, int] = {}
+    for number, cells in (
+        sheets.get("Priorities").rows if "Priorities" in sheets else []
+    ):
+        row = Row(
+            "Priorities", number, cells, indexes["Priorities"], PRIORITIES, problems
+        )
+        name = row.text("name", max_length=200, required=True)
+        fields = {"mission_statement": row.text("mission_statement")}
+        if name.casefold() in file_priorities:
+            row.problem(
+                "name",
+                _("“%(name)s” is also on row %(row)s.")
+                % {"name": name, "row": file_priorities[name.casefold()]},
+            )
+        if not row.ok:
+            continue
+        file_priorities[name.casefold()] = number
+        existing = stored_priorities.get(name.casefold())
+        fields["position"] = len(plan.priorities)
+        action = (
+            "create"
+            if existing is None
+            else (
+                "update"
+                if _changed(existing, fields) or existing.name != name
+                else "unchanged"
+            )
+        )
+        plan.priorities.append(
+            Planned("Priorities", number, name, action, {"name": name, **fields})
+        )
+    priority_names = {p.key.casefold(): p.key for p in plan.priorities}
+    for key, priority in stored_priorities.items():
+        priority_names.setdefault(key, priority.name)
+
+    def priority_ref(row: Row, key: str) -> str | None:
+        text = row.text(key)
+        if not text:
+            return None
+        name = priority_names.get(text.casefold())
+        if name is None and implicit:
+            priority_names[text.casefold()] = text
+            position = len(plan.priorities)
+            plan.priorities.append(
+                Planned(
+                    "Measures",
+                    row.line,
+                    text,
+                    "create",
+                    {"name": text, "mission_statement": "", "position": position},
+                )
+            )
+            return text
+        if name is None:
+            row.problem(
+                key,
+                _(
+                    "No priority is called “%(name)s”: add it to the Priorities "
+                    "sheet, or correct the name."
+                )
+                % {"name": text[:80]},
+            )
+        return name
+
+    # Outcomes: keyed by (priority, statement), as outcome_upsert is.
+    stored_outcomes = {
+        ((o.priority.name.casefold() if o.priority else ""), o.statement.casefold()): o
+        for o in Outcome.objects.filter(partnership=partnership).select_related(
+            "priority"
+        )
+    }
+    file_outcomes: dict[tuple[str, str], int] = {}
+    outcome_refs: dict[str, list[tuple[str, str]]] = {}
+    for number, cells in sheets.get("Outcomes").rows if "Outcomes" in sheets else []:
+        row = Row("Outcomes", number, cells, indexes["Outcomes"], OUTCOMES, problems)
+        statement = row.text("statement", required=True)
+        priority = priority_ref(row, "priority")
+        horizon = row.choice("horizon", HORIZONS, default=Horizon.SHORT)
+        key = ((priority or "").casefold(), statement.casefold())
+        if key in file_outcomes:
+            row.problem(
+                "statement",
+                _("This outcome is also on row %(row)s.") % {"row": file_outcomes[key]},
+            )
+        if not row.ok:
+            continue
+        file_outcomes[key] = number
+        fields = {
+            "horizon": horizon,
+            "what_it_looks_like": row.text("what_it_looks_like"),
+            "position": len(plan.outcomes),
+        }
+        existing = stored_outcomes.get(key)
+        action = (
+            "create"
+            if existing is None
+            else ("update" if _changed(existing, fields) else "unchanged")
+        )
+        plan.outcomes.append(
+            Planned(
+                "Outcomes",
+                number,
+                statement,
+                action,
+                {"statement": statement, "priority": priority, **fields},
+            )
+        )
+        outcome_refs.setdefault(statement.casefold(), []).append(
+            (priority or "", statement)
+        )
+    for (priority_key, statement_key), outcome in stored_outcomes.items():
+        pair = (outcome.priority.name if outcome.priority else "", outcome.statement)
+        refs = outcome_refs.setdefault(statement_key, [])
+        if all(r[0].casefold() != priority_key for r in refs):
+            refs.append(pair)
+
+    # Measures
+    stored_measures = {
+        m.code.casefold(): m
+        for m in PerformanceMeasure.objects.filter(partnership=partnership)
+    }
+    with_values = set(
+        QuarterlyValue.objects.filter(partnership=partnership)
+        .values_list("measure_id", flat=True)
+        .distinct()
+    )
+    file_codes: dict[str, int] = {}
+    for number, cells in sheets.get("Measures").rows if "Measures" in sheets else []:
+        row = Row("Measures", number, cells, indexes["Measures"], MEASURES, problems)
+        code = row.text("code", max_length=20, required=True)
+        name = row.text("name", max_length=300, required=True)
+        question = row.choice("question", QUESTIONS)
+        kind = row.choice("value_type", KINDS)
+        direction = row.choice("direction", DIRECTIONS, default="up")
+        aggregation = row.choice(
+            "aggregation",
+            AGGREGATIONS,
+            default=ALLOWED_AGGREGATIONS[kind][0] if kind else "",
+        )
+        if kind and aggregation and aggregation not in ALLOWED_AGGREGATIONS[kind]:
+            row.problem(
+                "aggregation",
+                _("“%(rule)s” does not suit a %(kind)s; use one of: %(allowed)s.")
+                % {
+                    "rule": AGGREGATIONS.labels[aggregation],
+                    "kind": KINDS.labels[kind].lower(),
+                    "allowed": "; ".join(
+                        AGGREGATIONS.labels[a] for a in ALLOWED_AGGREGATIONS[kind]
+                    ),
+                },
+            )
+        target = row.number("annual_target")
+        if target is not None and target < 0:
+            row.problem("annual_target", _("A target cannot be negative."))
+        if (
+            target is not None
+            and kind in (ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE)
+            and target > 100
+        ):
+            row.problem("annual_target", _("A percentage target is at most 100."))
+        baseline = row.number("baseline_value")
+        priority = priority_ref(row, "priority")
+        outcome_text = row.text("outcome")
+        outcome = None
+        if outcome_text:
+            refs = outcome_refs.get(outcome_text.casefold(), [])
+            if priority is not None:
+                # The outcome under the measure's priority, or the only one.
+                refs = [
+                    r for r in refs if r[0].casefold() == priority.casefold()
+                ] or refs
+            if len(refs) == 1:
+                outcome = refs[0]
+                if priority is None and outcome[0]:
+                    priority = outcome[0]
+            elif not refs and implicit:
+                outcome = (priority or "", outcome_text)
+                outcome_refs.setdefault(outcome_text.casefold(), []).append(outcome)
+                plan.outcomes.append(
+                    Planned(
+                        "Measures",
+                        number,
+                        outcome_text,
+                        "create",
+                        {
+                            "statement": outcome_text,
+                            "priority": priority,
+                            "horizon": Horizon.SHORT,
+                            "what_it_looks_like": "",
+                            "position": len(plan.outcomes),
+                        },
+                    )
+                )
+            elif not refs:
+                row.problem(
+                    "outcome",
+                    _(
+                        "No outcome reads “%(text)s”%(under)s: add it to the "
+                        "Outcomes sheet, or copy its statement exactly."
+                    )
+                    % {
+                        "text": outcome_text[:80],
+                        "under": _(" under %(p)s") % {"p": priority}
+                        if priority
+                        else "",
+                    },
+                )
+            else:
+                row.problem(
+                    "outcome",
+                    _("Several priorities have this outcome: give the priority too."),
+                )
+        if code.casefold() in file_codes:
+            row.problem(
+                "code",
+                _("The code %(code)s is also on row %(row)s.")
+                % {"code": code, "row": file_codes[code.casefold()]},
+            )
+        existing = stored_measures.get(code.casefold())
+        if (
+            existing is not None
+            and kind
+            and kind != existing.value_type
+            and existing.pk in with_values
+        ):
+            row.problem(
+                "value_type",
+                _(
+                    "%(code)s already has figures as a %(kind)s, so its kind "
+                    "cannot change."
+                )
+                % {"code": code, "kind": KINDS.labels[existing.value_type].lower()},
+            )
+        if existing is not None and existing.breakdown_first_id and kind != "count":
+            row.problem(
+                "value_type",
+                _("%(code)s is broken down, so it must stay a count.") % {"code": code},
+            )
+        if not row.ok:
+            continue
+        file_codes[code.casefold()] = number
+        fields = {
+            "name": name,
+            "question": question,
+            "value_type": kind,
+            "unit": row.text("unit", max_length=60),
+            "direction": direction,
+            "aggregation": aggregation,
+            "annual_target": target,
+            "baseline_value": baseline,
+            "is_headline": row.flag("is_headline"),
+            "definition": row.text("definition"),
+            "data_source": row.text("data_source", max_length=300),
+            "position": len(plan.measures),
+        }
+        if not row.ok:
+            continue
+        if existing is None:
+            action = "create"
+        else:
+            current_refs = {
+                "priority": existing.priority.name if existing.priority_id else None,
+                "outcome": existing.outcome.statement if existing.outcome_id else None,
+            }
+            moved = current_refs != {
+                "priority": priority,
+                "outcome": outcome[1] if outcome else None,
+            }
+            action = "update" if moved or _changed(existing, fields) else "unchanged"
+        plan.measures.append(
+            Planned(
+                "Measures",
+                number,
+                code if existing is None else existing.code,
+                action,
+                {**fields, "priority": priority, "outcome": outcome},
+            )
+        )
+    return plan
+
+
+def framework_write(*, partnership: Partnership, plan: FrameworkPlan) -> Problems:
+    """Write the plan through the services; the caller rolls back on problems."""
+    problems = Problems()
+    if plan.problems:
+        return plan.problems
+
+    def attempt(planned: Planned, write):
+        try:
+            return write()
+        except ValidationError as error:
+            messages = (
+                [f"{k}: {m}" for k, ms in error.message_dict.items() for m in ms]
+                if hasattr(error, "error_dict")
+                else error.messages
+            )
+            for message in messages:
+                problems.add(planned.sheet, planned.row, "", message)
+            return None
+
+    if plan.mission and plan.mission.action != "unchanged":
+        attempt(
+            plan.mission,
+            lambda: mission_set(partnership=partnership, **plan.mission.fields),
+        )
+    priorities = {
+        p.name.casefold(): p for p in Priority.objects.filter(partnership=partnership)
+    }
+    for planned in plan.priorities:
+        if planned.action == "unchanged":
+            continue
+        priority = attempt(
+            planned,
+            lambda planned=planned: priority_upsert(
+                partnership=partnership, **planned.fields
+            ),
+        )
+        if priority is not None:
+            priorities[priority.name.casefold()] = priority
+    outcomes = {
+        (o.priority_id, o.statement.casefold()): o
+        for o in Outcome.objects.filter(partnership=partnership)
+    }
+    for planned in plan.outcomes:
+        fields = dict(planned.fields)
+        priority = priorities.get((fields.pop("priority") or "").casefold())
+        if planned.action == "unchanged":
+            continue
+        outcome = attempt(
+            planned,
+            lambda fields=fields, priority=priority: outcome_upsert(
+                partnership=partnership, priority=priority, **fields
+            ),
+        )
+        if outcome is not None:
+            outcomes[(outcome.priority_id, outcome.statement.casefold())] = outcome
+    for planned in plan.measures:
+        if planned.action == "unchanged":
+            continue
+        fields = dict(planned.fields)
+        priority = priorities.get((fields.pop("priority") or "").casefold())
+        outcome_ref = fields.pop("outcome")
+        outcome = None
+        if outcome_ref is not None:
+            outcome_priority = priorities.get(outcome_ref[0].casefold())
+            outcome = outcomes.get(
+                (
+                    outcome_priority.pk if outcome_priority else None,
+                    outcome_ref[1].casefold(),
+                )
+            )
+        attempt(
+            planned,
+            lambda planned=planned, fields=fields, priority=priority, outcome=outcome: (
+                measure_upsert(
+                    partnership=partnership,
+                    code=planned.key,
+                    priority=priority,
+                    outcome=outcome,
+                    **fields,
+                )
+            ),
+        )
+    return problems
+
+
+# --- Export -----------------------------------------------------------------
+
+
+def _number(value):
+    return None if value is None else Decimal(value)
+
+
+def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
+    """The partnership's framework, sheet by sheet, as the import reads it."""
+    mission = Mission.objects.filter(partnership=partnership).first()
+    mission_rows = (
+        [[mission.statement, mission.target_year, mission.description]]
+        if mission
+        else []
+    )
+    priorities = list(Priority.objects.filter(partnership=partnership))
+    outcomes = list(
+        Outcome.objects.filter(partnership=partnership).select_related("priority")
+    )
+    measures = list(
+        PerformanceMeasure.objects.filter(partnership=partnership).select_related(
+            "priority", "outcome"
+        )
+    )
+    return [
+        SheetSpec(
+            "Mission", [c.header for c in MISSION], mission_rows, WIDTHS["Mission"]
+        ),
+        SheetSpec(
+            "Priorities",
+            [c.header for c in PRIORITIES],
+            [[p.name, p.mission_statement] for p in priorities],
+            WIDTHS["Priorities"],
+        ),
+        SheetSpec(
+            "Outcomes",
+            [c.header for c in OUTCOMES],
+            [
+                [
+                    o.statement,
+                    o.priority.name if o.priority else "",
+                    HORIZONS.labels[o.horizon],
+                    o.what_it_looks_like,
+                ]
+                for o in outcomes
+            ],
+            WIDTHS["Outcomes"],
+        ),
+        SheetSpec(
+            "Measures",
+            [c.header for c in MEASURES],
+            [
+                [
+                    m.code,
+                    m.name,
+                    QUESTIONS.labels[m.question],
+                    KINDS.labels[m.value_type],
+                    m.unit,
+                    DIRECTIONS.labels[m.direction],
+                    AGGREGATIONS.labels[m.aggregation],
+                    _number(m.annual_target),
+                    _number(m.baseline_value),
+                    m.priority.name if m.priority else "",
+                    m.outcome.statement if m.outcome else "",
+                    "yes" if m.is_headline else "no",
+                    m.definition,
+                    m.data_source,
+                ]
+                for m in measures
+            ],
+            WIDTHS["Measures"],
+        ),
+    ]
+
+
+GUIDE = (
+    "Strategy framework: how to fill this template",
+    "Fill the Mission, Priorities, Outcomes and Measures sheets, then upload "
+    "the file on the Import and export page (partnership admins). You will see "
+    "what will be created or updated, and every problem by sheet, row and "
+    "column, before anything is saved; then everything is saved, or nothing.",
+    "Mission: one row: the mission, its target year and what it means.",
+    "Priorities: one row per priority (theme) with its own mission statement.",
+    "Outcomes: one row per outcome; Priority names a row of the Priorities "
+    "sheet (or leave it empty). Horizon: Short term (1–2 years), Intermediate "
+    "(up to 7 years) or Long term.",
+    "Measures: one row per performance measure. Code: a short unique code "
+    "(up to 20 characters), which the quarterly figures use.",
+    "RBA question: How much did we do? / How well did we do it? / Is anyone "
+    "better off?",
+    "Kind of value: Count / Percentage / Number and percentage / Score or "
+    "average / Milestone (done / not done).",
+    "Direction: Higher is better / Lower is better (empty: higher).",
+    "Aggregation (how quarters make a year): Sum of the quarters / Latest "
+    "quarter / Ratio of the summed numerators and denominators / Mean of the "
+    "quarters; empty takes the usual one for the kind. A count sums, latest or "
+    "mean; a percentage ratio, latest or mean; number and percentage ratio or "
+    "latest; a score mean or latest; a milestone latest.",
+    "Annual target and Baseline: numbers (a percentage at most 100). Headline: "
+    "yes for a key performance indicator. Priority and Outcome: as written on "
+    "their sheets; an outcome's priority is taken when the priority is empty.",
+    "Importing again updates what has the same code (measures), name "
+    "(priorities) or statement (outcomes); nothing is deleted.",
+    "A CSV file holds only the Measures sheet's columns; the priorities and "
+    "outcomes it names are created with it.",
+)
+
+
+def framework_file(*, partnership: Partnership | None, guide: bool = True) -> bytes:
+    if partnership is None:
+        sheets = [
+            SheetSpec(name, [c.header for c in columns], [], WIDTHS[name])
+            for name, columns in SHEETS
+        ]
+    else:
+        sheets = framework_sheets(partnership=partnership)
+    return xlsx_bytes(sheets, guide=GUIDE if guide else ())

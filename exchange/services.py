@@ -1,0 +1,421 @@
+"""Writes for imports: the upload, the check, the confirmation, the import.
+
+The web request only stores the file and queues the check; a Celery worker
+reads and checks it (progress shown on the job's page), the person confirms
+the preview, and a worker imports it. Both tasks are safe to deliver twice:
+each moves the job on from one status only, under the job's row lock, and
+the import writes everything, the job's "done" included, in one transaction,
+so a worker that dies half-way leaves nothing written and the job to the
+next delivery.
+"""
+
+import logging
+import uuid
+from pathlib import PurePath
+
+import pghistory
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerships.models import Membership, Partnership, User
+from partnerships.tenancy import partnership_scope
+
+from . import framework, values
+from .models import ImportJob, ImportKind, ImportStatus, import_storage
+from .parsing import Problems
+from .spreadsheets import SpreadsheetError, read_upload
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+# How many problems a job keeps: enough to fix a file, not a second copy of it.
+MAX_PROBLEMS = 500
+
+
+class _Rollback(Exception):
+    def __init__(self, problems: Problems):
+        super().__init__("The import has problems.")
+        self.problems = problems
+
+
+def _may_import(membership: Membership | None, kind: str) -> bool:
+    if membership is None:
+        return False
+    if kind == ImportKind.FRAMEWORK:
+        return membership.is_admin
+    return membership.can_enter_values
+
+
+def import_job_create(
+    *,
+    partnership: Partnership,
+    membership: Membership | None,
+    kind: str,
+    upload,
+    actor: User,
+) -> ImportJob:
+    """Store the uploaded file and queue its check."""
+    if kind not in ImportKind.values:
+        raise ValidationError({"kind": _("Choose what the file holds.")})
+    if not _may_import(membership, kind):
+        raise PermissionDenied(_("You cannot import this."))
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": _(
+                    "The file is %(size)s; files up to %(limit)s can be imported."
+                )
+                % {
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(settings.IMPORT_MAX_BYTES),
+                }
+            }
+        )
+    if upload.size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    original = PurePath(upload.name or "upload").name[:200]
+    suffix = PurePath(original).suffix.lower()[:8]
+    stored = import_storage().save(
+        f"{partnership.pk}/{uuid.uuid4().hex}{suffix}", upload
+    )
+    from .tasks import check_import
+
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            partnership=partnership,
+            kind=kind,
+            original_name=original,
+            file_name=stored,
+            size_bytes=upload.size,
+            created_by=actor,
+            progress_text=_("Waiting for a worker to check the file…"),
+        )
+        job_id, partnership_id = job.pk, partnership.pk
+        transaction.on_commit(lambda: check_import.delay(job_id, partnership_id))
+    return job
+
+
+def _progress(job_id: int, partnership_id: int, percent: int, text: str) -> None:
+    with partnership_scope(partnership_id):
+        ImportJob.objects.filter(partnership_id=partnership_id, pk=job_id).update(
+            progress=min(percent, 100), progress_text=text
+        )
+
+
+def _read(job: ImportJob, *, progress=None):
+    with import_storage().open(job.file_name, "rb") as handle:
+        data = handle.read()
+    return read_upload(data, filename=job.original_name, progress=progress)
+
+
+def _problems_json(problems) -> list[dict]:
+    return [p.as_dict() for p in problems[:MAX_PROBLEMS]]
+
+
+def _plan(job: ImportJob, workbook, *, lock: bool):
+    if job.kind == ImportKind.FRAMEWORK:
+        return framework.framework_plan(partnership=job.partnership, workbook=workbook)
+    return values.values_plan(
+        partnership=job.partnership,
+        actor=job.created_by,
+        workbook=workbook,
+        lock=lock,
+    )
+
+
+def import_job_check(*, job_id: int, partnership_id: int) -> None:
+    """Read and check a queued upload; leaves the job ready or rejected."""
+    with partnership_scope(partnership_id):
+        job = (
+            ImportJob.objects.select_for_update()
+            .filter(partnership_id=partnership_id, pk=job_id)
+            .first()
+        )
+        if job is None or job.status not in (
+            ImportStatus.QUEUED,
+            ImportStatus.CHECKING,
+        ):
+            return
+        job.status = ImportStatus.CHECKING
+        job.attempts += 1
+        job.progress, job.progress_text = 5, _("Reading the file…")
+        job.save(update_fields=["status", "attempts", "progress", "progress_text"])
+        if job.attempts > MAX_ATTEMPTS:
+            job.status = ImportStatus.FAILED
+            job.failure_reason = _("The check stopped %(count)s times.") % {
+                "count": job.attempts - 1
+            }
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "failure_reason", "finished_at"])
+            return
+
+    def reading(rows: int) -> None:
+        _progress(
+            job_id,
+            partnership_id,
+            min(60, 5 + rows // 2000),
+            _("Reading the file: %(rows)s rows so far…") % {"rows": rows},
+        )
+
+    try:
+        workbook = _read(job, progress=reading)
+    except (SpreadsheetError, OSError) as error:
+        reason = (
+            str(error)
+            if isinstance(error, SpreadsheetError)
+            else _("The uploaded file could not be read back.")
+        )
+        _finish_check(job_id, partnership_id, preview={}, problems=[], failure=reason)
+        return
+    except SoftTimeLimitExceeded:
+        _finish_check(
+            job_id,
+            partnership_id,
+            preview={},
+            problems=[],
+            failure=_("Checking the file took too long and was stopped."),
+        )
+        return
+    _progress(job_id, partnership_id, 70, _("Checking every row…"))
+    try:
+        with partnership_scope(partnership_id):
+            job = ImportJob.objects.select_related("partnership", "created_by").get(
+                partnership_id=partnership_id, pk=job_id
+            )
+            plan = _plan(job, workbook, lock=False)
+    except Exception:
+        logger.exception("Import %s could not be checked", job_id)
+        _finish_check(
+            job_id,
+            partnership_id,
+            preview={},
+            problems=[],
+            failure=_("The file could not be checked because of an error on our side."),
+        )
+        return
+    preview = plan.preview()
+    preview["notes"] = workbook.notes
+    preview["problem_count"] = len(plan.problems)
+    _finish_check(
+        job_id,
+        partnership_id,
+        preview=preview,
+        problems=_problems_json(plan.problems),
+        failure="",
+    )
+
+
+def _finish_check(job_id, partnership_id, *, preview, problems, failure) -> None:
+    with partnership_scope(partnership_id):
+        job = (
+            ImportJob.objects.select_for_update()
+            .filter(partnership_id=partnership_id, pk=job_id)
+            .first()
+        )
+        if job is None or job.status != ImportStatus.CHECKING:
+            return
+        nothing = (
+            not failure
+            and not problems
+            and not any(preview.get("counts", {}).get(k) for k in ("create", "update"))
+        )
+        if failure:
+            job.status = ImportStatus.REJECTED
+            job.failure_reason = failure
+        elif problems:
+            job.status = ImportStatus.REJECTED
+        elif nothing:
+            job.status = ImportStatus.REJECTED
+            job.failure_reason = _(
+                "Nothing to import: everything in the file is already stored."
+                if preview.get("counts", {}).get("unchanged")
+                else "Nothing to import: the file has no rows to import."
+            )
+        else:
+            job.status = ImportStatus.READY
+        job.preview = preview
+        job.problems = problems
+        job.progress = 100
+        job.progress_text = ""
+        job.save(
+            update_fields=[
+                "status",
+                "failure_reason",
+                "preview",
+                "problems",
+                "progress",
+                "progress_text",
+            ]
+        )
+
+
+def import_job_confirm(
+    *, partnership: Partnership, membership: Membership | None, job_id: int, actor: User
+) -> ImportJob:
+    """The person has seen the preview: queue the import."""
+    from .tasks import apply_import
+
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update()
+            .filter(partnership=partnership, pk=job_id)
+            .first()
+        )
+        if job is None:
+            raise ImportJob.DoesNotExist
+        if not _may_import(membership, job.kind) or (
+            job.created_by_id != actor.pk and not membership.is_admin
+        ):
+            raise PermissionDenied(_("You cannot import this."))
+        if job.status in (ImportStatus.CONFIRMED, ImportStatus.IMPORTING):
+            return job
+        if job.status != ImportStatus.READY:
+            raise ValidationError(_("This file cannot be imported as it stands."))
+        job.status = ImportStatus.CONFIRMED
+        job.confirmed_by = actor
+        job.confirmed_at = timezone.now()
+        job.progress, job.progress_text = 0, _("Waiting for a worker to import it…")
+        job.attempts = 0
+        job.save(
+            update_fields=[
+                "status",
+                "confirmed_by",
+                "confirmed_at",
+                "progress",
+                "progress_text",
+                "attempts",
+            ]
+        )
+        job_pk, partnership_id = job.pk, partnership.pk
+        transaction.on_commit(lambda: apply_import.delay(job_pk, partnership_id))
+    return job
+
+
+def import_job_apply(*, job_id: int, partnership_id: int) -> None:
+    """Import a confirmed job: everything in one transaction, or nothing."""
+    with partnership_scope(partnership_id):
+        job = (
+            ImportJob.objects.select_for_update()
+            .filter(partnership_id=partnership_id, pk=job_id)
+            .first()
+        )
+        if job is None or job.status not in (
+            ImportStatus.CONFIRMED,
+            ImportStatus.IMPORTING,
+        ):
+            return
+        job.attempts += 1
+        if job.attempts > MAX_ATTEMPTS:
+            job.status = ImportStatus.FAILED
+            job.failure_reason = _(
+                "The import stopped %(count)s times; nothing was imported."
+            ) % {"count": job.attempts - 1}
+            job.finished_at = timezone.now()
+            job.save(
+                update_fields=["status", "attempts", "failure_reason", "finished_at"]
+            )
+            return
+        job.status = ImportStatus.IMPORTING
+        job.progress, job.progress_text = 10, _("Importing…")
+        job.save(update_fields=["status", "attempts", "progress", "progress_text"])
+
+    try:
+        workbook = _read(job)
+        with (
+            partnership_scope(partnership_id),
+            pghistory.context(user=job.confirmed_by_id, path="import"),
+        ):
+            # Held to the end: a second delivery waits, then finds it done.
+            job = (
+                ImportJob.objects.select_for_update(of=("self",))
+                .select_related("partnership", "created_by", "confirmed_by")
+                .get(partnership_id=partnership_id, pk=job_id)
+            )
+            if job.status != ImportStatus.IMPORTING:
+                return
+            summary = _write(job, workbook)
+            job.status = ImportStatus.DONE
+            job.progress, job.progress_text = 100, ""
+            job.preview = {**job.preview, "written": summary}
+            job.finished_at = timezone.now()
+            job.save(
+                update_fields=[
+                    "status",
+                    "progress",
+                    "progress_text",
+                    "preview",
+                    "finished_at",
+                ]
+            )
+    except _Rollback as rollback:
+        _fail(
+            job_id,
+            partnership_id,
+            _("Nothing was imported: the file has problems now (see below)."),
+            problems=_problems_json(rollback.problems),
+        )
+    except SpreadsheetError as error:
+        _fail(job_id, partnership_id, str(error))
+    except SoftTimeLimitExceeded:
+        _fail(
+            job_id,
+            partnership_id,
+            _("The import took too long and was stopped; nothing was imported."),
+        )
+    except Exception as error:
+        logger.exception("Import %s failed", job_id)
+        _fail(
+            job_id,
+            partnership_id,
+            _("Nothing was imported because of an error (%(error)s).")
+            % {"error": type(error).__name__},
+        )
+
+
+def _write(job: ImportJob, workbook) -> dict:
+    """Check again under lock and write; raises _Rollback with the problems."""
+    plan = _plan(job, workbook, lock=True)
+    if plan.problems:
+        raise _Rollback(plan.problems)
+    if job.kind == ImportKind.FRAMEWORK:
+        problems = framework.framework_write(partnership=job.partnership, plan=plan)
+        if problems:
+            raise _Rollback(problems)
+        counts = plan.preview()["counts"]
+        return {"create": counts["create"], "update": counts["update"]}
+    # Leads may import; the rules were checked for the one who uploaded.
+    actor = job.created_by
+    values.values_write(partnership=job.partnership, actor=actor, rows=plan.rows)
+    counts = plan.preview()["counts"]
+    return {"create": counts["create"], "update": counts["update"]}
+
+
+def _fail(job_id: int, partnership_id: int, reason: str, problems=None) -> None:
+    with partnership_scope(partnership_id):
+        job = (
+            ImportJob.objects.select_for_update()
+            .filter(partnership_id=partnership_id, pk=job_id)
+            .first()
+        )
+        if job is None or job.status == ImportStatus.DONE:
+            return
+        job.status = ImportStatus.FAILED
+        job.failure_reason = reason
+        if problems is not None:
+            job.problems = problems
+        job.progress_text = ""
+        job.finished_at = timezone.now()
+        job.save(
+            update_fields=[
+                "status",
+                "failure_reason",
+                "problems",
+                "progress_text",
+                "finished_at",
+            ]
+        )

@@ -1,0 +1,389 @@
+"""Reading uploaded spreadsheets safely, and writing safe ones.
+
+Reading turns an upload (XLSX or CSV) into plain sheets of rows, or a
+``SpreadsheetError`` whose message says what is wrong with the file in words
+a partnership admin understands. Nothing is trusted before it is checked:
+
+* the size, against ``CIVIC_IMPORT_MAX_BYTES``, before anything else;
+* an XLSX is a zip: its entry count, the uncompressed sizes its directory
+  declares and each entry's compression ratio are checked before openpyxl
+  opens it (a zip bomb is refused unread; zipfile never inflates an entry
+  past its declared size, so the declared sizes bound the memory used);
+  openpyxl then reads it in read-only mode, through defusedxml (installed,
+  so openpyxl uses it) against XML entity bombs;
+* a CSV's encoding is found from its byte-order mark, or as UTF-8, or else
+  read as Windows-1252 (what Excel on Windows calls "CSV") with a note.
+
+Writing neutralises text that a spreadsheet program would run as a formula
+(OWASP's CSV injection advice): a cell that starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return gets a leading apostrophe. Numbers are
+written as numbers and left alone. Reading takes such an apostrophe off
+again, so an export imports back unchanged.
+"""
+
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_MARKED = frozenset(FORMULA_STARTS)
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+class SpreadsheetError(Exception):
+    """The file cannot be read at all; the message says why."""
+
+
+@dataclass
+class Sheet:
+    name: str
+    headers: list[str]
+    # (row number as a spreadsheet program shows it, cells)
+    rows: list[tuple[int, list]]
+
+
+@dataclass
+class Workbook:
+    format: str  # "xlsx" | "csv"
+    sheets: list[Sheet]
+    notes: list[str] = field(default_factory=list)
+
+    def sheet(self, name: str) -> Sheet | None:
+        wanted = normalise_header(name)
+        for sheet in self.sheets:
+            if normalise_header(sheet.name) == wanted:
+                return sheet
+        return None
+
+
+def normalise_header(text) -> str:
+    """Headers match whatever their case, spacing and trailing asterisk."""
+    text = "" if text is None else str(text)
+    return " ".join(text.replace("*", " ").replace("_", " ").split()).casefold()
+
+
+def neutralise(value):
+    """A cell value that no spreadsheet program will run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def unneutralise(text: str) -> str:
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
+
+
+def cell_text(value) -> str:
+    """A cell as text, as a person reads it: 12 not 12.0, no neutralising mark."""
+    if value.__class__ is str:
+        value = value.strip()
+        return value[1:] if value[:1] == "'" and value[1:2] in _MARKED else value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return unneutralise(str(value).strip())
+
+
+# --- Reading ----------------------------------------------------------------
+
+
+def _limit_text(limit: int) -> str:
+    return filesizeformat(limit)
+
+
+def read_upload(
+    data: bytes,
+    *,
+    filename: str,
+    progress: Callable[[int], None] | None = None,
+) -> Workbook:
+    """The sheets of an uploaded XLSX or CSV, or ``SpreadsheetError``."""
+    limit = settings.IMPORT_MAX_BYTES
+    if not data:
+        raise SpreadsheetError(_("The file is empty."))
+    if len(data) > limit:
+        raise SpreadsheetError(
+            _("The file is %(size)s; files up to %(limit)s can be imported.")
+            % {"size": filesizeformat(len(data)), "limit": _limit_text(limit)}
+        )
+    name = filename.lower()
+    if data[:4] == b"PK\x03\x04" or name.endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(data, progress=progress)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or name.endswith(".xls"):
+        raise SpreadsheetError(
+            _(
+                "This is an old-style Excel file (.xls). Save it as an Excel "
+                "Workbook (.xlsx) or as CSV UTF-8, then upload that."
+            )
+        )
+    return _read_csv(data)
+
+
+def _check_zip(data: bytes) -> zipfile.ZipFile:
+    not_xlsx = _(
+        "The file is not a real Excel workbook (.xlsx), though its name says "
+        "so. Open it in your spreadsheet program and save it as Excel Workbook "
+        "(.xlsx) or CSV UTF-8."
+    )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
+        raise SpreadsheetError(not_xlsx) from error
+    if len(entries) > settings.IMPORT_MAX_ZIP_ENTRIES:
+        raise SpreadsheetError(
+            _(
+                "The workbook holds %(count)s parts, more than a spreadsheet "
+                "ever needs (%(limit)s); it was not opened."
+            )
+            % {"count": len(entries), "limit": settings.IMPORT_MAX_ZIP_ENTRIES}
+        )
+    total = sum(entry.file_size for entry in entries)
+    limit = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+    bomb = _(
+        "The workbook would unpack to %(size)s, far more than its %(packed)s "
+        "suggest (it looks like a zip bomb); it was not opened. Files that "
+        "unpack to at most %(limit)s can be imported."
+    )
+    details = {
+        "size": filesizeformat(total),
+        "packed": filesizeformat(len(data)),
+        "limit": filesizeformat(limit),
+    }
+    if total > limit:
+        raise SpreadsheetError(bomb % details)
+    for entry in entries:
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > 1024 * 1024 and ratio > settings.IMPORT_MAX_ZIP_RATIO:
+            raise SpreadsheetError(bomb % details)
+    names = {entry.filename for entry in entries}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise SpreadsheetError(not_xlsx)
+    return archive
+
+
+def _read_xlsx(data: bytes, *, progress) -> Workbook:
+    _check_zip(data)
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+        )
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise SpreadsheetError(
+            _(
+                "The workbook could not be read (%(error)s). Open it in your "
+                "spreadsheet program and save it again as Excel Workbook (.xlsx)."
+            )
+            % {"error": type(error).__name__}
+        ) from error
+    sheets = []
+    read = 0
+    try:
+        for worksheet in book.worksheets:
+            if getattr(worksheet, "sheet_state", "visible") != "visible":
+                continue
+            rows = []
+            headers: list[str] | None = None
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), 1):
+                values = list(values)
+                if headers is None:
+                    if all(v is None or str(v).strip() == "" for v in values):
+                        continue
+                    headers = [cell_text(v) for v in values]
+                    continue
+                rows.append((number, values))
+                read += 1
+                if progress and read % 5000 == 0:
+                    progress(read)
+            if headers is not None:
+                sheets.append(Sheet(worksheet.title, headers, _trim(rows)))
+            else:
+                sheets.append(Sheet(worksheet.title, [], []))
+    except Exception as error:
+        raise SpreadsheetError(
+            _("The workbook is damaged and could not be read (%(error)s).")
+            % {"error": type(error).__name__}
+        ) from error
+    finally:
+        book.close()
+    return Workbook("xlsx", sheets)
+
+
+def _trim(rows: list[tuple[int, list]]) -> list[tuple[int, list]]:
+    """Leave out wholly empty rows (spreadsheets keep formatted blank rows)."""
+    return [
+        (number, cells)
+        for number, cells in rows
+        if any(c is not None and str(c).strip() != "" for c in cells)
+    ]
+
+
+def _decode(data: bytes) -> tuple[str, str | None]:
+    """The text of a CSV, and a note when it was not plain UTF-8."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), _(
+            "The file is UTF-16 text (Excel's “Unicode text”); it was read as such."
+        )
+    head = data[:4000]
+    if b"\x00" in head:
+        # UTF-16 without a byte-order mark: every other byte of ASCII is 0.
+        odd, even = head[1::2], head[0::2]
+        if odd.count(0) > len(odd) * 0.4:
+            return data.decode("utf-16-le", errors="strict"), _(
+                "The file is UTF-16 text; it was read as such."
+            )
+        if even.count(0) > len(even) * 0.4:
+            return data.decode("utf-16-be", errors="strict"), _(
+                "The file is UTF-16 text; it was read as such."
+            )
+        raise SpreadsheetError(
+            _(
+                "The file is not a spreadsheet: it is neither an Excel workbook "
+                "(.xlsx) nor CSV text."
+            )
+        )
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text, _(
+        "The file is not UTF-8, so it was read as Western European text "
+        "(Windows-1252 / Latin-1), the way Excel on Windows saves “CSV”. "
+        "Check that accented letters look right below; if not, save it as "
+        "“CSV UTF-8” and upload it again."
+    )
+
+
+def _read_csv(data: bytes) -> Workbook:
+    try:
+        text, note = _decode(data)
+    except UnicodeDecodeError as error:
+        raise SpreadsheetError(
+            _("The file's text could not be read. Save it as “CSV UTF-8”.")
+        ) from error
+    if "\x00" in text:
+        raise SpreadsheetError(
+            _(
+                "The file is not a spreadsheet: it is neither an Excel workbook "
+                "(.xlsx) nor CSV text."
+            )
+        )
+    if not text.strip():
+        raise SpreadsheetError(_("The file is empty."))
+    first_line = text.lstrip().split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise SpreadsheetError(
+            _("The CSV could not be read: %(error)s.") % {"error": error}
+        ) from error
+    headers: list[str] | None = None
+    rows = []
+    for number, record in enumerate(records, 1):
+        if headers is None:
+            if not any(cell.strip() for cell in record):
+                continue
+            headers = [cell_text(cell) for cell in record]
+            continue
+        rows.append((number, list(record)))
+    notes = [note] if note else []
+    return Workbook("csv", [Sheet("CSV", headers or [], _trim(rows))], notes)
+
+
+# --- Writing ----------------------------------------------------------------
+
+
+def _plain(value):
+    """What a spreadsheet cell holds: numbers as numbers, text neutralised."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    return neutralise(str(value))
+
+
+def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """UTF-8 with a byte-order mark, which Excel needs to read accents right."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in headers])
+    for row in rows:
+        writer.writerow(["" if v is None else _csv_cell(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_cell(value):
+    value = _plain(value)
+    if isinstance(value, float):
+        return repr(value)
+    return value
+
+
+@dataclass
+class SheetSpec:
+    name: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+    widths: Sequence[int] = ()
+
+
+def xlsx_bytes(sheets: Sequence[SheetSpec], *, guide: Sequence[str] = ()) -> bytes:
+    """A workbook with a bold, frozen header row on each sheet."""
+    from openpyxl import Workbook as OpenpyxlWorkbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = OpenpyxlWorkbook()
+    book.remove(book.active)
+    bold = Font(bold=True)
+    for spec in sheets:
+        sheet = book.create_sheet(spec.name)
+        sheet.append([neutralise(h) for h in spec.headers])
+        for cell in sheet[1]:
+            cell.font = bold
+        for row in spec.rows:
+            sheet.append([_plain(v) for v in row])
+        sheet.freeze_panes = "A2"
+        for index, width in enumerate(spec.widths, 1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+    if guide:
+        sheet = book.create_sheet("Guide")
+        sheet.column_dimensions["A"].width = 110
+        for line in guide:
+            sheet.append([neutralise(line)])
+        sheet["A1"].font = Font(bold=True, size=14)
+        for row in sheet.iter_rows():
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

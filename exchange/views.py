@@ -1,0 +1,210 @@
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpRequest
+
+from kpis.periods import Quarter, year_label
+from kpis.selectors import current_quarter, period_list
+from partnerships.decorators import tenant_view
+
+from . import framework, services, values
+from .models import ImportKind
+from .selectors import import_job_list
+from .spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+
+FORMATS = [("xlsx", gettext_lazy("Excel (.xlsx)")), ("csv", gettext_lazy("CSV"))]
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(choices=ImportKind.choices, widget=forms.HiddenInput)
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet file"),
+        help_text=gettext_lazy("An Excel workbook (.xlsx) or a CSV file."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
+    )
+
+
+def _quarter_choices(partnership) -> list[tuple[str, str]]:
+    current = current_quarter(partnership=partnership)
+    return [(f"{q.year}-{q.quarter}", q.label) for q in reversed(current.back(8))]
+
+
+def _year_choices(partnership) -> list[tuple[int, str]]:
+    years = sorted(
+        set(period_list(partnership=partnership).values_list("year", flat=True)),
+        reverse=True,
+    )
+    return [(y, year_label(y, partnership.reporting_year_start_month)) for y in years]
+
+
+def _download(content: bytes, name: str, file_format: str) -> HttpResponse:
+    response = HttpResponse(
+        content,
+        content_type=XLSX_CONTENT_TYPE if file_format == "xlsx" else CSV_CONTENT_TYPE,
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _format(request) -> str:
+    return "csv" if request.GET.get("format") == "csv" else "xlsx"
+
+
+@tenant_view
+@require_GET
+def data(request: HttpRequest, slug: str) -> HttpResponse:
+    """Import and export: templates, uploads, exports and recent imports."""
+    partnership, membership = request.partnership, request.membership
+    jobs = list(import_job_list(membership=membership)[:20])
+    context = {
+        "jobs": jobs,
+        "pending": any(j.is_pending for j in jobs),
+        "years": _year_choices(partnership),
+        "quarters": _quarter_choices(partnership),
+        "formats": FORMATS,
+        "values_form": UploadForm(initial={"kind": ImportKind.VALUES}),
+        "framework_form": UploadForm(initial={"kind": ImportKind.FRAMEWORK}),
+        "max_bytes": settings.IMPORT_MAX_BYTES,
+    }
+    template = "exchange/data.html"
+    if request.htmx:
+        template += "#job-list"
+    return render(request, template, context)
+
+
+@tenant_view
+@require_POST
+def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            job = services.import_job_create(
+                partnership=request.partnership,
+                membership=request.membership,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            return redirect("import_job", slug=slug, pk=job.pk)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("data", slug=slug)
+
+
+@tenant_view
+@require_GET
+def import_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    job = get_object_or_404(import_job_list(membership=request.membership), pk=pk)
+    problems_by_sheet: dict[str, list[dict]] = {}
+    for problem in job.problems:
+        problems_by_sheet.setdefault(problem.get("sheet") or _("File"), []).append(
+            problem
+        )
+    context = {
+        "job": job,
+        "problems_by_sheet": problems_by_sheet,
+        # The job keeps the first problems; the count covers them all.
+        "problem_count": max(job.preview.get("problem_count") or 0, len(job.problems)),
+        "can_confirm": job.status == "ready"
+        and (job.created_by_id == request.user.pk or request.membership.is_admin),
+    }
+    template = "exchange/job.html"
+    if request.htmx:
+        template += "#job-status"
+    return render(request, template, context)
+
+
+@tenant_view
+@require_POST
+def import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    get_object_or_404(import_job_list(membership=request.membership), pk=pk)
+    try:
+        services.import_job_confirm(
+            partnership=request.partnership,
+            membership=request.membership,
+            job_id=pk,
+            actor=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Importing. This page shows when it is done."))
+    return redirect("import_job", slug=slug, pk=pk)
+
+
+@tenant_view
+@require_GET
+def values_template(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = request.membership
+    if not membership.can_enter_values:
+        raise PermissionDenied
+    wanted = request.GET.get("quarter", "")
+    quarter = current_quarter(partnership=request.partnership)
+    for value, _label in _quarter_choices(request.partnership):
+        if value == wanted:
+            year, number = value.split("-")
+            quarter = Quarter(int(year), int(number), quarter.start_month)
+    file_format = _format(request)
+    rows = values.values_template_rows(membership=membership, quarter=quarter)
+    content = values.values_file(rows, file_format=file_format, guide=True)
+    name = f"{slug}-figures-{quarter.label.replace('/', '-').replace(' ', '-')}"
+    return _download(content, f"{name}.{file_format}", file_format)
+
+
+@tenant_view
+@require_GET
+def values_export(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = request.partnership
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() else None
+    file_format = _format(request)
+    rows = values.values_export_rows(partnership=partnership, year=year)
+    content = values.values_file(rows, file_format=file_format, guide=False)
+    part = (
+        year_label(year, partnership.reporting_year_start_month).replace("/", "-")
+        if year is not None
+        else "all"
+    )
+    return _download(content, f"{slug}-figures-{part}.{file_format}", file_format)
+
+
+@tenant_view
+@require_GET
+def framework_export(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.membership.is_admin:
+        raise PermissionDenied
+    content = framework.framework_file(partnership=request.partnership)
+    stamp = timezone.localdate().isoformat()
+    return _download(content, f"{slug}-framework-{stamp}.xlsx", "xlsx")
+
+
+@tenant_view
+@require_http_methods(["GET"])
+def framework_template(request: HttpRequest, slug: str) -> HttpResponse:
+    content = framework.framework_file(partnership=None)
+    return _download(content, "civic-framework-template.xlsx", "xlsx")
+
+
+@tenant_view
+@require_GET
+def framework_example(request: HttpRequest, slug: str) -> HttpResponse:
+    """Seed 001's action plan filled into the template: a worked example."""
+    from .examples import community_cohesion_example
+    from .spreadsheets import xlsx_bytes
+
+    content = xlsx_bytes(community_cohesion_example(), guide=framework.GUIDE)
+    return _download(content, "example-community-cohesion-framework.xlsx", "xlsx")
