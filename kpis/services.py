@@ -404,9 +404,13 @@ def _validate_breakdown(
 
 
 def _check_editable(
-    record: QuarterlyValue | None, membership: Membership, period: Period
+    record: QuarterlyValue | None,
+    membership: Membership,
+    period: Period,
+    *,
+    locked: bool,
 ) -> None:
-    if _is_locked_now(period):
+    if locked:
         raise ValidationError(locked_message(period))
     if record is None or membership.role == Role.ADMIN:
         return
@@ -468,7 +472,7 @@ def quarterly_value_record(
         if record is None:
             raise ValidationError(_("This figure was deleted while you edited it."))
         raise ValueConflict(record)
-    _check_editable(record, membership, period)
+    _check_editable(record, membership, period, locked=_is_locked_now(period))
     if record is None:
         record = QuarterlyValue(partnership=partnership, measure=measure, period=period)
     else:
@@ -988,5 +992,9 @@ def value_numbers_check(
 def value_editable_check(
     *, record: QuarterlyValue | None, membership: Membership, period: Period
 ) -> None:
-    """Locked quarters for everyone; submitted and approved figures for leads."""
-    _check_editable(record, membership, period)
+    """Locked quarters for everyone; submitted and approved figures for leads.
+
+    Takes the lock state from ``period`` as read by the caller, which checks
+    many rows at once; the database's guard refuses a quarter locked since.
+    """
+    _check_editable(record, membership, period, locked=period.is_locked)
