@@ -113,6 +113,22 @@ class OutcomeSpec:
     measures: tuple[MeasureSpec, ...] = ()
 
 
+# The seven well-being goals of the Well-being of Future Generations Act
+# (Wales) 2015, by their codes in ../reference/wellbeing_goals.csv. Seed 000,
+# line 31: "All of our work is focused on enabling partners to bring the
+# Well-being of Future Generations Act (Wales) 2015 to life and drive change
+# and action around the 7 well-being goals and embody the 5 ways of working".
+WALES_GOALS = (
+    "prosperous",
+    "resilient",
+    "healthier",
+    "more_equal",
+    "cohesive_communities",
+    "vibrant_culture_welsh_language",
+    "globally_responsible",
+)
+
+
 @dataclass(frozen=True)
 class PrioritySpec:
     name: str
@@ -257,8 +273,9 @@ CIVIC_MISSION = PartnershipSpec(
     # "All of our work is focused on enabling partners to bring the
     # Well-being of Future Generations Act (Wales) 2015 to life and drive
     # change and action around the 7 well-being goals and embody the 5 ways
-    # of working." The strategy links no priority to a particular goal, so
-    # the demo links none: the contribution map shows every goal uncovered.
+    # of working." (seed 000, line 31). All of the work serves all seven
+    # goals, so each of the three priorities is linked to every goal
+    # (WALES_GOALS); the strategy names no narrower link, so none is made up.
     # Ways of working are linked where the strategy sets them in bold in a
     # priority's text; indicators as Appendix B's last column gives them.
     framework="wales-wfg-2015",
@@ -389,6 +406,7 @@ CIVIC_MISSION = PartnershipSpec(
             # Its mission: "ways of working to **collectively** tackle social
             # inequality".
             ways_of_working=("collaboration",),
+            goals=WALES_GOALS,
             mission_statement=(
                 "To enable and provide an innovation hub, creating space for "
                 "expertise and energy to enable collective understanding and "
@@ -549,6 +567,7 @@ CIVIC_MISSION = PartnershipSpec(
             # Its mission: "**Looking long term,** ... a vehicle for
             # **collaboration and change**".
             ways_of_working=("long_term", "collaboration"),
+            goals=WALES_GOALS,
             mission_statement=(
                 "To support our communities and partners, actively listening and "
                 "doing what matters the most to partners and citizens. Looking "
@@ -727,6 +746,7 @@ CIVIC_MISSION = PartnershipSpec(
             # "focus on shift resources to **prevention, through building
             # movements for change ...**".
             ways_of_working=("prevention",),
+            goals=WALES_GOALS,
             mission_statement=(
                 "To support and enable citizens, communities and organisations "
                 "to be and keep well, enabling kindness and compassion at the "
