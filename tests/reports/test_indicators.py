@@ -79,7 +79,7 @@ def test_the_local_area_against_the_nation_and_comparator_with_a_forecast(settin
         ("Gammaford", "comparator"),
     ]
     chart = str(page.chart)
-    assert chart.count('class="chart-forecast"') == 1
+    assert chart.count('<polyline class="chart-forecast"') == 1
     assert 'class="chart-compare-1"' in chart and 'class="chart-compare-2"' in chart
     assert "Elsewhere" not in chart
     # 40..44 rising by one then 47: above the trend's 45.
