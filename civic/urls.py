@@ -38,6 +38,11 @@ tenant_patterns = [
     path("measures/<int:pk>/", kpis_views.measure_detail, name="measure_detail"),
     path("contribution/", report_views.contribution, name="contribution"),
     path(
+        "indicators/<int:number>/",
+        report_views.indicator_detail,
+        name="indicator_detail",
+    ),
+    path(
         "contribution/indicators/",
         report_views.contribution_indicators,
         name="contribution_indicators",

@@ -3,8 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Contribution,
+    CurveStory,
     Dimension,
     DimensionCategory,
+    IndicatorObservation,
+    IndicatorSeries,
     IndicatorSet,
     IndicatorSetMembership,
     MeasureLead,
@@ -184,3 +187,28 @@ class ContributionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "partnership", "created_at"]
     list_filter = ["partnership"]
     raw_id_fields = ["priority", "outcome", "measure", "project"]
+
+
+# --- Population data: reference data too, imported with
+# `import_indicator_series`; platform staff correct single figures here.
+
+
+class IndicatorObservationInline(admin.TabularInline):
+    model = IndicatorObservation
+    extra = 0
+    fields = ["area_code", "area_name", "period_label", "period_start", "value"]
+
+
+@admin.register(IndicatorSeries)
+class IndicatorSeriesAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "breakdown", "is_sample", "imported_at"]
+    list_filter = ["is_sample", "indicator__framework"]
+    raw_id_fields = ["indicator"]
+    inlines = [IndicatorObservationInline]
+
+
+@admin.register(CurveStory)
+class CurveStoryAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "partnership", "year", "updated_at"]
+    list_filter = ["partnership", "year"]
+    raw_id_fields = ["indicator"]

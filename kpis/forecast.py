@@ -132,3 +132,54 @@ def is_turning_the_curve(
     if direction == "down":
         return Decimal(str(actual)) < Decimal(str(forecast))
     return None
+
+
+class CurveVerdict:
+    """Whether a series is turning the curve, as ``curve_verdict`` judges it."""
+
+    TURNING = "turning"
+    NOT_TURNING = "not_turning"
+    NOT_ENOUGH_HISTORY = "not_enough_history"
+
+
+def latest_run(values: Sequence[Number | None]) -> list[Number]:
+    """The unbroken run of known values that ends with the latest one.
+
+    Trailing gaps (quarters not reported yet) are skipped; an earlier gap
+    ends the run, because the forecast methods assume equal spacing.
+    """
+    run: list[Number] = []
+    for value in reversed(values):
+        if value is None:
+            if run:
+                break
+            continue
+        run.append(value)
+    return run[::-1]
+
+
+def curve_verdict(
+    values: Sequence[Number | None],
+    *,
+    direction: str,
+    lower: float | None = None,
+    upper: float | None = None,
+) -> str:
+    """Is the latest value better than the baseline forecast made without it?
+
+    The forecast is made from the points before the latest one (the latest
+    unbroken run, see ``latest_run``); the latest value turns the curve when
+    it beats that forecast in the desired direction. With fewer than
+    ``MIN_POINTS`` points before it, or no desired direction, there is no
+    verdict.
+    """
+    run = latest_run(values)
+    if len(run) < MIN_POINTS + 1:
+        return CurveVerdict.NOT_ENOUGH_HISTORY
+    forecast = baseline_forecast(run[:-1], 1, lower=lower, upper=upper)
+    turning = is_turning_the_curve(
+        actual=run[-1], forecast=forecast.points[0], direction=direction
+    )
+    if turning is None:
+        return CurveVerdict.NOT_ENOUGH_HISTORY
+    return CurveVerdict.TURNING if turning else CurveVerdict.NOT_TURNING

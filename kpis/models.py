@@ -989,3 +989,121 @@ class Contribution(models.Model):
     @property
     def target(self):
         return self.goal or self.way_of_working or self.indicator
+
+
+# --- Population data: indicator series, shared reference data --------------------
+#
+# How everyone in an area is doing, by national indicator: area data is public
+# and the same for every partnership, so these rows carry no partnership and,
+# like the frameworks, only platform staff write them (the same trigger).
+# `import_indicator_series` loads them from CSV files (kpis/population.py).
+
+
+class IndicatorSeries(models.Model):
+    """One national indicator's published figures, for one breakdown."""
+
+    indicator = models.ForeignKey(
+        NationalIndicator, on_delete=models.PROTECT, related_name="series"
+    )
+    breakdown = models.CharField(
+        _("breakdown"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty for the whole population, e.g. 'Female' or 'Age 16-24'."),
+    )
+    source_note = models.TextField(
+        _("source"),
+        blank=True,
+        help_text=_("The notes above the header of the imported file."),
+    )
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        help_text=_("Made-up figures for the demo, not real statistics."),
+    )
+    imported_at = models.DateTimeField(_("last imported"), default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = _("indicator series")
+        ordering = ["indicator", "breakdown"]
+        triggers = [REFERENCE_DATA_GUARD]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "breakdown"], name="indicator_series_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        suffix = f" ({self.breakdown})" if self.breakdown else ""
+        return f"{self.indicator}{suffix}"
+
+
+class IndicatorObservation(models.Model):
+    """One area's figure for one period of a series."""
+
+    series = models.ForeignKey(
+        IndicatorSeries, on_delete=models.CASCADE, related_name="observations"
+    )
+    area_code = models.CharField(_("area code"), max_length=20)
+    area_name = models.CharField(_("area"), max_length=200)
+    period_label = models.CharField(_("period"), max_length=40)
+    period_start = models.DateField(_("period starts on"))
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
+
+    class Meta:
+        ordering = ["series", "area_code", "period_start"]
+        triggers = [REFERENCE_DATA_GUARD]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "area_code", "period_start"],
+                name="indicator_observation_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["area_code", "series"])]
+
+    def __str__(self) -> str:
+        return f"{self.area_name} {self.period_label}: {self.value}"
+
+
+# --- The story behind a population curve: the partnership's own ----------------
+
+
+class CurveStory(models.Model):
+    """The partnership's turn-the-curve account of one indicator, for one year.
+
+    Period-stamped by reporting year: admins edit the current year's story,
+    and earlier years' stories stay as they were written.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    indicator = models.ForeignKey(
+        NationalIndicator, on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("reporting year"), help_text=_("The year the story was written for.")
+    )
+    story = models.TextField(_("the story behind the curve"), blank=True)
+    partners = models.TextField(_("partners with a role to play"), blank=True)
+    what_works = models.TextField(_("what works"), blank=True)
+    action_plan = models.TextField(_("action plan"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = _("curve stories")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "indicator", "year"],
+                name="curve_story_one_per_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} ({self.year})"

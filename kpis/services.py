@@ -15,6 +15,7 @@ from .models import (
     ALLOWED_AGGREGATIONS,
     LOCKED_QUARTER_SQLSTATE,
     Contribution,
+    CurveStory,
     Dimension,
     DimensionCategory,
     MeasureLead,
@@ -998,3 +999,63 @@ def value_editable_check(
     many rows at once; the database's guard refuses a quarter locked since.
     """
     _check_editable(record, membership, period, locked=period.is_locked)
+
+
+@transaction.atomic
+def partnership_areas_set(
+    *,
+    partnership: Partnership,
+    area_code: str,
+    comparator_area_code: str = "",
+    actor: User,
+) -> Partnership:
+    """Where the partnership works, for its population indicator pages."""
+    _require_admin(partnership, actor)
+    partnership.area_code = area_code.strip()
+    partnership.comparator_area_code = comparator_area_code.strip()
+    partnership.save(update_fields=["area_code", "comparator_area_code"])
+    return partnership
+
+
+@transaction.atomic
+def curve_story_save(
+    *,
+    partnership: Partnership,
+    indicator: NationalIndicator,
+    story: str,
+    partners: str = "",
+    what_works: str = "",
+    action_plan: str = "",
+    actor: User,
+    year: int | None = None,
+) -> CurveStory:
+    """Write the partnership's story behind an indicator's curve for the
+    current reporting year. Earlier years' stories are never changed: they
+    record what the partnership thought then."""
+    _require_admin(partnership, actor)
+    if indicator.framework_id != partnership.framework_id:
+        raise ValidationError(
+            _("That indicator is not in the partnership's framework.")
+        )
+    current = Quarter.containing(
+        timezone.localdate(), partnership.reporting_year_start_month
+    ).year
+    year = current if year is None else year
+    if year != current:
+        raise ValidationError(
+            _("Only the current reporting year's story can be edited.")
+        )
+    curve_story, _created = CurveStory.objects.update_or_create(
+        partnership=partnership,
+        indicator=indicator,
+        year=year,
+        defaults={
+            "story": story.strip(),
+            "partners": partners.strip(),
+            "what_works": what_works.strip(),
+            "action_plan": action_plan.strip(),
+            "updated_by": actor,
+            "updated_at": timezone.now(),
+        },
+    )
+    return curve_story

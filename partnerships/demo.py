@@ -34,9 +34,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from kpis import services as kpi_services
-from kpis.frameworks import load_frameworks
+from kpis.frameworks import REFERENCE_DIR, load_frameworks
 from kpis.models import (
     Aggregation,
+    CurveStory,
     DimensionCategory,
     MeasureLead,
     NationalFramework,
@@ -50,6 +51,7 @@ from kpis.models import (
     WellbeingGoal,
 )
 from kpis.periods import Quarter
+from kpis.population import indicator_series_import
 from outcomes import services as outcome_services
 from outcomes.models import Horizon, Outcome, Priority, Project
 from partnerships import services as partnership_services
@@ -113,6 +115,22 @@ class OutcomeSpec:
     measures: tuple[MeasureSpec, ...] = ()
 
 
+# The seven well-being goals of the Well-being of Future Generations Act
+# (Wales) 2015, by their codes in ../reference/wellbeing_goals.csv. Seed 000,
+# line 31: "All of our work is focused on enabling partners to bring the
+# Well-being of Future Generations Act (Wales) 2015 to life and drive change
+# and action around the 7 well-being goals and embody the 5 ways of working".
+WALES_GOALS = (
+    "prosperous",
+    "resilient",
+    "healthier",
+    "more_equal",
+    "cohesive_communities",
+    "vibrant_culture_welsh_language",
+    "globally_responsible",
+)
+
+
 @dataclass(frozen=True)
 class PrioritySpec:
     name: str
@@ -149,6 +167,13 @@ class PartnershipSpec:
     # Links of the work under no priority, made on each of its measures.
     mission_indicators: tuple[int, ...] = ()
     mission_ways_of_working: tuple[str, ...] = ()
+    # Population data: the partnership's area and a comparator (area codes),
+    # a shipped sample series file (kpis/reference/<dir>/<file>), and stories
+    # behind the curve written for the current year (indicator -> headings).
+    area_code: str = ""
+    comparator_area_code: str = ""
+    sample_series: str = ""
+    curve_stories: tuple[tuple[int, dict], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -257,8 +282,9 @@ CIVIC_MISSION = PartnershipSpec(
     # "All of our work is focused on enabling partners to bring the
     # Well-being of Future Generations Act (Wales) 2015 to life and drive
     # change and action around the 7 well-being goals and embody the 5 ways
-    # of working." The strategy links no priority to a particular goal, so
-    # the demo links none: the contribution map shows every goal uncovered.
+    # of working." (seed 000, line 31). All of the work serves all seven
+    # goals, so each of the three priorities is linked to every goal
+    # (WALES_GOALS); the strategy names no narrower link, so none is made up.
     # Ways of working are linked where the strategy sets them in bold in a
     # priority's text; indicators as Appendix B's last column gives them.
     framework="wales-wfg-2015",
@@ -267,6 +293,27 @@ CIVIC_MISSION = PartnershipSpec(
     # mission-wide part): "... to **integrate** all of this focused work".
     mission_indicators=(46,),
     mission_ways_of_working=("integration",),
+    # Wrexham county borough (GSS code), compared with neighbouring
+    # Flintshire; the series are SAMPLE DATA (made-up figures, see the file).
+    area_code="W06000006",
+    comparator_area_code="W06000005",
+    sample_series="wales/sample_indicator_series.csv",
+    curve_stories=(
+        (
+            23,
+            {
+                "story": "Demo story (sample data): people in Wrexham feel less "
+                "able to influence local decisions than across Wales, though "
+                "the gap has narrowed since the community hubs opened.",
+                "partners": "Wrexham County Borough Council; AVOW; community "
+                "councils; the university's civic engagement team.",
+                "what_works": "Co-produced projects where residents set the "
+                "agenda; feeding back what changed after consultations.",
+                "action_plan": "Run two community co-creation labs a year and "
+                "publish a 'you said, we did' summary after each.",
+            },
+        ),
+    ),
     projects=(
         ProjectSpec(
             STEERING_GROUP,
@@ -389,6 +436,7 @@ CIVIC_MISSION = PartnershipSpec(
             # Its mission: "ways of working to **collectively** tackle social
             # inequality".
             ways_of_working=("collaboration",),
+            goals=WALES_GOALS,
             mission_statement=(
                 "To enable and provide an innovation hub, creating space for "
                 "expertise and energy to enable collective understanding and "
@@ -549,6 +597,7 @@ CIVIC_MISSION = PartnershipSpec(
             # Its mission: "**Looking long term,** ... a vehicle for
             # **collaboration and change**".
             ways_of_working=("long_term", "collaboration"),
+            goals=WALES_GOALS,
             mission_statement=(
                 "To support our communities and partners, actively listening and "
                 "doing what matters the most to partners and citizens. Looking "
@@ -727,6 +776,7 @@ CIVIC_MISSION = PartnershipSpec(
             # "focus on shift resources to **prevention, through building
             # movements for change ...**".
             ways_of_working=("prevention",),
+            goals=WALES_GOALS,
             mission_statement=(
                 "To support and enable citizens, communities and organisations "
                 "to be and keep well, enabling kindness and compassion at the "
@@ -1903,6 +1953,7 @@ def demo_load(*, today: datetime.date | None = None) -> DemoResult:
         for spec in PARTNERSHIPS:
             partnership = _load_partnership(spec, users=users)
             _load_contributions(spec, partnership=partnership, actor=admin)
+            _load_population(spec, partnership=partnership, actor=admin)
             result.values_created += _load_values(
                 spec, partnership=partnership, actor=admin, today=today
             )
@@ -2104,6 +2155,37 @@ def _load_contributions(
             priority_spec.ways_of_working,
             priority_spec.goals,
         )
+
+
+def _load_population(
+    spec: PartnershipSpec, *, partnership: Partnership, actor: User
+) -> None:
+    """The partnership's areas, the sample indicator series (SAMPLE DATA,
+    made-up figures) and its stories behind the curve. Idempotent."""
+    if not spec.framework:
+        return
+    if (partnership.area_code, partnership.comparator_area_code) != (
+        spec.area_code,
+        spec.comparator_area_code,
+    ):
+        kpi_services.partnership_areas_set(
+            partnership=partnership,
+            area_code=spec.area_code,
+            comparator_area_code=spec.comparator_area_code,
+            actor=actor,
+        )
+    framework = NationalFramework.objects.get(slug=spec.framework)
+    if spec.sample_series:
+        text = (REFERENCE_DIR / spec.sample_series).read_text(encoding="utf-8")
+        indicator_series_import(text=text, framework=framework)
+    for number, headings in spec.curve_stories:
+        indicator = NationalIndicator.objects.get(framework=framework, number=number)
+        if not CurveStory.objects.filter(
+            partnership=partnership, indicator=indicator
+        ).exists():
+            kpi_services.curve_story_save(
+                partnership=partnership, indicator=indicator, actor=actor, **headings
+            )
 
 
 class _FrameworkLoader:

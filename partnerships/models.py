@@ -109,6 +109,13 @@ class Partnership(models.Model):
             "contributes to. Leave empty when none applies."
         ),
     )
+    # Where the partnership works, by official area code (e.g. ONS/GSS codes
+    # such as W06000006), for its population indicator pages; and an area to
+    # compare it with.
+    area_code = models.CharField(_("area code"), max_length=20, blank=True)
+    comparator_area_code = models.CharField(
+        _("comparator area code"), max_length=20, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -82,6 +82,11 @@ PAINT = {
     "chart-actual": 'stroke="#0b4f6c" stroke-width="2"',
     "chart-target": 'stroke="#1b1f24" stroke-width="1.5" stroke-dasharray="6 4"',
     "chart-baseline": 'stroke="#4a5560" stroke-width="1.5" stroke-dasharray="1 3"',
+    "chart-forecast": 'stroke="#0b4f6c" stroke-width="2" stroke-dasharray="5 4"',
+    # Comparison areas (an indicator's nation and comparator): greys with
+    # their own dash patterns, told apart in greyscale too.
+    "chart-compare-1": 'stroke="#3d4650" stroke-width="1.5" stroke-dasharray="12 3 2 3"',
+    "chart-compare-2": 'stroke="#8a949d" stroke-width="2"',
     "chart-grid": 'stroke="#d0d5da" stroke-width="1"',
     "chart-marker": 'fill="#0b4f6c"',
     "chart-tick": 'fill="#4a5560"',
@@ -126,8 +131,15 @@ def describe(
     *,
     target: Decimal | None = None,
     target_label: str = "",
+    forecast: Sequence[Point] = (),
+    unit: str = "",
 ) -> str:
-    """A one-sentence text alternative for the chart."""
+    """A one-sentence text alternative for the chart.
+
+    ``forecast`` (the baseline forecast's points, after the last actual one)
+    adds where the curve goes if nothing changes; ``unit`` names the
+    spacing of the points ("quarters" unless told, "years" for indicators).
+    """
     known = [p for p in series if p.value is not None]
     if not known:
         return _("No values yet for %(first)s to %(last)s.") % {
@@ -135,10 +147,11 @@ def describe(
             "last": series[-1].label,
         }
     text = _(
-        "%(count)s of %(total)s quarters reported; from %(first)s in %(fl)s to %(last)s in %(ll)s."
+        "%(count)s of %(total)s %(unit)s reported; from %(first)s in %(fl)s to %(last)s in %(ll)s."
     ) % {
         "count": len(known),
         "total": len(series),
+        "unit": unit or _("quarters"),
         "first": fmt(known[0].value),
         "fl": known[0].label,
         "last": fmt(known[-1].value),
@@ -149,7 +162,18 @@ def describe(
             "label": target_label or _("Target"),
             "target": fmt(target),
         }
+    if forecast:
+        text += " " + forecast_sentence(forecast, fmt)
     return text
+
+
+def forecast_sentence(
+    forecast: Sequence[Point], fmt: Callable[[Decimal | None], str]
+) -> str:
+    return _("If nothing changes, the curve reaches %(value)s by %(label)s.") % {
+        "value": fmt(forecast[-1].value),
+        "label": forecast[-1].label,
+    }
 
 
 def sparkline(
@@ -185,17 +209,29 @@ def line_chart(
     target: Decimal | None = None,
     target_label: str = "",
     baseline: Decimal | None = None,
+    forecast: Sequence[Point] = (),
+    comparisons: Sequence[tuple[str, Sequence[Point]]] = (),
+    actual_label: str = "",
     width: int = 640,
     height: int = 280,
     id_prefix: str = "chart",
 ) -> SafeString:
-    """A labelled quarterly line chart with optional target and baseline lines."""
+    """A labelled quarterly line chart with optional target and baseline lines.
+
+    ``forecast`` is the baseline forecast (kpis.forecast): points labelled by
+    the periods after the last actual value, drawn dashed from that value on.
+    Labels the series does not have extend the axis. ``comparisons`` are
+    up to two other lines on the same axis (label, points), e.g. the nation
+    and a comparator area; ``actual_label`` names the main line.
+    """
     left, right, top = 64, 16, 36
     plot_w = width - left - right
+    axis = [p.label for p in series]
+    axis += [p.label for p in forecast if p.label not in axis]
     # Quarter labels sit level when they fit side by side, and slant when not;
     # level labels need less room below the plot, so the chart is shorter.
-    spacing = (plot_w - 24) / max(len(series) - 1, 1)
-    shown = axis_labels([p.label for p in series])
+    spacing = (plot_w - 24) / max(len(axis) - 1, 1)
+    shown = axis_labels(axis)
     widest_pair = max(
         (len(a) + len(b)) / 2 for a, b in zip(shown, shown[1:] or shown, strict=False)
     )
@@ -205,10 +241,17 @@ def line_chart(
     plot_h = height - top - (36 if level else 64)
     values = [float(p.value) for p in series if p.value is not None]
     references = [float(v) for v in (target, baseline) if v is not None]
+    references += [float(p.value) for p in forecast if p.value is not None]
+    references += [
+        float(p.value)
+        for _label, line in comparisons
+        for p in line
+        if p.value is not None
+    ]
     known = values + references or [0.0]
     ticks = nice_ticks(min(min(known), 0.0), max(known))
     lo, hi = ticks[0], ticks[-1]
-    x = _scale(0, max(len(series) - 1, 1), plot_w, 12)
+    x = _scale(0, max(len(axis) - 1, 1), plot_w, 12)
     y = _scale(lo, hi, plot_h, 0, invert=True)
     parts: list[str] = [f'<g transform="translate({left},{top})">']
     # The grid is one path, one element to draw instead of one per tick.
@@ -240,7 +283,15 @@ def line_chart(
             ' text-anchor="middle"' if level else ' text-anchor="end"',
         )
     )
-    legend: list[tuple[str, str]] = [("chart-actual", _("Actual"))]
+    legend: list[tuple[str, str]] = [("chart-actual", actual_label or _("Actual"))]
+    for number, (label, line) in enumerate(comparisons[:2], start=1):
+        css = f"chart-compare-{number}"
+        compared = [
+            (x(i), y(float(p.value))) if p.value is not None else None
+            for i, p in enumerate(line)
+        ]
+        parts.extend(_polyline(run, css) for run in _segments(compared))
+        legend.append((css, label))
     if baseline is not None:
         by = y(float(baseline))
         parts.append(
@@ -259,6 +310,15 @@ def line_chart(
     ]
     for run in _segments(points):
         parts.append(_polyline(run, "chart-actual"))
+    last_actual = next((pt for pt in reversed(points) if pt is not None), None)
+    if forecast and last_actual is not None:
+        ahead = [
+            (x(axis.index(p.label)), y(float(p.value)))
+            for p in forecast
+            if p.value is not None
+        ]
+        parts.append(_polyline([last_actual, *ahead], "chart-forecast"))
+        legend.append(("chart-forecast", _("Forecast if nothing changes")))
     parts.append(
         _group(
             "chart-marker",
@@ -272,15 +332,26 @@ def line_chart(
     )
     parts.append("</g>")
     # The legend sits above the plot, clear of the rotated quarter labels.
-    legend_x = left
+    # An entry that would run past the right edge starts a new legend row,
+    # and the plot moves down (the chart grows) by a row for each.
+    legend_x, legend_y = left, 14
     legend_labels = []
     for css, label in legend:
+        entry_width = 44 + 6 * len(label)
+        if legend_x > left and legend_x + entry_width - 14 > width:
+            legend_x, legend_y = left, legend_y + 16
         parts.append(
-            f'<line class="{css}" {PAINT[css]} x1="{legend_x}" x2="{legend_x + 24}" y1="14" y2="14"/>'
+            f'<line class="{css}" {PAINT[css]} x1="{legend_x}" x2="{legend_x + 24}" '
+            f'y1="{legend_y}" y2="{legend_y}"/>'
         )
-        legend_labels.append(f'<text x="{legend_x + 30}" y="18">{escape(label)}</text>')
-        legend_x += 44 + 6 * len(label)
+        legend_labels.append(
+            f'<text x="{legend_x + 30}" y="{legend_y + 4}">{escape(label)}</text>'
+        )
+        legend_x += entry_width
     parts.append(_group("chart-legend", legend_labels))
+    if legend_y > 14:
+        parts[0] = f'<g transform="translate({left},{top + legend_y - 14})">'
+        height += legend_y - 14
     return mark_safe(
         f'<svg class="line-chart" role="img" '
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" '

@@ -24,3 +24,31 @@ class FrameworkChoiceForm(forms.Form):
     def __init__(self, *args, frameworks, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["framework"].queryset = frameworks
+
+
+class CurveStoryForm(forms.Form):
+    """RBA's turn-the-curve headings, for the current year's story."""
+
+    story = forms.CharField(
+        label=_("The story behind the curve"),
+        help_text=_("Why the curve looks as it does: causes and forces at work."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    partners = forms.CharField(
+        label=_("Partners with a role to play"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    what_works = forms.CharField(
+        label=_("What works"),
+        help_text=_("What could work to turn the curve, including low-cost ideas."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    action_plan = forms.CharField(
+        label=_("Action plan"),
+        help_text=_("What the partnership proposes to do."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )

@@ -11,13 +11,16 @@ from decimal import Decimal
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kpis import rules
+from kpis.forecast import CurveVerdict, baseline_forecast, curve_verdict, latest_run
 from kpis.models import (
     Aggregation,
     PerformanceMeasure,
     QuarterlyValue,
     Question,
+    ValueType,
 )
 from kpis.periods import Quarter, year_label
 from kpis.selectors import (
@@ -38,6 +41,52 @@ from .charts import Point, describe, line_chart, sparkline
 from .models import AnnualReport
 
 TREND_QUARTERS = 8
+# How far ahead a measure's chart draws the baseline forecast.
+FORECAST_QUARTERS = 4
+
+CURVE_LABELS = {
+    CurveVerdict.TURNING: gettext_lazy("Turning the curve"),
+    CurveVerdict.NOT_TURNING: gettext_lazy("Not turning the curve"),
+    CurveVerdict.NOT_ENOUGH_HISTORY: gettext_lazy("Not enough history"),
+}
+
+
+def forecast_bounds(value_type: str) -> tuple[float | None, float | None]:
+    """What a forecast of this kind of value may not go beyond."""
+    if value_type in (ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE):
+        return 0.0, 100.0
+    if value_type == ValueType.COUNT:
+        return 0.0, None
+    return None, None
+
+
+def measure_forecast(
+    measure: PerformanceMeasure, series: list[Point], quarters: list[Quarter]
+) -> list[Point]:
+    """The baseline forecast for the quarters after the last reported one.
+
+    Empty for milestones (done or not done has no curve) and where
+    kpis.forecast finds too little history.
+    """
+    if measure.value_type == ValueType.MILESTONE:
+        return []
+    known = [i for i, p in enumerate(series) if p.value is not None]
+    if not known:
+        return []
+    lower, upper = forecast_bounds(measure.value_type)
+    forecast = baseline_forecast(
+        latest_run([p.value for p in series]),
+        FORECAST_QUARTERS,
+        lower=lower,
+        upper=upper,
+    )
+    if forecast is None:
+        return []
+    quarter, points = quarters[known[-1]], []
+    for value in forecast.points:
+        quarter = quarter.next()
+        points.append(Point(quarter.label, value))
+    return points
 
 
 @dataclass
@@ -110,6 +159,24 @@ class MeasureSummary:
     @property
     def latest_display(self) -> str:
         return self.fmt(self.latest.value) if self.latest else "—"
+
+    @property
+    def curve(self) -> str:
+        """Turning the curve: the latest quarter against the baseline
+        forecast made from the quarters before it (kpis.forecast)."""
+        if self.measure.value_type == ValueType.MILESTONE:
+            return CurveVerdict.NOT_ENOUGH_HISTORY
+        lower, upper = forecast_bounds(self.measure.value_type)
+        return curve_verdict(
+            [p.value for p in self.trend],
+            direction=self.measure.direction,
+            lower=lower,
+            upper=upper,
+        )
+
+    @property
+    def curve_label(self) -> str:
+        return CURVE_LABELS[self.curve]
 
     @property
     def trend_description(self) -> str:
@@ -314,13 +381,18 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
 
 
 def measure_chart(
-    measure: PerformanceMeasure, series: list[Point], *, id_prefix: str = "chart"
+    measure: PerformanceMeasure,
+    series: list[Point],
+    *,
+    quarters: list[Quarter] | None = None,
+    id_prefix: str = "chart",
 ) -> tuple[SafeString, str]:
     """The measure's quarterly chart and its text alternative.
 
     The one chart definition the measure page and the annual report share:
     actuals by quarter, the target (a quarter's share of it for measures that
-    add up over the year) and the baseline.
+    add up over the year) and the baseline; given the quarters the series
+    covers, also the baseline forecast, dashed, after the last actual value.
     """
 
     def fmt(v):
@@ -331,7 +403,10 @@ def measure_chart(
     if target is not None and measure.aggregation == Aggregation.SUM:
         target = target / 4
         target_label = _("Quarterly share of the annual target")
-    description = describe(series, fmt, target=target, target_label=target_label)
+    forecast = measure_forecast(measure, series, quarters) if quarters else []
+    description = describe(
+        series, fmt, target=target, target_label=target_label, forecast=forecast
+    )
     chart = line_chart(
         series,
         title=_("%(name)s by quarter") % {"name": measure.name},
@@ -340,6 +415,7 @@ def measure_chart(
         target=target,
         target_label=target_label,
         baseline=measure.baseline_value,
+        forecast=forecast,
         id_prefix=id_prefix,
     )
     return chart, description
@@ -382,7 +458,7 @@ def measure_page_get(*, partnership: Partnership, pk: int) -> MeasurePage:
     def fmt(v):
         return rules.format_figure(measure.value_type, v)
 
-    chart, description = measure_chart(measure, series)
+    chart, description = measure_chart(measure, series, quarters=quarters)
     return MeasurePage(
         measure=measure,
         series=series,

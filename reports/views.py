@@ -7,13 +7,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpRequest
 
 from kpis import services as kpi_services
+from kpis.models import NationalIndicator
 from kpis.selectors import current_quarter, framework_list
 from partnerships.decorators import tenant_view
 
 from . import services
 from .annual import report_years
 from .contribution import contribution_map_get
-from .forms import FrameworkChoiceForm, ReportRequestForm
+from .forms import CurveStoryForm, FrameworkChoiceForm, ReportRequestForm
+from .indicators import indicator_page_get
 from .models import ReportStatus, report_storage
 from .selectors import annual_report_list, dashboard_get
 
@@ -162,3 +164,53 @@ def contribution_framework(request: HttpRequest, slug: str) -> HttpResponse:
             % {"framework": framework.name},
         )
     return redirect("contribution", slug=slug)
+
+
+@tenant_view
+@require_http_methods(["GET", "POST"])
+def indicator_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """A national indicator's population curve for the partnership's area,
+    and the partnership's story behind it (admins edit this year's)."""
+    partnership = request.partnership
+    try:
+        page = indicator_page_get(partnership=partnership, number=number)
+    except NationalIndicator.DoesNotExist:
+        raise Http404(_("No such indicator in the partnership's framework.")) from None
+    is_admin = request.membership.is_admin
+    form = None
+    if is_admin:
+        current = page.current_story
+        initial = (
+            {
+                "story": current.story,
+                "partners": current.partners,
+                "what_works": current.what_works,
+                "action_plan": current.action_plan,
+            }
+            if current
+            else {}
+        )
+        form = CurveStoryForm(
+            request.POST if request.method == "POST" else None, initial=initial
+        )
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied
+        if form.is_valid():
+            kpi_services.curve_story_save(
+                partnership=partnership,
+                indicator=page.indicator,
+                actor=request.user,
+                **form.cleaned_data,
+            )
+            messages.success(
+                request,
+                _("The story behind the curve for %(year)s is saved.")
+                % {"year": page.current_year_label},
+            )
+            return redirect("indicator_detail", slug=slug, number=number)
+    return render(
+        request,
+        "reports/indicator_detail.html",
+        {"page": page, "form": form, "is_admin": is_admin},
+    )

@@ -91,3 +91,53 @@ def test_turning_the_curve_means_beating_the_baseline(
         is_turning_the_curve(actual=actual, forecast=forecast, direction=direction)
         is expected
     )
+
+
+# --- Turning the curve: the latest value against the forecast made without it ---
+
+from kpis.forecast import CurveVerdict, curve_verdict, latest_run  # noqa: E402
+
+
+def test_a_rise_above_a_falling_trend_turns_the_curve_when_up_is_better():
+    # 10, 9, 8, 7 heads for 6; 8 beats it.
+    assert curve_verdict([10, 9, 8, 7, 8], direction="up") == CurveVerdict.TURNING
+
+
+def test_following_the_trend_is_not_turning_the_curve():
+    # Exactly the forecast: nothing changed.
+    assert curve_verdict([10, 9, 8, 7, 6], direction="up") == CurveVerdict.NOT_TURNING
+
+
+def test_worse_than_the_forecast_is_not_turning_the_curve():
+    assert curve_verdict([1, 2, 3, 4, 4], direction="up") == CurveVerdict.NOT_TURNING
+
+
+def test_lower_is_better_turns_when_below_the_forecast():
+    assert curve_verdict([1, 2, 3, 4, 4], direction="down") == CurveVerdict.TURNING
+    assert curve_verdict([4, 3, 2, 1, 2], direction="down") == (
+        CurveVerdict.NOT_TURNING
+    )
+
+
+def test_four_points_are_not_enough_history_for_a_verdict():
+    assert curve_verdict([1, 2, 3, 9], direction="up") == (
+        CurveVerdict.NOT_ENOUGH_HISTORY
+    )
+    assert curve_verdict([], direction="up") == CurveVerdict.NOT_ENOUGH_HISTORY
+
+
+def test_no_desired_direction_gives_no_verdict():
+    assert curve_verdict([1, 2, 3, 4, 9], direction="unknown") == (
+        CurveVerdict.NOT_ENOUGH_HISTORY
+    )
+
+
+def test_a_gap_ends_the_history_and_trailing_gaps_are_skipped():
+    assert latest_run([1, None, 2, 3, None, None]) == [2, 3]
+    # Only three points after the gap: no verdict, however good the latest.
+    assert curve_verdict([5, 6, 7, 8, None, 1, 2, 3, 99], direction="up") == (
+        CurveVerdict.NOT_ENOUGH_HISTORY
+    )
+    assert curve_verdict([10, 9, 8, 7, 8, None], direction="up") == (
+        CurveVerdict.TURNING
+    )

@@ -21,7 +21,13 @@ from kpis.models import (
 )
 from kpis.periods import Quarter
 from outcomes.models import Horizon, Mission, Outcome, Priority, Project
-from partnerships.demo import DEMO_LABEL, PASSWORD, demo_load, demo_quarters
+from partnerships.demo import (
+    DEMO_LABEL,
+    PASSWORD,
+    WALES_GOALS,
+    demo_load,
+    demo_quarters,
+)
 from partnerships.models import Membership, Organisation, Partnership, Role, User
 from tests.factories import PartnershipFactory, UserFactory
 
@@ -183,9 +189,18 @@ class TestTheLoadedDemo:
         assert mission_wide.count() == 9
         for measure in mission_wide:
             assert targets(measure=measure) == ([46], ["integration"]), measure.code
-        # The strategy names no goal for any priority: none is made up.
-        assert not links.filter(goal__isnull=False).exists()
-        assert links.count() == 15 + 4 + 9 * 2
+        # Seed 000 line 31: all of the work serves the seven well-being goals,
+        # so each priority is linked to every goal, and nothing else is.
+        goal_links = links.filter(goal__isnull=False)
+        for priority in Priority.objects.filter(partnership=partnership):
+            assert sorted(
+                goal_links.filter(priority=priority).values_list(
+                    "goal__code", flat=True
+                )
+            ) == sorted(WALES_GOALS), priority.name
+        assert goal_links.count() == 3 * 7
+        assert not goal_links.filter(priority__isnull=True).exists()
+        assert links.count() == 15 + 4 + 9 * 2 + 3 * 7
 
     def test_the_cohesion_strategy_predates_the_act_and_uses_no_framework(self):
         partnership = Partnership.objects.get(slug=COHESION)

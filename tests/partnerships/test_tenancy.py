@@ -39,6 +39,7 @@ TENANT_TABLES = [
     "kpis_quarterlyvalueevent",
     "kpis_reminder",
     "kpis_contribution",
+    "kpis_curvestory",
 ]
 
 # Shared reference data: no partnership, no row-level security; a trigger
@@ -50,6 +51,10 @@ REFERENCE_TABLES = [
     "kpis_indicatorset",
     "kpis_nationalindicator",
     "kpis_indicatorsetmembership",
+    # Population data by area is public: shared like the frameworks
+    # (tests/kpis/test_population.py).
+    "kpis_indicatorseries",
+    "kpis_indicatorobservation",
 ]
 
 

@@ -109,3 +109,60 @@ def test_each_chart_names_its_title_and_description_by_its_own_ids():
     root = ElementTree.fromstring(svg)
     assert root.get("aria-labelledby") == "chart-7-title chart-7-desc"
     assert svg.count('id="chart-7-title"') == 1
+
+
+FORECAST = [Point("Q5", D(5)), Point("Q6", D(6))]
+
+
+def test_the_forecast_continues_dashed_from_the_last_actual_point():
+    svg = str(
+        line_chart(SERIES, title="t", description="d", fmt=fmt, forecast=FORECAST)
+    )
+    root = ElementTree.fromstring(svg)
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    dashed = [
+        line
+        for line in root.iterfind(".//s:polyline", ns)
+        if line.get("class") == "chart-forecast"
+    ]
+    assert len(dashed) == 1 and dashed[0].get("stroke-dasharray")
+    # From the last actual point (Q4) through the two forecast quarters.
+    coords = dashed[0].get("points").split()
+    assert len(coords) == 3
+    actual_runs = [
+        line.get("points").split()
+        for line in root.iterfind(".//s:polyline", ns)
+        if line.get("class") == "chart-actual"
+    ]
+    assert coords[0] == actual_runs[-1][-1]
+    # The axis carries the forecast quarters, and the legend names the line.
+    assert ">Q6</text>" in svg
+    assert "Forecast if nothing changes" in svg
+
+
+def test_no_forecast_no_dashed_line():
+    svg = str(line_chart(SERIES, title="t", description="d", fmt=fmt))
+    assert "chart-forecast" not in svg and "Forecast" not in svg
+
+
+def test_the_text_alternative_says_where_the_curve_goes():
+    text = describe(SERIES, fmt, forecast=FORECAST)
+    assert text.endswith("If nothing changes, the curve reaches 6 by Q6.")
+
+
+def test_a_long_legend_wraps_and_the_chart_grows_to_fit():
+    kwargs = dict(title="t", description="d", fmt=fmt, target=D(5), baseline=D(2))
+    short = ElementTree.fromstring(str(line_chart(SERIES, **kwargs)))
+    long = ElementTree.fromstring(
+        str(
+            line_chart(
+                SERIES,
+                target_label="Quarterly share of the annual target",
+                forecast=FORECAST,
+                **kwargs,
+            )
+        )
+    )
+    short_height = float(short.get("viewBox").split()[3])
+    long_height = float(long.get("viewBox").split()[3])
+    assert long_height == short_height + 16
