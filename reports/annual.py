@@ -26,12 +26,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from kpis import rules
-from kpis.models import QuarterlyValue
+from kpis.models import CurveStory, QuarterlyValue
 from kpis.periods import Quarter
 from kpis.selectors import period_list
 from kpis.selectors import value_list as quarterly_value_list
 from partnerships.models import Partnership
 
+from .contribution import ContributionMap, contribution_map_get, strongest
+from .indicators import IndicatorPage, indicator_page_get
 from .selectors import (
     Dashboard,
     MeasureSummary,
@@ -98,11 +100,89 @@ STATUS_KEY = {
 
 
 @dataclass
+class GroupContribution:
+    """One priority's (or the mission-wide work's) contribution, for print."""
+
+    name: str
+    marks: list[str]  # per goal: "" (none), "direct" or through its outcome/priority
+    indicators: list[int]
+
+
+@dataclass
+class IndicatorCurve:
+    page: IndicatorPage
+    story: CurveStory | None
+
+
+@dataclass
+class ContributionChapter:
+    """The "Contribution to the well-being goals" chapter."""
+
+    map: ContributionMap
+    groups: list[GroupContribution]
+    curves: list[IndicatorCurve]
+
+    @property
+    def goals(self) -> list:
+        return self.map.goals.columns
+
+    @property
+    def uncovered(self) -> list:
+        return self.map.goals.empty_columns
+
+
+def _contribution_chapter(
+    *, partnership: Partnership, year: int
+) -> ContributionChapter | None:
+    """Goals and indicators by priority, and the linked indicators' curves.
+
+    Only for a partnership that has chosen a national framework. The curves
+    are those of the linked indicators that have population data, each with
+    the partnership's story behind it written for the reporting year.
+    """
+    if partnership.framework_id is None:
+        return None
+    contribution = contribution_map_get(partnership=partnership)
+    goals, indicators = contribution.goals, contribution.indicators
+    numbers = [column.number for column in indicators.columns]
+    groups = []
+    for goal_group, indicator_group in zip(
+        goals.groups, indicators.groups, strict=True
+    ):
+        marks = [
+            strongest(*(row.cells[i].via for row in goal_group.rows))
+            for i in range(len(goals.columns))
+        ]
+        linked = sorted(
+            {
+                numbers[i]
+                for row in indicator_group.rows
+                for i, cell in enumerate(row.cells)
+                if cell.via
+            }
+        )
+        name = (
+            goal_group.priority.name if goal_group.priority else _("Mission-wide work")
+        )
+        groups.append(GroupContribution(name, marks, linked))
+    curves = []
+    for number in numbers:
+        page = indicator_page_get(partnership=partnership, number=number)
+        if page.chart is None:
+            continue
+        stories = [page.current_story] + [e.story for e in page.earlier_stories]
+        story = next((s for s in stories if s is not None and s.year == year), None)
+        curves.append(IndicatorCurve(page, story))
+    return ContributionChapter(contribution, groups, curves)
+
+
+@dataclass
 class AnnualReportContent:
     dashboard: Dashboard
     first_quarter: Quarter
     last_quarter: Quarter
     chapters: list[Chapter]
+    contribution: ContributionChapter | None = None
 
     @property
     def partnership(self) -> Partnership:
@@ -194,6 +274,7 @@ def annual_report_content(
         first_quarter=Quarter(year, 1, start),
         last_quarter=Quarter(year, 4, start),
         chapters=chapters,
+        contribution=_contribution_chapter(partnership=partnership, year=year),
     )
 
 

@@ -120,7 +120,7 @@ def _set_label(indicator_set) -> str:
     return indicator_set.name
 
 
-def _strongest(*vias: str) -> str:
+def strongest(*vias: str) -> str:
     for via in (DIRECT, VIA_OUTCOME, VIA_PRIORITY):
         if via in vias:
             return via
@@ -188,7 +188,7 @@ def contribution_map_get(*, partnership: Partnership) -> ContributionMap:
         )
         return [
             Cell(
-                via=_strongest(
+                via=strongest(
                     DIRECT if column.pk in direct else "",
                     VIA_OUTCOME if column.pk in via_outcome else "",
                     VIA_PRIORITY if column.pk in via_priority else "",
