@@ -182,6 +182,13 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
+# The most rows and columns an uploaded workbook is read for.
+MAX_ROWS = 200_000
+MAX_COLUMNS = 100
+# A run of this many empty rows ends a sheet.
+MAX_EMPTY_RUN = 10_000
+
+
 def _read_xlsx(data: bytes, *, progress) -> Workbook:
     _check_zip(data)
     import openpyxl
@@ -206,21 +213,40 @@ def _read_xlsx(data: bytes, *, progress) -> Workbook:
                 continue
             rows = []
             headers: list[str] | None = None
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), 1):
+            # A sheet may claim any size in its <dimension> tag, and openpyxl
+            # would pad every row to it: a tiny file could ask for billions of
+            # empty cells. Ignore the claim, read at most MAX_COLUMNS columns,
+            # and keep only rows that hold something.
+            worksheet.reset_dimensions()
+            cells = worksheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+            last = 0
+            for number, values in enumerate(cells, 1):
+                if all(v is None or str(v).strip() == "" for v in values):
+                    if number - last > MAX_EMPTY_RUN:
+                        break  # nothing more to read, however far it claims
+                    continue
+                last = number
                 values = list(values)
+                while values and (values[-1] is None or str(values[-1]).strip() == ""):
+                    values.pop()
                 if headers is None:
-                    if all(v is None or str(v).strip() == "" for v in values):
-                        continue
                     headers = [cell_text(v) for v in values]
                     continue
                 rows.append((number, values))
                 read += 1
+                if read > MAX_ROWS:
+                    raise SpreadsheetError(
+                        _("The file has more than %(limit)s rows; split it up.")
+                        % {"limit": f"{MAX_ROWS:,}"}
+                    )
                 if progress and read % 5000 == 0:
                     progress(read)
             if headers is not None:
                 sheets.append(Sheet(worksheet.title, headers, _trim(rows)))
             else:
                 sheets.append(Sheet(worksheet.title, [], []))
+    except SpreadsheetError:
+        raise
     except Exception as error:
         raise SpreadsheetError(
             _("The workbook is damaged and could not be read (%(error)s).")

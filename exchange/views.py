@@ -170,7 +170,7 @@ def values_template(request: HttpRequest, slug: str) -> HttpResponse:
 def values_export(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = request.partnership
     year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() else None
+    year = int(year_text) if year_text.isdecimal() and len(year_text) <= 4 else None
     file_format = _format(request)
     rows = values.values_export_rows(partnership=partnership, year=year)
     content = values.values_file(rows, file_format=file_format, guide=False)

@@ -142,7 +142,7 @@ def parse(
         problems = []
         indicator = None
         number = raw.get("Indicator", "")
-        if not number.isdigit():
+        if not (number.isdecimal() and len(number) <= 6):
             problems.append(f"Indicator {number!r} is not a number")
         elif int(number) not in indicators:
             problems.append(f"no indicator {number} in {framework.name}")

@@ -360,7 +360,7 @@ def _validate_breakdown(
             continue
         parts = str(key).split(":")
         if len(parts) != len(dimensions) or not all(
-            part.isdigit() and int(part) in known
+            part.isdecimal() and len(part) <= 18 and int(part) in known
             for part, known in zip(parts, categories, strict=False)
         ):
             raise ValidationError(
@@ -924,9 +924,17 @@ def quarterly_values_record(
     errors: dict[int, dict[str, list[str]]] = {}
     denied: set[int] = set()
     conflicts: dict[int, QuarterlyValue] = {}
-    recorded: list[QuarterlyValue] = []
+    recorded_at: dict[int, QuarterlyValue] = {}
     seen: set[str] = set()
-    for index, row in enumerate(rows):
+    # Rows are recorded in measure order, whatever order they came in, so two
+    # bulk records of one quarter lock their rows in the same order and
+    # cannot deadlock each other; the answer keeps the rows' own order.
+    order = sorted(
+        range(len(rows)),
+        key=lambda i: (getattr(measures.get(rows[i].measure), "pk", 0), i),
+    )
+    for index in order:
+        row = rows[index]
         measure = measures.get(row.measure)
         if row.measure in seen:
             errors[index] = {"measure": [_("This measure is given more than once.")]}
@@ -940,19 +948,17 @@ def quarterly_values_record(
             }
             continue
         try:
-            recorded.append(
-                quarterly_value_record(
-                    partnership=partnership,
-                    measure=measure,
-                    period=period,
-                    actor=actor,
-                    value=row.value,
-                    numerator=row.numerator,
-                    denominator=row.denominator,
-                    story=row.story,
-                    breakdown=row.breakdown,
-                    expected_version=row.version,
-                )
+            recorded_at[index] = quarterly_value_record(
+                partnership=partnership,
+                measure=measure,
+                period=period,
+                actor=actor,
+                value=row.value,
+                numerator=row.numerator,
+                denominator=row.denominator,
+                story=row.story,
+                breakdown=row.breakdown,
+                expected_version=row.version,
             )
         except PermissionDenied as error:
             denied.add(index)
@@ -973,7 +979,7 @@ def quarterly_values_record(
             errors[index] = _messages(error)
     if errors:
         raise BulkRecordError(errors, denied=denied, conflicts=conflicts)
-    return recorded
+    return [recorded_at[index] for index in sorted(recorded_at)]
 
 
 # The web form's rules, for paths that check many figures before writing

@@ -209,7 +209,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     measure_id = request.POST.get("measure", "")
     measure = get_object_or_404(
         selectors.measure_list(partnership=request.partnership),
-        pk=int(measure_id) if measure_id.isdigit() else 0,
+        pk=int(measure_id) if measure_id.isdecimal() and len(measure_id) <= 18 else 0,
     )
     if measure not in measures:
         raise PermissionDenied(_("This measure is not assigned to you."))

@@ -91,7 +91,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
     ]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "user__email", "prefix"]
-    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
+    # Revoking is final: a revoked (perhaps leaked) token never comes back.
+    readonly_fields = [
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     exclude = ["digest"]
     actions = ["revoke"]
 

@@ -126,7 +126,7 @@ def _next_period_label(label: str, start) -> str:
     if len(label) == 7 and label[4] == "-":
         first = int(label[:4]) + 1
         return f"{first}-{(first + 1) % 100:02d}"
-    if label.isdigit():
+    if label.isdecimal():
         return str(int(label) + 1)
     return _("%(year)s+") % {"year": start.year + 1}
 

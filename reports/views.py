@@ -26,7 +26,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """The steering overview: is each priority on track, is the curve turning."""
     year = request.GET.get("year", "")
     dashboard = dashboard_get(
-        partnership=request.partnership, year=int(year) if year.isdigit() else None
+        partnership=request.partnership,
+        year=int(year) if year.isdecimal() and len(year) <= 4 else None,
     )
     return render(request, "reports/dashboard.html", {"dashboard": dashboard})
 

@@ -303,6 +303,10 @@ REST_FRAMEWORK = {
         "write": os.environ.get("CIVIC_API_RATE_WRITE", "120/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # How many proxies in front of the app append to X-Forwarded-For; the
+    # throttles count by the address that many hops back. 0 (the default)
+    # ignores the header, which a client can write anything into.
+    "NUM_PROXIES": int(os.environ.get("CIVIC_TRUSTED_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Civic API",

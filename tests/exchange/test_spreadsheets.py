@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import zipfile
 
 import pytest
@@ -206,3 +207,58 @@ def test_a_values_xlsx_round_trips_through_the_import(world):
     )
     assert job.status == ImportStatus.READY, messages_of(job)
     assert job.preview["rows"][0]["figure"] == "12"
+
+
+def _sparse_xlsx_claiming_the_whole_sheet() -> bytes:
+    """A tiny workbook whose sheet says it spans A1:XFD1048576, with a cell far down."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Quarter", "Code", "Value"])
+    sheet.append(["2024/25 Q1", "A1", 3])
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                text = re.sub(
+                    r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', text
+                )
+                text = text.replace(
+                    "</sheetData>",
+                    '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+                )
+                data = text.encode()
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_sheet_claiming_a_huge_size_is_read_without_padding_it():
+    import time
+    import tracemalloc
+
+    content = _sparse_xlsx_claiming_the_whole_sheet()
+    assert len(content) < 10_000
+    tracemalloc.start()
+    started = time.monotonic()
+    book = read_upload(content, filename="figures.xlsx")
+    elapsed = time.monotonic() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    sheet = book.sheets[0]
+    assert sheet.headers == ["Quarter", "Code", "Value"]
+    # The real row only: the lone cell a million rows down, beyond the columns
+    # read, is never reached through a million padded empty rows.
+    assert len(sheet.rows) == 1
+    assert peak < 50 * 1024 * 1024, peak
+    assert elapsed < 5

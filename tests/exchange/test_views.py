@@ -221,3 +221,20 @@ def test_the_page_polls_only_while_an_import_is_pending(client, world):
     )
     page = client.get(url("data", world.partnership)).content.decode()
     assert 'hx-trigger="every 2s"' in page
+
+
+@pytest.mark.parametrize("year", ["²", "9" * 5000])
+def test_a_strange_year_in_the_export_is_no_crash(year):
+    from django.test import Client
+
+    from partnerships.models import Role
+    from tests.factories import MembershipFactory, PartnershipFactory
+
+    partnership = PartnershipFactory()
+    viewer = MembershipFactory(partnership=partnership, role=Role.VIEWER).user
+    client = Client()
+    client.force_login(viewer)
+    url = reverse("values_export", kwargs={"slug": partnership.slug})
+    assert client.get(url, {"year": year, "format": "csv"}).status_code == 200
+    dashboard = reverse("dashboard", kwargs={"slug": partnership.slug})
+    assert client.get(dashboard, {"year": year}).status_code == 200
