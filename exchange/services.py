@@ -361,6 +361,15 @@ def import_job_apply(*, job_id: int, partnership_id: int) -> None:
         )
     except SpreadsheetError as error:
         _fail(job_id, partnership_id, str(error))
+    except values.ChangedWhileImporting:
+        _fail(
+            job_id,
+            partnership_id,
+            _(
+                "Nothing was imported: someone saved some of these figures while "
+                "the import ran. Upload the file again to see them in the preview."
+            ),
+        )
     except SoftTimeLimitExceeded:
         _fail(
             job_id,

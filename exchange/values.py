@@ -76,6 +76,8 @@ class PlannedValue:
     story: str
     action: str = "create"  # create | update | unchanged
     before: str = ""
+    # The stored figure's version when it was checked (0: none stored).
+    version: int = 0
 
 
 @dataclass
@@ -326,6 +328,7 @@ class _Stored:
         "story",
         "status",
         "breakdown",
+        "version",
     )
 
     def __init__(self, *values):
@@ -386,6 +389,7 @@ def _compare_with_stored(
             )
             continue
         if record is not None:
+            planned.version = record.version
             unchanged = (
                 _same(record.value, planned.value)
                 and _same(record.numerator, planned.numerator)
@@ -465,7 +469,9 @@ CREATE TEMPORARY TABLE IF NOT EXISTS exchange_value_rows (
     value numeric(14, 2),
     numerator numeric(14, 2),
     denominator numeric(14, 2),
-    story text NOT NULL
+    story text NOT NULL,
+    expected_version integer NOT NULL,
+    PRIMARY KEY (measure_id, period_id)
 ) ON COMMIT DROP
 """
 
@@ -486,7 +492,15 @@ ON CONFLICT (partnership_id, measure_id, period_id) DO UPDATE SET
     version = stored.version + 1,
     entered_by_id = EXCLUDED.entered_by_id,
     updated_at = EXCLUDED.updated_at
+WHERE stored.version = (
+    SELECT r.expected_version FROM exchange_value_rows r
+    WHERE r.measure_id = stored.measure_id AND r.period_id = stored.period_id
+)
 """
+
+
+class ChangedWhileImporting(Exception):
+    """A figure the import meant to create or update was saved meanwhile."""
 
 
 def values_write(
@@ -510,7 +524,7 @@ def values_write(
         # COPY into the temporary table: no triggers, no policies, fast.
         with cursor.cursor.copy(
             "COPY exchange_value_rows (measure_id, period_id, value_type, value, "
-            "numerator, denominator, story) FROM STDIN"
+            "numerator, denominator, story, expected_version) FROM STDIN"
         ) as copy:
             for r in rows:
                 period = periods[(r.quarter.year, r.quarter.quarter)]
@@ -523,6 +537,7 @@ def values_write(
                         r.numerator,
                         r.denominator,
                         r.story,
+                        r.version,
                     )
                 )
         # The composite foreign keys are DEFERRABLE INITIALLY DEFERRED. Left
@@ -535,7 +550,12 @@ def values_write(
         cursor.execute(_UPSERT, {"partnership": partnership.pk, "actor": actor.pk})
         written = cursor.rowcount
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        return written
+    # A figure someone saved between the check and the write (one the import
+    # meant to create, so had no row to lock) is not overwritten: the upsert
+    # skips it, and the whole import is refused.
+    if written != len(rows):
+        raise ChangedWhileImporting
+    return written
 
 
 # --- Templates and exports --------------------------------------------------

@@ -244,3 +244,45 @@ def test_the_template_lists_the_leads_measures_with_stored_figures(world):
         [Q1, "CU1", "Schools", "Count", 7],
         [Q1, "CU2", "Satisfied", "Percentage", None],
     ]
+
+
+def test_a_figure_saved_while_the_import_runs_is_not_overwritten():
+    from decimal import Decimal
+
+    from exchange.values import ChangedWhileImporting, PlannedValue, values_write
+    from kpis import services as kpi_services
+    from kpis.models import QuarterlyValue, ValueType
+    from kpis.selectors import current_quarter
+    from partnerships.models import Role
+    from tests.factories import MeasureFactory, MembershipFactory, PartnershipFactory
+
+    partnership = PartnershipFactory()
+    admin = MembershipFactory(partnership=partnership, role=Role.ADMIN).user
+    measure = MeasureFactory(partnership=partnership, value_type=ValueType.COUNT)
+    quarter = current_quarter(partnership=partnership).previous()
+    # The import checked this figure when nothing was stored, so plans to create it...
+    planned = PlannedValue(
+        row=2,
+        measure=measure,
+        quarter=quarter,
+        value=Decimal(5),
+        numerator=None,
+        denominator=None,
+        story="",
+        action="create",
+        version=0,
+    )
+    # ...but someone saves it on the web before the import writes.
+    kpi_services.quarterly_value_record(
+        partnership=partnership,
+        measure=measure,
+        period=kpi_services.period_get_or_create(
+            partnership=partnership, quarter=quarter
+        ),
+        actor=admin,
+        value=Decimal(9),
+    )
+    with pytest.raises(ChangedWhileImporting):
+        values_write(partnership=partnership, actor=admin, rows=[planned])
+    stored = QuarterlyValue.objects.get(measure=measure)
+    assert (stored.value, stored.version) == (Decimal(9), 1)
