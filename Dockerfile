@@ -19,7 +19,7 @@ COPY . .
 RUN DJANGO_SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build \
     python manage.py collectstatic --no-input -v 0
 RUN useradd --system --home /app civic \
-    && mkdir -p /var/civic/media /var/civic/reports && chown -R civic /var/civic
+    && mkdir -p /var/civic/media /var/civic/reports /var/civic/imports && chown -R civic /var/civic
 USER civic
 EXPOSE 8000
 CMD ["gunicorn", "civic.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
