@@ -128,31 +128,56 @@ def _plan(job: ImportJob, workbook, *, lock: bool):
     )
 
 
-def import_job_check(*, job_id: int, partnership_id: int) -> None:
-    """Read and check a queued upload; leaves the job ready or rejected."""
+def _claim(
+    job_id: int,
+    partnership_id: int,
+    *,
+    waiting: tuple[str, ...],
+    status: str,
+    progress: tuple[int, str],
+    gave_up: str,
+) -> ImportJob | None:
+    """Take a job for a task's step, counting the attempt.
+
+    A redelivered task takes its step again; None when the job is not waiting
+    for this step, or when the step has died ``MAX_ATTEMPTS`` times (the job
+    is then failed with ``gave_up``).
+    """
     with partnership_scope(partnership_id):
         job = (
             ImportJob.objects.select_for_update()
             .filter(partnership_id=partnership_id, pk=job_id)
             .first()
         )
-        if job is None or job.status not in (
-            ImportStatus.QUEUED,
-            ImportStatus.CHECKING,
-        ):
-            return
-        job.status = ImportStatus.CHECKING
+        if job is None or job.status not in waiting:
+            return None
         job.attempts += 1
-        job.progress, job.progress_text = 5, _("Reading the file…")
-        job.save(update_fields=["status", "attempts", "progress", "progress_text"])
         if job.attempts > MAX_ATTEMPTS:
             job.status = ImportStatus.FAILED
-            job.failure_reason = _("The check stopped %(count)s times.") % {
-                "count": job.attempts - 1
-            }
+            job.failure_reason = gave_up % {"count": job.attempts - 1}
             job.finished_at = timezone.now()
-            job.save(update_fields=["status", "failure_reason", "finished_at"])
-            return
+            job.save(
+                update_fields=["status", "attempts", "failure_reason", "finished_at"]
+            )
+            return None
+        job.status = status
+        job.progress, job.progress_text = progress
+        job.save(update_fields=["status", "attempts", "progress", "progress_text"])
+        return job
+
+
+def import_job_check(*, job_id: int, partnership_id: int) -> None:
+    """Read and check a queued upload; leaves the job ready or rejected."""
+    job = _claim(
+        job_id,
+        partnership_id,
+        waiting=(ImportStatus.QUEUED, ImportStatus.CHECKING),
+        status=ImportStatus.CHECKING,
+        progress=(5, _("Reading the file…")),
+        gave_up=_("The check stopped %(count)s times."),
+    )
+    if job is None:
+        return
 
     def reading(rows: int) -> None:
         _progress(
@@ -298,31 +323,16 @@ def import_job_confirm(
 
 def import_job_apply(*, job_id: int, partnership_id: int) -> None:
     """Import a confirmed job: everything in one transaction, or nothing."""
-    with partnership_scope(partnership_id):
-        job = (
-            ImportJob.objects.select_for_update()
-            .filter(partnership_id=partnership_id, pk=job_id)
-            .first()
-        )
-        if job is None or job.status not in (
-            ImportStatus.CONFIRMED,
-            ImportStatus.IMPORTING,
-        ):
-            return
-        job.attempts += 1
-        if job.attempts > MAX_ATTEMPTS:
-            job.status = ImportStatus.FAILED
-            job.failure_reason = _(
-                "The import stopped %(count)s times; nothing was imported."
-            ) % {"count": job.attempts - 1}
-            job.finished_at = timezone.now()
-            job.save(
-                update_fields=["status", "attempts", "failure_reason", "finished_at"]
-            )
-            return
-        job.status = ImportStatus.IMPORTING
-        job.progress, job.progress_text = 10, _("Importing…")
-        job.save(update_fields=["status", "attempts", "progress", "progress_text"])
+    job = _claim(
+        job_id,
+        partnership_id,
+        waiting=(ImportStatus.CONFIRMED, ImportStatus.IMPORTING),
+        status=ImportStatus.IMPORTING,
+        progress=(10, _("Importing…")),
+        gave_up=_("The import stopped %(count)s times; nothing was imported."),
+    )
+    if job is None:
+        return
 
     try:
         workbook = _read(job)

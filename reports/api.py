@@ -1,7 +1,6 @@
 """Annual reports: request one (admins), follow its status, download the PDF."""
 
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -13,8 +12,9 @@ from rest_framework.response import Response
 from partnerships.api import AdminForWrites, TenantAPIView, error_responses
 
 from . import services
-from .models import AnnualReport, ReportStatus, report_storage
+from .models import AnnualReport, ReportStatus
 from .selectors import annual_report_list
+from .views import ready_report_file
 
 
 class AnnualReportSerializer(serializers.ModelSerializer):
@@ -132,21 +132,4 @@ class ReportDownload(TenantAPIView):
         return super().perform_content_negotiation(request, force=True)
 
     def get(self, request: Request, slug: str, pk: int) -> FileResponse:
-        report = get_object_or_404(
-            annual_report_list(partnership=request.partnership).filter(
-                status=ReportStatus.READY
-            ),
-            pk=pk,
-        )
-        try:
-            handle = report_storage().open(report.file_name, "rb")
-        except FileNotFoundError as missing:
-            raise Http404 from missing
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=report.download_name,
-            content_type="application/pdf",
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return ready_report_file(partnership=request.partnership, pk=pk)

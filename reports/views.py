@@ -94,10 +94,17 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def report_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     """The PDF of a ready report, to members of its partnership only."""
+    return ready_report_file(partnership=request.partnership, pk=pk)
+
+
+def ready_report_file(*, partnership, pk: int) -> FileResponse:
+    """The file of the partnership's ready report ``pk``; 404 for any other.
+
+    Shared by the web page and the API, so both find, stream and mark the
+    file for no caching in the same way.
+    """
     report = get_object_or_404(
-        annual_report_list(partnership=request.partnership).filter(
-            status=ReportStatus.READY
-        ),
+        annual_report_list(partnership=partnership).filter(status=ReportStatus.READY),
         pk=pk,
     )
     try:
