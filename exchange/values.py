@@ -35,7 +35,12 @@ from kpis.models import (
 )
 from kpis.periods import Quarter
 from kpis.selectors import measure_list_for_entry
-from kpis.services import locked_message, value_editable_check, value_numbers_check
+from kpis.services import (
+    locked_message,
+    periods_hold,
+    value_editable_check,
+    value_numbers_check,
+)
 from partnerships.models import Membership, Partnership, Role, User
 
 from .kinds import KINDS
@@ -351,10 +356,13 @@ def _compare_with_stored(
     condition = Q()
     for year, quarter in wanted:
         condition |= Q(year=year, quarter=quarter)
-    periods = {
-        (p.year, p.quarter): p
-        for p in Period.objects.filter(condition, partnership=partnership)
-    }
+    period_query = Period.objects.filter(condition, partnership=partnership)
+    if lock:
+        # Hold the quarters as a single save does, then read them under the
+        # hold: a quarter locked meanwhile is seen locked, and one being
+        # locked waits for the import.
+        periods_hold(period_ids=list(period_query.values_list("pk", flat=True)))
+    periods = {(p.year, p.quarter): p for p in period_query}
     stored_query = QuarterlyValue.objects.filter(
         partnership=partnership, period__in=list(periods.values())
     ).values_list(*_Stored.__slots__)

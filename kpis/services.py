@@ -326,6 +326,21 @@ def _is_locked_now(period: Period) -> bool:
     return bool(row and row[0])
 
 
+def periods_hold(*, period_ids: list[int]) -> None:
+    """Hold many quarters FOR SHARE, as a single save holds its one.
+
+    For writers of many figures at once (the spreadsheet import): a lock
+    being taken on one of these quarters waits for them, and they for it.
+    """
+    if not period_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM kpis_period WHERE id = ANY(%s) ORDER BY id FOR SHARE",
+            [sorted(period_ids)],
+        )
+
+
 def _membership(partnership: Partnership, actor: User) -> Membership | None:
     return Membership.objects.filter(partnership=partnership, user=actor).first()
 
