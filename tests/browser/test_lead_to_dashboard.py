@@ -52,6 +52,7 @@ class Scenario:
     lead: User
     steering: User
     quarter: Quarter
+    earlier_in_year: list[int]
 
 
 @pytest.fixture
@@ -126,7 +127,10 @@ def scenario(transactional_db) -> Scenario:
 
         # Two earlier quarters, so the dashboard has a trend to draw.
         quarter = kpi_selectors.current_quarter(partnership=partnership)
+        earlier_in_year = []
         for earlier, value in zip(quarter.back(3)[:-1], (9, 12), strict=True):
+            if earlier.year == quarter.year:
+                earlier_in_year.append(value)
             kpi_services.quarterly_value_record(
                 partnership=partnership,
                 measure=measure,
@@ -147,7 +151,9 @@ def scenario(transactional_db) -> Scenario:
         partnership_services.membership_grant(
             partnership=other, user=UserFactory(), role=Role.ADMIN
         )
-    return Scenario(partnership, other, measure, lead, steering, quarter)
+    return Scenario(
+        partnership, other, measure, lead, steering, quarter, earlier_in_year
+    )
 
 
 def stored_value(scenario: Scenario) -> QuarterlyValue | None:
@@ -315,8 +321,12 @@ def test_lead_reports_a_quarter_and_the_steering_group_sees_it(
     expect(cells.nth(headers.index("Latest quarter"))).to_contain_text(
         scenario.quarter.label
     )
+    # The year so far adds the earlier figures of the same reporting year: none
+    # when this is the year's first quarter, 12 (or 9 and 12) later in the year.
     year_so_far = f"{scenario.quarter.year_label} so far"
-    expect(cells.nth(headers.index(year_so_far))).to_have_text("18")
+    expect(cells.nth(headers.index(year_so_far))).to_have_text(
+        str(18 + sum(scenario.earlier_in_year))
+    )
     a11y.check(page, "dashboard (steering)")
 
     row.get_by_role("link", name=MEASURE_NAME).click()
