@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo test bench lint format venv system-deps serve clean
+.PHONY: demo test test-dates bench lint format venv system-deps serve clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ demo: venv
 
 test: venv system-deps
 	scripts/run-tests.sh $(PYTEST_ARGS)
+
+# The whole suite four times, its clock at dates across month, quarter and
+# year boundaries (scripts/test-dates.sh).
+test-dates: venv system-deps
+	scripts/test-dates.sh $(PYTEST_ARGS)
 
 bench: venv system-deps
 	scripts/run-benchmarks.sh

@@ -92,16 +92,16 @@ def outstanding_measures(
     return outstanding
 
 
-def reminders_due(
+def reminder_schedule(
     *, partnership: Partnership, today: datetime.date
 ) -> list[DueReminder]:
-    """The quarters and reasons whose reminders are due today.
+    """The quarters and reasons whose reminders fall due today, by the calendar.
 
     Looks at the last two quarters that have ended (a deadline can be up to
     120 days after its quarter, so the one before the latest may still be
     open) and at the current quarter, whose early reminder starts before it
     ends when the days before the deadline outnumber the days after the
-    quarter. Locked quarters are done with, so they have none.
+    quarter. Reads only the partnership's settings, not the database.
     """
     current = Quarter.containing(today, partnership.reporting_year_start_month)
     latest_ended = current.previous()
@@ -119,6 +119,17 @@ def reminders_due(
             and (quarter == latest_ended or today - deadline <= OVERDUE_REMINDER_WINDOW)
         ):
             due.append(DueReminder(quarter, Reminder.Reason.OVERDUE, deadline))
+    return due
+
+
+def reminders_due(
+    *, partnership: Partnership, today: datetime.date
+) -> list[DueReminder]:
+    """The reminders due today (``reminder_schedule``) for quarters not locked.
+
+    Locked quarters are done with, so they have none.
+    """
+    due = reminder_schedule(partnership=partnership, today=today)
     if not due:
         return []
     locked = Q()
