@@ -1,5 +1,33 @@
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.db import connection
+
+# The instant a test that depends on today pins its clock to, unless its
+# ``clock`` marker names another: mid-November, well inside a quarter for
+# every year-start month (and Q1 of a September year, Q3 of an April one).
+PINNED_NOW = datetime.datetime(2026, 11, 16, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.fixture
+def clock(request):
+    """Pin the clock of this process, the live server's thread included.
+
+    For tests whose data or expectations are laid out relative to today (the
+    current quarter, deadlines, the quarter being reported): however the
+    machine's own clock is set, and even when it would cross midnight into a
+    new quarter half-way through, the test sees the same day. The clock ticks
+    on from the pinned instant, so waits and timeouts behave. Mark a test or
+    module ``@pytest.mark.clock(datetime)`` to pin another instant; the
+    fixture yields the ``time_machine`` traveller, whose ``move_to`` steps to
+    a later day.
+    """
+    marker = request.node.get_closest_marker("clock")
+    when = marker.args[0] if marker else PINNED_NOW
+    with time_machine.travel(when, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,13 @@ from kpis.models import PerformanceMeasure
 from partnerships import tenancy
 from partnerships.demo import ADMIN_EMAIL, PASSWORD, demo_load
 
-pytestmark = pytest.mark.browser
+# The demo is laid out as on 15 November 2026, and the pages read the current
+# year from today: the clock is pinned to that day (tests/conftest.py).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.clock(datetime.datetime(2026, 11, 15, 12, 0, tzinfo=datetime.UTC)),
+    pytest.mark.usefixtures("clock"),
+]
 
 SLUG = "wrexham-civic-mission"
 

@@ -33,7 +33,8 @@ from partnerships import tenancy
 from partnerships.models import Partnership, Role, User
 from tests.factories import PASSWORD, UserFactory
 
-pytestmark = pytest.mark.browser
+# The data is laid out relative to today: the clock is pinned (tests/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("clock")]
 
 MEASURE_NAME = "Schools engaged in the Children's University"
 STORY_JS = "Three more secondary schools joined after the autumn open evenings."

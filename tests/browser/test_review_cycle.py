@@ -47,6 +47,10 @@ from partnerships.models import Partnership, Role, User
 from tests.browser.conftest import AccessibilityChecker, _format_violations
 from tests.factories import PASSWORD, UserFactory
 
+# The pages are opened at the scenario's quarter (``?quarter=``), so the test
+# holds whichever quarter today falls in. Its clock is not pinned: the
+# measure's history orders value events (stamped by the database's clock) with
+# lock changes (stamped by Python's), which must be the same clock.
 pytestmark = pytest.mark.browser
 
 CLUBS = "Young people attending youth clubs"

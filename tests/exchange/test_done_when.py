@@ -21,7 +21,8 @@ from tests.factories import MembershipFactory, PartnershipFactory
 
 from .helpers import checked_job, confirmed, csv_upload, messages_of
 
-pytestmark = pytest.mark.django_db
+# The data is laid out relative to today: the clock is pinned (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "import"
 

@@ -11,7 +11,8 @@ from tests.factories import PeriodFactory, QuarterlyValueFactory
 
 from .helpers import checked_job, confirmed, csv_upload, messages_of
 
-pytestmark = pytest.mark.django_db
+# The data is laid out relative to today: the clock is pinned (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 Q1 = "2024/25 Q1"
 

@@ -15,7 +15,8 @@ from partnerships import tenancy
 from partnerships.models import Role
 from tests.factories import MeasureFactory, MembershipFactory, PartnershipFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The data is laid out relative to today: the clock is pinned (tests/conftest.py).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("clock")]
 
 
 def test_a_save_that_races_a_lock_waits_and_is_refused():

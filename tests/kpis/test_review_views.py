@@ -22,7 +22,8 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# The data is laid out relative to today: the clock is pinned (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def member(partnership, role, **fields):

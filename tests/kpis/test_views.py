@@ -9,7 +9,8 @@ from partnerships.models import Role
 from reports.selectors import periods_for_entry
 from tests.factories import MeasureFactory, MeasureLeadFactory, MembershipFactory
 
-pytestmark = pytest.mark.django_db
+# The data is laid out relative to today: the clock is pinned (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from tests.factories import (
     PriorityFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# The data is laid out relative to today: the clock is pinned (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def build(partnership, *, priorities, measures_per_outcome, quarters):

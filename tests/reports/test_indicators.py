@@ -18,7 +18,8 @@ from tests.factories import (
     PriorityFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# The data is laid out relative to today: the clock is pinned (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 YEARS = ["2016-17", "2017-18", "2018-19", "2019-20", "2020-21", "2021-22"]
 
