@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpRequest
 
+from kpis import models as kpi_models
 from kpis import selectors as kpi_selectors
 from kpis import services as kpi_services
-from kpis.models import NationalIndicator, PerformanceMeasure, QuarterlyValue
+from kpis.models import NationalIndicator
 from kpis.selectors import current_quarter, framework_list
 from partnerships.decorators import tenant_view
 
@@ -41,7 +42,7 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One measure: its years, its chart and each quarter's story and history."""
     try:
         page = measure_page_get(partnership=request.partnership, pk=pk)
-    except PerformanceMeasure.DoesNotExist:
+    except kpi_models.PerformanceMeasure.DoesNotExist:
         raise Http404(_("No such measure.")) from None
     measure = page.measure
     can_enter = kpi_services.can_enter_values(
@@ -82,7 +83,7 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @dataclass
 class ValueRow:
-    value: QuarterlyValue
+    value: kpi_models.QuarterlyValue
     history: list[kpi_selectors.HistoryEntry]
     breakdown: kpi_selectors.BreakdownTable | None
 
