@@ -97,12 +97,12 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
             for message in error.messages:
                 messages.error(request, message)
         else:
-            return redirect("import_job", slug=slug, pk=job.pk)
+            return redirect("exchange:import_job", slug=slug, pk=job.pk)
     else:
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
-    return redirect("data", slug=slug)
+    return redirect("exchange:data", slug=slug)
 
 
 @tenant_view
@@ -143,7 +143,7 @@ def import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Importing. This page shows when it is done."))
-    return redirect("import_job", slug=slug, pk=pk)
+    return redirect("exchange:import_job", slug=slug, pk=pk)
 
 
 @tenant_view

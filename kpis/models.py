@@ -367,7 +367,8 @@ class PerformanceMeasure(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse(
-            "measure_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk}
+            "reports:measure_detail",
+            kwargs={"slug": self.partnership.slug, "pk": self.pk},
         )
 
     @property

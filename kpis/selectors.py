@@ -39,6 +39,11 @@ def current_quarter(
     return Quarter.containing(today, partnership.reporting_year_start_month)
 
 
+def periods_for_entry(*, partnership: Partnership, count: int = 5) -> list[Quarter]:
+    """The current quarter and the ones before it that are still open for entry."""
+    return list(reversed(current_quarter(partnership=partnership).back(count)))
+
+
 def measure_list(*, partnership: Partnership) -> QuerySet[PerformanceMeasure]:
     return PerformanceMeasure.objects.filter(partnership=partnership).select_related(
         "priority", "outcome", "baseline_period", "breakdown_first", "breakdown_second"
@@ -84,6 +89,60 @@ def measure_detail(*, partnership: Partnership, pk: int) -> PerformanceMeasure:
         )
         .get(pk=pk)
     )
+
+
+@dataclass
+class YearSummary:
+    """A measure's year so far against its target, by the measure's own rule."""
+
+    measure: PerformanceMeasure
+    year: int
+    label: str
+    entries: list[rules.Entry]
+
+    @property
+    def figure(self) -> Decimal | None:
+        return rules.year_figure(
+            self.measure.value_type, self.measure.aggregation, self.entries
+        )
+
+    @property
+    def display(self) -> str:
+        text = rules.format_figure(self.measure.value_type, self.figure)
+        number = rules.year_number(self.measure.value_type, self.entries)
+        if number is not None:
+            text = f"{rules.format_figure('count', number)} ({text})"
+        return text
+
+    @property
+    def last_quarter(self) -> int | None:
+        return max((e.quarter for e in self.entries), default=None)
+
+    @property
+    def pro_rata_target(self) -> Decimal | None:
+        if self.last_quarter is None:
+            return None
+        return rules.pro_rata_target(
+            self.measure.aggregation, self.measure.annual_target, self.last_quarter
+        )
+
+    @property
+    def target_display(self) -> str:
+        return rules.format_figure(self.measure.value_type, self.measure.annual_target)
+
+    @property
+    def pro_rata_display(self) -> str:
+        return rules.format_figure(self.measure.value_type, self.pro_rata_target)
+
+    @property
+    def status(self) -> rules.Status:
+        return rules.status(
+            value_type=self.measure.value_type,
+            aggregation=self.measure.aggregation,
+            direction=self.measure.direction,
+            annual_target=self.measure.annual_target,
+            entries=self.entries,
+        )
 
 
 # How the history names the path a change came by (pghistory context "path").

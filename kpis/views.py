@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpRequest
 
 from partnerships.decorators import tenant_view
-from reports.selectors import YearSummary, measure_page_get, periods_for_entry
 
 from . import rules, selectors, services
 from .forms import (
@@ -33,6 +32,7 @@ from .models import (
     ReviewStatus,
 )
 from .periods import Quarter
+from .selectors import YearSummary, periods_for_entry
 
 
 @dataclass
@@ -178,7 +178,7 @@ def _period(request: HttpRequest, quarter: Quarter) -> Period | None:
 
 
 def _entry_url(slug: str, quarter: Quarter, anchor: str = "") -> str:
-    url = reverse("my_measures", kwargs={"slug": slug})
+    url = reverse("kpis:my_measures", kwargs={"slug": slug})
     return f"{url}?quarter={quarter.year}-{quarter.quarter}{anchor}"
 
 
@@ -339,53 +339,6 @@ def my_measures_submit(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(_entry_url(slug, quarter))
 
 
-@tenant_view
-@require_GET
-def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    try:
-        page = measure_page_get(partnership=request.partnership, pk=pk)
-    except PerformanceMeasure.DoesNotExist:
-        raise Http404(_("No such measure.")) from None
-    measure = page.measure
-    can_enter = services.can_enter_values(
-        membership=request.membership, measure=measure
-    )
-    history = selectors.value_history(partnership=request.partnership, measure=measure)
-    categories = (
-        selectors.category_map(partnership=request.partnership)
-        if measure.breakdown_first_id
-        else {}
-    )
-    value_rows = [
-        ValueRow(
-            value=value,
-            history=history.get(value.period_id, []),
-            breakdown=selectors.breakdown_table(measure, value.breakdown, categories),
-        )
-        for value in page.values
-    ]
-    return render(
-        request,
-        "kpis/measure_detail.html",
-        {
-            "page": page,
-            "measure": measure,
-            "can_enter": can_enter,
-            "value_rows": value_rows,
-            "measure_history": selectors.measure_history(
-                partnership=request.partnership, measure=measure
-            ),
-        },
-    )
-
-
-@dataclass
-class ValueRow:
-    value: QuarterlyValue
-    history: list[selectors.HistoryEntry]
-    breakdown: selectors.BreakdownTable | None
-
-
 def _review_quarter(request: HttpRequest) -> tuple[Quarter, list[Quarter]]:
     """The quarter asked for, or by default the last one that has ended."""
     quarters = periods_for_entry(partnership=request.partnership)
@@ -396,7 +349,7 @@ def _review_quarter(request: HttpRequest) -> tuple[Quarter, list[Quarter]]:
 
 
 def _review_url(slug: str, quarter: Quarter, anchor: str = "") -> str:
-    url = reverse("quarter_review", kwargs={"slug": slug})
+    url = reverse("kpis:quarter_review", kwargs={"slug": slug})
     return f"{url}?quarter={quarter.year}-{quarter.quarter}{anchor}"
 
 
@@ -609,7 +562,7 @@ def reporting_setup(request: HttpRequest, slug: str) -> HttpResponse:
                 request,
                 _("Added the breakdown “%(name)s”.") % {"name": dimension.name},
             )
-            return redirect(reverse("reporting_setup", kwargs={"slug": slug}))
+            return redirect(reverse("kpis:reporting_setup", kwargs={"slug": slug}))
     return _render_setup(request, status=400, dimension_form=form)
 
 
@@ -636,7 +589,7 @@ def measure_checks(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             form.add_service_errors(error)
         else:
             messages.success(request, _("Saved %(name)s.") % {"name": measure.name})
-            url = reverse("reporting_setup", kwargs={"slug": slug})
+            url = reverse("kpis:reporting_setup", kwargs={"slug": slug})
             return redirect(f"{url}#checks-{measure.pk}")
     # The measure object may hold the refused values; show the stored ones.
     measure.refresh_from_db()

@@ -139,7 +139,7 @@ class Partnership(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("dashboard", kwargs={"slug": self.slug})
+        return reverse("reports:dashboard", kwargs={"slug": self.slug})
 
     def deadline_for(self, quarter) -> "datetime.date":
         """The day a quarter's figures are due."""

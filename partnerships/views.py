@@ -90,4 +90,4 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         _("Revoked “%(name)s”: it no longer works.") % {"name": token.name},
     )
-    return redirect("api_tokens")
+    return redirect("partnerships:api_tokens")

@@ -7,7 +7,6 @@ Python, so the query count does not grow with the size of the framework.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from kpis.models import (
 from kpis.periods import Quarter, year_label
 from kpis.selectors import (
     BreakdownLine,
+    YearSummary,
     breakdown_line,
     category_map,
     current_quarter,
@@ -87,60 +87,6 @@ def measure_forecast(
         quarter = quarter.next()
         points.append(Point(quarter.label, value))
     return points
-
-
-@dataclass
-class YearSummary:
-    """A measure's year so far against its target, by the measure's own rule."""
-
-    measure: PerformanceMeasure
-    year: int
-    label: str
-    entries: list[rules.Entry]
-
-    @property
-    def figure(self) -> Decimal | None:
-        return rules.year_figure(
-            self.measure.value_type, self.measure.aggregation, self.entries
-        )
-
-    @property
-    def display(self) -> str:
-        text = rules.format_figure(self.measure.value_type, self.figure)
-        number = rules.year_number(self.measure.value_type, self.entries)
-        if number is not None:
-            text = f"{rules.format_figure('count', number)} ({text})"
-        return text
-
-    @property
-    def last_quarter(self) -> int | None:
-        return max((e.quarter for e in self.entries), default=None)
-
-    @property
-    def pro_rata_target(self) -> Decimal | None:
-        if self.last_quarter is None:
-            return None
-        return rules.pro_rata_target(
-            self.measure.aggregation, self.measure.annual_target, self.last_quarter
-        )
-
-    @property
-    def target_display(self) -> str:
-        return rules.format_figure(self.measure.value_type, self.measure.annual_target)
-
-    @property
-    def pro_rata_display(self) -> str:
-        return rules.format_figure(self.measure.value_type, self.pro_rata_target)
-
-    @property
-    def status(self) -> rules.Status:
-        return rules.status(
-            value_type=self.measure.value_type,
-            aggregation=self.measure.aggregation,
-            direction=self.measure.direction,
-            annual_target=self.measure.annual_target,
-            entries=self.entries,
-        )
 
 
 @dataclass
@@ -470,11 +416,6 @@ def measure_page_get(*, partnership: Partnership, pk: int) -> MeasurePage:
         chart_description=description,
         fmt=fmt,
     )
-
-
-def periods_for_entry(*, partnership: Partnership, count: int = 5) -> list[Quarter]:
-    """The current quarter and the ones before it that are still open for entry."""
-    return list(reversed(current_quarter(partnership=partnership).back(count)))
 
 
 def annual_report_list(*, partnership: Partnership):

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -6,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpRequest
 
+from kpis import models as kpi_models
+from kpis import selectors as kpi_selectors
 from kpis import services as kpi_services
 from kpis.models import NationalIndicator
 from kpis.selectors import current_quarter, framework_list
@@ -17,7 +21,7 @@ from .contribution import contribution_map_get
 from .forms import CurveStoryForm, FrameworkChoiceForm, ReportRequestForm
 from .indicators import indicator_page_get
 from .models import ReportStatus, report_storage
-from .selectors import annual_report_list, dashboard_get
+from .selectors import annual_report_list, dashboard_get, measure_page_get
 
 
 @tenant_view
@@ -30,6 +34,58 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         year=int(year) if year.isdecimal() and len(year) <= 4 else None,
     )
     return render(request, "reports/dashboard.html", {"dashboard": dashboard})
+
+
+@tenant_view
+@require_GET
+def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One measure: its years, its chart and each quarter's story and history."""
+    try:
+        page = measure_page_get(partnership=request.partnership, pk=pk)
+    except kpi_models.PerformanceMeasure.DoesNotExist:
+        raise Http404(_("No such measure.")) from None
+    measure = page.measure
+    can_enter = kpi_services.can_enter_values(
+        membership=request.membership, measure=measure
+    )
+    history = kpi_selectors.value_history(
+        partnership=request.partnership, measure=measure
+    )
+    categories = (
+        kpi_selectors.category_map(partnership=request.partnership)
+        if measure.breakdown_first_id
+        else {}
+    )
+    value_rows = [
+        ValueRow(
+            value=value,
+            history=history.get(value.period_id, []),
+            breakdown=kpi_selectors.breakdown_table(
+                measure, value.breakdown, categories
+            ),
+        )
+        for value in page.values
+    ]
+    return render(
+        request,
+        "reports/measure_detail.html",
+        {
+            "page": page,
+            "measure": measure,
+            "can_enter": can_enter,
+            "value_rows": value_rows,
+            "measure_history": kpi_selectors.measure_history(
+                partnership=request.partnership, measure=measure
+            ),
+        },
+    )
+
+
+@dataclass
+class ValueRow:
+    value: kpi_models.QuarterlyValue
+    history: list[kpi_selectors.HistoryEntry]
+    breakdown: kpi_selectors.BreakdownTable | None
 
 
 def _default_year(years: list[tuple[int, str]], current: int) -> int | None:
@@ -69,7 +125,7 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
                 else:
                     text = _("The %(year)s report is already being prepared.")
                 messages.success(request, text % {"year": report.year_label})
-                return redirect("reports", slug=slug)
+                return redirect("reports:reports", slug=slug)
         status = 400
     else:
         current = current_quarter(partnership=partnership)
@@ -158,7 +214,7 @@ def contribution_framework(request: HttpRequest, slug: str) -> HttpResponse:
     form = FrameworkChoiceForm(request.POST, frameworks=framework_list())
     if not form.is_valid():
         messages.error(request, _("Choose one of the frameworks listed, or none."))
-        return redirect("contribution", slug=slug)
+        return redirect("reports:contribution", slug=slug)
     framework = form.cleaned_data["framework"]
     kpi_services.partnership_framework_set(
         partnership=request.partnership, framework=framework, actor=request.user
@@ -171,7 +227,7 @@ def contribution_framework(request: HttpRequest, slug: str) -> HttpResponse:
             _("The partnership now contributes to %(framework)s.")
             % {"framework": framework.name},
         )
-    return redirect("contribution", slug=slug)
+    return redirect("reports:contribution", slug=slug)
 
 
 @tenant_view
@@ -216,7 +272,7 @@ def indicator_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
                 _("The story behind the curve for %(year)s is saved.")
                 % {"year": page.current_year_label},
             )
-            return redirect("indicator_detail", slug=slug, number=number)
+            return redirect("reports:indicator_detail", slug=slug, number=number)
     return render(
         request,
         "reports/indicator_detail.html",

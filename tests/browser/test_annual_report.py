@@ -39,7 +39,9 @@ def test_admin_requests_the_report_and_a_viewer_downloads_it(
     try:
         page = context.new_page()
         sign_in(page, live_server, admin)
-        page.goto(live_server.url + reverse("dashboard", args=[partnership.slug]))
+        page.goto(
+            live_server.url + reverse("reports:dashboard", args=[partnership.slug])
+        )
         page.get_by_role("navigation", name="Main").get_by_role(
             "link", name="Reports"
         ).click()
@@ -63,7 +65,7 @@ def test_admin_requests_the_report_and_a_viewer_downloads_it(
         context = browser.new_context()
         page = context.new_page()
         sign_in(page, live_server, viewer)
-        page.goto(live_server.url + reverse("reports", args=[partnership.slug]))
+        page.goto(live_server.url + reverse("reports:reports", args=[partnership.slug]))
         expect(page.get_by_role("button", name="Request report")).to_have_count(0)
         with page.expect_download() as download_info:
             page.get_by_role("link", name="Download the 2024/25 report").click()

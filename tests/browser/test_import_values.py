@@ -37,7 +37,7 @@ def test_a_lead_uploads_figures_sees_the_preview_and_confirms(
     try:
         page = context.new_page()
         sign_in(page, live_server, world.lead)
-        page.goto(live_server.url + reverse("dashboard", args=[slug]))
+        page.goto(live_server.url + reverse("reports:dashboard", args=[slug]))
         page.get_by_role("navigation", name="Main").get_by_role(
             "link", name="Import and export"
         ).click()

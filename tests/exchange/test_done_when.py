@@ -95,7 +95,7 @@ def test_seed_001_in_four_quarters_of_figures_read_through_the_api_and_exported(
     browser = Client()
     browser.force_login(admin)
     export = browser.get(
-        reverse("values_export", kwargs={"slug": partnership.slug}),
+        reverse("exchange:values_export", kwargs={"slug": partnership.slug}),
         {"format": "xlsx"},
     )
     assert export.status_code == 200

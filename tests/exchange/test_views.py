@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(name, partnership, *args):
-    return reverse(name, args=[partnership.slug, *args])
+    return reverse(f"exchange:{name}", args=[partnership.slug, *args])
 
 
 @pytest.mark.parametrize(
@@ -234,7 +234,7 @@ def test_a_strange_year_in_the_export_is_no_crash(year):
     viewer = MembershipFactory(partnership=partnership, role=Role.VIEWER).user
     client = Client()
     client.force_login(viewer)
-    url = reverse("values_export", kwargs={"slug": partnership.slug})
+    url = reverse("exchange:values_export", kwargs={"slug": partnership.slug})
     assert client.get(url, {"year": year, "format": "csv"}).status_code == 200
-    dashboard = reverse("dashboard", kwargs={"slug": partnership.slug})
+    dashboard = reverse("reports:dashboard", kwargs={"slug": partnership.slug})
     assert client.get(dashboard, {"year": year}).status_code == 200

@@ -51,7 +51,7 @@ def site():
         now=now,
         # The review page's own default: the last quarter that has ended.
         review_quarter=now.previous(),
-        entry_url=f"{reverse('my_measures', kwargs={'slug': slug})}?quarter={key(now)}",
+        entry_url=f"{reverse('kpis:my_measures', kwargs={'slug': slug})}?quarter={key(now)}",
     )
 
 
@@ -62,7 +62,7 @@ def as_user(user) -> Client:
 
 
 def review_url(site, name="quarter_review", **kwargs) -> str:
-    url = reverse(name, kwargs={"slug": site.partnership.slug, **kwargs})
+    url = reverse(f"kpis:{name}", kwargs={"slug": site.partnership.slug, **kwargs})
     return f"{url}?quarter={key(site.review_quarter)}"
 
 
@@ -200,7 +200,7 @@ def test_submitting_says_how_many_went_and_what_is_missing(site):
     )
     record(site, site.lead, 12)
     lead = as_user(site.lead)
-    url = reverse("my_measures_submit", kwargs={"slug": site.partnership.slug})
+    url = reverse("kpis:my_measures_submit", kwargs={"slug": site.partnership.slug})
     response = lead.post(f"{url}?quarter={key(site.now)}")
     assert response.status_code == 302
     assert response["Location"] == site.entry_url
@@ -214,7 +214,7 @@ def test_submitting_a_flagged_figure_without_its_story_names_the_measure(site):
     record(site, site.lead, 10, quarter=site.now.previous())
     record(site, site.lead, 40)
     lead = as_user(site.lead)
-    url = reverse("my_measures_submit", kwargs={"slug": site.partnership.slug})
+    url = reverse("kpis:my_measures_submit", kwargs={"slug": site.partnership.slug})
     response = lead.post(f"{url}?quarter={key(site.now)}", follow=True)
     (message,) = page_messages(response)
     assert message.startswith("Nothing was submitted.")
@@ -236,7 +236,7 @@ def test_an_admin_sees_approve_and_return_for_a_submitted_figure(site):
     assert 'name="action" value="return"' in page
     assert (
         reverse(
-            "quarter_review_value",
+            "kpis:quarter_review_value",
             kwargs={"slug": site.partnership.slug, "pk": figure.pk},
         )
         in page
@@ -339,7 +339,7 @@ def test_returning_and_approving_through_the_page(site):
     assert figure.return_reason == "Check May."
 
     lead_page = as_user(site.lead).get(
-        f"{reverse('my_measures', kwargs={'slug': site.partnership.slug})}"
+        f"{reverse('kpis:my_measures', kwargs={'slug': site.partnership.slug})}"
         f"?quarter={key(site.review_quarter)}"
     )
     assert "Check May." in lead_page.content.decode()
@@ -468,7 +468,7 @@ def test_a_save_through_the_web_is_recorded_with_its_user_and_path(site):
 
     page = lead.get(
         reverse(
-            "measure_detail",
+            "reports:measure_detail",
             kwargs={"slug": site.partnership.slug, "pk": site.measure.pk},
         )
     ).content.decode()
@@ -555,7 +555,7 @@ def test_my_measures_needs_the_same_queries_for_more_measures(
 ):
     lead = as_user(site.lead)
     url = (
-        f"{reverse('my_measures', kwargs={'slug': site.partnership.slug})}"
+        f"{reverse('kpis:my_measures', kwargs={'slug': site.partnership.slug})}"
         f"?quarter={key(site.review_quarter)}"
     )
     populate(site, 4)

@@ -30,12 +30,13 @@ def client_for(partnership, role) -> tuple[Client, object]:
 
 
 def setup_url(partnership) -> str:
-    return reverse("reporting_setup", kwargs={"slug": partnership.slug})
+    return reverse("kpis:reporting_setup", kwargs={"slug": partnership.slug})
 
 
 def checks_url(measure) -> str:
     return reverse(
-        "measure_checks", kwargs={"slug": measure.partnership.slug, "pk": measure.pk}
+        "kpis:measure_checks",
+        kwargs={"slug": measure.partnership.slug, "pk": measure.pk},
     )
 
 
@@ -108,7 +109,9 @@ def test_another_partnerships_measure_is_not_found():
     client, _admin = client_for(ours, Role.ADMIN)
     their_measure = MeasureFactory(partnership=theirs)
     response = client.post(
-        reverse("measure_checks", kwargs={"slug": ours.slug, "pk": their_measure.pk}),
+        reverse(
+            "kpis:measure_checks", kwargs={"slug": ours.slug, "pk": their_measure.pk}
+        ),
         {},
     )
     assert response.status_code == 404

@@ -4,9 +4,8 @@ import pytest
 from django.urls import reverse
 
 from kpis.models import QuarterlyValue
-from kpis.selectors import current_quarter
+from kpis.selectors import current_quarter, periods_for_entry
 from partnerships.models import Role
-from reports.selectors import periods_for_entry
 from tests.factories import MeasureFactory, MeasureLeadFactory, MembershipFactory
 
 # The data is laid out relative to today: the clock is pinned (tests/conftest.py).
@@ -21,7 +20,7 @@ def lead_setup(client):
     lead = MembershipFactory(partnership=partnership, role=Role.LEAD).user
     MeasureLeadFactory(measure=measure, user=lead)
     client.force_login(lead)
-    url = reverse("my_measures", kwargs={"slug": partnership.slug})
+    url = reverse("kpis:my_measures", kwargs={"slug": partnership.slug})
     return measure, not_assigned, url
 
 
@@ -88,9 +87,9 @@ def test_a_viewer_is_offered_nothing_and_refused(client):
     measure = MeasureFactory()
     viewer = MembershipFactory(partnership=measure.partnership, role=Role.VIEWER).user
     client.force_login(viewer)
-    url = reverse("my_measures", kwargs={"slug": measure.partnership.slug})
+    url = reverse("kpis:my_measures", kwargs={"slug": measure.partnership.slug})
     dashboard = client.get(
-        reverse("dashboard", kwargs={"slug": measure.partnership.slug})
+        reverse("reports:dashboard", kwargs={"slug": measure.partnership.slug})
     )
     assert "My measures" not in dashboard.content.decode()
     assert '<form id="measure-' not in client.get(url).content.decode()

@@ -131,7 +131,7 @@ def test_only_the_owner_can_revoke_a_token():
 def test_the_tokens_page_makes_shows_once_and_revokes(client):
     user = MembershipFactory().user
     client.force_login(user)
-    url = reverse("api_tokens")
+    url = reverse("partnerships:api_tokens")
     page = client.get(url)
     assert page.status_code == 200
     assert "You have no tokens yet." in page.content.decode()
@@ -157,21 +157,28 @@ def test_the_tokens_page_makes_shows_once_and_revokes(client):
     )
     assert "Never" not in client.get(url).content.decode()
 
-    revoked = client.post(reverse("api_token_revoke", args=[token.pk]), follow=True)
+    revoked = client.post(
+        reverse("partnerships:api_token_revoke", args=[token.pk]), follow=True
+    )
     assert "Revoked “Warehouse”: it no longer works." in revoked.content.decode()
     token.refresh_from_db()
     assert token.revoked_at is not None
 
 
 def test_the_tokens_page_asks_for_a_name_and_is_for_signed_in_people(client):
-    assert client.get(reverse("api_tokens")).status_code == 302
+    assert client.get(reverse("partnerships:api_tokens")).status_code == 302
     user = UserFactory()
     client.force_login(user)
-    response = client.post(reverse("api_tokens"), {"name": "  "})
+    response = client.post(reverse("partnerships:api_tokens"), {"name": "  "})
     assert response.status_code == 400
     assert not ApiToken.objects.exists()
     other = services.api_token_create(user=UserFactory(), name="theirs")[0]
-    assert client.post(reverse("api_token_revoke", args=[other.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("partnerships:api_token_revoke", args=[other.pk])
+        ).status_code
+        == 404
+    )
 
 
 def test_the_session_works_too_with_csrf_for_writes(client):

@@ -25,9 +25,9 @@ def without_tokens(response) -> str:
 def tenant_urls(partnership, measure):
     slug = partnership.slug
     return [
-        reverse("dashboard", kwargs={"slug": slug}),
-        reverse("my_measures", kwargs={"slug": slug}),
-        reverse("measure_detail", kwargs={"slug": slug, "pk": measure.pk}),
+        reverse("reports:dashboard", kwargs={"slug": slug}),
+        reverse("kpis:my_measures", kwargs={"slug": slug}),
+        reverse("reports:measure_detail", kwargs={"slug": slug, "pk": measure.pk}),
     ]
 
 
@@ -36,7 +36,7 @@ def test_people_sign_in_with_their_email(client):
     typed = f"  {membership.user.email.upper()} "
     response = client.post(reverse("login"), {"username": typed, "password": PASSWORD})
     assert response.status_code == 302
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("partnerships:home")).status_code == 302
 
 
 def test_a_wrong_password_says_so_and_signs_nobody_in(client):
@@ -52,7 +52,7 @@ def test_a_wrong_password_says_so_and_signs_nobody_in(client):
 def test_one_membership_goes_straight_in(client):
     membership = MembershipFactory()
     client.force_login(membership.user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("partnerships:home"))
     assert response.status_code == 302
     assert response["Location"] == f"/p/{membership.partnership.slug}/"
 
@@ -62,7 +62,7 @@ def test_several_memberships_are_listed(client):
     second = MembershipFactory(user=first.user, role=Role.VIEWER)
     MembershipFactory()  # someone else's
     client.force_login(first.user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("partnerships:home"))
     page = response.content.decode()
     assert first.partnership.name in page and second.partnership.name in page
     assert "Partnership admin" in page and "Steering-group member" in page
@@ -88,7 +88,7 @@ def test_non_members_get_404_exactly_as_for_a_missing_partnership(client):
         assert without_tokens(response) == without_tokens(missing), url
     assert (
         client.post(
-            reverse("my_measures", kwargs={"slug": measure.partnership.slug}),
+            reverse("kpis:my_measures", kwargs={"slug": measure.partnership.slug}),
             {"measure": measure.pk},
         ).status_code
         == 404
@@ -100,7 +100,8 @@ def test_a_measure_of_another_partnership_is_404_even_for_a_member(client):
     theirs = MeasureFactory()
     client.force_login(ours.user)
     url = reverse(
-        "measure_detail", kwargs={"slug": ours.partnership.slug, "pk": theirs.pk}
+        "reports:measure_detail",
+        kwargs={"slug": ours.partnership.slug, "pk": theirs.pk},
     )
     assert client.get(url).status_code == 404
 

@@ -149,7 +149,7 @@ def test_another_partnerships_links_never_appear(mapped):
 
 
 def url(partnership, name="contribution"):
-    return reverse(name, args=[partnership.slug])
+    return reverse(f"reports:{name}", args=[partnership.slug])
 
 
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.LEAD, Role.ADMIN])

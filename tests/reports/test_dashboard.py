@@ -62,7 +62,7 @@ def test_dashboard_shows_mission_priorities_and_status(viewer_client):
     MissionFactory(partnership=partnership, statement="End social inequality by 2030")
     build(partnership, priorities=1, measures_per_outcome=3, quarters=2)
     page = viewer_client(partnership).get(
-        reverse("dashboard", kwargs={"slug": partnership.slug})
+        reverse("reports:dashboard", kwargs={"slug": partnership.slug})
     )
     html = page.content.decode()
     assert "End social inequality by 2030" in html
@@ -76,7 +76,7 @@ def test_dashboard_shows_mission_priorities_and_status(viewer_client):
 
 
 def dashboard_queries(django_assert_max_num_queries, client, partnership, bound):
-    url = reverse("dashboard", kwargs={"slug": partnership.slug})
+    url = reverse("reports:dashboard", kwargs={"slug": partnership.slug})
     with django_assert_max_num_queries(bound) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
@@ -108,7 +108,8 @@ def test_measure_page_query_count_does_not_grow_with_quarters(
         client = viewer_client(partnership)
         measure = partnership.performancemeasure_set.get()
         url = reverse(
-            "measure_detail", kwargs={"slug": partnership.slug, "pk": measure.pk}
+            "reports:measure_detail",
+            kwargs={"slug": partnership.slug, "pk": measure.pk},
         )
         with django_assert_max_num_queries(15) as captured:
             page = client.get(url)
@@ -141,7 +142,10 @@ def test_measure_page_shows_series_target_and_stories(viewer_client):
     )
     client = viewer_client(partnership)
     html = client.get(
-        reverse("measure_detail", kwargs={"slug": partnership.slug, "pk": measure.pk})
+        reverse(
+            "reports:measure_detail",
+            kwargs={"slug": partnership.slug, "pk": measure.pk},
+        )
     ).content.decode()
     assert "75%" in html
     assert "Most partners said the sessions helped." in html
@@ -182,12 +186,17 @@ def test_dashboard_and_measure_page_show_the_latest_breakdown(
         )
     client = viewer_client(partnership)
     with django_assert_max_num_queries(16):
-        page = client.get(reverse("dashboard", kwargs={"slug": partnership.slug}))
+        page = client.get(
+            reverse("reports:dashboard", kwargs={"slug": partnership.slug})
+        )
     text = page.content.decode()
     assert f"By Age group, {now.label}:" in text
     assert "Children 3 · Adults 4" in text
     detail = client.get(
-        reverse("measure_detail", kwargs={"slug": partnership.slug, "pk": measure.pk})
+        reverse(
+            "reports:measure_detail",
+            kwargs={"slug": partnership.slug, "pk": measure.pk},
+        )
     ).content.decode()
     assert "by Age group" in detail
     assert "Breakdown total" in detail

@@ -69,7 +69,7 @@ def setting():
 
 
 def _url(partnership, number=7):
-    return reverse("indicator_detail", args=[partnership.slug, number])
+    return reverse("reports:indicator_detail", args=[partnership.slug, number])
 
 
 def test_the_local_area_against_the_nation_and_comparator_with_a_forecast(setting):
@@ -226,6 +226,6 @@ def test_the_contribution_page_links_indicator_numbers_to_their_page(client, set
     )
     client.force_login(setting["viewer"])
     html = client.get(
-        reverse("contribution_indicators", args=[partnership.slug])
+        reverse("reports:contribution_indicators", args=[partnership.slug])
     ).content.decode()
     assert f'href="{_url(partnership)}"' in html

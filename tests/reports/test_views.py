@@ -19,7 +19,7 @@ def framework():
 
 
 def reports_url(partnership):
-    return reverse("reports", args=[partnership.slug])
+    return reverse("reports:reports", args=[partnership.slug])
 
 
 def ready_report(partnership, admin):
@@ -91,7 +91,7 @@ def test_a_viewer_downloads_a_ready_report(client, framework, report_storage):
     client.force_login(viewer)
 
     page = client.get(reports_url(partnership)).content.decode()
-    download = reverse("report_download", args=[partnership.slug, report.pk])
+    download = reverse("reports:report_download", args=[partnership.slug, report.pk])
     assert f'href="{download}"' in page
     assert 'hx-trigger="every 2s"' not in page
 
@@ -113,7 +113,7 @@ def test_another_partnerships_member_gets_404_for_the_page_and_the_file(
     report = ready_report(partnership, admin)
     outsider = MembershipFactory(partnership=PartnershipFactory(), role=Role.ADMIN).user
     client.force_login(outsider)
-    download = reverse("report_download", args=[partnership.slug, report.pk])
+    download = reverse("reports:report_download", args=[partnership.slug, report.pk])
     assert client.get(download).status_code == 404
     assert client.get(reports_url(partnership)).status_code == 404
     assert client.post(reports_url(partnership), {"year": YEAR}).status_code == 404
@@ -121,7 +121,7 @@ def test_another_partnerships_member_gets_404_for_the_page_and_the_file(
     # Through their own partnership's address, the id finds nothing either.
     own = MembershipFactory(role=Role.ADMIN)
     client.force_login(own.user)
-    mine = reverse("report_download", args=[own.partnership.slug, report.pk])
+    mine = reverse("reports:report_download", args=[own.partnership.slug, report.pk])
     assert client.get(mine).status_code == 404
 
 
@@ -145,7 +145,7 @@ def test_an_unfinished_report_has_no_download(client, framework):
         partnership=partnership, membership=membership, year=YEAR, actor=admin
     )
     client.force_login(admin)
-    download = reverse("report_download", args=[partnership.slug, report.pk])
+    download = reverse("reports:report_download", args=[partnership.slug, report.pk])
     assert client.get(download).status_code == 404
 
 

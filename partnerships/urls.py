@@ -1,0 +1,19 @@
+"""Pages outside any partnership: the list of one's partnerships, the health
+check and one's API tokens."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "partnerships"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("account/tokens/", views.api_tokens, name="api_tokens"),
+    path(
+        "account/tokens/<int:pk>/revoke/",
+        views.api_token_revoke,
+        name="api_token_revoke",
+    ),
+]

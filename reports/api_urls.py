@@ -1,0 +1,18 @@
+"""The API's annual reports endpoints.
+
+Included under /api/v1/p/<slug>/ in the ``api`` namespace by civic/api_urls.py.
+"""
+
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("reports/", api.ReportList.as_view(), name="report_list"),
+    path("reports/<int:pk>/", api.ReportDetail.as_view(), name="report_detail"),
+    path(
+        "reports/<int:pk>/download/",
+        api.ReportDownload.as_view(),
+        name="report_download",
+    ),
+]

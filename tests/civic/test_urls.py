@@ -1,0 +1,113 @@
+"""Every named route: at the address it has always had, reversible, and
+resolving back to itself.
+
+The table pins each route's address, so moving a page (or renaming a route)
+shows here; a new route must be added to it. The admin site's own routes are
+left to Django.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+
+ROUTES = {
+    "partnerships:home": "/",
+    "partnerships:healthz": "/healthz",
+    "partnerships:api_tokens": "/account/tokens/",
+    "partnerships:api_token_revoke": "/account/tokens/7/revoke/",
+    "login": "/accounts/login/",
+    "logout": "/accounts/logout/",
+    "password_change": "/accounts/password_change/",
+    "password_change_done": "/accounts/password_change/done/",
+    "password_reset": "/accounts/password_reset/",
+    "password_reset_done": "/accounts/password_reset/done/",
+    "password_reset_confirm": "/accounts/reset/MQ/set-password/",
+    "password_reset_complete": "/accounts/reset/done/",
+    "reports:dashboard": "/p/wrexham-civic-mission/",
+    "reports:measure_detail": "/p/wrexham-civic-mission/measures/7/",
+    "reports:contribution": "/p/wrexham-civic-mission/contribution/",
+    "reports:contribution_indicators": (
+        "/p/wrexham-civic-mission/contribution/indicators/"
+    ),
+    "reports:contribution_framework": "/p/wrexham-civic-mission/contribution/framework/",
+    "reports:indicator_detail": "/p/wrexham-civic-mission/indicators/12/",
+    "reports:reports": "/p/wrexham-civic-mission/reports/",
+    "reports:report_download": "/p/wrexham-civic-mission/reports/7/download/",
+    "kpis:my_measures": "/p/wrexham-civic-mission/my-measures/",
+    "kpis:my_measures_submit": "/p/wrexham-civic-mission/my-measures/submit/",
+    "kpis:quarter_review": "/p/wrexham-civic-mission/quarter/",
+    "kpis:quarter_review_value": "/p/wrexham-civic-mission/quarter/values/7/",
+    "kpis:quarter_lock": "/p/wrexham-civic-mission/quarter/lock/",
+    "kpis:quarter_reopen": "/p/wrexham-civic-mission/quarter/reopen/",
+    "kpis:reporting_settings": "/p/wrexham-civic-mission/quarter/settings/",
+    "kpis:reporting_setup": "/p/wrexham-civic-mission/setup/",
+    "kpis:measure_checks": "/p/wrexham-civic-mission/setup/measures/7/",
+    "exchange:data": "/p/wrexham-civic-mission/data/",
+    "exchange:import_upload": "/p/wrexham-civic-mission/data/import/",
+    "exchange:import_job": "/p/wrexham-civic-mission/data/import/7/",
+    "exchange:import_confirm": "/p/wrexham-civic-mission/data/import/7/confirm/",
+    "exchange:values_template": "/p/wrexham-civic-mission/data/values-template/",
+    "exchange:values_export": "/p/wrexham-civic-mission/data/values/",
+    "exchange:framework_export": "/p/wrexham-civic-mission/data/framework/",
+    "exchange:framework_template": (
+        "/p/wrexham-civic-mission/data/framework-template/"
+    ),
+    "exchange:framework_example": "/p/wrexham-civic-mission/data/framework-example/",
+    "api:schema": "/api/v1/schema/",
+    "api:docs": "/api/v1/docs/",
+    "api:redoc": "/api/v1/redoc/",
+    "api:partnership_list": "/api/v1/partnerships/",
+    "api:mission": "/api/v1/p/wrexham-civic-mission/mission/",
+    "api:priority_list": "/api/v1/p/wrexham-civic-mission/priorities/",
+    "api:priority_detail": "/api/v1/p/wrexham-civic-mission/priorities/7/",
+    "api:outcome_list": "/api/v1/p/wrexham-civic-mission/outcomes/",
+    "api:outcome_detail": "/api/v1/p/wrexham-civic-mission/outcomes/7/",
+    "api:project_list": "/api/v1/p/wrexham-civic-mission/projects/",
+    "api:project_detail": "/api/v1/p/wrexham-civic-mission/projects/7/",
+    "api:measure_list": "/api/v1/p/wrexham-civic-mission/measures/",
+    "api:measure_detail": "/api/v1/p/wrexham-civic-mission/measures/CR-01/",
+    "api:value_list": "/api/v1/p/wrexham-civic-mission/values/",
+    "api:value_bulk": "/api/v1/p/wrexham-civic-mission/values/bulk/",
+    "api:value_detail": "/api/v1/p/wrexham-civic-mission/values/7/",
+    "api:report_list": "/api/v1/p/wrexham-civic-mission/reports/",
+    "api:report_detail": "/api/v1/p/wrexham-civic-mission/reports/7/",
+    "api:report_download": "/api/v1/p/wrexham-civic-mission/reports/7/download/",
+}
+
+
+def named_routes(patterns=None, namespace=""):
+    """(view name, pattern) for every named route, the admin site's aside."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from named_routes(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+ALL = sorted(name for name, _pattern in named_routes())
+
+
+def test_every_named_route_is_pinned():
+    assert sorted(ROUTES) == ALL
+
+
+def test_route_names_are_unique():
+    assert len(ALL) == len(set(ALL))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_route_reverses_to_its_address_and_resolves_back(name):
+    path = ROUTES[name]
+    match = resolve(path)
+    assert match.view_name == name
+    assert reverse(name, kwargs=match.kwargs) == path
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in ALL if ROUTES[n].startswith("/p/")], ids=str
+)
+def test_every_partnership_page_passes_the_tenant_check(name):
+    """The tenant middleware checks membership only for views marked so."""
+    assert getattr(resolve(ROUTES[name]).func, "tenant_view", False)
