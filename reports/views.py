@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpRequest
 
-from kpis import services as kpi_services
-from kpis.models import NationalIndicator
-from kpis.selectors import current_quarter, framework_list
+from kpis.selectors import current_quarter
 from partnerships.decorators import tenant_view
+from wellbeing import services as wellbeing_services
+from wellbeing.models import NationalIndicator
+from wellbeing.selectors import framework_list
 
 from . import services
 from .annual import report_years
@@ -136,15 +137,13 @@ def contribution_indicators(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _contribution_page(request: HttpRequest, template: str) -> HttpResponse:
-    partnership = request.partnership
-    context = {
-        "map": contribution_map_get(partnership=partnership),
-        "is_admin": request.membership.is_admin,
-    }
+    contribution = contribution_map_get(partnership=request.partnership)
+    context = {"map": contribution, "is_admin": request.membership.is_admin}
     if request.membership.is_admin:
+        framework = contribution.framework
         context["framework_form"] = FrameworkChoiceForm(
             frameworks=framework_list(),
-            initial={"framework": partnership.framework_id},
+            initial={"framework": framework.pk if framework else None},
         )
     return render(request, template, context)
 
@@ -160,7 +159,7 @@ def contribution_framework(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("Choose one of the frameworks listed, or none."))
         return redirect("contribution", slug=slug)
     framework = form.cleaned_data["framework"]
-    kpi_services.partnership_framework_set(
+    wellbeing_services.framework_adopt(
         partnership=request.partnership, framework=framework, actor=request.user
     )
     if framework is None:
@@ -205,7 +204,7 @@ def indicator_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
         if not is_admin:
             raise PermissionDenied
         if form.is_valid():
-            kpi_services.curve_story_save(
+            wellbeing_services.curve_story_save(
                 partnership=partnership,
                 indicator=page.indicator,
                 actor=request.user,
