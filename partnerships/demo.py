@@ -172,7 +172,7 @@ class PartnershipSpec:
     mission_indicators: tuple[int, ...] = ()
     mission_ways_of_working: tuple[str, ...] = ()
     # Population data: the partnership's area and a comparator (area codes),
-    # a shipped sample series file (kpis/reference/<dir>/<file>), and stories
+    # a shipped sample series file (wellbeing/reference/<dir>/<file>), and stories
     # behind the curve written for the current year (indicator -> headings).
     area_code: str = ""
     comparator_area_code: str = ""

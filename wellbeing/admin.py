@@ -122,7 +122,11 @@ class FrameworkAdoptionInline(admin.StackedInline):
 
 
 class PartnershipWithFrameworkAdmin(PartnershipAdmin):
-    list_display = [*PartnershipAdmin.list_display, "framework"]
+    list_display = [
+        *PartnershipAdmin.list_display[:2],
+        "framework",
+        *PartnershipAdmin.list_display[2:],
+    ]
     inlines = [*PartnershipAdmin.inlines, FrameworkAdoptionInline]
 
     def get_queryset(self, request):
