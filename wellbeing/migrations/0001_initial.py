@@ -48,9 +48,14 @@ MOVED_MODELS = [
 
 def _relabel(apps, old: str, new: str) -> None:
     content_type = apps.get_model("contenttypes", "ContentType")
-    content_type.objects.filter(app_label=old, model__in=MOVED_MODELS).update(
-        app_label=new
-    )
+    # A model that already has a row under the new label (post_migrate made
+    # one after a partial reversal) keeps it; the old row is left stale.
+    taken = content_type.objects.filter(
+        app_label=new, model__in=MOVED_MODELS
+    ).values_list("model", flat=True)
+    content_type.objects.filter(app_label=old, model__in=MOVED_MODELS).exclude(
+        model__in=list(taken)
+    ).update(app_label=new)
 
 
 def relabel_content_types(apps, schema_editor):
