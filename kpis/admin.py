@@ -1,25 +1,14 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from .models import (
-    Contribution,
-    CurveStory,
     Dimension,
     DimensionCategory,
-    IndicatorObservation,
-    IndicatorSeries,
-    IndicatorSet,
-    IndicatorSetMembership,
     MeasureLead,
-    NationalFramework,
-    NationalIndicator,
     PerformanceMeasure,
     Period,
     PeriodLockChange,
     QuarterlyValue,
     Reminder,
-    WayOfWorking,
-    WellbeingGoal,
 )
 
 
@@ -119,96 +108,3 @@ class QuarterlyValueAdmin(admin.ModelAdmin):
         if obj is not None and obj.period.is_locked:
             return False
         return super().has_delete_permission(request, obj)
-
-
-# --- National frameworks: reference data, edited by platform staff only --------
-# (the admin site is for platform staff; the database refuses these writes
-# from anywhere else). An edited shipped row is never overwritten by
-# `load_frameworks`; see kpis/frameworks.py.
-
-
-@admin.register(NationalFramework)
-class NationalFrameworkAdmin(admin.ModelAdmin):
-    list_display = ["name", "nation", "version", "slug"]
-    search_fields = ["name", "nation"]
-
-
-@admin.register(WellbeingGoal)
-class WellbeingGoalAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "framework", "position"]
-    list_filter = ["framework"]
-
-
-@admin.register(WayOfWorking)
-class WayOfWorkingAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "framework", "position"]
-    list_filter = ["framework"]
-
-
-@admin.register(IndicatorSet)
-class IndicatorSetAdmin(admin.ModelAdmin):
-    list_display = ["name", "framework", "laid_on", "is_current"]
-    list_filter = ["framework"]
-
-
-class IndicatorSetMembershipInline(admin.TabularInline):
-    model = IndicatorSetMembership
-    extra = 0
-    fields = ["indicator_set", "title_in_set", "direction_in_set", "basis"]
-
-
-@admin.register(NationalIndicator)
-class NationalIndicatorAdmin(admin.ModelAdmin):
-    list_display = [
-        "number",
-        "title",
-        "framework",
-        "unit_kind",
-        "direction",
-        "confirmed",
-        "verification",
-        "set_list",
-    ]
-    list_display_links = ["number", "title"]
-    list_filter = ["framework", "confirmed", "verification", "sets"]
-    search_fields = ["title", "=number"]
-    inlines = [IndicatorSetMembershipInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("sets")
-
-    @admin.display(description=_("sets"))
-    def set_list(self, obj):
-        return ", ".join(s.slug for s in obj.sets.all())
-
-
-@admin.register(Contribution)
-class ContributionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "partnership", "created_at"]
-    list_filter = ["partnership"]
-    raw_id_fields = ["priority", "outcome", "measure", "project"]
-
-
-# --- Population data: reference data too, imported with
-# `import_indicator_series`; platform staff correct single figures here.
-
-
-class IndicatorObservationInline(admin.TabularInline):
-    model = IndicatorObservation
-    extra = 0
-    fields = ["area_code", "area_name", "period_label", "period_start", "value"]
-
-
-@admin.register(IndicatorSeries)
-class IndicatorSeriesAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "breakdown", "is_sample", "imported_at"]
-    list_filter = ["is_sample", "indicator__framework"]
-    raw_id_fields = ["indicator"]
-    inlines = [IndicatorObservationInline]
-
-
-@admin.register(CurveStory)
-class CurveStoryAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "partnership", "year", "updated_at"]
-    list_filter = ["partnership", "year"]
-    raw_id_fields = ["indicator"]

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -14,20 +14,14 @@ from partnerships.models import Membership, Partnership, Role, User
 
 from . import rules
 from .models import (
-    Contribution,
     DimensionCategory,
-    IndicatorSetMembership,
     MeasureLead,
-    NationalFramework,
-    NationalIndicator,
     PerformanceMeasure,
     Period,
     PeriodLockChange,
     QuarterlyValue,
     ReviewStatus,
     ValueType,
-    WayOfWorking,
-    WellbeingGoal,
 )
 from .periods import Quarter
 
@@ -582,49 +576,4 @@ def breakdown_line(
         return None
     return BreakdownLine(
         table.first, label, [(name, total) for name, _cells, total in table.rows]
-    )
-
-
-# --- National frameworks and the contribution map ------------------------------
-
-
-def framework_list() -> QuerySet[NationalFramework]:
-    """Every framework a partnership may choose (shared reference data)."""
-    return NationalFramework.objects.all()
-
-
-def goal_list(*, framework: NationalFramework) -> QuerySet[WellbeingGoal]:
-    return WellbeingGoal.objects.filter(framework=framework)
-
-
-def way_of_working_list(*, framework: NationalFramework) -> QuerySet[WayOfWorking]:
-    return WayOfWorking.objects.filter(framework=framework)
-
-
-def indicator_list(*, framework: NationalFramework) -> QuerySet[NationalIndicator]:
-    """The framework's indicators, each with the sets it belongs to."""
-    return NationalIndicator.objects.filter(framework=framework).prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=IndicatorSetMembership.objects.select_related("indicator_set"),
-        )
-    )
-
-
-def contribution_list(*, partnership: Partnership) -> QuerySet[Contribution]:
-    """The partnership's links to the framework it has now chosen.
-
-    Links to a framework it chose before are kept but not returned.
-    """
-    framework_id = partnership.framework_id
-    if framework_id is None:
-        return Contribution.objects.none()
-    return (
-        Contribution.objects.filter(partnership=partnership)
-        .filter(
-            Q(goal__framework_id=framework_id)
-            | Q(way_of_working__framework_id=framework_id)
-            | Q(indicator__framework_id=framework_id)
-        )
-        .select_related("goal", "way_of_working", "indicator")
     )

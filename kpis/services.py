@@ -7,28 +7,21 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outcomes.models import Outcome, Priority, Project
 from partnerships.models import Membership, Partnership, Role, User
 
 from . import rules
 from .models import (
     ALLOWED_AGGREGATIONS,
     LOCKED_QUARTER_SQLSTATE,
-    Contribution,
-    CurveStory,
     Dimension,
     DimensionCategory,
     MeasureLead,
-    NationalFramework,
-    NationalIndicator,
     PerformanceMeasure,
     Period,
     PeriodLockChange,
     QuarterlyValue,
     ReviewStatus,
     ValueType,
-    WayOfWorking,
-    WellbeingGoal,
 )
 from .periods import Quarter
 
@@ -776,91 +769,6 @@ def reporting_settings_update(
     return partnership
 
 
-# --- The contribution map -----------------------------------------------------
-
-_SOURCE_FIELDS = (
-    (Priority, "priority"),
-    (Outcome, "outcome"),
-    (PerformanceMeasure, "measure"),
-    (Project, "project"),
-)
-_TARGET_FIELDS = (
-    (WellbeingGoal, "goal"),
-    (WayOfWorking, "way_of_working"),
-    (NationalIndicator, "indicator"),
-)
-
-
-def _field_for(obj, fields, what: str) -> str:
-    for model, name in fields:
-        if isinstance(obj, model):
-            return name
-    raise TypeError(f"Not a {what}: {obj!r}")
-
-
-@transaction.atomic
-def partnership_framework_set(
-    *, partnership: Partnership, framework: NationalFramework | None, actor: User
-) -> Partnership:
-    """Choose the national framework the partnership contributes to, or none.
-
-    Links to another framework's goals and indicators are kept (a partnership
-    that switches back finds them again) but no longer shown.
-    """
-    _require_admin(partnership, actor)
-    partnership.framework = framework
-    partnership.save(update_fields=["framework"])
-    return partnership
-
-
-@transaction.atomic
-def contribution_link(
-    *,
-    partnership: Partnership,
-    source: "Priority | Outcome | PerformanceMeasure | Project",
-    target: "WellbeingGoal | WayOfWorking | NationalIndicator",
-    actor: User,
-    note: str = "",
-) -> tuple[Contribution, bool]:
-    """Record that a piece of the partnership's work contributes to a goal,
-    way of working or indicator of its framework. Linking twice is a no-op."""
-    _require_admin(partnership, actor)
-    source_field = _field_for(
-        source, _SOURCE_FIELDS, "priority, outcome, measure or project"
-    )
-    target_field = _field_for(
-        target, _TARGET_FIELDS, "goal, way of working or indicator"
-    )
-    if source.partnership_id != partnership.pk:
-        raise ValidationError(_("That work belongs to another partnership."))
-    if partnership.framework_id is None:
-        raise ValidationError(
-            _("Choose the partnership's national framework before linking to it.")
-        )
-    if target.framework_id != partnership.framework_id:
-        raise ValidationError(
-            _("That belongs to another framework than the partnership's.")
-        )
-    contribution, created = Contribution.objects.get_or_create(
-        partnership=partnership,
-        **{source_field: source, target_field: target},
-        defaults={"note": note, "created_by": actor},
-    )
-    return contribution, created
-
-
-@transaction.atomic
-def contribution_unlink(
-    *, partnership: Partnership, contribution_id: int, actor: User
-) -> bool:
-    """Remove one of the partnership's links; False if there was none."""
-    _require_admin(partnership, actor)
-    deleted, _by_model = Contribution.objects.filter(
-        partnership=partnership, pk=contribution_id
-    ).delete()
-    return bool(deleted)
-
-
 @dataclass
 class ValueInput:
     """One row of a quarter's values as a client sends it (by measure code)."""
@@ -1036,47 +944,3 @@ def partnership_areas_set(
     partnership.comparator_area_code = comparator_area_code.strip()
     partnership.save(update_fields=["area_code", "comparator_area_code"])
     return partnership
-
-
-@transaction.atomic
-def curve_story_save(
-    *,
-    partnership: Partnership,
-    indicator: NationalIndicator,
-    story: str,
-    partners: str = "",
-    what_works: str = "",
-    action_plan: str = "",
-    actor: User,
-    year: int | None = None,
-) -> CurveStory:
-    """Write the partnership's story behind an indicator's curve for the
-    current reporting year. Earlier years' stories are never changed: they
-    record what the partnership thought then."""
-    _require_admin(partnership, actor)
-    if indicator.framework_id != partnership.framework_id:
-        raise ValidationError(
-            _("That indicator is not in the partnership's framework.")
-        )
-    current = Quarter.containing(
-        timezone.localdate(), partnership.reporting_year_start_month
-    ).year
-    year = current if year is None else year
-    if year != current:
-        raise ValidationError(
-            _("Only the current reporting year's story can be edited.")
-        )
-    curve_story, _created = CurveStory.objects.update_or_create(
-        partnership=partnership,
-        indicator=indicator,
-        year=year,
-        defaults={
-            "story": story.strip(),
-            "partners": partners.strip(),
-            "what_works": what_works.strip(),
-            "action_plan": action_plan.strip(),
-            "updated_by": actor,
-            "updated_at": timezone.now(),
-        },
-    )
-    return curve_story

@@ -54,7 +54,6 @@ class PartnershipAdmin(admin.ModelAdmin):
     list_display = [
         "name",
         "slug",
-        "framework",
         "reporting_year_start_month",
         "is_demo",
     ]

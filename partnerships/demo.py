@@ -34,29 +34,33 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from kpis import services as kpi_services
-from kpis.frameworks import REFERENCE_DIR, load_frameworks
 from kpis.models import (
     Aggregation,
-    CurveStory,
     DimensionCategory,
     MeasureLead,
-    NationalFramework,
-    NationalIndicator,
     PerformanceMeasure,
     QuarterlyValue,
     Question,
     ReviewStatus,
     ValueType,
-    WayOfWorking,
-    WellbeingGoal,
 )
 from kpis.periods import Quarter
-from kpis.population import indicator_series_import
 from outcomes import services as outcome_services
 from outcomes.models import Horizon, Outcome, Priority, Project
 from partnerships import services as partnership_services
 from partnerships import tenancy
 from partnerships.models import Organisation, Partnership, Role, User
+from wellbeing import services as wellbeing_services
+from wellbeing.frameworks import REFERENCE_DIR, load_frameworks
+from wellbeing.models import (
+    CurveStory,
+    NationalFramework,
+    NationalIndicator,
+    WayOfWorking,
+    WellbeingGoal,
+)
+from wellbeing.population import indicator_series_import
+from wellbeing.selectors import framework_id_for
 
 PASSWORD = "civic-demo"
 DEMO_LABEL = "Demo data: illustrative figure, not a real result."
@@ -168,7 +172,7 @@ class PartnershipSpec:
     mission_indicators: tuple[int, ...] = ()
     mission_ways_of_working: tuple[str, ...] = ()
     # Population data: the partnership's area and a comparator (area codes),
-    # a shipped sample series file (kpis/reference/<dir>/<file>), and stories
+    # a shipped sample series file (wellbeing/reference/<dir>/<file>), and stories
     # behind the curve written for the current year (indicator -> headings).
     area_code: str = ""
     comparator_area_code: str = ""
@@ -2121,8 +2125,8 @@ def _load_contributions(
     if not spec.framework:
         return
     framework = NationalFramework.objects.get(slug=spec.framework)
-    if partnership.framework_id != framework.pk:
-        kpi_services.partnership_framework_set(
+    if framework_id_for(partnership=partnership) != framework.pk:
+        wellbeing_services.framework_adopt(
             partnership=partnership, framework=framework, actor=actor
         )
     indicators = {
@@ -2138,7 +2142,7 @@ def _load_contributions(
             *(goals[c] for c in goal_codes),
         ]
         for target in targets:
-            kpi_services.contribution_link(
+            wellbeing_services.contribution_link(
                 partnership=partnership, source=source, target=target, actor=actor
             )
 
@@ -2183,7 +2187,7 @@ def _load_population(
         if not CurveStory.objects.filter(
             partnership=partnership, indicator=indicator
         ).exists():
-            kpi_services.curve_story_save(
+            wellbeing_services.curve_story_save(
                 partnership=partnership, indicator=indicator, actor=actor, **headings
             )
 

@@ -95,20 +95,6 @@ class Partnership(models.Model):
     remind_when_overdue = models.BooleanField(
         _("remind leads once when their figures are overdue"), default=True
     )
-    # The national well-being framework the partnership's work contributes
-    # to; none for a partnership outside any nation with one (or not using it).
-    framework = models.ForeignKey(
-        "kpis.NationalFramework",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="partnerships",
-        verbose_name=_("national well-being framework"),
-        help_text=_(
-            "The goals, ways of working and national indicators its work "
-            "contributes to. Leave empty when none applies."
-        ),
-    )
     # Where the partnership works, by official area code (e.g. ONS/GSS codes
     # such as W06000006), for its population indicator pages; and an area to
     # compare it with.

@@ -26,11 +26,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from kpis import rules
-from kpis.models import CurveStory, QuarterlyValue
+from kpis.models import QuarterlyValue
 from kpis.periods import Quarter
 from kpis.selectors import period_list
 from kpis.selectors import value_list as quarterly_value_list
 from partnerships.models import Partnership
+from wellbeing.models import CurveStory
 
 from .contribution import ContributionMap, contribution_map_get, strongest
 from .indicators import IndicatorPage, indicator_page_get
@@ -140,9 +141,9 @@ def _contribution_chapter(
     are those of the linked indicators that have population data, each with
     the partnership's story behind it written for the reporting year.
     """
-    if partnership.framework_id is None:
-        return None
     contribution = contribution_map_get(partnership=partnership)
+    if contribution.framework is None:
+        return None
     goals, indicators = contribution.goals, contribution.indicators
     numbers = [column.number for column in indicators.columns]
     groups = []

@@ -14,16 +14,17 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from kpis.models import NationalFramework, NationalIndicator
-from kpis.selectors import (
-    contribution_list,
-    goal_list,
-    indicator_list,
-    measure_list,
-    way_of_working_list,
-)
+from kpis.selectors import measure_list
 from outcomes.selectors import outcome_list, priority_list, project_list
 from partnerships.models import Partnership
+from wellbeing.models import NationalFramework, NationalIndicator
+from wellbeing.selectors import (
+    contribution_list,
+    framework_for,
+    goal_list,
+    indicator_list,
+    way_of_working_list,
+)
 
 DIRECT = "direct"
 VIA_OUTCOME = "outcome"
@@ -128,7 +129,7 @@ def strongest(*vias: str) -> str:
 
 
 def contribution_map_get(*, partnership: Partnership) -> ContributionMap:
-    framework = partnership.framework
+    framework = framework_for(partnership=partnership)
     result = ContributionMap(partnership=partnership, framework=framework)
     if framework is None:
         return result

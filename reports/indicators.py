@@ -16,15 +16,15 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from kpis.forecast import CurveVerdict, baseline_forecast, curve_verdict, latest_run
-from kpis.models import (
+from kpis.periods import Quarter, year_label
+from partnerships.models import Partnership
+from wellbeing.models import (
     CurveStory,
     IndicatorObservation,
     IndicatorSeries,
     NationalIndicator,
     UnitKind,
 )
-from kpis.periods import Quarter, year_label
-from partnerships.models import Partnership
 
 from .charts import Point, describe, forecast_sentence, line_chart
 from .selectors import CURVE_LABELS
@@ -114,10 +114,8 @@ def indicator_for_partnership(
 ) -> NationalIndicator:
     """Raises NationalIndicator.DoesNotExist unless the indicator is in the
     partnership's framework."""
-    if partnership.framework_id is None:
-        raise NationalIndicator.DoesNotExist
     return NationalIndicator.objects.select_related("framework").get(
-        framework_id=partnership.framework_id, number=number
+        framework__adoptions__partnership=partnership, number=number
     )
 
 

@@ -11,9 +11,11 @@ from django_htmx.http import HttpRequest
 from kpis import models as kpi_models
 from kpis import selectors as kpi_selectors
 from kpis import services as kpi_services
-from kpis.models import NationalIndicator
-from kpis.selectors import current_quarter, framework_list
+from kpis.selectors import current_quarter
 from partnerships.decorators import tenant_view
+from wellbeing import services as wellbeing_services
+from wellbeing.models import NationalIndicator
+from wellbeing.selectors import framework_list
 
 from . import services
 from .annual import report_years
@@ -192,15 +194,13 @@ def contribution_indicators(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _contribution_page(request: HttpRequest, template: str) -> HttpResponse:
-    partnership = request.partnership
-    context = {
-        "map": contribution_map_get(partnership=partnership),
-        "is_admin": request.membership.is_admin,
-    }
+    contribution = contribution_map_get(partnership=request.partnership)
+    context = {"map": contribution, "is_admin": request.membership.is_admin}
     if request.membership.is_admin:
+        framework = contribution.framework
         context["framework_form"] = FrameworkChoiceForm(
             frameworks=framework_list(),
-            initial={"framework": partnership.framework_id},
+            initial={"framework": framework.pk if framework else None},
         )
     return render(request, template, context)
 
@@ -216,7 +216,7 @@ def contribution_framework(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("Choose one of the frameworks listed, or none."))
         return redirect("reports:contribution", slug=slug)
     framework = form.cleaned_data["framework"]
-    kpi_services.partnership_framework_set(
+    wellbeing_services.framework_adopt(
         partnership=request.partnership, framework=framework, actor=request.user
     )
     if framework is None:
@@ -261,7 +261,7 @@ def indicator_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
         if not is_admin:
             raise PermissionDenied
         if form.is_valid():
-            kpi_services.curve_story_save(
+            wellbeing_services.curve_story_save(
                 partnership=partnership,
                 indicator=page.indicator,
                 actor=request.user,

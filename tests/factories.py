@@ -14,6 +14,7 @@ from kpis.models import (
 from kpis.periods import Quarter
 from outcomes.models import Horizon, Mission, Outcome, Priority
 from partnerships.models import Membership, Organisation, Partnership, Role, User
+from wellbeing.models import FrameworkAdoption
 
 PASSWORD = "correct-horse-battery"
 
@@ -36,10 +37,17 @@ class UserFactory(factory.django.DjangoModelFactory):
 class PartnershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Partnership
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Partnership {n}")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
     reporting_year_start_month = 9
+
+    @factory.post_generation
+    def framework(obj, create, extracted, **kwargs):
+        """``PartnershipFactory(framework=...)``: the framework it adopts."""
+        if create and extracted is not None:
+            FrameworkAdoption.objects.create(partnership=obj, framework=extracted)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -188,7 +196,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 
 class NationalFrameworkFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "kpis.NationalFramework"
+        model = "wellbeing.NationalFramework"
 
     slug = factory.Sequence(lambda n: f"framework-{n}")
     name = factory.Sequence(lambda n: f"Framework {n}")
@@ -198,7 +206,7 @@ class NationalFrameworkFactory(factory.django.DjangoModelFactory):
 
 class WellbeingGoalFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "kpis.WellbeingGoal"
+        model = "wellbeing.WellbeingGoal"
 
     framework = factory.SubFactory(NationalFrameworkFactory)
     code = factory.Sequence(lambda n: f"goal-{n}")
@@ -208,7 +216,7 @@ class WellbeingGoalFactory(factory.django.DjangoModelFactory):
 
 class WayOfWorkingFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "kpis.WayOfWorking"
+        model = "wellbeing.WayOfWorking"
 
     framework = factory.SubFactory(NationalFrameworkFactory)
     code = factory.Sequence(lambda n: f"way-{n}")
@@ -218,7 +226,7 @@ class WayOfWorkingFactory(factory.django.DjangoModelFactory):
 
 class NationalIndicatorFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "kpis.NationalIndicator"
+        model = "wellbeing.NationalIndicator"
 
     framework = factory.SubFactory(NationalFrameworkFactory)
     number = factory.Sequence(lambda n: n + 1)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "partnerships",
     "outcomes",
     "kpis",
+    "wellbeing",
     "reports",
     "exchange",
 ]

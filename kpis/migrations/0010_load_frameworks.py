@@ -1,18 +1,15 @@
 from django.db import migrations
 
 
-def load(apps, schema_editor):
-    # The same loader as `manage.py load_frameworks`, on the historical models.
-    from kpis.frameworks import load_frameworks
-
-    load_frameworks(apps=apps)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("kpis", "0009_contribution_tenant_guards"),
         ("partnerships", "0004_partnership_framework"),
     ]
 
-    # Reversing leaves the reference rows: 0008's reversal drops the tables.
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    # This migration loaded the shipped national frameworks while their models
+    # lived in kpis. They live in wellbeing now, which loads them in
+    # wellbeing/0003_load_frameworks (the same idempotent loader): a database
+    # migrated before the move already holds them, and a fresh one gets them
+    # there. Nothing between here and that migration reads them.
+    operations = []

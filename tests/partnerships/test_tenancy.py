@@ -38,8 +38,10 @@ TENANT_TABLES = [
     "kpis_measureevent",
     "kpis_quarterlyvalueevent",
     "kpis_reminder",
+    # wellbeing's, under the names they had in kpis (wellbeing/models.py).
     "kpis_contribution",
     "kpis_curvestory",
+    "wellbeing_frameworkadoption",
 ]
 
 # Shared reference data: no partnership, no row-level security; a trigger
@@ -149,7 +151,7 @@ def test_the_application_role_cannot_bypass_row_level_security():
 def test_every_tenant_table_carries_partnership_id():
     from django.apps import apps
 
-    for app in ("partnerships", "outcomes", "kpis"):
+    for app in ("partnerships", "outcomes", "kpis", "wellbeing"):
         for model in apps.get_app_config(app).get_models():
             # People, the tenants themselves, and people's API tokens (which
             # act in every partnership their user belongs to).

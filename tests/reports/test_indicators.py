@@ -4,10 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kpis import services
-from kpis.models import CurveStory
 from kpis.periods import Quarter
-from kpis.population import indicator_series_import
 from partnerships.models import Role
 from reports.indicators import indicator_page_get
 from tests.factories import (
@@ -17,6 +14,9 @@ from tests.factories import (
     PartnershipFactory,
     PriorityFactory,
 )
+from wellbeing import services
+from wellbeing.models import CurveStory
+from wellbeing.population import indicator_series_import
 
 # The data is laid out relative to today: the clock is pinned (tests/conftest.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]

@@ -9,17 +9,17 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import ProgrammingError, transaction
 
-from kpis.models import IndicatorObservation, IndicatorSeries
-from kpis.population import (
-    IndicatorImportError,
-    indicator_series_import,
-    period_start,
-)
 from partnerships import tenancy
 from tests.factories import (
     NationalFrameworkFactory,
     NationalIndicatorFactory,
     PartnershipFactory,
+)
+from wellbeing.models import IndicatorObservation, IndicatorSeries
+from wellbeing.population import (
+    IndicatorImportError,
+    indicator_series_import,
+    period_start,
 )
 
 pytestmark = pytest.mark.django_db
@@ -136,8 +136,8 @@ def test_the_command_imports_a_file_and_refuses_a_bad_one(framework, tmp_path):
 
 
 def test_the_shipped_sample_is_labelled_and_imports(tmp_path):
-    from kpis.frameworks import REFERENCE_DIR
-    from kpis.models import NationalFramework
+    from wellbeing.frameworks import REFERENCE_DIR
+    from wellbeing.models import NationalFramework
 
     text = (REFERENCE_DIR / "wales" / "sample_indicator_series.csv").read_text()
     assert text.startswith("# SAMPLE DATA")

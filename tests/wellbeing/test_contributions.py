@@ -4,9 +4,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from kpis import services
-from kpis.models import Contribution
-from kpis.selectors import contribution_list
 from partnerships import tenancy
 from partnerships.models import Role
 from tests.factories import (
@@ -21,6 +18,9 @@ from tests.factories import (
     WayOfWorkingFactory,
     WellbeingGoalFactory,
 )
+from wellbeing import services
+from wellbeing.models import Contribution
+from wellbeing.selectors import contribution_list
 
 pytestmark = pytest.mark.django_db
 
@@ -184,13 +184,11 @@ def test_switching_framework_hides_the_old_links_and_switching_back_finds_them(
         target=WellbeingGoalFactory(framework=framework),
         actor=admin,
     )
-    services.partnership_framework_set(
+    services.framework_adopt(
         partnership=partnership, framework=NationalFrameworkFactory(), actor=admin
     )
     assert not contribution_list(partnership=partnership).exists()
-    services.partnership_framework_set(
-        partnership=partnership, framework=framework, actor=admin
-    )
+    services.framework_adopt(partnership=partnership, framework=framework, actor=admin)
     assert contribution_list(partnership=partnership).count() == 1
 
 
@@ -198,7 +196,7 @@ def test_choosing_the_framework_is_for_admins(framework):
     partnership, _admin = _partnership_with_admin(None)
     viewer = MembershipFactory(partnership=partnership, role=Role.VIEWER).user
     with pytest.raises(PermissionDenied):
-        services.partnership_framework_set(
+        services.framework_adopt(
             partnership=partnership, framework=framework, actor=viewer
         )
 

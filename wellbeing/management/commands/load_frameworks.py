@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand
 
-from kpis.frameworks import load_frameworks
+from wellbeing.frameworks import load_frameworks
 
 
 class Command(BaseCommand):
     help = (
-        "Load the national well-being frameworks shipped in kpis/reference/ "
+        "Load the national well-being frameworks shipped in wellbeing/reference/ "
         "(goals, ways of working, national indicators and their sets). Safe to "
         "run again: it creates what is missing, brings unedited rows up to "
         "date, and never overwrites a row platform staff have edited."

@@ -1,6 +1,6 @@
 """Ship the national well-being frameworks: the loader behind `load_frameworks`.
 
-Each folder under ``kpis/reference/`` holds one framework: a
+Each folder under ``wellbeing/reference/`` holds one framework: a
 ``framework.toml`` naming it, its indicator sets and its data files (goals,
 ways of working, numbered indicators with their verification, derived desired
 directions and set memberships). Nothing here knows about any one nation.
@@ -127,7 +127,7 @@ class _Loader:
         self.result = result
 
     def model(self, name: str):
-        return self.apps.get_model("kpis", name)
+        return self.apps.get_model("wellbeing", name)
 
     def load(self) -> None:
         spec = self.spec

@@ -2,14 +2,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kpis.models import NationalFramework
-from kpis.population import IndicatorImportError, indicator_series_import
+from wellbeing.models import NationalFramework
+from wellbeing.population import IndicatorImportError, indicator_series_import
 
 
 class Command(BaseCommand):
     help = (
         "Import national indicator series (population data) from a CSV file "
-        "in the layout kpis/population.py describes: "
+        "in the layout wellbeing/population.py describes: "
         "Indicator,Area code,Area,Period,Value[,Breakdown][,Period start]. "
         "Every row is checked first; if any is bad, each bad row is reported "
         "by its line number and nothing is imported. Safe to run again."
