@@ -848,7 +848,7 @@ PACES = (1.15, 1.05, 1.02, 0.97, 0.92, 0.8)
 
 def series(m: MeasureSpec, quarters: int) -> list:
     """The measure's figures for ``quarters`` quarters, oldest first."""
-    from partnerships.demo import Figures
+    from demo.specs import Figures
 
     rng = random.Random(f"{SLUG}/{m.code}")
     pace = rng.choice(PACES)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kpis",
     "reports",
     "exchange",
+    "demo",
 ]
 
 MIDDLEWARE = [

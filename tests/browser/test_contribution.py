@@ -10,7 +10,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from partnerships.demo import PASSWORD, STEERING_EMAIL, demo_load
+from demo.loader import PASSWORD, STEERING_EMAIL, demo_load
 
 pytestmark = pytest.mark.browser
 

@@ -6,9 +6,9 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from demo.loader import ADMIN_EMAIL, PASSWORD, demo_load
 from kpis.models import PerformanceMeasure
 from partnerships import tenancy
-from partnerships.demo import ADMIN_EMAIL, PASSWORD, demo_load
 
 pytestmark = pytest.mark.browser
 

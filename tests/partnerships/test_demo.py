@@ -8,6 +8,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from demo.loader import (
+    DEMO_LABEL,
+    PASSWORD,
+    WALES_GOALS,
+    demo_load,
+    demo_quarters,
+)
 from kpis import rules
 from kpis.models import (
     Aggregation,
@@ -21,13 +28,6 @@ from kpis.models import (
 )
 from kpis.periods import Quarter
 from outcomes.models import Horizon, Mission, Outcome, Priority, Project
-from partnerships.demo import (
-    DEMO_LABEL,
-    PASSWORD,
-    WALES_GOALS,
-    demo_load,
-    demo_quarters,
-)
 from partnerships.models import Membership, Organisation, Partnership, Role, User
 from tests.factories import PartnershipFactory, UserFactory
 
@@ -615,8 +615,8 @@ def test_command_refuses_with_a_clear_message():
 
 @pytest.mark.django_db
 def test_the_demo_reporting_cycle_stands_part_way_through_a_quarter(loaded):
+    from demo.loader import demo_quarters
     from kpis.models import ReviewStatus
-    from partnerships.demo import demo_quarters
 
     for slug in (CIVIC, COHESION):
         partnership = Partnership.objects.get(slug=slug)

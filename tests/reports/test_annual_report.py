@@ -127,7 +127,7 @@ def test_rendering_leaves_the_garbage_collector_as_it_found_it():
 def test_a_partnership_with_a_framework_gets_the_contribution_chapter():
     import datetime
 
-    from partnerships.demo import demo_load
+    from demo.loader import demo_load
     from partnerships.models import Partnership
 
     demo_load(today=datetime.date(2026, 11, 15))
