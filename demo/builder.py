@@ -124,6 +124,20 @@ def framework_build(
     return built
 
 
+def _holds(measure: PerformanceMeasure, fields: dict) -> bool:
+    """Whether the stored measure already has these field values."""
+    for name, wanted in fields.items():
+        model_field = PerformanceMeasure._meta.get_field(name)
+        if model_field.is_relation:
+            held = getattr(measure, model_field.attname)
+            wanted = getattr(wanted, "pk", None)
+        else:
+            held = getattr(measure, name)
+        if held != wanted:
+            return False
+    return True
+
+
 class _GroupBuilder:
     """Outcomes, projects and measures of one priority (or of none)."""
 
@@ -179,12 +193,19 @@ class _GroupBuilder:
 
     def _measures(self, measures: Iterable[MeasureSpec], *, priority, outcome):
         dimensions = self.built.dimensions
+        measures = list(measures)
+        # A measure that already holds its spec is left as it is: building
+        # the same spec again (the demo's second load) writes nothing.
+        stored = {
+            measure.code: measure
+            for measure in PerformanceMeasure.objects.filter(
+                partnership=self.partnership, code__in=[m.code for m in measures]
+            )
+        }
         for spec in measures:
             self.measure_position += 1
             breakdown = [dimensions[name] for name in spec.breakdown]
-            measure = kpi_services.measure_upsert(
-                partnership=self.partnership,
-                code=spec.code,
+            fields = dict(
                 priority=priority,
                 outcome=outcome,
                 position=self.measure_position,
@@ -203,6 +224,11 @@ class _GroupBuilder:
                 breakdown_first=breakdown[0] if breakdown else None,
                 breakdown_second=breakdown[1] if len(breakdown) > 1 else None,
             )
+            measure = stored.get(spec.code)
+            if measure is None or not _holds(measure, fields):
+                measure = kpi_services.measure_upsert(
+                    partnership=self.partnership, code=spec.code, **fields
+                )
             self.built.measures[spec.code] = measure
             lead = self.measure_lead(spec) if self.measure_lead else None
             if lead is not None:

@@ -1,6 +1,12 @@
 import pytest
 from django.db import connection
 
+from tests.demo_database import (  # noqa: F401 (fixtures)
+    demo_database,
+    demo_database_copy,
+    demo_template,
+)
+
 
 @pytest.fixture(autouse=True)
 def platform_context(request):

@@ -5,12 +5,10 @@ without JavaScript; axe checks each page against WCAG 2.2 AA and each is
 saved as a screenshot in ``test-artifacts/``.
 """
 
-import datetime
-
 import pytest
 from playwright.sync_api import expect
 
-from demo.loader import PASSWORD, STEERING_EMAIL, demo_load
+from demo.loader import PASSWORD, STEERING_EMAIL
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +23,9 @@ def sign_in(page, email: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_steering_group_reads_the_contribution_map(live_server, browser, a11y):
-    demo_load(today=datetime.date(2026, 11, 15))
+def test_the_steering_group_reads_the_contribution_map(
+    demo_database_copy, live_server, browser, a11y
+):
     expect.set_options(timeout=10_000)
     for javascript in (True, False):
         context = browser.new_context(
