@@ -586,6 +586,49 @@ class TestTheLoadedDemo:
         assert {entry.path for entry in entries} >= {"Demo data"}
         assert any(entry.who == "Alex Admin" for entry in entries)
 
+    def test_each_figures_history_shows_it_entered_then_reviewed(self):
+        """The set-based writes leave the history the services would: every
+        figure entered as a draft by the admin, then approved (complete
+        quarters) or submitted (the current one); each lock recorded."""
+        from django.apps import apps
+
+        from kpis.models import PeriodLockChange, ReviewStatus
+
+        events = apps.get_model("kpis", "QuarterlyValueEvent").objects
+        for slug in (CIVIC, COHESION):
+            partnership = Partnership.objects.get(slug=slug)
+            history, current = demo_quarters(partnership, TODAY)
+            steps = defaultdict(list)
+            for event in events.filter(partnership=partnership).order_by("pgh_id"):
+                steps[event.pgh_obj_id].append(
+                    (event.pgh_label, event.status, event.pgh_context)
+                )
+            values = QuarterlyValue.objects.filter(partnership=partnership)
+            assert set(steps) == set(values.values_list("pk", flat=True))
+            admin = User.objects.get(email="admin@example.org")
+            demo = {"path": "demo", "user": admin.pk}
+            for value in values.select_related("period"):
+                review = (
+                    ReviewStatus.SUBMITTED
+                    if (value.period.year, value.period.quarter)
+                    == (current.year, current.quarter)
+                    else ReviewStatus.APPROVED
+                )
+                assert [
+                    (label, status, {k: meta.get(k) for k in demo})
+                    for label, status, meta in steps[value.pk]
+                ] == [
+                    ("insert", ReviewStatus.DRAFT, demo),
+                    ("update", review, demo),
+                ], value
+            locks = PeriodLockChange.objects.filter(partnership=partnership)
+            assert sorted(
+                (c.period.year, c.period.quarter, c.action, c.path) for c in locks
+            ) == sorted(
+                (q.year, q.quarter, PeriodLockChange.Action.LOCKED, "demo")
+                for q in history[:-1]
+            )
+
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("demo_database")
