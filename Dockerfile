@@ -14,6 +14,7 @@ COPY partnerships partnerships
 COPY outcomes outcomes
 COPY kpis kpis
 COPY reports reports
+COPY demo demo
 RUN pip install --no-cache-dir .
 COPY . .
 RUN DJANGO_SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build \

@@ -26,6 +26,7 @@ Run with DATABASE_URL set (``scripts/run-benchmarks.sh`` does it):
 """
 
 import argparse
+import datetime
 import os
 import random
 import resource
@@ -35,12 +36,23 @@ import tempfile
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from decimal import Decimal
 from multiprocessing import get_context
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from demo.specs import (  # noqa: E402 (after the path)
+    Figures,
+    MeasureSpec,
+    OutcomeSpec,
+    PartnershipSpec,
+    PrioritySpec,
+    ProjectSpec,
+)
+
 SLUG = "bench-report-pdf"
 ADMIN_EMAIL = "bench-report-pdf@example.org"
 START_MONTH = 4  # the financial year
@@ -70,69 +82,81 @@ def setup_django() -> None:
 
 # --- The partnership ----------------------------------------------------------
 #
-# Plain strings for the choices (kpis.models.Question, ValueType, Aggregation,
-# Direction), so the worker processes can import this module without Django.
+# demo.specs describes it (plain strings for the choices, no Django, so the
+# worker processes can import this module before Django is set up) and
+# demo.builder builds it, as it builds the demo and the tests' frameworks.
+
+# Measures with a baseline take it from the first quarter of the history.
+BASELINE_DAY = datetime.date(HISTORY_YEARS[0], START_MONTH, 1)
 
 
-@dataclass(frozen=True)
-class MeasureSpec:
-    code: str
-    name: str
-    question: str  # how_much | how_well | better_off
-    kind: str  # count | percentage | number_pct | score | milestone
-    aggregation: str  # sum | latest | ratio | mean
-    target: float | None = None
-    unit: str = ""
-    headline: bool = False
-    baseline: float | None = None
-    down: bool = False  # lower is better
-    # How many people are asked each quarter (rates), so the numbers look real.
-    size: int = 100
-    source: str = ""
-    definition: str = ""
+def measure(
+    code,
+    name,
+    question,
+    kind,
+    aggregation,
+    target,
+    *,
+    baseline=None,
+    down=False,
+    size=100,
+    source="",
+    **kw,
+) -> MeasureSpec:
+    """``size``: how many are asked each quarter (rates), so the numbers look
+    real; ``down``: lower is better."""
+    return MeasureSpec(
+        code=code,
+        name=name,
+        question=question,
+        value_type=kind,
+        aggregation=aggregation,
+        target=target,
+        baseline_value=baseline,
+        baseline_day=None if baseline is None else BASELINE_DAY,
+        direction="down" if down else "up",
+        demo_size=size,
+        data_source=source,
+        **kw,
+    )
 
 
 def count(code, name, target, *, latest=False, **kw) -> MeasureSpec:
-    return MeasureSpec(
+    return measure(
         code, name, "how_much", "count", "latest" if latest else "sum", target, **kw
     )
 
 
 def rate(code, name, target, *, question="how_well", **kw) -> MeasureSpec:
-    return MeasureSpec(code, name, question, "percentage", "ratio", target, **kw)
+    return measure(code, name, question, "percentage", "ratio", target, **kw)
 
 
 def survey_rate(code, name, target, *, question="better_off", **kw) -> MeasureSpec:
     """A percentage entered directly (a survey result), averaged over the year."""
-    return MeasureSpec(code, name, question, "percentage", "mean", target, **kw)
+    return measure(code, name, question, "percentage", "mean", target, **kw)
 
 
 def number_pct(code, name, target, *, question="better_off", **kw) -> MeasureSpec:
-    return MeasureSpec(code, name, question, "number_pct", "ratio", target, **kw)
+    return measure(code, name, question, "number_pct", "ratio", target, **kw)
 
 
 def score(code, name, target, *, question="how_well", **kw) -> MeasureSpec:
-    return MeasureSpec(code, name, question, "score", "mean", target, **kw)
+    return measure(code, name, question, "score", "mean", target, **kw)
 
 
 def milestone(code, name, **kw) -> MeasureSpec:
-    return MeasureSpec(code, name, "how_much", "milestone", "latest", 1, **kw)
+    return measure(code, name, "how_much", "milestone", "latest", 1, **kw)
 
 
-@dataclass(frozen=True)
-class OutcomeSpec:
-    statement: str
-    horizon: str
-    project: str
-    lead: str
-    measures: tuple[MeasureSpec, ...]
-
-
-@dataclass(frozen=True)
-class PrioritySpec:
-    name: str
-    mission_statement: str
-    outcomes: tuple[OutcomeSpec, ...]
+def outcome(statement, horizon, project, lead, measures) -> OutcomeSpec:
+    """An outcome and the one project (led by ``lead``) working towards it."""
+    return OutcomeSpec(
+        statement=statement,
+        horizon=horizon,
+        projects=(ProjectSpec(name=project, description="", lead=lead),),
+        measures=measures,
+    )
 
 
 NAME = "Severn Vale Civic Partnership"
@@ -219,7 +243,7 @@ PRIORITIES = (
         "child starts school ready to learn and leaves it with the confidence "
         "and skills to take the next step.",
         (
-            OutcomeSpec(
+            outcome(
                 "More children reach a good level of development by the end of "
                 "their reception year.",
                 "short",
@@ -287,7 +311,7 @@ PRIORITIES = (
                     ),
                 ),
             ),
-            OutcomeSpec(
+            outcome(
                 "Children and young people attend school regularly.",
                 "short",
                 "Attendance mentoring scheme",
@@ -354,7 +378,7 @@ PRIORITIES = (
                     ),
                 ),
             ),
-            OutcomeSpec(
+            outcome(
                 "Young people have good mental health and wellbeing.",
                 "intermediate",
                 "School counselling service",
@@ -421,7 +445,7 @@ PRIORITIES = (
         "support they need to find good, secure work, and help local employers "
         "offer it.",
         (
-            OutcomeSpec(
+            outcome(
                 "More adults gain qualifications at level 2 and above.",
                 "short",
                 "Community learning in priority neighbourhoods",
@@ -481,7 +505,7 @@ PRIORITIES = (
                     ),
                 ),
             ),
-            OutcomeSpec(
+            outcome(
                 "People out of work move into good, secure jobs.",
                 "short",
                 "Working Well employment advice",
@@ -548,7 +572,7 @@ PRIORITIES = (
                     ),
                 ),
             ),
-            OutcomeSpec(
+            outcome(
                 "Local employers offer fair, flexible work.",
                 "intermediate",
                 "Severn Vale Fair Work Charter",
@@ -610,7 +634,7 @@ PRIORITIES = (
         "Make it easier for people to stay active, connected and well in their "
         "own neighbourhoods, with the right support at the right time.",
         (
-            OutcomeSpec(
+            outcome(
                 "Fewer people are lonely or isolated.",
                 "short",
                 "Social prescribing link workers",
@@ -673,7 +697,7 @@ PRIORITIES = (
                     ),
                 ),
             ),
-            OutcomeSpec(
+            outcome(
                 "More people are physically active.",
                 "intermediate",
                 "Active Vale free activity sessions",
@@ -731,7 +755,7 @@ PRIORITIES = (
                     ),
                 ),
             ),
-            OutcomeSpec(
+            outcome(
                 "People get the right support early, close to home.",
                 "intermediate",
                 "Health checks in community venues",
@@ -848,8 +872,7 @@ PACES = (1.15, 1.05, 1.02, 0.97, 0.92, 0.8)
 
 def series(m: MeasureSpec, quarters: int) -> list:
     """The measure's figures for ``quarters`` quarters, oldest first."""
-    from partnerships.demo import Figures
-
+    down = m.direction == "down"
     rng = random.Random(f"{SLUG}/{m.code}")
     pace = rng.choice(PACES)
     done_at = rng.choice((2, 4, 5, 6, 7, None))  # the quarter a milestone is done
@@ -858,7 +881,7 @@ def series(m: MeasureSpec, quarters: int) -> list:
         # The first year runs a little behind the second.
         growth = 0.9 + 0.1 * (index >= 4) + 0.02 * (index % 4)
         noise = rng.uniform(0.85, 1.15)
-        if m.kind == "milestone":
+        if m.value_type == "milestone":
             done = done_at is not None and index >= done_at
             if done and index == done_at:
                 story = MILESTONE_DONE
@@ -868,12 +891,14 @@ def series(m: MeasureSpec, quarters: int) -> list:
                 story = rng.choice(MILESTONE_PENDING)
             out.append(Figures(value=Decimal(int(done)), story=story))
             continue
-        if m.kind == "count":
+        if m.value_type == "count":
             if m.aggregation == "sum":
                 planned = m.target / 4
                 value = round(planned * pace * growth * noise)
             else:  # a level building up from the baseline towards the target
-                start = m.baseline if m.baseline is not None else m.target * 0.6
+                start = (
+                    m.baseline_value if m.baseline_value is not None else m.target * 0.6
+                )
                 value = round(start + (m.target * pace - start) * (index + 1) / 8)
                 planned = m.target * (index + 1) / 8
             pool = (
@@ -885,21 +910,21 @@ def series(m: MeasureSpec, quarters: int) -> list:
             )
             out.append(Figures(value=Decimal(value), story=rng.choice(pool)))
             continue
-        if m.kind == "score" or m.aggregation == "mean":
-            level = m.target / pace if m.down else m.target * pace
-            level *= 1 + (1 - growth) * (1 if m.down else -1)
+        if m.value_type == "score" or m.aggregation == "mean":
+            level = m.target / pace if down else m.target * pace
+            level *= 1 + (1 - growth) * (1 if down else -1)
             value = Decimal(f"{level * rng.uniform(0.95, 1.05):.1f}")
-            if m.kind == "percentage":
+            if m.value_type == "percentage":
                 value = min(value, Decimal(100))
             elif m.unit.startswith("out of "):  # a rating scale has a top
                 value = min(value, Decimal(m.unit.removeprefix("out of ")))
-            good = value <= Decimal(m.target) if m.down else value >= Decimal(m.target)
+            good = value <= Decimal(m.target) if down else value >= Decimal(m.target)
             out.append(
                 Figures(value=value, story=rng.choice(STEADY if good else BEHIND))
             )
             continue
         # A rate from its numbers.
-        denominator = max(5, round(m.size * rng.uniform(0.8, 1.2)))
+        denominator = max(5, round(m.demo_size * rng.uniform(0.8, 1.2)))
         percentage = min(98.0, m.target * pace * growth + rng.gauss(0, 3))
         numerator = min(denominator, max(0, round(denominator * percentage / 100)))
         story = rng.choice(RATIO).format(numerator=numerator, denominator=denominator)
@@ -931,43 +956,39 @@ def delete_partnership() -> None:
         get_user_model().objects.filter(email=ADMIN_EMAIL).delete()
 
 
+SPEC = PartnershipSpec(
+    name=NAME,
+    slug=SLUG,
+    reporting_year_start_month=START_MONTH,
+    mission_statement=MISSION,
+    mission_target_year=2035,
+    mission_description=MISSION_DESCRIPTION,
+    organisations=ORGANISATIONS,
+    priorities=PRIORITIES,
+    measures=MISSION_MEASURES,
+)
+
+
 def build_partnership() -> tuple[int, int]:
-    """Build the partnership through the services; its id and value count."""
+    """Build the partnership (demo.builder) and its figures; its id and value count."""
     from django.contrib.auth import get_user_model
 
+    from demo.builder import Member, framework_build
+    from demo.values import NewFigure, quarterly_values_bulk_create
     from kpis import services as kpis
     from kpis.periods import Quarter
-    from outcomes import services as outcomes
-    from partnerships import services as partnerships
     from partnerships.models import Role
-    from partnerships.tenancy import partnership_scope, platform_scope
+    from partnerships.tenancy import platform_scope
 
     delete_partnership()
     with platform_scope():
         admin = get_user_model().objects.create_user(
             ADMIN_EMAIL, None, full_name="Bench Admin"
         )
-        partnership = partnerships.partnership_create(
-            name=NAME, slug=SLUG, reporting_year_start_month=START_MONTH
+        built = framework_build(
+            SPEC, members=[Member(user=admin, role=Role.ADMIN, organisation=UNIVERSITY)]
         )
-    values = 0
-    with partnership_scope(partnership.pk):
-        organisations = {
-            name: partnerships.organisation_create(partnership=partnership, name=name)
-            for name in ORGANISATIONS
-        }
-        partnerships.membership_grant(
-            partnership=partnership,
-            user=admin,
-            role=Role.ADMIN,
-            organisation=organisations[UNIVERSITY],
-        )
-        outcomes.mission_set(
-            partnership=partnership,
-            statement=MISSION,
-            target_year=2035,
-            description=MISSION_DESCRIPTION,
-        )
+        partnership = built.partnership
         periods = [
             kpis.period_get_or_create(
                 partnership=partnership, quarter=Quarter(year, quarter, START_MONTH)
@@ -975,74 +996,18 @@ def build_partnership() -> tuple[int, int]:
             for year in HISTORY_YEARS
             for quarter in (1, 2, 3, 4)
         ]
-        position = 0
-
-        def add_measures(measures, *, priority=None, outcome=None) -> None:
-            nonlocal position, values
-            for m in measures:
-                position += 1
-                measure = kpis.measure_upsert(
-                    partnership=partnership,
-                    code=m.code,
-                    priority=priority,
-                    outcome=outcome,
-                    position=position,
-                    name=m.name,
-                    question=m.question,
-                    value_type=m.kind,
-                    aggregation=m.aggregation,
-                    unit=m.unit,
-                    direction="down" if m.down else "up",
-                    is_headline=m.headline,
-                    annual_target=Decimal(str(m.target)),
-                    baseline_value=None
-                    if m.baseline is None
-                    else Decimal(str(m.baseline)),
-                    baseline_period=None if m.baseline is None else periods[0],
-                    definition=m.definition,
-                    data_source=m.source,
-                )
+        specs = SPEC.all_measures()
+        values = quarterly_values_bulk_create(
+            partnership=partnership,
+            actor=admin,
+            figures=[
+                NewFigure(measure=measure, period=period, figures=figures)
+                for code, measure in built.measures.items()
                 for period, figures in zip(
-                    periods, series(m, len(periods)), strict=True
-                ):
-                    kpis.quarterly_value_record(
-                        partnership=partnership,
-                        measure=measure,
-                        period=period,
-                        actor=admin,
-                        value=figures.value,
-                        numerator=figures.numerator,
-                        denominator=figures.denominator,
-                        story=figures.story,
-                    )
-                    values += 1
-
-        add_measures(MISSION_MEASURES)
-        outcome_position = 0
-        for priority_position, p in enumerate(PRIORITIES, start=1):
-            priority = outcomes.priority_upsert(
-                partnership=partnership,
-                name=p.name,
-                mission_statement=p.mission_statement,
-                position=priority_position,
-            )
-            for o in p.outcomes:
-                outcome_position += 1
-                outcome = outcomes.outcome_upsert(
-                    partnership=partnership,
-                    statement=o.statement,
-                    priority=priority,
-                    horizon=o.horizon,
-                    position=outcome_position,
+                    periods, series(specs[code], len(periods)), strict=True
                 )
-                outcomes.project_upsert(
-                    partnership=partnership,
-                    name=o.project,
-                    priority=priority,
-                    outcome=outcome,
-                    lead_organisation=organisations[o.lead],
-                )
-                add_measures(o.measures, priority=priority, outcome=outcome)
+            ],
+        )
     return partnership.pk, values
 
 

@@ -13,7 +13,9 @@ the whole import back.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -67,6 +69,12 @@ MEASURES = (
     Column("definition", "Definition"),
     Column("data_source", "Data source", aliases=("source",)),
 )
+# The shipped template and worked example (seed 001's action plan, written
+# by the demo: scripts/make-import-examples.py), offered on the import page.
+EXAMPLES_DIR = Path(settings.BASE_DIR) / "docs" / "import"
+TEMPLATE_FILE = "framework-template.xlsx"
+EXAMPLE_FILE = "community-cohesion-framework.xlsx"
+
 SHEETS = (
     ("Mission", MISSION),
     ("Priorities", PRIORITIES),

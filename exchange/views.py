@@ -202,9 +202,10 @@ def framework_template(request: HttpRequest, slug: str) -> HttpResponse:
 @tenant_view
 @require_GET
 def framework_example(request: HttpRequest, slug: str) -> HttpResponse:
-    """Seed 001's action plan filled into the template: a worked example."""
-    from .examples import community_cohesion_example
-    from .spreadsheets import xlsx_bytes
+    """Seed 001's action plan filled into the template: a worked example.
 
-    content = xlsx_bytes(community_cohesion_example(), guide=framework.GUIDE)
+    The shipped file in docs/import/, which the demo writes
+    (``scripts/make-import-examples.py``) and a test holds to the demo's data.
+    """
+    content = (framework.EXAMPLES_DIR / framework.EXAMPLE_FILE).read_bytes()
     return _download(content, "example-community-cohesion-framework.xlsx", "xlsx")

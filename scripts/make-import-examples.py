@@ -2,7 +2,8 @@
 """Write docs/import/: the framework template and seed 001 filled into it.
 
 Run after changing the template's columns or the demo's Community Cohesion
-framework: `.venv/bin/python scripts/make-import-examples.py`.
+framework (demo/data/community_cohesion.toml):
+`.venv/bin/python scripts/make-import-examples.py`.
 """
 
 import os
@@ -18,14 +19,19 @@ import django  # noqa: E402
 
 django.setup()
 
-from exchange.examples import community_cohesion_example  # noqa: E402
-from exchange.framework import GUIDE, framework_file  # noqa: E402
+from demo.examples import community_cohesion_example  # noqa: E402
+from exchange.framework import (  # noqa: E402
+    EXAMPLE_FILE,
+    EXAMPLES_DIR,
+    GUIDE,
+    TEMPLATE_FILE,
+    framework_file,
+)
 from exchange.spreadsheets import xlsx_bytes  # noqa: E402
 
-out = ROOT / "docs" / "import"
-out.mkdir(parents=True, exist_ok=True)
-(out / "framework-template.xlsx").write_bytes(framework_file(partnership=None))
-(out / "community-cohesion-framework.xlsx").write_bytes(
+EXAMPLES_DIR.mkdir(parents=True, exist_ok=True)
+(EXAMPLES_DIR / TEMPLATE_FILE).write_bytes(framework_file(partnership=None))
+(EXAMPLES_DIR / EXAMPLE_FILE).write_bytes(
     xlsx_bytes(community_cohesion_example(), guide=GUIDE)
 )
-print(f"wrote {out}/framework-template.xlsx and community-cohesion-framework.xlsx")
+print(f"wrote {EXAMPLES_DIR}/{TEMPLATE_FILE} and {EXAMPLE_FILE}")

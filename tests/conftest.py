@@ -5,6 +5,12 @@ import pytest
 import time_machine
 from django.db import connection
 
+from tests.demo_database import (  # noqa: F401 (fixtures)
+    demo_database,
+    demo_database_copy,
+    demo_template,
+)
+
 # The instant a test that depends on today pins its clock to, unless its
 # ``clock`` marker names another: mid-November, well inside a quarter for
 # every year-start month (and Q1 of a September year, Q3 of an April one).

@@ -1,6 +1,8 @@
 """Writes of a partnership's place in a national framework: which framework it
 adopts, its contribution map, and the stories behind the curves."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -122,17 +124,19 @@ def curve_story_save(
     action_plan: str = "",
     actor: User,
     year: int | None = None,
+    today: datetime.date | None = None,
 ) -> CurveStory:
     """Write the partnership's story behind an indicator's curve for the
-    current reporting year. Earlier years' stories are never changed: they
-    record what the partnership thought then."""
+    current reporting year (the one ``today`` falls in: the local date unless
+    given). Earlier years' stories are never changed: they record what the
+    partnership thought then."""
     _require_admin(partnership, actor)
     if indicator.framework_id != framework_id_for(partnership=partnership):
         raise ValidationError(
             _("That indicator is not in the partnership's framework.")
         )
     current = Quarter.containing(
-        timezone.localdate(), partnership.reporting_year_start_month
+        today or timezone.localdate(), partnership.reporting_year_start_month
     ).year
     year = current if year is None else year
     if year != current:

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "wellbeing",
     "reports",
     "exchange",
+    "demo",
 ]
 
 MIDDLEWARE = [

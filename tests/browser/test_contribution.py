@@ -5,18 +5,17 @@ without JavaScript; axe checks each page against WCAG 2.2 AA and each is
 saved as a screenshot in ``test-artifacts/``.
 """
 
-import datetime
-
 import pytest
 from playwright.sync_api import expect
 
-from partnerships.demo import PASSWORD, STEERING_EMAIL, demo_load
+from demo.loader import PASSWORD, STEERING_EMAIL
+from tests.demo_database import DEMO_NOW
 
-# The demo is laid out as on 15 November 2026, and the pages read the current
-# year from today: the clock is pinned to that day (tests/conftest.py).
+# The demo is laid out as on DEMO_TODAY, and the pages read the current year
+# from today: the clock is pinned to that day (tests/conftest.py).
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.clock(datetime.datetime(2026, 11, 15, 12, 0, tzinfo=datetime.UTC)),
+    pytest.mark.clock(DEMO_NOW),
     pytest.mark.usefixtures("clock"),
 ]
 
@@ -31,8 +30,9 @@ def sign_in(page, email: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_steering_group_reads_the_contribution_map(live_server, browser, a11y):
-    demo_load(today=datetime.date(2026, 11, 15))
+def test_the_steering_group_reads_the_contribution_map(
+    demo_database_copy, live_server, browser, a11y
+):
     expect.set_options(timeout=10_000)
     for javascript in (True, False):
         context = browser.new_context(

@@ -1,20 +1,19 @@
 """The demo civic mission's indicator page and a measure chart's forecast,
 in a real browser, checked by axe; screenshots land in test-artifacts/."""
 
-import datetime
-
 import pytest
 from playwright.sync_api import expect
 
+from demo.loader import ADMIN_EMAIL, PASSWORD
 from kpis.models import PerformanceMeasure
 from partnerships import tenancy
-from partnerships.demo import ADMIN_EMAIL, PASSWORD, demo_load
+from tests.demo_database import DEMO_NOW
 
-# The demo is laid out as on 15 November 2026, and the pages read the current
-# year from today: the clock is pinned to that day (tests/conftest.py).
+# The demo is laid out as on DEMO_TODAY, and the pages read the current year
+# from today: the clock is pinned to that day (tests/conftest.py).
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.clock(datetime.datetime(2026, 11, 15, 12, 0, tzinfo=datetime.UTC)),
+    pytest.mark.clock(DEMO_NOW),
     pytest.mark.usefixtures("clock"),
 ]
 
@@ -22,8 +21,9 @@ SLUG = "wrexham-civic-mission"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_indicator_curve_and_a_measure_forecast(live_server, browser, a11y):
-    demo_load(today=datetime.date(2026, 11, 15))
+def test_the_indicator_curve_and_a_measure_forecast(
+    demo_database_copy, live_server, browser, a11y
+):
     expect.set_options(timeout=10_000)
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from exchange.examples import community_cohesion_example
+from demo.examples import community_cohesion_example
 from exchange.framework import framework_file, framework_sheets
 from exchange.models import ImportStatus
 from exchange.spreadsheets import SheetSpec, read_upload, xlsx_bytes

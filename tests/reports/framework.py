@@ -1,19 +1,82 @@
 from decimal import Decimal as D
 
+from demo.builder import Member, framework_build
+from demo.specs import MeasureSpec, OutcomeSpec, PartnershipSpec, PrioritySpec
 from kpis import services as kpi_services
 from kpis.models import Aggregation, QuarterlyValue, Question, ValueType
 from kpis.periods import Quarter
+from outcomes.models import Horizon
 from partnerships.models import Role
-from tests.factories import (
-    MeasureFactory,
-    MembershipFactory,
-    MissionFactory,
-    OutcomeFactory,
-    PartnershipFactory,
-    PriorityFactory,
-)
+from tests.factories import PartnershipFactory, UserFactory
 
 YEAR = 2024  # 2024/25, September to August
+
+
+def framework_spec(partnership) -> PartnershipSpec:
+    """The strategy, for the partnership (which the builder finds by slug)."""
+    return PartnershipSpec(
+        name=partnership.name,
+        slug=partnership.slug,
+        reporting_year_start_month=partnership.reporting_year_start_month,
+        mission_statement="Every young person in the valley thrives by 2030",
+        mission_target_year=2030,
+        mission_description="",
+        organisations=(),
+        priorities=(
+            PrioritySpec(
+                name="Learning for life",
+                mission_statement="To open the university to every school.",
+                outcomes=(
+                    OutcomeSpec(
+                        statement="More children from every school take part",
+                        horizon=Horizon.SHORT,
+                        measures=(
+                            MeasureSpec(
+                                code="LL-01",
+                                name="Taster sessions held in schools",
+                                question=Question.HOW_MUCH,
+                                value_type=ValueType.COUNT,
+                                aggregation=Aggregation.SUM,
+                                target=100,
+                                baseline_value=60,
+                                headline=True,
+                            ),
+                            MeasureSpec(
+                                code="LL-02",
+                                name="Pupils rating the sessions good or better",
+                                question=Question.HOW_WELL,
+                                value_type=ValueType.PERCENTAGE,
+                                aggregation=Aggregation.RATIO_OF_SUMS,
+                                target=80,
+                                headline=False,
+                            ),
+                        ),
+                    ),
+                ),
+            ),
+            PrioritySpec(
+                name="Keeping well",
+                mission_statement="To support our communities and partners.",
+                outcomes=(
+                    OutcomeSpec(
+                        statement="People feel less alone",
+                        horizon=Horizon.SHORT,
+                        measures=(
+                            MeasureSpec(
+                                code="KW-01",
+                                name="Average wellbeing score of participants",
+                                question=Question.BETTER_OFF,
+                                value_type=ValueType.SCORE,
+                                aggregation=Aggregation.MEAN,
+                                target=7,
+                                headline=True,
+                            ),
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    )
 
 
 def build_framework(partnership=None):
@@ -25,25 +88,9 @@ def build_framework(partnership=None):
     partnership = partnership or PartnershipFactory(
         name="Bro Dyfrdwy Partnership", slug="bro-dyfrdwy"
     )
-    admin = MembershipFactory(partnership=partnership, role=Role.ADMIN).user
-    MissionFactory(
-        partnership=partnership,
-        statement="Every young person in the valley thrives by 2030",
-        target_year=2030,
-    )
-    priority = PriorityFactory(
-        partnership=partnership,
-        name="Learning for life",
-        mission_statement="To open the university to every school.",
-    )
-    other = PriorityFactory(partnership=partnership, name="Keeping well", position=1)
-    outcome = OutcomeFactory(
-        partnership=partnership,
-        priority=priority,
-        statement="More children from every school take part",
-    )
-    wellbeing = OutcomeFactory(
-        partnership=partnership, priority=other, statement="People feel less alone"
+    admin = UserFactory()
+    built = framework_build(
+        framework_spec(partnership), members=[Member(user=admin, role=Role.ADMIN)]
     )
     periods = [
         kpi_services.period_get_or_create(
@@ -52,36 +99,8 @@ def build_framework(partnership=None):
         )
         for q in (1, 2, 3, 4)
     ]
-    sessions = MeasureFactory(
-        partnership=partnership,
-        outcome=outcome,
-        code="LL-01",
-        name="Taster sessions held in schools",
-        annual_target=D(100),
-        baseline_value=D(60),
-        is_headline=True,
-    )
-    satisfied = MeasureFactory(
-        partnership=partnership,
-        outcome=outcome,
-        code="LL-02",
-        name="Pupils rating the sessions good or better",
-        question=Question.HOW_WELL,
-        value_type=ValueType.PERCENTAGE,
-        aggregation=Aggregation.RATIO_OF_SUMS,
-        annual_target=D(80),
-        is_headline=False,
-    )
-    confidence = MeasureFactory(
-        partnership=partnership,
-        outcome=wellbeing,
-        code="KW-01",
-        name="Average wellbeing score of participants",
-        question=Question.BETTER_OFF,
-        value_type=ValueType.SCORE,
-        aggregation=Aggregation.MEAN,
-        annual_target=D(7),
-        is_headline=True,
+    sessions, satisfied, confidence = (
+        built.measures[code] for code in ("LL-01", "LL-02", "KW-01")
     )
     for number, period in enumerate(periods, start=1):
         kpi_services.quarterly_value_record(

@@ -2,8 +2,9 @@ import argparse
 import datetime
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from partnerships.demo import demo_load
+from demo.loader import demo_load
 from partnerships.models import Role
 
 
@@ -29,11 +30,11 @@ class Command(BaseCommand):
             "--today",
             type=_date,
             default=None,
-            help="Load as if today were this date (YYYY-MM-DD).",
+            help="Load as if today were this date (YYYY-MM-DD); by default, today.",
         )
 
     def handle(self, *args, today: datetime.date | None = None, **options):
-        result = demo_load(today=today)
+        result = demo_load(today=today or timezone.localdate())
         for summary in result.partnerships:
             self.stdout.write(
                 f"{summary.name} ({summary.slug}): {summary.priorities} priorities, "

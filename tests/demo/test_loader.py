@@ -6,8 +6,14 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 
+from demo.loader import (
+    DEMO_LABEL,
+    PASSWORD,
+    WALES_GOALS,
+    demo_load,
+    demo_quarters,
+)
 from kpis import rules
 from kpis.models import (
     Aggregation,
@@ -20,20 +26,14 @@ from kpis.models import (
 )
 from kpis.periods import Quarter
 from outcomes.models import Horizon, Mission, Outcome, Priority, Project
-from partnerships.demo import (
-    DEMO_LABEL,
-    PASSWORD,
-    WALES_GOALS,
-    demo_load,
-    demo_quarters,
-)
 from partnerships.models import Membership, Organisation, Partnership, Role, User
+from tests.demo_database import DEMO_TODAY
 from tests.factories import PartnershipFactory, UserFactory
 from wellbeing.models import Contribution
 from wellbeing.selectors import framework_for
 
 # Civic mission: 2026/27 Q1 (Sep–Nov 2026); cohesion: 2026 Q3 (Oct–Dec 2026).
-TODAY = datetime.date(2026, 11, 15)
+TODAY = DEMO_TODAY
 CIVIC = "wrexham-civic-mission"
 COHESION = "wrexham-community-cohesion"
 CHILDRENS_UNIVERSITY_CODES = {"CR-01", "CR-02", "CR-03", "CR-04"}
@@ -56,20 +56,9 @@ MODELS = (
 
 
 @pytest.fixture
-def loaded(db):
-    return demo_load(today=TODAY)
-
-
-@pytest.fixture(scope="class")
-def shared_demo(django_db_setup, django_db_blocker):
-    """One load for a class of read-only tests, rolled back after the class.
-
-    Each test's own transaction nests inside this one, so a load (a few
-    seconds) is paid once per class rather than once per test.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield demo_load(today=TODAY)
-        transaction.set_rollback(True)
+def loaded(demo_database):
+    """The demo, loaded once per session (tests/demo_database.py)."""
+    return demo_database
 
 
 def _measure(slug: str, code: str) -> PerformanceMeasure:
@@ -149,9 +138,9 @@ def _assert_values_respect_the_rules() -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("shared_demo")
+@pytest.mark.usefixtures("demo_database")
 class TestTheLoadedDemo:
-    """Read-only checks, sharing one load."""
+    """Read-only checks of the one load the session shares."""
 
     def test_civic_mission_links_its_work_as_appendix_b_does(self):
         partnership = Partnership.objects.get(slug=CIVIC)
@@ -529,39 +518,159 @@ class TestTheLoadedDemo:
         assert statuses[rules.Status.AT_RISK] >= 1
         assert statuses[rules.Status.OFF_TRACK] >= 1
 
+    def test_the_demo_reporting_cycle_stands_part_way_through_a_quarter(self):
+        from demo.loader import demo_quarters
+        from kpis.models import ReviewStatus
+
+        for slug in (CIVIC, COHESION):
+            partnership = Partnership.objects.get(slug=slug)
+            history, current = demo_quarters(partnership, TODAY)
+            periods = {
+                (p.year, p.quarter): p
+                for p in Period.objects.filter(partnership=partnership)
+            }
+            for quarter in history[:-1]:
+                assert periods[(quarter.year, quarter.quarter)].is_locked, quarter
+            # The last complete quarter is approved and ready for the admin to lock.
+            last = periods[(history[-1].year, history[-1].quarter)]
+            assert not last.is_locked
+            values = QuarterlyValue.objects.filter(partnership=partnership)
+            assert (
+                not values.filter(
+                    period__in=[
+                        p
+                        for p in periods.values()
+                        if (p.year, p.quarter) != (current.year, current.quarter)
+                    ]
+                )
+                .exclude(status=ReviewStatus.APPROVED)
+                .exists()
+            )
+            now = values.filter(
+                period__year=current.year, period__quarter=current.quarter
+            )
+            assert now.exists()
+            assert set(now.values_list("status", flat=True)) == {ReviewStatus.SUBMITTED}
+            # The lead's walk-through measures have nothing in the current quarter.
+            assert not now.filter(measure__code__in=CHILDRENS_UNIVERSITY_CODES).exists()
+
+    def test_the_cohesion_counts_are_broken_down_as_seed_001_asks(self):
+        from kpis.models import Dimension
+
+        partnership = Partnership.objects.get(slug=COHESION)
+        age = Dimension.objects.get(partnership=partnership, name="Age group")
+        assert age.is_exhaustive
+        assert [c.name for c in age.categories.all()] == [
+            "Children",
+            "Young people",
+            "Adults",
+        ]
+        reports = PerformanceMeasure.objects.get(partnership=partnership, code="O4-04")
+        champions = PerformanceMeasure.objects.get(
+            partnership=partnership, code="O2-06"
+        )
+        assert reports.breakdown_first == age
+        assert champions.breakdown_first.name == "Community"
+        for value in QuarterlyValue.objects.filter(measure=reports):
+            assert sum(value.breakdown.values()) == value.value
+        for value in QuarterlyValue.objects.filter(measure=champions):
+            assert 0 < sum(value.breakdown.values()) <= value.value
+
+    def test_demo_history_names_the_demo_path_and_the_admin(self):
+        from kpis.selectors import value_history
+
+        partnership = Partnership.objects.get(slug=CIVIC)
+        measure = PerformanceMeasure.objects.filter(partnership=partnership).first()
+        history = value_history(partnership=partnership, measure=measure)
+        entries = [entry for entries in history.values() for entry in entries]
+        assert entries
+        assert {entry.path for entry in entries} >= {"Demo data"}
+        assert any(entry.who == "Alex Admin" for entry in entries)
+
+    def test_each_figures_history_shows_it_entered_then_reviewed(self):
+        """The set-based writes leave the history the services would: every
+        figure entered as a draft by the admin, then approved (complete
+        quarters) or submitted (the current one); each lock recorded."""
+        from django.apps import apps
+
+        from kpis.models import PeriodLockChange, ReviewStatus
+
+        events = apps.get_model("kpis", "QuarterlyValueEvent").objects
+        for slug in (CIVIC, COHESION):
+            partnership = Partnership.objects.get(slug=slug)
+            history, current = demo_quarters(partnership, TODAY)
+            steps = defaultdict(list)
+            for event in events.filter(partnership=partnership).order_by("pgh_id"):
+                steps[event.pgh_obj_id].append(
+                    (event.pgh_label, event.status, event.pgh_context)
+                )
+            values = QuarterlyValue.objects.filter(partnership=partnership)
+            assert set(steps) == set(values.values_list("pk", flat=True))
+            admin = User.objects.get(email="admin@example.org")
+            demo = {"path": "demo", "user": admin.pk}
+            for value in values.select_related("period"):
+                review = (
+                    ReviewStatus.SUBMITTED
+                    if (value.period.year, value.period.quarter)
+                    == (current.year, current.quarter)
+                    else ReviewStatus.APPROVED
+                )
+                assert [
+                    (label, status, {k: meta.get(k) for k in demo})
+                    for label, status, meta in steps[value.pk]
+                ] == [
+                    ("insert", ReviewStatus.DRAFT, demo),
+                    ("update", review, demo),
+                ], value
+            locks = PeriodLockChange.objects.filter(partnership=partnership)
+            assert sorted(
+                (c.period.year, c.period.quarter, c.action, c.path) for c in locks
+            ) == sorted(
+                (q.year, q.quarter, PeriodLockChange.Action.LOCKED, "demo")
+                for q in history[:-1]
+            )
+
 
 @pytest.mark.django_db
-def test_running_twice_changes_nothing(loaded):
-    counts, snapshot = _counts(), _snapshot()
-    again = demo_load(today=TODAY)
-    assert again.values_created == 0
-    assert _counts() == counts
-    assert _snapshot() == snapshot
-    assert [s.values for s in again.partnerships] == [
-        s.values for s in loaded.partnerships
-    ]
+@pytest.mark.usefixtures("demo_database")
+class TestLoadingOnTopOfTheDemo:
+    """The loader's own behaviour on a database that holds the demo; each
+    test's changes are rolled back, leaving the shared load as it was."""
 
+    def test_running_twice_changes_nothing(self, loaded):
+        counts, snapshot = _counts(), _snapshot()
+        again = demo_load(today=TODAY)
+        assert again.values_created == 0
+        assert _counts() == counts
+        assert _snapshot() == snapshot
+        assert [s.values for s in again.partnerships] == [
+            s.values for s in loaded.partnerships
+        ]
 
-@pytest.mark.django_db
-def test_figures_are_the_same_on_every_load(loaded):
-    first = _snapshot()["values"]
-    # The database refuses to delete a locked quarter's values; unlock first.
-    Period.objects.update(locked_at=None, locked_by=None)
-    QuarterlyValue.objects.all().delete()
-    demo_load(today=TODAY)
-    again = _snapshot()["values"]
+    def test_figures_are_the_same_on_every_load(self, loaded):
+        first = _snapshot()["values"]
+        # The database refuses to delete a locked quarter's values; unlock first.
+        Period.objects.update(locked_at=None, locked_by=None)
+        QuarterlyValue.objects.all().delete()
+        demo_load(today=TODAY)
+        again = _snapshot()["values"]
 
-    def figures(rows):
-        return [row[:8] for row in rows]
+        def figures(rows):
+            return [row[:8] for row in rows]
 
-    assert figures(again) == figures(first)
+        assert figures(again) == figures(first)
 
+    def test_a_later_run_adds_the_new_quarter_and_keeps_milestones_done(self, loaded):
+        later = demo_load(today=TODAY + datetime.timedelta(days=92))
+        assert later.values_created > 0
+        _assert_values_respect_the_rules()
 
-@pytest.mark.django_db
-def test_a_later_run_adds_the_new_quarter_and_keeps_milestones_done(loaded):
-    later = demo_load(today=TODAY + datetime.timedelta(days=92))
-    assert later.values_created > 0
-    _assert_values_respect_the_rules()
+    def test_refuses_after_the_demo_when_real_data_arrives(self, loaded):
+        UserFactory(email="Someone@Example.net")
+        before = _counts()
+        with pytest.raises(CommandError):
+            demo_load(today=TODAY)
+        assert _counts() == before
 
 
 @pytest.mark.django_db
@@ -586,15 +695,6 @@ def test_refuses_when_a_real_user_exists():
 
 
 @pytest.mark.django_db
-def test_refuses_after_the_demo_when_real_data_arrives(loaded):
-    UserFactory(email="Someone@Example.net")
-    before = _counts()
-    with pytest.raises(CommandError):
-        demo_load(today=TODAY)
-    assert _counts() == before
-
-
-@pytest.mark.django_db
 def test_command_prints_a_summary_and_the_logins():
     out = io.StringIO()
     call_command("demo_load", "--today", TODAY.isoformat(), stdout=out)
@@ -612,74 +712,3 @@ def test_command_refuses_with_a_clear_message():
     PartnershipFactory(name="Real Partnership", is_demo=False)
     with pytest.raises(CommandError, match="Refusing to load demo data"):
         call_command("demo_load", stdout=io.StringIO())
-
-
-@pytest.mark.django_db
-def test_the_demo_reporting_cycle_stands_part_way_through_a_quarter(loaded):
-    from kpis.models import ReviewStatus
-    from partnerships.demo import demo_quarters
-
-    for slug in (CIVIC, COHESION):
-        partnership = Partnership.objects.get(slug=slug)
-        history, current = demo_quarters(partnership, TODAY)
-        periods = {
-            (p.year, p.quarter): p
-            for p in Period.objects.filter(partnership=partnership)
-        }
-        for quarter in history[:-1]:
-            assert periods[(quarter.year, quarter.quarter)].is_locked, quarter
-        # The last complete quarter is approved and ready for the admin to lock.
-        last = periods[(history[-1].year, history[-1].quarter)]
-        assert not last.is_locked
-        values = QuarterlyValue.objects.filter(partnership=partnership)
-        assert (
-            not values.filter(
-                period__in=[
-                    p
-                    for p in periods.values()
-                    if (p.year, p.quarter) != (current.year, current.quarter)
-                ]
-            )
-            .exclude(status=ReviewStatus.APPROVED)
-            .exists()
-        )
-        now = values.filter(period__year=current.year, period__quarter=current.quarter)
-        assert now.exists()
-        assert set(now.values_list("status", flat=True)) == {ReviewStatus.SUBMITTED}
-        # The lead's walk-through measures have nothing in the current quarter.
-        assert not now.filter(measure__code__in=CHILDRENS_UNIVERSITY_CODES).exists()
-
-
-@pytest.mark.django_db
-def test_the_cohesion_counts_are_broken_down_as_seed_001_asks(loaded):
-    from kpis.models import Dimension
-
-    partnership = Partnership.objects.get(slug=COHESION)
-    age = Dimension.objects.get(partnership=partnership, name="Age group")
-    assert age.is_exhaustive
-    assert [c.name for c in age.categories.all()] == [
-        "Children",
-        "Young people",
-        "Adults",
-    ]
-    reports = PerformanceMeasure.objects.get(partnership=partnership, code="O4-04")
-    champions = PerformanceMeasure.objects.get(partnership=partnership, code="O2-06")
-    assert reports.breakdown_first == age
-    assert champions.breakdown_first.name == "Community"
-    for value in QuarterlyValue.objects.filter(measure=reports):
-        assert sum(value.breakdown.values()) == value.value
-    for value in QuarterlyValue.objects.filter(measure=champions):
-        assert 0 < sum(value.breakdown.values()) <= value.value
-
-
-@pytest.mark.django_db
-def test_demo_history_names_the_demo_path_and_the_admin(loaded):
-    from kpis.selectors import value_history
-
-    partnership = Partnership.objects.get(slug=CIVIC)
-    measure = PerformanceMeasure.objects.filter(partnership=partnership).first()
-    history = value_history(partnership=partnership, measure=measure)
-    entries = [entry for entries in history.values() for entry in entries]
-    assert entries
-    assert {entry.path for entry in entries} >= {"Demo data"}
-    assert any(entry.who == "Alex Admin" for entry in entries)

@@ -1,30 +1,33 @@
-"""The framework template and a filled example, as shipped in docs/import/.
+"""A demo partnership's framework as the framework spreadsheet's sheets.
 
-The example is seed 001's action plan (Wrexham County Borough Council's
-Community Cohesion Strategy 2011–14) as the demo models it
-(``partnerships.demo.COMMUNITY_COHESION``), written into the template.
-``scripts/make-import-examples.py`` writes both files; a test holds the
-shipped files to what this code makes.
+The filled example shipped in docs/import/ (and downloadable from the Import
+and export page) is seed 001's action plan (Wrexham County Borough
+Council's Community Cohesion Strategy 2011–14) as the demo models it
+(``data/community_cohesion.toml``), written into exchange's template.
+``scripts/make-import-examples.py`` writes the shipped files; a test holds
+them to what this code makes.
 """
 
 from decimal import Decimal
 
-from .framework import MEASURES, MISSION, OUTCOMES, PRIORITIES, WIDTHS
-from .kinds import AGGREGATIONS, DIRECTIONS, HORIZONS, KINDS, QUESTIONS
-from .spreadsheets import SheetSpec
+from exchange.framework import MEASURES, MISSION, OUTCOMES, PRIORITIES, WIDTHS
+from exchange.kinds import AGGREGATIONS, DIRECTIONS, HORIZONS, KINDS, QUESTIONS
+from exchange.spreadsheets import SheetSpec
+
+from .specs import MeasureSpec, PartnershipSpec
 
 
-def _measure_row(spec, *, priority: str, outcome: str) -> list:
+def _measure_row(spec: MeasureSpec, *, priority: str, outcome: str) -> list:
     return [
         spec.code,
         spec.name,
         QUESTIONS.labels[spec.question],
         KINDS.labels[spec.value_type],
         spec.unit,
-        DIRECTIONS.labels["up"],
+        DIRECTIONS.labels[spec.direction],
         AGGREGATIONS.labels[spec.aggregation],
-        Decimal(spec.target) if spec.target is not None else None,
-        None,
+        Decimal(str(spec.target)) if spec.target is not None else None,
+        Decimal(str(spec.baseline_value)) if spec.baseline_value is not None else None,
         priority,
         outcome,
         "yes" if spec.headline else "no",
@@ -33,8 +36,8 @@ def _measure_row(spec, *, priority: str, outcome: str) -> list:
     ]
 
 
-def example_sheets(spec) -> list[SheetSpec]:
-    """A demo PartnershipSpec's framework, sheet by sheet."""
+def example_sheets(spec: PartnershipSpec) -> list[SheetSpec]:
+    """A PartnershipSpec's framework, sheet by sheet."""
     priorities, outcomes, measures = [], [], []
 
     def add_outcomes(outcome_specs, priority_name: str) -> None:
@@ -83,6 +86,6 @@ def example_sheets(spec) -> list[SheetSpec]:
 
 
 def community_cohesion_example() -> list[SheetSpec]:
-    from partnerships.demo import COMMUNITY_COHESION
+    from .loader import partnership_spec
 
-    return example_sheets(COMMUNITY_COHESION)
+    return example_sheets(partnership_spec("wrexham-community-cohesion"))
