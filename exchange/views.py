@@ -33,7 +33,7 @@ class UploadForm(forms.Form):
 
 def _quarter_choices(partnership) -> list[tuple[str, str]]:
     current = current_quarter(partnership=partnership)
-    return [(f"{q.year}-{q.quarter}", q.label) for q in reversed(current.back(8))]
+    return [(q.key, q.label) for q in reversed(current.back(8))]
 
 
 def _year_choices(partnership) -> list[tuple[int, str]]:
@@ -156,8 +156,7 @@ def values_template(request: HttpRequest, slug: str) -> HttpResponse:
     quarter = current_quarter(partnership=request.partnership)
     for value, _label in _quarter_choices(request.partnership):
         if value == wanted:
-            year, number = value.split("-")
-            quarter = Quarter(int(year), int(number), quarter.start_month)
+            quarter = Quarter.parse_key(value, quarter.start_month)
     file_format = _format(request)
     rows = values.values_template_rows(membership=membership, quarter=quarter)
     content = values.values_file(rows, file_format=file_format, guide=True)

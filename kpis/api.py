@@ -28,6 +28,7 @@ from .models import (
     QuarterlyValue,
     ReviewStatus,
 )
+from .periods import KEY_PATTERN, Quarter
 
 DECIMAL = {"max_digits": 14, "decimal_places": 2}
 
@@ -189,7 +190,7 @@ class QuarterlyValueSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_period(self, value: QuarterlyValue) -> str:
-        return f"{value.period.year}-{value.period.quarter}"
+        return value.period.as_quarter.key
 
 
 class ValueFilters(serializers.Serializer):
@@ -199,7 +200,7 @@ class ValueFilters(serializers.Serializer):
         required=False,
         help_text="A quarter as “YYYY-Q”, e.g. “2024-1”.",
         validators=[
-            RegexValidator(r"^\d{4}-[1-4]$", "Give the quarter as YYYY-Q, e.g. 2024-1.")
+            RegexValidator(KEY_PATTERN, "Give the quarter as YYYY-Q, e.g. 2024-1.")
         ],
     )
     measure = serializers.CharField(
@@ -233,8 +234,13 @@ class ValueList(TenantAPIView, FilteredListMixin, generics.ListAPIView):
         filters = self.filters()
         values = _values(self.request.partnership)
         if "period" in filters:
-            year, quarter = filters.pop("period").split("-")
-            values = values.filter(period__year=int(year), period__quarter=int(quarter))
+            wanted = Quarter.parse_key(
+                filters.pop("period"),
+                self.request.partnership.reporting_year_start_month,
+            )
+            values = values.filter(
+                period__year=wanted.year, period__quarter=wanted.quarter
+            )
         if "year" in filters:
             values = values.filter(period__year=filters["year"])
         if "quarter" in filters:

@@ -100,7 +100,7 @@ def _initial(value: QuarterlyValue | None) -> dict:
 def _chosen_quarter(request: HttpRequest, quarters: list[Quarter]) -> Quarter:
     wanted = request.GET.get("quarter") or request.POST.get("quarter")
     for quarter in quarters:
-        if wanted == f"{quarter.year}-{quarter.quarter}":
+        if wanted == quarter.key:
             return quarter
     if wanted:
         raise Http404(_("That quarter is not open for entry."))
@@ -179,7 +179,7 @@ def _period(request: HttpRequest, quarter: Quarter) -> Period | None:
 
 def _entry_url(slug: str, quarter: Quarter, anchor: str = "") -> str:
     url = reverse("my_measures", kwargs={"slug": slug})
-    return f"{url}?quarter={quarter.year}-{quarter.quarter}{anchor}"
+    return f"{url}?quarter={quarter.key}{anchor}"
 
 
 @tenant_view
@@ -196,7 +196,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "quarter": quarter,
         "quarters": quarters,
-        "quarter_key": f"{quarter.year}-{quarter.quarter}",
+        "quarter_key": quarter.key,
         "is_current": quarter == quarters[0],
         "period": period,
         "deadline": request.partnership.deadline_for(quarter),
@@ -397,7 +397,7 @@ def _review_quarter(request: HttpRequest) -> tuple[Quarter, list[Quarter]]:
 
 def _review_url(slug: str, quarter: Quarter, anchor: str = "") -> str:
     url = reverse("quarter_review", kwargs={"slug": slug})
-    return f"{url}?quarter={quarter.year}-{quarter.quarter}{anchor}"
+    return f"{url}?quarter={quarter.key}{anchor}"
 
 
 def _render_review(
@@ -420,7 +420,7 @@ def _render_review(
             "review": review,
             "quarter": quarter,
             "quarters": quarters,
-            "quarter_key": f"{quarter.year}-{quarter.quarter}",
+            "quarter_key": quarter.key,
             "states": [
                 (state, selectors.STATE_LABELS[state]) for state in selectors.STATES
             ],

@@ -279,7 +279,7 @@ def test_lead_reports_a_quarter_and_the_steering_group_sees_it(
     plain_form.get_by_label("The story behind the number").fill(STORY_PLAIN)
     with plain.expect_navigation():
         plain_form.get_by_role("button", name=re.compile(r"^Save\b")).click()
-    quarter_key = f"{scenario.quarter.year}-{scenario.quarter.quarter}"
+    quarter_key = scenario.quarter.key
     expect(plain).to_have_url(
         re.compile(
             re.escape(f"my-measures/?quarter={quarter_key}#measure-")

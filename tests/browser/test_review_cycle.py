@@ -71,7 +71,7 @@ class Scenario:
 
     @property
     def quarter_key(self) -> str:
-        return f"{self.quarter.year}-{self.quarter.quarter}"
+        return self.quarter.key
 
     @property
     def my_measures_path(self) -> str:

@@ -30,7 +30,7 @@ def member(partnership, role, **fields):
 
 
 def key(quarter) -> str:
-    return f"{quarter.year}-{quarter.quarter}"
+    return quarter.key
 
 
 @pytest.fixture
