@@ -935,6 +935,7 @@ def build_partnership() -> tuple[int, int]:
     """Build the partnership through the services; its id and value count."""
     from django.contrib.auth import get_user_model
 
+    from kpis import recording as kpis_recording
     from kpis import services as kpis
     from kpis.periods import Quarter
     from outcomes import services as outcomes
@@ -1005,7 +1006,7 @@ def build_partnership() -> tuple[int, int]:
                 for period, figures in zip(
                     periods, series(m, len(periods)), strict=True
                 ):
-                    kpis.quarterly_value_record(
+                    kpis_recording.quarterly_value_record(
                         partnership=partnership,
                         measure=measure,
                         period=period,

@@ -20,7 +20,7 @@ from partnerships.api import (
     error_responses,
 )
 
-from . import selectors, services
+from . import recording, selectors
 from .models import (
     Dimension,
     DimensionCategory,
@@ -378,17 +378,17 @@ class ValueBulk(TenantAPIView):
         incoming = BulkValuesSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        rows = [services.ValueInput(**row) for row in data["values"]]
+        rows = [recording.ValueInput(**row) for row in data["values"]]
         try:
             with self.history_context():
-                records = services.quarterly_values_record(
+                records = recording.quarterly_values_record(
                     partnership=request.partnership,
                     year=data["year"],
                     quarter=data["quarter"],
                     rows=rows,
                     actor=request.user,
                 )
-        except services.BulkRecordError as error:
+        except recording.BulkRecordError as error:
             raise _bulk_error(error) from error
         created = sum(1 for record in records if record.version == 1)
         return Response(
@@ -403,7 +403,7 @@ class ValueBulk(TenantAPIView):
         )
 
 
-def _bulk_error(error: services.BulkRecordError) -> ApiError:
+def _bulk_error(error: recording.BulkRecordError) -> ApiError:
     rows = {
         str(index): {
             (NON_FIELD if name == "__all__" else name): messages

@@ -16,7 +16,7 @@ from django_htmx.http import HttpRequest
 from partnerships.decorators import tenant_view
 from reports.selectors import YearSummary, measure_page_get, periods_for_entry
 
-from . import rules, selectors, services
+from . import recording, rules, selectors, services
 from .forms import (
     DimensionForm,
     MeasureChecksForm,
@@ -225,14 +225,14 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
             period = services.period_get_or_create(
                 partnership=request.partnership, quarter=quarter
             )
-            services.quarterly_value_record(
+            recording.quarterly_value_record(
                 partnership=request.partnership,
                 measure=measure,
                 period=period,
                 actor=request.user,
                 **form.service_kwargs(),
             )
-        except services.ValueConflict as error:
+        except recording.ValueConflict as error:
             conflict = error.current
             # Saving again from here replaces the value now stored, knowingly.
             form.data = form.data.copy()
@@ -347,7 +347,7 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except PerformanceMeasure.DoesNotExist:
         raise Http404(_("No such measure.")) from None
     measure = page.measure
-    can_enter = services.can_enter_values(
+    can_enter = recording.can_enter_values(
         membership=request.membership, measure=measure
     )
     history = selectors.value_history(partnership=request.partnership, measure=measure)

@@ -33,6 +33,7 @@ from django.core.management.base import CommandError
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from kpis import recording as kpi_recording
 from kpis import services as kpi_services
 from kpis.frameworks import REFERENCE_DIR, load_frameworks
 from kpis.models import (
@@ -2340,7 +2341,7 @@ def _load_values(
             if measure_spec.value_type == ValueType.MILESTONE and done:
                 # A milestone recorded done on an earlier load stays done.
                 figures = Figures(value=Decimal(1), story=DEMO_LABEL)
-            kpi_services.quarterly_value_record(
+            kpi_recording.quarterly_value_record(
                 partnership=partnership,
                 measure=measure,
                 period=period,

@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
+from kpis import recording as kpi_recording
 from kpis import selectors as kpi_selectors
 from kpis import services as kpi_services
 from kpis.models import (
@@ -131,7 +132,7 @@ def scenario(transactional_db) -> Scenario:
         for earlier, value in zip(quarter.back(3)[:-1], (9, 12), strict=True):
             if earlier.year == quarter.year:
                 earlier_in_year.append(value)
-            kpi_services.quarterly_value_record(
+            kpi_recording.quarterly_value_record(
                 partnership=partnership,
                 measure=measure,
                 period=kpi_services.period_get_or_create(

@@ -25,6 +25,7 @@ import pytest
 from django.db import IntegrityError
 from playwright.sync_api import Page, expect
 
+from kpis import recording as kpi_recording
 from kpis import selectors as kpi_selectors
 from kpis import services as kpi_services
 from kpis.models import (
@@ -404,7 +405,7 @@ def test_a_quarter_goes_through_review_and_is_locked(
         tenancy.partnership_scope(scenario.partnership.pk),
     ):
         QuarterlyValue.objects.filter(pk=value.pk).update(value=Decimal(50))
-    assert kpi_services.is_locked_quarter_error(refused.value)
+    assert kpi_recording.is_locked_quarter_error(refused.value)
     assert stored(scenario, scenario.clubs).value == 46
 
     # --- The lead's page shows the lock, and nothing to save. -------------
@@ -485,7 +486,7 @@ def test_review_pages_pass_axe(live_server, browser, scenario, screens):
     def record(measure, value, breakdown=None, story=""):
         scope, context = as_user(scenario.lead)
         with scope, context:
-            kpi_services.quarterly_value_record(
+            kpi_recording.quarterly_value_record(
                 partnership=partnership,
                 measure=measure,
                 period=kpi_services.period_get_or_create(

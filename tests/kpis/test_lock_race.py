@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from kpis import services
+from kpis import recording, services
 from kpis.models import QuarterlyValue
 from kpis.selectors import current_quarter
 from partnerships import tenancy
@@ -45,7 +45,7 @@ def test_a_save_that_races_a_lock_waits_and_is_refused():
     def save():
         try:
             with tenancy.partnership_scope(partnership.pk):
-                services.quarterly_value_record(
+                recording.quarterly_value_record(
                     partnership=partnership,
                     measure=measure,
                     period=period,

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 from civic.celery import app as celery_app
-from kpis import services
+from kpis import recording, services
 from kpis.models import QuarterlyValue, Reminder
 from kpis.periods import Quarter
 from kpis.reminders import outstanding_measures, reminders_send
@@ -57,7 +57,7 @@ def make_admin(partnership):
 
 def record(partnership, measure, actor, quarter=Q2, value=10):
     period = services.period_get_or_create(partnership=partnership, quarter=quarter)
-    return services.quarterly_value_record(
+    return recording.quarterly_value_record(
         partnership=partnership,
         measure=measure,
         period=period,

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kpis import selectors, services
+from kpis import recording, selectors, services
 from kpis.models import PeriodLockChange, QuarterlyValue, ReviewStatus
 from kpis.selectors import current_quarter
 from partnerships.models import Role
@@ -69,7 +69,7 @@ def record(site, actor, value, *, quarter=None, measure=None, **kwargs):
     period = services.period_get_or_create(
         partnership=site.partnership, quarter=quarter or site.now
     )
-    return services.quarterly_value_record(
+    return recording.quarterly_value_record(
         partnership=site.partnership,
         measure=measure or site.measure,
         period=period,
@@ -286,7 +286,7 @@ def test_another_partnerships_figure_is_404_to_review(site, data):
         partnership=theirs.partnership,
         quarter=current_quarter(partnership=theirs.partnership),
     )
-    their_figure = services.quarterly_value_record(
+    their_figure = recording.quarterly_value_record(
         partnership=theirs.partnership,
         measure=theirs,
         period=period,

@@ -1,5 +1,6 @@
 from decimal import Decimal as D
 
+from kpis import recording as kpi_recording
 from kpis import services as kpi_services
 from kpis.models import Aggregation, QuarterlyValue, Question, ValueType
 from kpis.periods import Quarter
@@ -84,7 +85,7 @@ def build_framework(partnership=None):
         is_headline=True,
     )
     for number, period in enumerate(periods, start=1):
-        kpi_services.quarterly_value_record(
+        kpi_recording.quarterly_value_record(
             partnership=partnership,
             measure=sessions,
             period=period,
@@ -92,7 +93,7 @@ def build_framework(partnership=None):
             value=D(10 * number),
             story=f"Quarter {number}: schools in Brymbo joined.",
         )
-        kpi_services.quarterly_value_record(
+        kpi_recording.quarterly_value_record(
             partnership=partnership,
             measure=satisfied,
             period=period,
@@ -100,7 +101,7 @@ def build_framework(partnership=None):
             numerator=D(30 + number),
             denominator=D(40),
         )
-        kpi_services.quarterly_value_record(
+        kpi_recording.quarterly_value_record(
             partnership=partnership,
             measure=confidence,
             period=period,
@@ -117,7 +118,7 @@ def change_a_figure(partnership, admin, *, by=1):
     value = QuarterlyValue.objects.filter(
         partnership=partnership, measure__code="LL-01"
     ).first()
-    kpi_services.quarterly_value_record(
+    kpi_recording.quarterly_value_record(
         partnership=partnership,
         measure=value.measure,
         period=value.period,
