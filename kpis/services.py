@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outcomes.models import Outcome, Priority, Project
+from outcomes.services import priority_under_outcome
 from partnerships.models import Membership, Partnership, Role, User
 
 from . import rules
@@ -65,6 +66,17 @@ def measure_upsert(
     ).first() or PerformanceMeasure(partnership=partnership, code=code)
     for name, value in fields.items():
         setattr(measure, name, value)
+    if "outcome" in fields or "priority" in fields:
+        # Under an outcome, the measure sits under the outcome's priority: a
+        # priority given must be that one, and a new outcome brings its own.
+        given = (
+            measure.priority
+            if "priority" in fields or measure.outcome is None
+            else None
+        )
+        measure.priority = priority_under_outcome(
+            outcome=measure.outcome, priority=given
+        )
     measure.full_clean()
     measure.save()
     return measure
