@@ -42,7 +42,7 @@ from .models import (
 from .periods import Quarter
 
 
-def _membership(partnership: Partnership, actor: User) -> Membership | None:
+def membership_get(partnership: Partnership, actor: User) -> Membership | None:
     return Membership.objects.filter(partnership=partnership, user=actor).first()
 
 
@@ -299,7 +299,7 @@ def quarterly_value_record(
         or period.partnership_id != partnership.pk
     ):
         raise PermissionDenied
-    membership = _membership(partnership, actor)
+    membership = membership_get(partnership, actor)
     if not can_enter_values(membership=membership, measure=measure):
         raise PermissionDenied(_("You cannot enter values for this measure."))
     value, numerator, denominator = _validate_numbers(
@@ -400,7 +400,7 @@ def quarterly_values_record(
     from .selectors import measure_list
     from .services import period_get_or_create
 
-    membership = _membership(partnership, actor)
+    membership = membership_get(partnership, actor)
     if membership is None or not membership.can_enter_values:
         raise PermissionDenied(_("You cannot enter values."))
     wanted = Quarter(year, quarter, partnership.reporting_year_start_month)

@@ -16,7 +16,7 @@ from django_htmx.http import HttpRequest
 from partnerships.decorators import tenant_view
 from reports.selectors import YearSummary, measure_page_get, periods_for_entry
 
-from . import recording, rules, selectors, services
+from . import recording, review, rules, selectors, services
 from .forms import (
     DimensionForm,
     MeasureChecksForm,
@@ -123,7 +123,7 @@ def _rows(
         measure__in=measures,
     )
     by_key = {(v.measure_id, v.period.year, v.period.quarter): v for v in values}
-    figures = services.recent_figures(
+    figures = review.recent_figures(
         partnership=partnership, measures=measures, quarter=quarter
     )
     categories = (
@@ -157,7 +157,7 @@ def _rows(
                     label=quarter.year_label,
                     entries=this_year,
                 ),
-                flags=services.plausibility_flags_for(measure, figures[measure.pk]),
+                flags=review.plausibility_flags_for(measure, figures[measure.pk]),
                 editable=not locked
                 and (
                     is_admin
@@ -302,7 +302,7 @@ def my_measures_submit(request: HttpRequest, slug: str) -> HttpResponse:
     quarters = periods_for_entry(partnership=request.partnership)
     quarter = _chosen_quarter(request, quarters)
     try:
-        result = services.quarter_submit(
+        result = review.quarter_submit(
             partnership=request.partnership, quarter=quarter, actor=request.user
         )
     except ValidationError as error:
@@ -467,7 +467,7 @@ def quarter_review_value(request: HttpRequest, slug: str, pk: int) -> HttpRespon
     action = request.POST.get("action")
     try:
         if action == "approve":
-            value = services.value_approve(
+            value = review.value_approve(
                 partnership=request.partnership, value_id=pk, actor=request.user
             )
             text = _("Approved %(name)s.")
@@ -478,7 +478,7 @@ def quarter_review_value(request: HttpRequest, slug: str, pk: int) -> HttpRespon
                     selectors.value_list(partnership=request.partnership), pk=pk
                 )
                 return _render_review(request, status=400, return_form=(pk, form))
-            value = services.value_return(
+            value = review.value_return(
                 partnership=request.partnership,
                 value_id=pk,
                 actor=request.user,
@@ -502,7 +502,7 @@ def quarter_lock(request: HttpRequest, slug: str) -> HttpResponse:
     _require_admin(request)
     quarter, _quarters = _review_quarter(request)
     try:
-        services.period_lock(
+        review.period_lock(
             partnership=request.partnership, quarter=quarter, actor=request.user
         )
     except ValidationError as error:
@@ -525,7 +525,7 @@ def quarter_reopen(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _render_review(request, status=400, reopen_form=form)
     try:
-        services.period_reopen(
+        review.period_reopen(
             partnership=request.partnership,
             quarter=quarter,
             actor=request.user,
@@ -548,7 +548,7 @@ def reporting_settings(request: HttpRequest, slug: str) -> HttpResponse:
     form = ReportingSettingsForm(request.POST)
     if not form.is_valid():
         return _render_review(request, status=400, settings_form=form)
-    services.reporting_settings_update(
+    review.reporting_settings_update(
         partnership=request.partnership, actor=request.user, **form.cleaned_data
     )
     messages.success(request, _("Saved the deadline and reminders."))

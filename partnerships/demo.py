@@ -34,6 +34,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from kpis import recording as kpi_recording
+from kpis import review as kpi_review
 from kpis import services as kpi_services
 from kpis.frameworks import REFERENCE_DIR, load_frameworks
 from kpis.models import (
@@ -1980,13 +1981,13 @@ def _review_history(partnership: Partnership, *, admin: User, today) -> None:
             period__locked_at__isnull=True,
         ).exclude(status=ReviewStatus.APPROVED)
         for value_id in waiting.values_list("pk", flat=True):
-            kpi_services.value_approve(
+            kpi_review.value_approve(
                 partnership=partnership, value_id=value_id, actor=admin
             )
     for quarter in history[:-1]:
-        kpi_services.period_lock(partnership=partnership, quarter=quarter, actor=admin)
+        kpi_review.period_lock(partnership=partnership, quarter=quarter, actor=admin)
     with contextlib.suppress(ValidationError):
-        kpi_services.quarter_submit(
+        kpi_review.quarter_submit(
             partnership=partnership,
             quarter=current,
             actor=admin,

@@ -26,6 +26,7 @@ from django.db import IntegrityError
 from playwright.sync_api import Page, expect
 
 from kpis import recording as kpi_recording
+from kpis import review as kpi_review
 from kpis import selectors as kpi_selectors
 from kpis import services as kpi_services
 from kpis.models import (
@@ -501,7 +502,7 @@ def test_review_pages_pass_axe(live_server, browser, scenario, screens):
     def submit():
         scope, context = as_user(scenario.lead)
         with scope, context:
-            kpi_services.quarter_submit(
+            kpi_review.quarter_submit(
                 partnership=partnership, quarter=quarter, actor=scenario.lead
             )
 
@@ -516,7 +517,7 @@ def test_review_pages_pass_axe(live_server, browser, scenario, screens):
     clubs_value = stored(scenario, scenario.clubs)
     scope, context = as_user(scenario.admin)
     with scope, context:
-        kpi_services.value_return(
+        kpi_review.value_return(
             partnership=partnership,
             value_id=clubs_value.pk,
             actor=scenario.admin,
@@ -546,12 +547,12 @@ def test_review_pages_pass_axe(live_server, browser, scenario, screens):
     scope, context = as_user(scenario.admin)
     with scope, context:
         for measure in (scenario.clubs, scenario.sessions):
-            kpi_services.value_approve(
+            kpi_review.value_approve(
                 partnership=partnership,
                 value_id=stored(scenario, measure).pk,
                 actor=scenario.admin,
             )
-        kpi_services.period_lock(
+        kpi_review.period_lock(
             partnership=partnership, quarter=quarter, actor=scenario.admin
         )
 

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from kpis import recording, services
+from kpis import recording, review, services
 from kpis.models import (
     MeasureLead,
     PerformanceMeasure,
@@ -212,7 +212,7 @@ def test_a_lead_cannot_change_a_submitted_figure_but_an_admin_can(client, setup)
 def test_a_locked_quarter_is_refused(client, setup):
     partnership, admin = setup["partnership"], setup["admin"]
     quarter = setup["quarter"].previous()
-    services.period_lock(partnership=partnership, quarter=quarter, actor=admin)
+    review.period_lock(partnership=partnership, quarter=quarter, actor=admin)
     response = post_json(
         client,
         bulk_url(partnership),

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from kpis import recording, services
+from kpis import recording, review, services
 from kpis.models import QuarterlyValue
 from kpis.selectors import current_quarter
 from partnerships import tenancy
@@ -33,7 +33,7 @@ def test_a_save_that_races_a_lock_waits_and_is_refused():
     def lock_and_hold():
         try:
             with tenancy.partnership_scope(partnership.pk):
-                services.period_lock(
+                review.period_lock(
                     partnership=partnership, quarter=quarter, actor=admin
                 )
                 locked.set()

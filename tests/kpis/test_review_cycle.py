@@ -13,7 +13,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from kpis import recording, selectors, services
+from kpis import recording, review, selectors, services
 from kpis.models import (
     Aggregation,
     PeriodLockChange,
@@ -79,19 +79,19 @@ def record(team, actor, value, *, measure=None, period=None, **kwargs):
 
 
 def submit(team, actor=None):
-    return services.quarter_submit(
+    return review.quarter_submit(
         partnership=team.partnership, quarter=Q2, actor=actor or team.lead
     )
 
 
 def approve(team, value, actor=None):
-    return services.value_approve(
+    return review.value_approve(
         partnership=team.partnership, value_id=value.pk, actor=actor or team.admin
     )
 
 
 def send_back(team, value, reason, actor=None):
-    return services.value_return(
+    return review.value_return(
         partnership=team.partnership,
         value_id=value.pk,
         actor=actor or team.admin,
@@ -100,13 +100,13 @@ def send_back(team, value, reason, actor=None):
 
 
 def lock(team, actor=None):
-    return services.period_lock(
+    return review.period_lock(
         partnership=team.partnership, quarter=Q2, actor=actor or team.admin
     )
 
 
 def reopen(team, reason, actor=None):
-    return services.period_reopen(
+    return review.period_reopen(
         partnership=team.partnership,
         quarter=Q2,
         actor=actor or team.admin,
