@@ -22,6 +22,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnerships import policy as roles
 from partnerships.models import Membership, Partnership, User
 from partnerships.tenancy import partnership_scope
 
@@ -43,14 +44,6 @@ class _Rollback(Exception):
         self.problems = problems
 
 
-def _may_import(membership: Membership | None, kind: str) -> bool:
-    if membership is None:
-        return False
-    if kind == ImportKind.FRAMEWORK:
-        return membership.is_admin
-    return membership.can_enter_values
-
-
 def import_job_create(
     *,
     partnership: Partnership,
@@ -62,7 +55,7 @@ def import_job_create(
     """Store the uploaded file and queue its check."""
     if kind not in ImportKind.values:
         raise ValidationError({"kind": _("Choose what the file holds.")})
-    if not _may_import(membership, kind):
+    if not roles.may_import(membership, kind):
         raise PermissionDenied(_("You cannot import this."))
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise ValidationError(
@@ -293,8 +286,9 @@ def import_job_confirm(
         )
         if job is None:
             raise ImportJob.DoesNotExist
-        if not _may_import(membership, job.kind) or (
-            job.created_by_id != actor.pk and not membership.is_admin
+        if not roles.may_import(membership, job.kind) or (
+            job.created_by_id != actor.pk
+            and not roles.may_see_others_imports(membership)
         ):
             raise PermissionDenied(_("You cannot import this."))
         if job.status in (ImportStatus.CONFIRMED, ImportStatus.IMPORTING):

@@ -27,13 +27,13 @@ from django.utils.translation import gettext as _
 
 from kpis import rules
 from kpis.models import (
-    MeasureLead,
     PerformanceMeasure,
     Period,
     QuarterlyValue,
     ValueType,
 )
 from kpis.periods import Quarter
+from kpis.policy import measures_led
 from kpis.recording import (
     FigureWrite,
     figures_write,
@@ -43,7 +43,8 @@ from kpis.recording import (
     value_numbers_check,
 )
 from kpis.selectors import measure_list_for_entry
-from partnerships.models import Membership, Partnership, Role, User
+from partnerships import policy as roles
+from partnerships.models import Membership, Partnership, User
 
 from .kinds import KINDS
 from .parsing import Column, Problems, Row, map_headers
@@ -189,7 +190,7 @@ def values_plan(
         problems.add(sheet.name, None, "", _("The sheet has no figures in it."))
         return plan
     membership = Membership.objects.filter(partnership=partnership, user=actor).first()
-    if membership is None or not membership.can_enter_values:
+    if not roles.may_import(membership, roles.FIGURES):
         problems.add(
             sheet.name, None, "", _("Only leads and admins can import figures.")
         )
@@ -198,13 +199,7 @@ def values_plan(
         m.code.casefold(): m
         for m in PerformanceMeasure.objects.filter(partnership=partnership)
     }
-    led: set[int] | None = None
-    if membership.role != Role.ADMIN:
-        led = set(
-            MeasureLead.objects.filter(partnership=partnership, user=actor).values_list(
-                "measure_id", flat=True
-            )
-        )
+    led = measures_led(membership)
     today = today or timezone.localdate()
     start_month = partnership.reporting_year_start_month
     seen: dict[tuple[int, int, int], int] = {}

@@ -26,38 +26,24 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnerships.models import Membership, Partnership, Role, User
+from partnerships import policy as roles
+from partnerships.models import Membership, Partnership, User
 
-from . import rules
+from . import policy, rules
 from .models import (
     LOCKED_QUARTER_SQLSTATE,
     DimensionCategory,
-    MeasureLead,
     PerformanceMeasure,
     Period,
     QuarterlyValue,
-    ReviewStatus,
     ValueType,
 )
 from .periods import Quarter
+from .policy import locked_message
 
 
 def membership_get(partnership: Partnership, actor: User) -> Membership | None:
     return Membership.objects.filter(partnership=partnership, user=actor).first()
-
-
-def can_enter_values(
-    *, membership: Membership | None, measure: PerformanceMeasure
-) -> bool:
-    if membership is None or membership.partnership_id != measure.partnership_id:
-        return False
-    if membership.role == Role.ADMIN:
-        return True
-    if membership.role == Role.LEAD:
-        return MeasureLead.objects.filter(
-            partnership=measure.partnership, measure=measure, user=membership.user_id
-        ).exists()
-    return False
 
 
 def _validate_numbers(
@@ -128,13 +114,6 @@ def is_locked_quarter_error(error: Exception) -> bool:
     """True for the database guard's refusal to change a locked quarter."""
     cause = error.__cause__
     return getattr(cause, "sqlstate", None) == LOCKED_QUARTER_SQLSTATE
-
-
-def locked_message(period: Period) -> str:
-    return _(
-        "%(quarter)s is locked, so its figures cannot change. An admin can "
-        "reopen it, giving a reason."
-    ) % {"quarter": period.label}
 
 
 def is_locked_now(period: Period) -> bool:
@@ -255,21 +234,9 @@ def _check_editable(
     *,
     locked: bool,
 ) -> None:
-    if locked:
-        raise ValidationError(locked_message(period))
-    if record is None or membership.role == Role.ADMIN:
-        return
-    if record.status == ReviewStatus.SUBMITTED:
-        raise ValidationError(
-            _(
-                "This figure is submitted and waiting for review. An admin can "
-                "return it if it needs to change."
-            )
-        )
-    if record.status == ReviewStatus.APPROVED:
-        raise ValidationError(
-            _("This figure is approved. An admin can return it if it needs to change.")
-        )
+    refusal = policy.figure_edit_refusal(membership, record, period, locked=locked)
+    if refusal is not None:
+        raise ValidationError(refusal)
 
 
 @transaction.atomic
@@ -300,7 +267,7 @@ def quarterly_value_record(
     ):
         raise PermissionDenied
     membership = membership_get(partnership, actor)
-    if not can_enter_values(membership=membership, measure=measure):
+    if not policy.may_enter(membership, measure):
         raise PermissionDenied(_("You cannot enter values for this measure."))
     value, numerator, denominator = _validate_numbers(
         measure, value, numerator, denominator
@@ -401,7 +368,7 @@ def quarterly_values_record(
     from .services import period_get_or_create
 
     membership = membership_get(partnership, actor)
-    if membership is None or not membership.can_enter_values:
+    if not roles.may_enter_figures(membership):
         raise PermissionDenied(_("You cannot enter values."))
     wanted = Quarter(year, quarter, partnership.reporting_year_start_month)
     if wanted.starts_on > timezone.localdate():
@@ -415,13 +382,7 @@ def quarterly_values_record(
             code__in={row.measure for row in rows}
         )
     }
-    led: set[int] | None = None
-    if membership.role != Role.ADMIN:
-        led = set(
-            MeasureLead.objects.filter(partnership=partnership, user=actor).values_list(
-                "measure_id", flat=True
-            )
-        )
+    led = policy.measures_led(membership)
     allowed = [m for m in measures.values() if led is None or m.pk in led]
     categories = _categories_of({d for m in allowed for d in m.dimensions})
     # In measure order, as every writer of many figures takes them, so that

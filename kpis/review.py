@@ -18,7 +18,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnerships.models import Partnership, Role, User
+from partnerships import policy as roles
+from partnerships.models import Partnership, User
 
 from . import rules
 from .models import (
@@ -116,13 +117,13 @@ def quarter_submit(
     from .selectors import measure_list_for_entry
 
     membership = membership_get(partnership, actor)
-    if membership is None or not membership.can_enter_values:
+    if not roles.may_enter_figures(membership):
         raise PermissionDenied(_("You cannot submit figures."))
     period = period_get_or_create(partnership=partnership, quarter=quarter)
     if is_locked_now(period):
         raise ValidationError(locked_message(period))
     measures = measure_list_for_entry(membership=membership)
-    if membership.role == Role.ADMIN:
+    if roles.may_enter_every_measure(membership):
         # An admin submits the measures they lead; other leads submit theirs.
         measures = measures.filter(
             pk__in=MeasureLead.objects.filter(

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from outcomes.models import Outcome, Priority, Project
 from outcomes.services import priority_under_outcome
+from partnerships import policy as roles
 from partnerships.models import Membership, Partnership, Role, User
 
 from .models import (
@@ -210,7 +211,7 @@ def measure_assign_lead(
 
 def require_admin(partnership: Partnership, actor: User) -> Membership:
     membership = membership_get(partnership, actor)
-    if membership is None or membership.role != Role.ADMIN:
+    if not roles.may_administer(membership):
         raise PermissionDenied(_("Only the partnership's admins can do this."))
     return membership
 

@@ -13,10 +13,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpRequest
 
+from partnerships import policy as roles
 from partnerships.decorators import tenant_view
 from reports.selectors import YearSummary, measure_page_get, periods_for_entry
 
-from . import recording, review, rules, selectors, services
+from . import policy, recording, review, rules, selectors, services
 from .forms import (
     DimensionForm,
     MeasureChecksForm,
@@ -132,7 +133,6 @@ def _rows(
         else {}
     )
     locked = bool(period and period.is_locked)
-    is_admin = request.membership.is_admin
     rows = []
     for measure in measures:
         current = by_key.get((measure.pk, quarter.year, quarter.quarter))
@@ -158,11 +158,8 @@ def _rows(
                     entries=this_year,
                 ),
                 flags=review.plausibility_flags_for(measure, figures[measure.pk]),
-                editable=not locked
-                and (
-                    is_admin
-                    or current is None
-                    or current.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+                editable=policy.figure_editable(
+                    request.membership, current, period, locked=locked
                 ),
             )
         )
@@ -187,7 +184,7 @@ def _entry_url(slug: str, quarter: Quarter, anchor: str = "") -> str:
 def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     """The lead's quarterly entry: each measure editable in place."""
     membership = request.membership
-    if request.method == "POST" and not membership.can_enter_values:
+    if request.method == "POST" and not roles.may_enter_figures(membership):
         raise PermissionDenied
     quarters = periods_for_entry(partnership=request.partnership)
     quarter = _chosen_quarter(request, quarters)
@@ -297,7 +294,7 @@ def _submittable(
 @require_POST
 def my_measures_submit(request: HttpRequest, slug: str) -> HttpResponse:
     """Submit the quarter's figures for review (a plain form, no htmx)."""
-    if not request.membership.can_enter_values:
+    if not roles.may_enter_figures(request.membership):
         raise PermissionDenied
     quarters = periods_for_entry(partnership=request.partnership)
     quarter = _chosen_quarter(request, quarters)
@@ -347,9 +344,7 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except PerformanceMeasure.DoesNotExist:
         raise Http404(_("No such measure.")) from None
     measure = page.measure
-    can_enter = recording.can_enter_values(
-        membership=request.membership, measure=measure
-    )
+    can_enter = policy.may_enter(request.membership, measure)
     history = selectors.value_history(partnership=request.partnership, measure=measure)
     categories = (
         selectors.category_map(partnership=request.partnership)
@@ -440,14 +435,14 @@ def _render_review(
 
 
 def _require_reviewer(request: HttpRequest) -> None:
-    if request.membership.role not in ("admin", "viewer"):
+    if not roles.may_follow_progress(request.membership):
         raise PermissionDenied(
             _("The quarter's progress is for admins and steering-group members.")
         )
 
 
 def _require_admin(request: HttpRequest) -> None:
-    if not request.membership.is_admin:
+    if not roles.may_lock(request.membership):
         raise PermissionDenied(_("Only the partnership's admins can do this."))
 
 

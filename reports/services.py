@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnerships import policy as roles
 from partnerships.models import Membership, Partnership, User
 from partnerships.tenancy import partnership_scope
 
@@ -40,7 +41,7 @@ def annual_report_request(
     *, partnership: Partnership, membership: Membership | None, year: int, actor: User
 ) -> tuple[AnnualReport, bool]:
     """The report for this year's current data, and whether it is new."""
-    if membership is None or not membership.is_admin:
+    if not roles.may_administer(membership):
         raise PermissionDenied(_("Only partnership admins can request reports."))
     years = dict(report_years(partnership=partnership))
     if year not in years:

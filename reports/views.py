@@ -9,6 +9,7 @@ from django_htmx.http import HttpRequest
 from kpis import services as kpi_services
 from kpis.models import NationalIndicator
 from kpis.selectors import current_quarter, framework_list
+from partnerships import policy as roles
 from partnerships.decorators import tenant_view
 
 from . import services
@@ -46,7 +47,7 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
     years = report_years(partnership=partnership)
     status = 200
     if request.method == "POST":
-        if not membership.is_admin:
+        if not roles.may_administer(membership):
             raise PermissionDenied
         form = ReportRequestForm(request.POST, years=years)
         if form.is_valid():
@@ -81,7 +82,7 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "reports": report_list,
         "pending": any(r.is_pending for r in report_list),
-        "can_request": membership.is_admin,
+        "can_request": roles.may_administer(membership),
         "was_pending": request.GET.get("was_pending") == "1",
     }
     template = "reports/reports.html"
@@ -139,9 +140,9 @@ def _contribution_page(request: HttpRequest, template: str) -> HttpResponse:
     partnership = request.partnership
     context = {
         "map": contribution_map_get(partnership=partnership),
-        "is_admin": request.membership.is_admin,
+        "is_admin": roles.may_administer(request.membership),
     }
-    if request.membership.is_admin:
+    if roles.may_administer(request.membership):
         context["framework_form"] = FrameworkChoiceForm(
             frameworks=framework_list(),
             initial={"framework": partnership.framework_id},
@@ -153,7 +154,7 @@ def _contribution_page(request: HttpRequest, template: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def contribution_framework(request: HttpRequest, slug: str) -> HttpResponse:
     """An admin chooses the partnership's national framework, or none."""
-    if not request.membership.is_admin:
+    if not roles.may_administer(request.membership):
         raise PermissionDenied
     form = FrameworkChoiceForm(request.POST, frameworks=framework_list())
     if not form.is_valid():
@@ -184,7 +185,7 @@ def indicator_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
         page = indicator_page_get(partnership=partnership, number=number)
     except NationalIndicator.DoesNotExist:
         raise Http404(_("No such indicator in the partnership's framework.")) from None
-    is_admin = request.membership.is_admin
+    is_admin = roles.may_administer(request.membership)
     form = None
     if is_admin:
         current = page.current_story
