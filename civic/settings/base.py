@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pghistory",
     "partnerships",
     "outcomes",
+    "jobs",
     "kpis",
     "reports",
     "exchange",
