@@ -34,6 +34,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db.models.functions import Lower
 
+from kpis import review as kpi_review
 from kpis import services as kpi_services
 from kpis.models import (
     DimensionCategory,
@@ -170,9 +171,9 @@ def _review_history(partnership: Partnership, *, admin: User, today) -> None:
     ]
     quarterly_values_bulk_approve(partnership=partnership, periods=periods, actor=admin)
     for quarter in history[:-1]:
-        kpi_services.period_lock(partnership=partnership, quarter=quarter, actor=admin)
+        kpi_review.period_lock(partnership=partnership, quarter=quarter, actor=admin)
     with contextlib.suppress(ValidationError):
-        kpi_services.quarter_submit(
+        kpi_review.quarter_submit(
             partnership=partnership,
             quarter=current,
             actor=admin,

@@ -76,7 +76,7 @@ def quarterly_values_bulk_approve(
     """Approve every figure of these quarters that is not approved yet.
 
     Locked quarters are left alone (their figures cannot change), as
-    ``kpis.services.value_approve`` refuses them. Returns how many changed.
+    ``kpis.review.value_approve`` refuses them. Returns how many changed.
     """
     if not Membership.objects.filter(
         partnership=partnership, user=actor, role=Role.ADMIN

@@ -386,6 +386,29 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
                 outcome = refs[0]
                 if priority is None and outcome[0]:
                     priority = outcome[0]
+                elif priority is not None and outcome[0].casefold() != (
+                    priority.casefold()
+                ):
+                    # A measure sits under its outcome's priority.
+                    row.problem(
+                        "priority",
+                        _(
+                            "The outcome “%(text)s” is under the priority "
+                            "“%(under)s”, not “%(priority)s”: give that priority, "
+                            "or leave Priority empty."
+                        )
+                        % {
+                            "text": outcome_text[:80],
+                            "under": outcome[0],
+                            "priority": priority,
+                        }
+                        if outcome[0]
+                        else _(
+                            "The outcome “%(text)s” is under no priority: leave "
+                            "Priority empty."
+                        )
+                        % {"text": outcome_text[:80]},
+                    )
             elif not refs and implicit:
                 outcome = (priority or "", outcome_text)
                 outcome_refs.setdefault(outcome_text.casefold(), []).append(outcome)

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jobs.models import BackgroundJob
 from partnerships.models import Partnership
 
 
@@ -36,7 +37,7 @@ def import_storage():
     return storages["imports"]
 
 
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob):
     """One uploaded spreadsheet, from its check and preview to its import.
 
     ``preview`` holds what the check found (rows to create, update or leave,
@@ -70,9 +71,6 @@ class ImportJob(models.Model):
         related_name="+",
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    failure_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

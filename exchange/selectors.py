@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 
+from partnerships import policy as roles
 from partnerships.models import Membership
 
 from .models import ImportJob
@@ -10,6 +11,6 @@ def import_job_list(*, membership: Membership) -> QuerySet[ImportJob]:
     jobs = ImportJob.objects.filter(partnership=membership.partnership).select_related(
         "created_by"
     )
-    if not membership.is_admin:
+    if not roles.may_see_others_imports(membership):
         jobs = jobs.filter(created_by=membership.user_id)
     return jobs

@@ -22,6 +22,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jobs.services import job_claim, job_fail
+from partnerships import policy as roles
 from partnerships.models import Membership, Partnership, User
 from partnerships.tenancy import partnership_scope
 
@@ -32,7 +34,6 @@ from .spreadsheets import SpreadsheetError, read_upload
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3
 # How many problems a job keeps: enough to fix a file, not a second copy of it.
 MAX_PROBLEMS = 500
 
@@ -41,14 +42,6 @@ class _Rollback(Exception):
     def __init__(self, problems: Problems):
         super().__init__("The import has problems.")
         self.problems = problems
-
-
-def _may_import(membership: Membership | None, kind: str) -> bool:
-    if membership is None:
-        return False
-    if kind == ImportKind.FRAMEWORK:
-        return membership.is_admin
-    return membership.can_enter_values
 
 
 def import_job_create(
@@ -62,7 +55,7 @@ def import_job_create(
     """Store the uploaded file and queue its check."""
     if kind not in ImportKind.values:
         raise ValidationError({"kind": _("Choose what the file holds.")})
-    if not _may_import(membership, kind):
+    if not roles.may_import(membership, kind):
         raise PermissionDenied(_("You cannot import this."))
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise ValidationError(
@@ -137,33 +130,22 @@ def _claim(
     progress: tuple[int, str],
     gave_up: str,
 ) -> ImportJob | None:
-    """Take a job for a task's step, counting the attempt.
+    """Take a job for a task's step (``jobs.services.job_claim``).
 
     A redelivered task takes its step again; None when the job is not waiting
     for this step, or when the step has died ``MAX_ATTEMPTS`` times (the job
     is then failed with ``gave_up``).
     """
     with partnership_scope(partnership_id):
-        job = (
-            ImportJob.objects.select_for_update()
-            .filter(partnership_id=partnership_id, pk=job_id)
-            .first()
+        return job_claim(
+            ImportJob.objects.filter(partnership_id=partnership_id),
+            pk=job_id,
+            waiting=waiting,
+            status=status,
+            gave_up=gave_up,
+            progress=progress[0],
+            progress_text=progress[1],
         )
-        if job is None or job.status not in waiting:
-            return None
-        job.attempts += 1
-        if job.attempts > MAX_ATTEMPTS:
-            job.status = ImportStatus.FAILED
-            job.failure_reason = gave_up % {"count": job.attempts - 1}
-            job.finished_at = timezone.now()
-            job.save(
-                update_fields=["status", "attempts", "failure_reason", "finished_at"]
-            )
-            return None
-        job.status = status
-        job.progress, job.progress_text = progress
-        job.save(update_fields=["status", "attempts", "progress", "progress_text"])
-        return job
 
 
 def import_job_check(*, job_id: int, partnership_id: int) -> None:
@@ -293,8 +275,9 @@ def import_job_confirm(
         )
         if job is None:
             raise ImportJob.DoesNotExist
-        if not _may_import(membership, job.kind) or (
-            job.created_by_id != actor.pk and not membership.is_admin
+        if not roles.may_import(membership, job.kind) or (
+            job.created_by_id != actor.pk
+            and not roles.may_see_others_imports(membership)
         ):
             raise PermissionDenied(_("You cannot import this."))
         if job.status in (ImportStatus.CONFIRMED, ImportStatus.IMPORTING):
@@ -416,25 +399,11 @@ def _write(job: ImportJob, workbook) -> dict:
 
 def _fail(job_id: int, partnership_id: int, reason: str, problems=None) -> None:
     with partnership_scope(partnership_id):
-        job = (
-            ImportJob.objects.select_for_update()
-            .filter(partnership_id=partnership_id, pk=job_id)
-            .first()
-        )
-        if job is None or job.status == ImportStatus.DONE:
-            return
-        job.status = ImportStatus.FAILED
-        job.failure_reason = reason
-        if problems is not None:
-            job.problems = problems
-        job.progress_text = ""
-        job.finished_at = timezone.now()
-        job.save(
-            update_fields=[
-                "status",
-                "failure_reason",
-                "problems",
-                "progress_text",
-                "finished_at",
-            ]
+        job_fail(
+            ImportJob.objects.filter(partnership_id=partnership_id),
+            pk=job_id,
+            reason=reason,
+            unless=(ImportStatus.DONE,),
+            progress_text="",
+            **({} if problems is None else {"problems": problems}),
         )

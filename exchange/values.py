@@ -1,15 +1,16 @@
 """Quarterly figures in and out of spreadsheets.
 
 The import checks every row with the web form's rules
-(``kpis.services.value_numbers_check`` and ``value_editable_check``: the
+(``kpis.recording.value_numbers_check`` and ``value_editable_check``: the
 kind's rules, leads only their own measures, locked quarters refused,
 submitted and approved figures refused for leads) against a handful of
-set-based queries, then writes every new or changed figure in one statement:
-the rows are copied into a temporary table and inserted with ``INSERT ...
-ON CONFLICT DO UPDATE``. That statement runs under the partnership's
-row-level-security context, fires the locked-quarter guard and the history
-triggers for each row like any other write, and bumps each changed figure's
-version as the web form does.
+set-based queries, then writes every new or changed figure in one statement
+with ``kpis.recording.figures_write``, the API's bulk write: the rows are
+copied into a temporary table and inserted with ``INSERT ... ON CONFLICT DO
+UPDATE``. That statement runs under the partnership's row-level-security
+context, fires the locked-quarter guard and the history triggers for each row
+like any other write, and bumps each changed figure's version as the web form
+does.
 """
 
 import datetime
@@ -20,28 +21,30 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpis import rules
 from kpis.models import (
-    MeasureLead,
     PerformanceMeasure,
     Period,
     QuarterlyValue,
     ValueType,
 )
 from kpis.periods import Quarter
-from kpis.selectors import measure_list_for_entry
-from kpis.services import (
+from kpis.policy import measures_led
+from kpis.recording import (
+    FigureWrite,
+    figures_write,
     locked_message,
     periods_hold,
     value_editable_check,
     value_numbers_check,
 )
-from partnerships.models import Membership, Partnership, Role, User
+from kpis.selectors import measure_list_for_entry
+from partnerships import policy as roles
+from partnerships.models import Membership, Partnership, User
 
 from .kinds import KINDS
 from .parsing import Column, Problems, Row, map_headers
@@ -187,7 +190,7 @@ def values_plan(
         problems.add(sheet.name, None, "", _("The sheet has no figures in it."))
         return plan
     membership = Membership.objects.filter(partnership=partnership, user=actor).first()
-    if membership is None or not membership.can_enter_values:
+    if not roles.may_import(membership, roles.FIGURES):
         problems.add(
             sheet.name, None, "", _("Only leads and admins can import figures.")
         )
@@ -196,13 +199,7 @@ def values_plan(
         m.code.casefold(): m
         for m in PerformanceMeasure.objects.filter(partnership=partnership)
     }
-    led: set[int] | None = None
-    if membership.role != Role.ADMIN:
-        led = set(
-            MeasureLead.objects.filter(partnership=partnership, user=actor).values_list(
-                "measure_id", flat=True
-            )
-        )
+    led = measures_led(membership)
     today = today or timezone.localdate()
     start_month = partnership.reporting_year_start_month
     seen: dict[tuple[int, int, int], int] = {}
@@ -469,44 +466,6 @@ def periods_ensure(
     return periods
 
 
-_STAGE = """
-CREATE TEMPORARY TABLE IF NOT EXISTS exchange_value_rows (
-    measure_id bigint NOT NULL,
-    period_id bigint NOT NULL,
-    value_type varchar(10) NOT NULL,
-    value numeric(14, 2),
-    numerator numeric(14, 2),
-    denominator numeric(14, 2),
-    story text NOT NULL,
-    expected_version integer NOT NULL,
-    PRIMARY KEY (measure_id, period_id)
-) ON COMMIT DROP
-"""
-
-_UPSERT = """
-INSERT INTO kpis_quarterlyvalue AS stored (
-    partnership_id, measure_id, period_id, value_type, value, numerator,
-    denominator, story, breakdown, status, return_reason, version,
-    entered_by_id, entered_at, updated_at
-)
-SELECT %(partnership)s, measure_id, period_id, value_type, value, numerator,
-       denominator, story, '{}'::jsonb, 'draft', '', 1, %(actor)s, now(), now()
-FROM exchange_value_rows
-ON CONFLICT (partnership_id, measure_id, period_id) DO UPDATE SET
-    value = EXCLUDED.value,
-    numerator = EXCLUDED.numerator,
-    denominator = EXCLUDED.denominator,
-    story = EXCLUDED.story,
-    version = stored.version + 1,
-    entered_by_id = EXCLUDED.entered_by_id,
-    updated_at = EXCLUDED.updated_at
-WHERE stored.version = (
-    SELECT r.expected_version FROM exchange_value_rows r
-    WHERE r.measure_id = stored.measure_id AND r.period_id = stored.period_id
-)
-"""
-
-
 class ChangedWhileImporting(Exception):
     """A figure the import meant to create or update was saved meanwhile."""
 
@@ -526,44 +485,32 @@ def values_write(
     periods = periods_ensure(
         partnership=partnership, quarters={r.quarter for r in rows}
     )
-    with connection.cursor() as cursor:
-        cursor.execute(_STAGE)
-        cursor.execute("TRUNCATE exchange_value_rows")
-        # COPY into the temporary table: no triggers, no policies, fast.
-        with cursor.cursor.copy(
-            "COPY exchange_value_rows (measure_id, period_id, value_type, value, "
-            "numerator, denominator, story, expected_version) FROM STDIN"
-        ) as copy:
-            for r in rows:
-                period = periods[(r.quarter.year, r.quarter.quarter)]
-                copy.write_row(
-                    (
-                        r.measure.pk,
-                        period.pk,
-                        r.measure.value_type,
-                        r.value,
-                        r.numerator,
-                        r.denominator,
-                        r.story,
-                        r.version,
-                    )
-                )
-        # The composite foreign keys are DEFERRABLE INITIALLY DEFERRED. Left
-        # deferred, each row's checks wait in PostgreSQL's after-trigger
-        # queue while the history trigger's own insert runs for every row,
-        # which grows quadratically with the rows in one statement (20,000
-        # rows: 24 s instead of 2 s). Checked as each row goes in, the same
-        # constraints cost a linear time; they are deferred again after.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(_UPSERT, {"partnership": partnership.pk, "actor": actor.pk})
-        written = cursor.rowcount
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    written = figures_write(
+        partnership=partnership,
+        actor=actor,
+        rows=[
+            FigureWrite(
+                measure=r.measure,
+                period=periods[(r.quarter.year, r.quarter.quarter)],
+                value=r.value,
+                numerator=r.numerator,
+                denominator=r.denominator,
+                story=r.story,
+                breakdown={},
+                version=r.version,
+            )
+            for r in rows
+        ],
+        # A broken-down figure's total is refused above unless unchanged, so
+        # its breakdown still holds.
+        keep_breakdowns=True,
+    )
     # A figure someone saved between the check and the write (one the import
     # meant to create, so had no row to lock) is not overwritten: the upsert
     # skips it, and the whole import is refused.
-    if written != len(rows):
+    if len(written) != len(rows):
         raise ChangedWhileImporting
-    return written
+    return len(written)
 
 
 # --- Templates and exports --------------------------------------------------

@@ -12,6 +12,7 @@ from django_htmx.http import HttpRequest
 
 from kpis.periods import Quarter, year_label
 from kpis.selectors import current_quarter, period_list
+from partnerships import policy as roles
 from partnerships.decorators import tenant_view
 
 from . import framework, services, values
@@ -33,7 +34,7 @@ class UploadForm(forms.Form):
 
 def _quarter_choices(partnership) -> list[tuple[str, str]]:
     current = current_quarter(partnership=partnership)
-    return [(f"{q.year}-{q.quarter}", q.label) for q in reversed(current.back(8))]
+    return [(q.key, q.label) for q in reversed(current.back(8))]
 
 
 def _year_choices(partnership) -> list[tuple[int, str]]:
@@ -120,7 +121,10 @@ def import_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         # The job keeps the first problems; the count covers them all.
         "problem_count": max(job.preview.get("problem_count") or 0, len(job.problems)),
         "can_confirm": job.status == "ready"
-        and (job.created_by_id == request.user.pk or request.membership.is_admin),
+        and (
+            job.created_by_id == request.user.pk
+            or roles.may_see_others_imports(request.membership)
+        ),
     }
     template = "exchange/job.html"
     if request.htmx:
@@ -150,14 +154,13 @@ def import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_GET
 def values_template(request: HttpRequest, slug: str) -> HttpResponse:
     membership = request.membership
-    if not membership.can_enter_values:
+    if not roles.may_import(membership, roles.FIGURES):
         raise PermissionDenied
     wanted = request.GET.get("quarter", "")
     quarter = current_quarter(partnership=request.partnership)
     for value, _label in _quarter_choices(request.partnership):
         if value == wanted:
-            year, number = value.split("-")
-            quarter = Quarter(int(year), int(number), quarter.start_month)
+            quarter = Quarter.parse_key(value, quarter.start_month)
     file_format = _format(request)
     rows = values.values_template_rows(membership=membership, quarter=quarter)
     content = values.values_file(rows, file_format=file_format, guide=True)
@@ -185,7 +188,7 @@ def values_export(request: HttpRequest, slug: str) -> HttpResponse:
 @tenant_view
 @require_GET
 def framework_export(request: HttpRequest, slug: str) -> HttpResponse:
-    if not request.membership.is_admin:
+    if not roles.may_export(request.membership, roles.FRAMEWORK):
         raise PermissionDenied
     content = framework.framework_file(partnership=request.partnership)
     stamp = timezone.localdate().isoformat()

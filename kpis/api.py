@@ -20,7 +20,7 @@ from partnerships.api import (
     error_responses,
 )
 
-from . import selectors, services
+from . import recording, selectors
 from .models import (
     Dimension,
     DimensionCategory,
@@ -28,6 +28,7 @@ from .models import (
     QuarterlyValue,
     ReviewStatus,
 )
+from .periods import KEY_PATTERN, Quarter
 
 DECIMAL = {"max_digits": 14, "decimal_places": 2}
 
@@ -189,7 +190,7 @@ class QuarterlyValueSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_period(self, value: QuarterlyValue) -> str:
-        return f"{value.period.year}-{value.period.quarter}"
+        return value.period.as_quarter.key
 
 
 class ValueFilters(serializers.Serializer):
@@ -199,7 +200,7 @@ class ValueFilters(serializers.Serializer):
         required=False,
         help_text="A quarter as “YYYY-Q”, e.g. “2024-1”.",
         validators=[
-            RegexValidator(r"^\d{4}-[1-4]$", "Give the quarter as YYYY-Q, e.g. 2024-1.")
+            RegexValidator(KEY_PATTERN, "Give the quarter as YYYY-Q, e.g. 2024-1.")
         ],
     )
     measure = serializers.CharField(
@@ -233,8 +234,13 @@ class ValueList(TenantAPIView, FilteredListMixin, generics.ListAPIView):
         filters = self.filters()
         values = _values(self.request.partnership)
         if "period" in filters:
-            year, quarter = filters.pop("period").split("-")
-            values = values.filter(period__year=int(year), period__quarter=int(quarter))
+            wanted = Quarter.parse_key(
+                filters.pop("period"),
+                self.request.partnership.reporting_year_start_month,
+            )
+            values = values.filter(
+                period__year=wanted.year, period__quarter=wanted.quarter
+            )
         if "year" in filters:
             values = values.filter(period__year=filters["year"])
         if "quarter" in filters:
@@ -372,17 +378,17 @@ class ValueBulk(TenantAPIView):
         incoming = BulkValuesSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        rows = [services.ValueInput(**row) for row in data["values"]]
+        rows = [recording.ValueInput(**row) for row in data["values"]]
         try:
             with self.history_context():
-                records = services.quarterly_values_record(
+                records = recording.quarterly_values_record(
                     partnership=request.partnership,
                     year=data["year"],
                     quarter=data["quarter"],
                     rows=rows,
                     actor=request.user,
                 )
-        except services.BulkRecordError as error:
+        except recording.BulkRecordError as error:
             raise _bulk_error(error) from error
         created = sum(1 for record in records if record.version == 1)
         return Response(
@@ -397,7 +403,7 @@ class ValueBulk(TenantAPIView):
         )
 
 
-def _bulk_error(error: services.BulkRecordError) -> ApiError:
+def _bulk_error(error: recording.BulkRecordError) -> ApiError:
     rows = {
         str(index): {
             (NON_FIELD if name == "__all__" else name): messages

@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.models import Outcome, Priority
+from outcomes.models import (
+    Outcome,
+    Priority,
+    check_priority_of_outcome,
+    priority_follows_outcome,
+)
 from partnerships.models import Partnership
 
 from .periods import Quarter
@@ -361,6 +366,10 @@ class PerformanceMeasure(models.Model):
                 name="measure_breakdown_second_after_first",
             ),
         ]
+        # A measure under an outcome sits under the outcome's priority; the
+        # trigger that carries measures along when their outcome moves is on
+        # the outcomes' table (migration 0015_measure_priority_follows_outcome).
+        triggers = [priority_follows_outcome("measure")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -370,6 +379,9 @@ class PerformanceMeasure(models.Model):
             "reports:measure_detail",
             kwargs={"slug": self.partnership.slug, "pk": self.pk},
         )
+
+    def clean(self) -> None:
+        check_priority_of_outcome(self)
 
     @property
     def dimensions(self) -> list[Dimension]:

@@ -6,7 +6,12 @@ start, year 2024 runs from 1 September 2024 to 31 August 2025 and is labelled
 """
 
 import datetime
+import re
 from dataclasses import dataclass
+
+# "YYYY-Q": the quarter as URLs, the API and forms name it, e.g. "2024-1".
+KEY_PATTERN = r"^\d{4}-[1-4]$"
+_KEY = re.compile(r"(\d{4})-([1-4])")
 
 
 @dataclass(frozen=True, order=True)
@@ -26,6 +31,24 @@ class Quarter:
         months_in = (day.month - start_month) % 12
         year = day.year if day.month >= start_month else day.year - 1
         return cls(year, months_in // 3 + 1, start_month)
+
+    @classmethod
+    def parse_key(cls, key: str, start_month: int) -> "Quarter":
+        """The quarter a "YYYY-Q" key names, in years starting in ``start_month``.
+
+        Raises ValueError, with a message fit to show, for anything else.
+        """
+        match = _KEY.fullmatch(key) if isinstance(key, str) else None
+        if match is None:
+            raise ValueError(
+                f"A quarter is given as YYYY-Q, e.g. 2024-1, not {str(key)[:20]!r}."
+            )
+        return cls(int(match.group(1)), int(match.group(2)), start_month)
+
+    @property
+    def key(self) -> str:
+        """The quarter as "YYYY-Q" (the reporting year, then its quarter 1–4)."""
+        return f"{self.year}-{self.quarter}"
 
     @property
     def year_label(self) -> str:

@@ -234,7 +234,7 @@ def _language_for(user: User) -> str:
 
 def my_measures_url(*, partnership: Partnership, quarter: Quarter) -> str:
     path = reverse("kpis:my_measures", kwargs={"slug": partnership.slug})
-    query = f"?quarter={quarter.year}-{quarter.quarter}"
+    query = f"?quarter={quarter.key}"
     return settings.SITE_URL.rstrip("/") + path + query
 
 

@@ -10,9 +10,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partnerships.models import Membership, Partnership, Role, User
+from partnerships.models import Membership, Partnership, User
 
-from . import rules
+from . import policy, rules
 from .models import (
     DimensionCategory,
     MeasureLead,
@@ -46,16 +46,9 @@ def measure_list(*, partnership: Partnership) -> QuerySet[PerformanceMeasure]:
 
 def measure_list_for_entry(*, membership: Membership) -> QuerySet[PerformanceMeasure]:
     """What a member may enter: admins every measure, leads their own, viewers none."""
-    measures = measure_list(partnership=membership.partnership)
-    if membership.role == Role.ADMIN:
-        return measures
-    if membership.role == Role.LEAD:
-        return measures.filter(
-            pk__in=MeasureLead.objects.filter(
-                partnership=membership.partnership, user=membership.user_id
-            ).values("measure")
-        )
-    return measures.none()
+    return policy.measures_to_enter(
+        measure_list(partnership=membership.partnership), membership
+    )
 
 
 def period_list(*, partnership: Partnership) -> QuerySet[Period]:

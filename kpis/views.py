@@ -13,9 +13,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpRequest
 
+from partnerships import policy as roles
 from partnerships.decorators import tenant_view
 
-from . import rules, selectors, services
+from . import policy, recording, review, rules, selectors, services
 from .forms import (
     DimensionForm,
     MeasureChecksForm,
@@ -100,7 +101,7 @@ def _initial(value: QuarterlyValue | None) -> dict:
 def _chosen_quarter(request: HttpRequest, quarters: list[Quarter]) -> Quarter:
     wanted = request.GET.get("quarter") or request.POST.get("quarter")
     for quarter in quarters:
-        if wanted == f"{quarter.year}-{quarter.quarter}":
+        if wanted == quarter.key:
             return quarter
     if wanted:
         raise Http404(_("That quarter is not open for entry."))
@@ -123,7 +124,7 @@ def _rows(
         measure__in=measures,
     )
     by_key = {(v.measure_id, v.period.year, v.period.quarter): v for v in values}
-    figures = services.recent_figures(
+    figures = review.recent_figures(
         partnership=partnership, measures=measures, quarter=quarter
     )
     categories = (
@@ -132,7 +133,6 @@ def _rows(
         else {}
     )
     locked = bool(period and period.is_locked)
-    is_admin = request.membership.is_admin
     rows = []
     for measure in measures:
         current = by_key.get((measure.pk, quarter.year, quarter.quarter))
@@ -157,12 +157,9 @@ def _rows(
                     label=quarter.year_label,
                     entries=this_year,
                 ),
-                flags=services.plausibility_flags_for(measure, figures[measure.pk]),
-                editable=not locked
-                and (
-                    is_admin
-                    or current is None
-                    or current.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+                flags=review.plausibility_flags_for(measure, figures[measure.pk]),
+                editable=policy.figure_editable(
+                    request.membership, current, period, locked=locked
                 ),
             )
         )
@@ -179,7 +176,7 @@ def _period(request: HttpRequest, quarter: Quarter) -> Period | None:
 
 def _entry_url(slug: str, quarter: Quarter, anchor: str = "") -> str:
     url = reverse("kpis:my_measures", kwargs={"slug": slug})
-    return f"{url}?quarter={quarter.year}-{quarter.quarter}{anchor}"
+    return f"{url}?quarter={quarter.key}{anchor}"
 
 
 @tenant_view
@@ -187,7 +184,7 @@ def _entry_url(slug: str, quarter: Quarter, anchor: str = "") -> str:
 def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     """The lead's quarterly entry: each measure editable in place."""
     membership = request.membership
-    if request.method == "POST" and not membership.can_enter_values:
+    if request.method == "POST" and not roles.may_enter_figures(membership):
         raise PermissionDenied
     quarters = periods_for_entry(partnership=request.partnership)
     quarter = _chosen_quarter(request, quarters)
@@ -196,7 +193,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "quarter": quarter,
         "quarters": quarters,
-        "quarter_key": f"{quarter.year}-{quarter.quarter}",
+        "quarter_key": quarter.key,
         "is_current": quarter == quarters[0],
         "period": period,
         "deadline": request.partnership.deadline_for(quarter),
@@ -225,14 +222,14 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
             period = services.period_get_or_create(
                 partnership=request.partnership, quarter=quarter
             )
-            services.quarterly_value_record(
+            recording.quarterly_value_record(
                 partnership=request.partnership,
                 measure=measure,
                 period=period,
                 actor=request.user,
                 **form.service_kwargs(),
             )
-        except services.ValueConflict as error:
+        except recording.ValueConflict as error:
             conflict = error.current
             # Saving again from here replaces the value now stored, knowingly.
             form.data = form.data.copy()
@@ -297,12 +294,12 @@ def _submittable(
 @require_POST
 def my_measures_submit(request: HttpRequest, slug: str) -> HttpResponse:
     """Submit the quarter's figures for review (a plain form, no htmx)."""
-    if not request.membership.can_enter_values:
+    if not roles.may_enter_figures(request.membership):
         raise PermissionDenied
     quarters = periods_for_entry(partnership=request.partnership)
     quarter = _chosen_quarter(request, quarters)
     try:
-        result = services.quarter_submit(
+        result = review.quarter_submit(
             partnership=request.partnership, quarter=quarter, actor=request.user
         )
     except ValidationError as error:
@@ -350,7 +347,7 @@ def _review_quarter(request: HttpRequest) -> tuple[Quarter, list[Quarter]]:
 
 def _review_url(slug: str, quarter: Quarter, anchor: str = "") -> str:
     url = reverse("kpis:quarter_review", kwargs={"slug": slug})
-    return f"{url}?quarter={quarter.year}-{quarter.quarter}{anchor}"
+    return f"{url}?quarter={quarter.key}{anchor}"
 
 
 def _render_review(
@@ -373,7 +370,7 @@ def _render_review(
             "review": review,
             "quarter": quarter,
             "quarters": quarters,
-            "quarter_key": f"{quarter.year}-{quarter.quarter}",
+            "quarter_key": quarter.key,
             "states": [
                 (state, selectors.STATE_LABELS[state]) for state in selectors.STATES
             ],
@@ -393,14 +390,14 @@ def _render_review(
 
 
 def _require_reviewer(request: HttpRequest) -> None:
-    if request.membership.role not in ("admin", "viewer"):
+    if not roles.may_follow_progress(request.membership):
         raise PermissionDenied(
             _("The quarter's progress is for admins and steering-group members.")
         )
 
 
 def _require_admin(request: HttpRequest) -> None:
-    if not request.membership.is_admin:
+    if not roles.may_lock(request.membership):
         raise PermissionDenied(_("Only the partnership's admins can do this."))
 
 
@@ -420,7 +417,7 @@ def quarter_review_value(request: HttpRequest, slug: str, pk: int) -> HttpRespon
     action = request.POST.get("action")
     try:
         if action == "approve":
-            value = services.value_approve(
+            value = review.value_approve(
                 partnership=request.partnership, value_id=pk, actor=request.user
             )
             text = _("Approved %(name)s.")
@@ -431,7 +428,7 @@ def quarter_review_value(request: HttpRequest, slug: str, pk: int) -> HttpRespon
                     selectors.value_list(partnership=request.partnership), pk=pk
                 )
                 return _render_review(request, status=400, return_form=(pk, form))
-            value = services.value_return(
+            value = review.value_return(
                 partnership=request.partnership,
                 value_id=pk,
                 actor=request.user,
@@ -455,7 +452,7 @@ def quarter_lock(request: HttpRequest, slug: str) -> HttpResponse:
     _require_admin(request)
     quarter, _quarters = _review_quarter(request)
     try:
-        services.period_lock(
+        review.period_lock(
             partnership=request.partnership, quarter=quarter, actor=request.user
         )
     except ValidationError as error:
@@ -478,7 +475,7 @@ def quarter_reopen(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _render_review(request, status=400, reopen_form=form)
     try:
-        services.period_reopen(
+        review.period_reopen(
             partnership=request.partnership,
             quarter=quarter,
             actor=request.user,
@@ -501,7 +498,7 @@ def reporting_settings(request: HttpRequest, slug: str) -> HttpResponse:
     form = ReportingSettingsForm(request.POST)
     if not form.is_valid():
         return _render_review(request, status=400, settings_form=form)
-    services.reporting_settings_update(
+    review.reporting_settings_update(
         partnership=request.partnership, actor=request.user, **form.cleaned_data
     )
     messages.success(request, _("Saved the deadline and reminders."))

@@ -1,4 +1,6 @@
+import pgtrigger
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +60,65 @@ class Horizon(models.TextChoices):
     LONG = "long", _("Long term")
 
 
+PRIORITY_MISMATCH_SQLSTATE = "23M01"
+
+
+def priority_follows_outcome(table: str) -> pgtrigger.Trigger:
+    """The database's guard: a row under an outcome sits under its priority.
+
+    For measures and projects, which store both ``outcome`` and ``priority``
+    (so that one can sit under a priority with no outcome): whatever the path
+    (services, the admin site, an import, a bulk update, raw SQL), a row that
+    names an outcome has exactly the outcome's priority, none included. A
+    composite foreign key ``(outcome_id, priority_id)`` would not see an
+    outcome with no priority (PostgreSQL leaves a key with a NULL in it
+    unchecked), so a trigger checks it. The error's SQLSTATE is in class 23,
+    so Django raises it as an IntegrityError. Moving an outcome to another
+    priority carries its rows along (``carry_outcome_priority``).
+    """
+    return pgtrigger.Trigger(
+        name=f"{table}_priority_follows_outcome",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert | pgtrigger.UpdateOf("outcome_id", "priority_id"),
+        func=f"""
+        IF NEW.outcome_id IS NOT NULL AND NEW.priority_id IS DISTINCT FROM (
+            SELECT priority_id FROM outcomes_outcome WHERE id = NEW.outcome_id
+        ) THEN
+            RAISE EXCEPTION 'A {table} sits under its outcome''s priority.'
+                USING ERRCODE = '{PRIORITY_MISMATCH_SQLSTATE}';
+        END IF;
+        RETURN NEW;
+        """,
+    )
+
+
+def carry_outcome_priority(table: str) -> str:
+    """The trigger function body that moves ``table``'s rows with their outcome."""
+    return f"""
+    UPDATE {table} SET priority_id = NEW.priority_id
+    WHERE outcome_id = NEW.id AND priority_id IS DISTINCT FROM NEW.priority_id;
+    RETURN NULL;
+    """
+
+
+def check_priority_of_outcome(row) -> None:
+    """The guard's rule as a form error (for ``clean``: the admin site)."""
+    if row.outcome_id is not None and row.priority_id != row.outcome.priority_id:
+        raise ValidationError({"priority": priority_mismatch_message(row.outcome)})
+
+
+def priority_mismatch_message(outcome: "Outcome") -> str:
+    if outcome.priority_id is None:
+        return _(
+            "The outcome “%(outcome)s” is under no priority: leave the priority "
+            "empty, or choose another outcome."
+        ) % {"outcome": str(outcome)}
+    return _(
+        "The outcome “%(outcome)s” is under the priority “%(priority)s”: choose "
+        "that priority (or leave it empty), or choose another outcome."
+    ) % {"outcome": str(outcome), "priority": outcome.priority.name}
+
+
 class Outcome(models.Model):
     """A condition the partnership wants to see."""
 
@@ -86,6 +147,19 @@ class Outcome(models.Model):
             models.UniqueConstraint(
                 fields=["partnership", "id"], name="outcome_partnership_id_unique"
             ),
+        ]
+        # Moving an outcome to another priority moves its projects with it.
+        # (kpis carries its measures the same way, in its own migration.)
+        triggers = [
+            pgtrigger.Trigger(
+                name="outcome_carries_projects",
+                when=pgtrigger.After,
+                operation=pgtrigger.UpdateOf("priority_id"),
+                condition=pgtrigger.Condition(
+                    "OLD.priority_id IS DISTINCT FROM NEW.priority_id"
+                ),
+                func=carry_outcome_priority("outcomes_project"),
+            )
         ]
 
     def __str__(self) -> str:
@@ -143,6 +217,10 @@ class Project(models.Model):
                 fields=["partnership", "id"], name="project_partnership_id_unique"
             ),
         ]
+        triggers = [priority_follows_outcome("project")]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        check_priority_of_outcome(self)

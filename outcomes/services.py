@@ -6,7 +6,7 @@ from django.db import transaction
 
 from partnerships.models import Organisation, Partnership
 
-from .models import Mission, Outcome, Priority, Project
+from .models import Mission, Outcome, Priority, Project, priority_mismatch_message
 
 
 @transaction.atomic
@@ -50,6 +50,22 @@ def _check_same_partnership(partnership: Partnership, **related) -> None:
     for field, obj in related.items():
         if obj is not None and obj.partnership_id != partnership.pk:
             raise ValidationError({field: "It belongs to another partnership."})
+
+
+def priority_under_outcome(
+    *, outcome: Outcome | None, priority: Priority | None
+) -> Priority | None:
+    """The priority of a measure or project placed under ``outcome``.
+
+    Under an outcome, the outcome's priority (a priority given must be that
+    one); under no outcome, the priority given. The database holds the same
+    rule (``priority_follows_outcome``).
+    """
+    if outcome is None:
+        return priority
+    if priority is not None and priority.pk != outcome.priority_id:
+        raise ValidationError({"priority": priority_mismatch_message(outcome)})
+    return outcome.priority
 
 
 @transaction.atomic
@@ -96,7 +112,7 @@ def project_upsert(
     project = Project.objects.filter(
         partnership=partnership, name=name
     ).first() or Project(partnership=partnership, name=name)
-    project.priority = priority
+    project.priority = priority_under_outcome(outcome=outcome, priority=priority)
     project.outcome = outcome
     project.description = description
     project.lead_organisation = lead_organisation

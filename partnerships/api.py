@@ -16,7 +16,7 @@ from rest_framework import exceptions, generics, serializers
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.views import APIView
 
-from . import selectors, tenancy
+from . import policy, selectors, tenancy
 from .apiconf import NON_FIELD, ApiError, django_errors
 from .models import Role
 
@@ -67,14 +67,16 @@ class CanEnterValues(BasePermission):
     message = _("Only project leads and admins can record values.")
 
     def has_permission(self, request, view) -> bool:
-        return request.membership.can_enter_values
+        return policy.may_enter_figures(request.membership)
 
 
 class AdminForWrites(BasePermission):
     message = _("Only the partnership's admins can do this.")
 
     def has_permission(self, request, view) -> bool:
-        return request.method in SAFE_METHODS or request.membership.is_admin
+        return request.method in SAFE_METHODS or policy.may_administer(
+            request.membership
+        )
 
 
 class ErrorSerializer(serializers.Serializer):

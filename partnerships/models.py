@@ -182,14 +182,6 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} of {self.partnership}"
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-    @property
-    def can_enter_values(self) -> bool:
-        return self.role in (Role.LEAD, Role.ADMIN)
-
 
 class ApiToken(models.Model):
     """A person's named key to the API, kept only as a hash.

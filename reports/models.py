@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jobs.models import BackgroundJob
 from partnerships.models import Partnership
 
 
@@ -23,7 +24,7 @@ def report_storage():
     return storages["reports"]
 
 
-class AnnualReport(models.Model):
+class AnnualReport(BackgroundJob):
     """One request for a partnership's annual report PDF, and its outcome.
 
     ``data_version`` is a digest of the document's content (everything but
@@ -39,14 +40,11 @@ class AnnualReport(models.Model):
     status = models.CharField(
         max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )
-    failure_reason = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
     file_name = models.CharField(max_length=200, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     size_bytes = models.PositiveIntegerField(null=True, blank=True)

@@ -23,6 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jobs.services import job_claim, job_fail, jobs_fail_stale
+from partnerships import policy as roles
 from partnerships.models import Membership, Partnership, User
 from partnerships.tenancy import partnership_scope
 
@@ -31,16 +33,12 @@ from .models import AnnualReport, ReportStatus, report_storage
 
 logger = logging.getLogger(__name__)
 
-# A report whose worker died this many times is not tried again: something in
-# it kills workers (memory, a crash in the renderer) and retrying cannot help.
-MAX_ATTEMPTS = 3
-
 
 def annual_report_request(
     *, partnership: Partnership, membership: Membership | None, year: int, actor: User
 ) -> tuple[AnnualReport, bool]:
     """The report for this year's current data, and whether it is new."""
-    if membership is None or not membership.is_admin:
+    if not roles.may_administer(membership):
         raise PermissionDenied(_("Only partnership admins can request reports."))
     years = dict(report_years(partnership=partnership))
     if year not in years:
@@ -89,50 +87,38 @@ def stale_after() -> timedelta:
 
 
 def _fail_stale(partnership: Partnership) -> None:
-    AnnualReport.objects.filter(
-        partnership=partnership,
-        status__in=[ReportStatus.QUEUED, ReportStatus.RENDERING],
-        requested_at__lt=timezone.now() - stale_after(),
-    ).update(
-        status=ReportStatus.FAILED,
-        failure_reason=_("The render was lost (no worker finished it). Ask again."),
-        finished_at=timezone.now(),
+    jobs_fail_stale(
+        AnnualReport.objects.filter(partnership=partnership),
+        pending=(ReportStatus.QUEUED, ReportStatus.RENDERING),
+        started_field="requested_at",
+        older_than=stale_after(),
+        reason=_("The render was lost (no worker finished it). Ask again."),
     )
 
 
 def _fail(report_id: int, partnership_id: int, reason: str) -> None:
     with partnership_scope(partnership_id):
-        AnnualReport.objects.filter(
-            partnership_id=partnership_id, pk=report_id
-        ).exclude(status=ReportStatus.READY).update(
-            status=ReportStatus.FAILED,
-            failure_reason=reason,
-            finished_at=timezone.now(),
+        job_fail(
+            AnnualReport.objects.filter(partnership_id=partnership_id),
+            pk=report_id,
+            reason=reason,
+            unless=(ReportStatus.READY,),
         )
 
 
 def annual_report_render(*, report_id: int, partnership_id: int) -> None:
     """Render a queued report into its PDF; a no-op once it is finished."""
     with partnership_scope(partnership_id):
-        report = (
-            AnnualReport.objects.select_for_update()
-            .filter(partnership_id=partnership_id, pk=report_id)
-            .first()
+        report = job_claim(
+            AnnualReport.objects.filter(partnership_id=partnership_id),
+            pk=report_id,
+            waiting=(ReportStatus.QUEUED, ReportStatus.RENDERING),
+            status=ReportStatus.RENDERING,
+            gave_up=_("The render stopped %(count)s times without finishing."),
+            started_at=timezone.now(),
         )
-        if report is None or report.status in (ReportStatus.READY, ReportStatus.FAILED):
+        if report is None:
             return
-        if report.attempts >= MAX_ATTEMPTS:
-            report.status = ReportStatus.FAILED
-            report.failure_reason = _(
-                "The render stopped %(count)s times without finishing."
-            ) % {"count": report.attempts}
-            report.finished_at = timezone.now()
-            report.save(update_fields=["status", "failure_reason", "finished_at"])
-            return
-        report.status = ReportStatus.RENDERING
-        report.attempts += 1
-        report.started_at = timezone.now()
-        report.save(update_fields=["status", "attempts", "started_at"])
 
     try:
         _render(report_id, partnership_id)

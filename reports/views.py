@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpRequest
 
 from kpis import models as kpi_models
+from kpis import policy as kpi_policy
 from kpis import selectors as kpi_selectors
-from kpis import services as kpi_services
 from kpis.selectors import current_quarter
+from partnerships import policy as roles
 from partnerships.decorators import tenant_view
 from wellbeing import services as wellbeing_services
 from wellbeing.models import NationalIndicator
@@ -47,9 +48,7 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except kpi_models.PerformanceMeasure.DoesNotExist:
         raise Http404(_("No such measure.")) from None
     measure = page.measure
-    can_enter = kpi_services.can_enter_values(
-        membership=request.membership, measure=measure
-    )
+    can_enter = kpi_policy.may_enter(membership=request.membership, measure=measure)
     history = kpi_selectors.value_history(
         partnership=request.partnership, measure=measure
     )
@@ -104,7 +103,7 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
     years = report_years(partnership=partnership)
     status = 200
     if request.method == "POST":
-        if not membership.is_admin:
+        if not roles.may_administer(membership):
             raise PermissionDenied
         form = ReportRequestForm(request.POST, years=years)
         if form.is_valid():
@@ -139,7 +138,7 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "reports": report_list,
         "pending": any(r.is_pending for r in report_list),
-        "can_request": membership.is_admin,
+        "can_request": roles.may_administer(membership),
         "was_pending": request.GET.get("was_pending") == "1",
     }
     template = "reports/reports.html"
@@ -195,8 +194,9 @@ def contribution_indicators(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _contribution_page(request: HttpRequest, template: str) -> HttpResponse:
     contribution = contribution_map_get(partnership=request.partnership)
-    context = {"map": contribution, "is_admin": request.membership.is_admin}
-    if request.membership.is_admin:
+    may_administer = roles.may_administer(request.membership)
+    context = {"map": contribution, "is_admin": may_administer}
+    if may_administer:
         framework = contribution.framework
         context["framework_form"] = FrameworkChoiceForm(
             frameworks=framework_list(),
@@ -209,7 +209,7 @@ def _contribution_page(request: HttpRequest, template: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def contribution_framework(request: HttpRequest, slug: str) -> HttpResponse:
     """An admin chooses the partnership's national framework, or none."""
-    if not request.membership.is_admin:
+    if not roles.may_administer(request.membership):
         raise PermissionDenied
     form = FrameworkChoiceForm(request.POST, frameworks=framework_list())
     if not form.is_valid():
@@ -240,7 +240,7 @@ def indicator_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
         page = indicator_page_get(partnership=partnership, number=number)
     except NationalIndicator.DoesNotExist:
         raise Http404(_("No such indicator in the partnership's framework.")) from None
-    is_admin = request.membership.is_admin
+    is_admin = roles.may_administer(request.membership)
     form = None
     if is_admin:
         current = page.current_story

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from kpis.models import PerformanceMeasure
 from kpis.periods import Quarter
-from kpis.services import _require_admin
+from kpis.services import require_admin
 from outcomes.models import Outcome, Priority, Project
 from partnerships.models import Partnership, User
 
@@ -54,7 +54,7 @@ def framework_adopt(
     Links to another framework's goals and indicators are kept (a partnership
     that switches back finds them again) but no longer shown.
     """
-    _require_admin(partnership, actor)
+    require_admin(partnership, actor)
     if framework is None:
         FrameworkAdoption.objects.filter(partnership=partnership).delete()
         return None
@@ -75,7 +75,7 @@ def contribution_link(
 ) -> tuple[Contribution, bool]:
     """Record that a piece of the partnership's work contributes to a goal,
     way of working or indicator of its framework. Linking twice is a no-op."""
-    _require_admin(partnership, actor)
+    require_admin(partnership, actor)
     source_field = _field_for(
         source, _SOURCE_FIELDS, "priority, outcome, measure or project"
     )
@@ -106,7 +106,7 @@ def contribution_unlink(
     *, partnership: Partnership, contribution_id: int, actor: User
 ) -> bool:
     """Remove one of the partnership's links; False if there was none."""
-    _require_admin(partnership, actor)
+    require_admin(partnership, actor)
     deleted, _by_model = Contribution.objects.filter(
         partnership=partnership, pk=contribution_id
     ).delete()
@@ -130,7 +130,7 @@ def curve_story_save(
     current reporting year (the one ``today`` falls in: the local date unless
     given). Earlier years' stories are never changed: they record what the
     partnership thought then."""
-    _require_admin(partnership, actor)
+    require_admin(partnership, actor)
     if indicator.framework_id != framework_id_for(partnership=partnership):
         raise ValidationError(
             _("That indicator is not in the partnership's framework.")

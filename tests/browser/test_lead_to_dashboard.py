@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
+from kpis import recording as kpi_recording
 from kpis import selectors as kpi_selectors
 from kpis import services as kpi_services
 from kpis.models import (
@@ -132,7 +133,7 @@ def scenario(transactional_db) -> Scenario:
         for earlier, value in zip(quarter.back(3)[:-1], (9, 12), strict=True):
             if earlier.year == quarter.year:
                 earlier_in_year.append(value)
-            kpi_services.quarterly_value_record(
+            kpi_recording.quarterly_value_record(
                 partnership=partnership,
                 measure=measure,
                 period=kpi_services.period_get_or_create(
@@ -280,7 +281,7 @@ def test_lead_reports_a_quarter_and_the_steering_group_sees_it(
     plain_form.get_by_label("The story behind the number").fill(STORY_PLAIN)
     with plain.expect_navigation():
         plain_form.get_by_role("button", name=re.compile(r"^Save\b")).click()
-    quarter_key = f"{scenario.quarter.year}-{scenario.quarter.quarter}"
+    quarter_key = scenario.quarter.key
     expect(plain).to_have_url(
         re.compile(
             re.escape(f"my-measures/?quarter={quarter_key}#measure-")

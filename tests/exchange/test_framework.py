@@ -17,6 +17,7 @@ from tests.factories import (
     MissionFactory,
     OutcomeFactory,
     PartnershipFactory,
+    PriorityFactory,
     UserFactory,
 )
 
@@ -262,3 +263,26 @@ def test_framework_sheets_never_show_another_partnerships_rows():
     build_framework(theirs)
     sheets = framework_sheets(partnership=mine)
     assert all(list(s.rows) == [] for s in sheets)
+
+
+def test_a_measure_under_another_priority_s_outcome_is_a_row_error():
+    partnership = PartnershipFactory()
+    admin = admin_of(partnership)
+    outcome = OutcomeFactory(partnership=partnership, statement="People keep well")
+    other = PriorityFactory(partnership=partnership, name="Learning")
+    row = list(ROW)
+    row[9], row[10] = other.name, outcome.statement
+    job = import_framework(partnership, admin, measures_sheet([row]))
+    assert job.status == ImportStatus.REJECTED
+    [problem] = job.problems
+    assert (problem["sheet"], problem["row"], problem["column"]) == (
+        "Measures",
+        2,
+        "Priority",
+    )
+    assert problem["message"] == (
+        f"The outcome “People keep well” is under the priority "
+        f"“{outcome.priority.name}”, not “Learning”: give that priority, or "
+        "leave Priority empty."
+    )
+    assert not PerformanceMeasure.objects.filter(partnership=partnership).exists()

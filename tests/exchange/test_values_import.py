@@ -251,6 +251,7 @@ def test_a_figure_saved_while_the_import_runs_is_not_overwritten():
     from decimal import Decimal
 
     from exchange.values import ChangedWhileImporting, PlannedValue, values_write
+    from kpis import recording as kpi_recording
     from kpis import services as kpi_services
     from kpis.models import QuarterlyValue, ValueType
     from kpis.selectors import current_quarter
@@ -274,7 +275,7 @@ def test_a_figure_saved_while_the_import_runs_is_not_overwritten():
         version=0,
     )
     # ...but someone saves it on the web before the import writes.
-    kpi_services.quarterly_value_record(
+    kpi_recording.quarterly_value_record(
         partnership=partnership,
         measure=measure,
         period=kpi_services.period_get_or_create(

@@ -5,8 +5,14 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from kpis import services
-from kpis.models import QuarterlyValue, ReviewStatus, ValueType
+from kpis import recording, review, services
+from kpis.models import (
+    MeasureLead,
+    PerformanceMeasure,
+    QuarterlyValue,
+    ReviewStatus,
+    ValueType,
+)
 from kpis.periods import Quarter
 from kpis.selectors import current_quarter, value_history
 from partnerships.models import Role
@@ -175,7 +181,7 @@ def test_a_lead_records_only_their_own_measures(client, setup):
 def test_a_lead_cannot_change_a_submitted_figure_but_an_admin_can(client, setup):
     partnership, lead, quarter = setup["partnership"], setup["lead"], setup["quarter"]
     period = services.period_get_or_create(partnership=partnership, quarter=quarter)
-    services.quarterly_value_record(
+    recording.quarterly_value_record(
         partnership=partnership,
         measure=setup["count"],
         period=period,
@@ -207,7 +213,7 @@ def test_a_lead_cannot_change_a_submitted_figure_but_an_admin_can(client, setup)
 def test_a_locked_quarter_is_refused(client, setup):
     partnership, admin = setup["partnership"], setup["admin"]
     quarter = setup["quarter"].previous()
-    services.period_lock(partnership=partnership, quarter=quarter, actor=admin)
+    review.period_lock(partnership=partnership, quarter=quarter, actor=admin)
     response = post_json(
         client,
         bulk_url(partnership),
@@ -363,7 +369,7 @@ def test_values_list_filters_by_quarter_and_measure(client, setup):
     for quarter in quarters:
         period = services.period_get_or_create(partnership=partnership, quarter=quarter)
         for measure in (setup["count"], setup["other"]):
-            services.quarterly_value_record(
+            recording.quarterly_value_record(
                 partnership=partnership,
                 measure=measure,
                 period=period,
@@ -440,7 +446,7 @@ def test_list_endpoints_run_a_fixed_number_of_queries(
         for _ in range(count):
             measure = MeasureFactory(partnership=partnership, breakdown_first=dimension)
             MeasureLeadFactory(measure=measure, user=setup["lead"])
-            services.quarterly_value_record(
+            recording.quarterly_value_record(
                 partnership=partnership,
                 measure=measure,
                 period=period,
@@ -456,3 +462,72 @@ def test_list_endpoints_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(measures_url, headers=headers).json()["count"] == 25
         assert client.get(values_url, headers=headers).json()["count"] == 22
+
+
+def test_a_thousand_row_bulk_record_runs_a_bounded_number_of_queries(
+    client, setup, django_assert_max_num_queries
+):
+    partnership, lead, admin = setup["partnership"], setup["lead"], setup["admin"]
+    quarter = setup["quarter"]
+    dimension = DimensionFactory(partnership=partnership, is_exhaustive=True)
+    young, old = (
+        DimensionCategoryFactory(dimension=dimension, name=n, position=i)
+        for i, n in enumerate(("Young", "Old"))
+    )
+    outcome = setup["count"].outcome
+    measures = PerformanceMeasure.objects.bulk_create(
+        MeasureFactory.build(
+            partnership=partnership,
+            outcome=outcome,
+            priority=outcome.priority,
+            code=f"B-{n:04d}",
+            value_type=ValueType.PERCENTAGE if n % 3 == 0 else ValueType.COUNT,
+            aggregation="ratio" if n % 3 == 0 else "sum",
+            breakdown_first=dimension if n % 3 == 1 else None,
+        )
+        for n in range(1000)
+    )
+    MeasureLead.objects.bulk_create(
+        MeasureLead(partnership=partnership, measure=m, user=lead) for m in measures
+    )
+
+    def row(n: int, figure: int, **extra) -> dict:
+        if n % 3 == 0:
+            return {"measure": f"B-{n:04d}", "numerator": figure, "denominator": 90}
+        if n % 3 == 1:
+            cells = {str(young.pk): figure - 1, str(old.pk): 1}
+            return {"measure": f"B-{n:04d}", "value": figure, "breakdown": cells}
+        return {"measure": f"B-{n:04d}", "value": figure, **extra}
+
+    as_lead, as_admin = bearer(lead), bearer(admin)
+    with django_assert_max_num_queries(30):
+        first = post_json(
+            client,
+            bulk_url(partnership),
+            body(quarter, *(row(n, 10) for n in range(1000))),
+            as_lead,
+        )
+    assert first.status_code == 200, first.json()
+    assert (first.json()["created"], first.json()["updated"]) == (1000, 0)
+    assert QuarterlyValue.objects.filter(partnership=partnership).count() == 1000
+
+    with django_assert_max_num_queries(30):
+        again = post_json(
+            client,
+            bulk_url(partnership),
+            body(quarter, *(row(n, 20, version=1) for n in range(999, -1, -1))),
+            as_admin,
+        )
+    assert again.status_code == 200, again.json()
+    data = again.json()
+    assert (data["created"], data["updated"]) == (0, 1000)
+    assert data["values"][0]["measure"] == "B-0999"
+    assert {v["version"] for v in data["values"]} == {2}
+    stored = QuarterlyValue.objects.get(measure__code="B-0001")
+    assert stored.breakdown == {str(young.pk): 19, str(old.pk): 1}
+    assert stored.entered_by == admin
+    [entries] = value_history(partnership=partnership, measure=stored.measure).values()
+    assert [(e.who, e.path) for e in entries] == [
+        (str(lead), "API"),
+        (str(admin), "API"),
+    ]

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from kpis import services
+from kpis import recording, review, services
 from kpis.models import QuarterlyValue
 from kpis.selectors import current_quarter
 from partnerships import tenancy
@@ -34,7 +34,7 @@ def test_a_save_that_races_a_lock_waits_and_is_refused():
     def lock_and_hold():
         try:
             with tenancy.partnership_scope(partnership.pk):
-                services.period_lock(
+                review.period_lock(
                     partnership=partnership, quarter=quarter, actor=admin
                 )
                 locked.set()
@@ -46,7 +46,7 @@ def test_a_save_that_races_a_lock_waits_and_is_refused():
     def save():
         try:
             with tenancy.partnership_scope(partnership.pk):
-                services.quarterly_value_record(
+                recording.quarterly_value_record(
                     partnership=partnership,
                     measure=measure,
                     period=period,

@@ -46,3 +46,19 @@ def test_quarter_rejects_nonsense():
         Quarter(2024, 5, 9)
     with pytest.raises(ValueError):
         Quarter(2024, 1, 13)
+
+
+@pytest.mark.parametrize("start_month", [1, 4, 9])
+def test_quarter_key_round_trips(start_month):
+    quarter = Quarter(2024, 3, start_month)
+    assert quarter.key == "2024-3"
+    assert Quarter.parse_key(quarter.key, start_month) == quarter
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["", "2024", "2024-5", "2024-0", "24-1", "2024-1-1", " 2024-1", "abcd-1", None],
+)
+def test_quarter_parse_key_refuses_anything_else_with_a_clear_message(key):
+    with pytest.raises(ValueError, match="YYYY-Q"):
+        Quarter.parse_key(key, 9)

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 from civic.celery import app as celery_app
-from kpis import services
+from kpis import recording, review, services
 from kpis.models import QuarterlyValue, Reminder
 from kpis.periods import Quarter
 from kpis.reminders import outstanding_measures, reminders_send
@@ -57,7 +57,7 @@ def make_admin(partnership):
 
 def record(partnership, measure, actor, quarter=Q2, value=10):
     period = services.period_get_or_create(partnership=partnership, quarter=quarter)
-    return services.quarterly_value_record(
+    return recording.quarterly_value_record(
         partnership=partnership,
         measure=measure,
         period=period,
@@ -108,12 +108,12 @@ def test_outstanding_measures_are_missing_draft_and_returned_ones(
     lead = make_lead(partnership, missing, draft, returned, submitted, approved)
     for measure in (returned, submitted, approved):
         record(partnership, measure, lead)
-    services.quarter_submit(partnership=partnership, quarter=Q2, actor=lead)
+    review.quarter_submit(partnership=partnership, quarter=Q2, actor=lead)
     values = {v.measure_id: v for v in q2_values(partnership)}
-    services.value_approve(
+    review.value_approve(
         partnership=partnership, value_id=values[approved.pk].pk, actor=admin
     )
-    services.value_return(
+    review.value_return(
         partnership=partnership,
         value_id=values[returned.pk].pk,
         actor=admin,
@@ -173,9 +173,9 @@ def test_a_lead_with_nothing_outstanding_gets_no_reminder(partnership, mailoutbo
     lead = make_lead(partnership, submitted, approved)
     record(partnership, submitted, lead)
     record(partnership, approved, lead)
-    services.quarter_submit(partnership=partnership, quarter=Q2, actor=lead)
+    review.quarter_submit(partnership=partnership, quarter=Q2, actor=lead)
     approved_value = q2_values(partnership).get(measure=approved)
-    services.value_approve(
+    review.value_approve(
         partnership=partnership, value_id=approved_value.pk, actor=admin
     )
 
@@ -259,7 +259,7 @@ def test_no_overdue_reminder_when_turned_off(one_lead, mailoutbox):
 
 
 def test_a_locked_quarter_gets_no_reminders(partnership, one_lead, mailoutbox):
-    services.period_lock(
+    review.period_lock(
         partnership=partnership, quarter=Q2, actor=make_admin(partnership)
     )
 

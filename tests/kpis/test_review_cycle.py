@@ -13,7 +13,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from kpis import selectors, services
+from kpis import recording, review, selectors, services
 from kpis.models import (
     Aggregation,
     PeriodLockChange,
@@ -68,7 +68,7 @@ def team():
 
 
 def record(team, actor, value, *, measure=None, period=None, **kwargs):
-    return services.quarterly_value_record(
+    return recording.quarterly_value_record(
         partnership=team.partnership,
         measure=measure or team.measure,
         period=period or team.period,
@@ -79,19 +79,19 @@ def record(team, actor, value, *, measure=None, period=None, **kwargs):
 
 
 def submit(team, actor=None):
-    return services.quarter_submit(
+    return review.quarter_submit(
         partnership=team.partnership, quarter=Q2, actor=actor or team.lead
     )
 
 
 def approve(team, value, actor=None):
-    return services.value_approve(
+    return review.value_approve(
         partnership=team.partnership, value_id=value.pk, actor=actor or team.admin
     )
 
 
 def send_back(team, value, reason, actor=None):
-    return services.value_return(
+    return review.value_return(
         partnership=team.partnership,
         value_id=value.pk,
         actor=actor or team.admin,
@@ -100,13 +100,13 @@ def send_back(team, value, reason, actor=None):
 
 
 def lock(team, actor=None):
-    return services.period_lock(
+    return review.period_lock(
         partnership=team.partnership, quarter=Q2, actor=actor or team.admin
     )
 
 
 def reopen(team, reason, actor=None):
-    return services.period_reopen(
+    return review.period_reopen(
         partnership=team.partnership,
         quarter=Q2,
         actor=actor or team.admin,
@@ -303,7 +303,7 @@ def test_a_quarter_with_a_draft_cannot_be_locked(team):
 
 def test_a_locked_quarter_refuses_every_change_through_the_services(team):
     figure = approved_and_locked(team)
-    expected = services.locked_message(team.period)
+    expected = recording.locked_message(team.period)
     assert "2024/25 Q2 is locked" in expected
     for actor in (team.admin, team.lead):
         with pytest.raises(ValidationError) as error:
@@ -325,7 +325,7 @@ def test_a_stale_copy_of_the_period_still_cannot_get_past_the_lock(team):
     # refuses the save, and the service turns that into the locked message.
     with pytest.raises(ValidationError) as error:
         record(team, team.admin, 13, period=stale)
-    assert error.value.messages == [services.locked_message(stale)]
+    assert error.value.messages == [recording.locked_message(stale)]
     assert QuarterlyValue.objects.get().value == D(12)
 
 
@@ -333,7 +333,7 @@ def test_the_database_refuses_a_bulk_update_of_a_locked_quarter(team):
     figure = approved_and_locked(team)
     with pytest.raises(IntegrityError) as error, transaction.atomic():
         QuarterlyValue.objects.filter(pk=figure.pk).update(value=D(99))
-    assert services.is_locked_quarter_error(error.value)
+    assert recording.is_locked_quarter_error(error.value)
     assert "The quarter is locked" in str(error.value)
     figure.refresh_from_db()
     assert figure.value == D(12)
@@ -343,7 +343,7 @@ def test_the_database_refuses_deleting_a_locked_quarters_figure(team):
     figure = approved_and_locked(team)
     with pytest.raises(IntegrityError) as error, transaction.atomic():
         QuarterlyValue.objects.filter(pk=figure.pk).delete()
-    assert services.is_locked_quarter_error(error.value)
+    assert recording.is_locked_quarter_error(error.value)
     assert QuarterlyValue.objects.filter(pk=figure.pk).exists()
 
 
@@ -357,7 +357,7 @@ def test_the_database_refuses_raw_sql_on_a_locked_quarter(team):
         cursor.execute(
             "UPDATE kpis_quarterlyvalue SET value = 99 WHERE id = %s", [figure.pk]
         )
-    assert services.is_locked_quarter_error(error.value)
+    assert recording.is_locked_quarter_error(error.value)
     figure.refresh_from_db()
     assert figure.value == D(12)
 
@@ -367,7 +367,7 @@ def test_the_database_refuses_a_new_figure_in_a_locked_quarter(team):
     other = MeasureFactory(partnership=team.partnership)
     with pytest.raises(IntegrityError) as error, transaction.atomic():
         QuarterlyValueFactory(measure=other, period=team.period)
-    assert services.is_locked_quarter_error(error.value)
+    assert recording.is_locked_quarter_error(error.value)
 
 
 def test_the_guard_leaves_other_quarters_alone(team):
@@ -383,7 +383,7 @@ def test_other_integrity_errors_are_not_mistaken_for_the_lock(team):
     figure = record(team, team.lead, 12)
     with pytest.raises(IntegrityError) as error, transaction.atomic():
         QuarterlyValue.objects.filter(pk=figure.pk).update(value=D(-1))
-    assert not services.is_locked_quarter_error(error.value)
+    assert not recording.is_locked_quarter_error(error.value)
 
 
 def test_reopening_needs_a_reason(team):
@@ -486,7 +486,7 @@ def test_the_second_of_two_saves_from_the_same_version_is_a_conflict(team):
     first = record(team, team.admin, 58, expected_version=seen)
     assert first.version == seen + 1
 
-    with pytest.raises(services.ValueConflict) as conflict:
+    with pytest.raises(recording.ValueConflict) as conflict:
         record(team, team.lead, 60, expected_version=seen)
     assert conflict.value.current.pk == loaded.pk
     assert conflict.value.current.value == D(58)
@@ -501,7 +501,7 @@ def test_the_second_of_two_saves_from_the_same_version_is_a_conflict(team):
 
 def test_expecting_no_figure_when_one_now_exists_is_a_conflict(team):
     record(team, team.admin, 57)
-    with pytest.raises(services.ValueConflict) as conflict:
+    with pytest.raises(recording.ValueConflict) as conflict:
         record(team, team.lead, 60, expected_version=0)
     assert conflict.value.current.value == D(57)
 

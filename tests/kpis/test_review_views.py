@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kpis import selectors, services
+from kpis import recording, review, selectors, services
 from kpis.models import PeriodLockChange, QuarterlyValue, ReviewStatus
 from kpis.selectors import current_quarter
 from partnerships.models import Role
@@ -31,7 +31,7 @@ def member(partnership, role, **fields):
 
 
 def key(quarter) -> str:
-    return f"{quarter.year}-{quarter.quarter}"
+    return quarter.key
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def record(site, actor, value, *, quarter=None, measure=None, **kwargs):
     period = services.period_get_or_create(
         partnership=site.partnership, quarter=quarter or site.now
     )
-    return services.quarterly_value_record(
+    return recording.quarterly_value_record(
         partnership=site.partnership,
         measure=measure or site.measure,
         period=period,
@@ -84,7 +84,7 @@ def submitted(site, value=12, measure=None, lead=None):
     """A figure of the review quarter, submitted by its lead."""
     lead = lead or site.lead
     figure = record(site, lead, value, quarter=site.review_quarter, measure=measure)
-    services.quarter_submit(
+    review.quarter_submit(
         partnership=site.partnership, quarter=site.review_quarter, actor=lead
     )
     figure.refresh_from_db()
@@ -160,7 +160,7 @@ def test_a_conflicting_htmx_save_returns_the_row_with_the_message(site):
 def test_saving_a_figure_that_was_submitted_meanwhile_is_explained(site):
     """The lead's page still offers the form; the figure was submitted since."""
     record(site, site.lead, 57)
-    services.quarter_submit(
+    review.quarter_submit(
         partnership=site.partnership, quarter=site.now, actor=site.lead
     )
     response = post_entry(
@@ -173,15 +173,13 @@ def test_saving_a_figure_that_was_submitted_meanwhile_is_explained(site):
 
 def test_saving_into_a_quarter_locked_meanwhile_is_explained(site):
     figure = record(site, site.lead, 57)
-    services.quarter_submit(
+    review.quarter_submit(
         partnership=site.partnership, quarter=site.now, actor=site.lead
     )
-    services.value_approve(
+    review.value_approve(
         partnership=site.partnership, value_id=figure.pk, actor=site.admin
     )
-    services.period_lock(
-        partnership=site.partnership, quarter=site.now, actor=site.admin
-    )
+    review.period_lock(partnership=site.partnership, quarter=site.now, actor=site.admin)
     response = post_entry(
         as_user(site.admin), site.entry_url, site.measure, value="60", version="1"
     )
@@ -287,7 +285,7 @@ def test_another_partnerships_figure_is_404_to_review(site, data):
         partnership=theirs.partnership,
         quarter=current_quarter(partnership=theirs.partnership),
     )
-    their_figure = services.quarterly_value_record(
+    their_figure = recording.quarterly_value_record(
         partnership=theirs.partnership,
         measure=theirs,
         period=period,
@@ -370,7 +368,7 @@ def test_a_quarter_with_an_unapproved_figure_is_not_locked(site):
 
 def test_locking_and_reopening_through_the_page(site):
     figure = submitted(site)
-    services.value_approve(
+    review.value_approve(
         partnership=site.partnership, value_id=figure.pk, actor=site.admin
     )
     admin = as_user(site.admin)
@@ -511,11 +509,11 @@ def populate(site, count):
         figure = record(site, lead, n, quarter=site.review_quarter, measure=measure)
         if n % 4 == 0:
             continue  # draft
-        services.quarter_submit(
+        review.quarter_submit(
             partnership=partnership, quarter=site.review_quarter, actor=lead
         )
         if n % 4 == 2:
-            services.value_return(
+            review.value_return(
                 partnership=partnership,
                 value_id=figure.pk,
                 actor=site.admin,

@@ -3,7 +3,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from kpis import services
+from kpis import recording, services
 from kpis.models import Aggregation, QuarterlyValue, ValueType
 from kpis.periods import Quarter
 from partnerships.models import Role
@@ -27,7 +27,7 @@ def lead_and_measure():
 
 
 def record(measure, period, actor, **numbers):
-    return services.quarterly_value_record(
+    return recording.quarterly_value_record(
         partnership=measure.partnership,
         measure=measure,
         period=period,

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from kpis import services
+from kpis import recording, services
 from kpis.models import Dimension, ValueType
 from kpis.selectors import current_quarter
 from partnerships.models import Role
@@ -185,7 +185,7 @@ def test_a_breakdown_in_use_cannot_change():
     period = services.period_get_or_create(
         partnership=partnership, quarter=current_quarter(partnership=partnership)
     )
-    services.quarterly_value_record(
+    recording.quarterly_value_record(
         partnership=partnership,
         measure=measure,
         period=period,

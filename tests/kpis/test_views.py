@@ -106,7 +106,7 @@ def test_another_partnerships_measure_is_404(client, lead_setup):
 def test_earlier_quarters_can_be_chosen_and_unknown_ones_are_404(client, lead_setup):
     measure, _other, url = lead_setup
     previous = current_quarter(partnership=measure.partnership).previous()
-    key = f"{previous.year}-{previous.quarter}"
+    key = previous.key
     response = post(client, f"{url}?quarter={key}", measure, value="4")
     assert response.status_code == 302
     saved = QuarterlyValue.objects.get(measure=measure)
@@ -125,9 +125,9 @@ def test_my_measures_shows_last_quarter_and_the_year_to_date(client, lead_setup)
         q for q in open_quarters if q.quarter > 1 and q.previous() in open_quarters
     )
     earlier = later.previous()
-    post(client, f"{url}?quarter={earlier.year}-{earlier.quarter}", measure, value="6")
-    post(client, f"{url}?quarter={later.year}-{later.quarter}", measure, value="4")
-    row = client.get(f"{url}?quarter={later.year}-{later.quarter}").context["rows"][0]
+    post(client, f"{url}?quarter={earlier.key}", measure, value="6")
+    post(client, f"{url}?quarter={later.key}", measure, value="4")
+    row = client.get(f"{url}?quarter={later.key}").context["rows"][0]
     assert row.previous_display == "6"
     assert row.year.display == "10"
 

@@ -136,6 +136,7 @@ def test_framework_lists_run_a_fixed_number_of_queries(
                 partnership=partnership,
                 name="P",
                 outcome=outcome,
+                priority=outcome.priority,
                 lead_person=viewer,
             )
 

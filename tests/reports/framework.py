@@ -2,6 +2,7 @@ from decimal import Decimal as D
 
 from demo.builder import Member, framework_build
 from demo.specs import MeasureSpec, OutcomeSpec, PartnershipSpec, PrioritySpec
+from kpis import recording as kpi_recording
 from kpis import services as kpi_services
 from kpis.models import Aggregation, QuarterlyValue, Question, ValueType
 from kpis.periods import Quarter
@@ -103,7 +104,7 @@ def build_framework(partnership=None):
         built.measures[code] for code in ("LL-01", "LL-02", "KW-01")
     )
     for number, period in enumerate(periods, start=1):
-        kpi_services.quarterly_value_record(
+        kpi_recording.quarterly_value_record(
             partnership=partnership,
             measure=sessions,
             period=period,
@@ -111,7 +112,7 @@ def build_framework(partnership=None):
             value=D(10 * number),
             story=f"Quarter {number}: schools in Brymbo joined.",
         )
-        kpi_services.quarterly_value_record(
+        kpi_recording.quarterly_value_record(
             partnership=partnership,
             measure=satisfied,
             period=period,
@@ -119,7 +120,7 @@ def build_framework(partnership=None):
             numerator=D(30 + number),
             denominator=D(40),
         )
-        kpi_services.quarterly_value_record(
+        kpi_recording.quarterly_value_record(
             partnership=partnership,
             measure=confidence,
             period=period,
@@ -136,7 +137,7 @@ def change_a_figure(partnership, admin, *, by=1):
     value = QuarterlyValue.objects.filter(
         partnership=partnership, measure__code="LL-01"
     ).first()
-    kpi_services.quarterly_value_record(
+    kpi_recording.quarterly_value_record(
         partnership=partnership,
         measure=value.measure,
         period=value.period,

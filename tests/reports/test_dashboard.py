@@ -3,7 +3,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from kpis import services
+from kpis import recording, services
 from kpis.models import Aggregation, Question, ValueType
 from kpis.selectors import current_quarter
 from partnerships.models import Role
@@ -37,7 +37,7 @@ def build(partnership, *, priorities, measures_per_outcome, quarters):
                 partnership=partnership, outcome=outcome, question=question
             )
             for number, period in enumerate(periods):
-                services.quarterly_value_record(
+                recording.quarterly_value_record(
                     partnership=partnership,
                     measure=measure,
                     period=period,
@@ -131,7 +131,7 @@ def test_measure_page_shows_series_target_and_stories(viewer_client):
     period = services.period_get_or_create(
         partnership=partnership, quarter=current_quarter(partnership=partnership)
     )
-    services.quarterly_value_record(
+    recording.quarterly_value_record(
         partnership=partnership,
         measure=measure,
         period=period,
@@ -174,7 +174,7 @@ def test_dashboard_and_measure_page_show_the_latest_breakdown(
     )
     now = current_quarter(partnership=partnership)
     for quarter, (young, old) in zip(now.back(2), [(1, 2), (3, 4)], strict=True):
-        services.quarterly_value_record(
+        recording.quarterly_value_record(
             partnership=partnership,
             measure=measure,
             period=services.period_get_or_create(

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
+from jobs.services import MAX_ATTEMPTS
 from partnerships import tenancy
 from partnerships.models import Membership, Role
 from reports import services
@@ -135,7 +136,7 @@ def test_a_report_that_keeps_killing_its_worker_is_given_up(report_storage):
     partnership, admin, _expected = build_framework()
     report, _created = request(partnership, admin)
     AnnualReport.objects.filter(pk=report.pk).update(
-        status=ReportStatus.RENDERING, attempts=services.MAX_ATTEMPTS
+        status=ReportStatus.RENDERING, attempts=MAX_ATTEMPTS
     )
     report = render(report)
     assert report.status == ReportStatus.FAILED

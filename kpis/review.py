@@ -1,0 +1,318 @@
+"""The quarterly review cycle: submit, return, approve, lock and reopen.
+
+A lead submits the quarter's figures (each needing its story where the
+plausibility rules say so); an admin approves or returns each figure with a
+reason, then locks the quarter, and can reopen it with a reason. The
+figure's review state lives on the value itself; locks and reopenings are
+kept as ``PeriodLockChange`` rows. Writing the figures themselves is
+``kpis.recording``; the reminders before the deadline are
+``kpis.reminders``.
+"""
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerships import policy as roles
+from partnerships.models import Partnership, User
+
+from . import rules
+from .models import (
+    MeasureLead,
+    PerformanceMeasure,
+    Period,
+    PeriodLockChange,
+    QuarterlyValue,
+    ReviewStatus,
+)
+from .periods import Quarter
+from .recording import is_locked_now, locked_message, membership_get
+from .services import period_get_or_create, require_admin
+
+
+def _history_path() -> str:
+    """The path the current history context names ("web", "demo", ...).
+
+    pghistory puts its context in a transaction-local setting with the first
+    write of the transaction; records kept outside the tracked tables read
+    it here, so they name the same path as the triggers do.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('pghistory.context_metadata', true)")
+        raw = cursor.fetchone()[0]
+    try:
+        return str((json.loads(raw) if raw else {}).get("path") or "")
+    except (ValueError, AttributeError):
+        return ""
+
+
+def recent_figures(
+    *,
+    partnership: Partnership,
+    measures: list[PerformanceMeasure],
+    quarter: Quarter,
+) -> dict[int, list[Decimal | None]]:
+    """Each measure's figures for the quarter and the three before it."""
+    quarters = quarter.back(rules.AGAINST_DIRECTION_RUN + 1)
+    years = {q.year for q in quarters}
+    stored = {
+        (v.measure_id, v.period.year, v.period.quarter): v
+        for v in QuarterlyValue.objects.filter(
+            partnership=partnership, measure__in=measures, period__year__in=years
+        ).select_related("period")
+    }
+    figures = {}
+    for measure in measures:
+        series = []
+        for q in quarters:
+            v = stored.get((measure.pk, q.year, q.quarter))
+            series.append(
+                rules.quarter_figure(measure.value_type, rules.Entry.of(v))
+                if v is not None
+                else None
+            )
+        figures[measure.pk] = series
+    return figures
+
+
+def plausibility_flags_for(
+    measure: PerformanceMeasure, figures: list[Decimal | None]
+) -> list[rules.Flag]:
+    return rules.plausibility_flags(
+        value_type=measure.value_type,
+        direction=measure.direction,
+        threshold=measure.change_threshold,
+        figures=figures,
+    )
+
+
+@dataclass
+class SubmitResult:
+    submitted: list[QuarterlyValue] = field(default_factory=list)
+    # Measure id -> why its figure needs a note before it can be submitted.
+    needs_note: dict[int, list[rules.Flag]] = field(default_factory=dict)
+    missing: list[PerformanceMeasure] = field(default_factory=list)
+
+
+@transaction.atomic
+def quarter_submit(
+    *,
+    partnership: Partnership,
+    quarter: Quarter,
+    actor: User,
+    measure_ids: list[int] | None = None,
+) -> SubmitResult:
+    """Submit the actor's figures for the quarter for review (or the listed ones).
+
+    Submits every figure of the actor's measures that is not yet submitted
+    (or was returned), or none: when a figure that needs a note has none, the
+    result says which and nothing is submitted. Measures without a figure
+    are listed as missing and do not hold the others back.
+    """
+    from .selectors import measure_list_for_entry
+
+    membership = membership_get(partnership, actor)
+    if not roles.may_enter_figures(membership):
+        raise PermissionDenied(_("You cannot submit figures."))
+    period = period_get_or_create(partnership=partnership, quarter=quarter)
+    if is_locked_now(period):
+        raise ValidationError(locked_message(period))
+    measures = measure_list_for_entry(membership=membership)
+    if roles.may_enter_every_measure(membership):
+        # An admin submits the measures they lead; other leads submit theirs.
+        measures = measures.filter(
+            pk__in=MeasureLead.objects.filter(
+                partnership=partnership, user=actor
+            ).values("measure")
+        )
+    if measure_ids is not None:
+        measures = measures.filter(pk__in=measure_ids)
+    measures = list(measures)
+    values = {
+        v.measure_id: v
+        for v in QuarterlyValue.objects.select_for_update().filter(
+            partnership=partnership, period=period, measure__in=measures
+        )
+    }
+    result = SubmitResult()
+    to_submit = []
+    figures = recent_figures(
+        partnership=partnership, measures=measures, quarter=quarter
+    )
+    for measure in measures:
+        record = values.get(measure.pk)
+        if record is None:
+            result.missing.append(measure)
+            continue
+        if record.status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
+            continue
+        flags = plausibility_flags_for(measure, figures[measure.pk])
+        if flags and not record.story.strip():
+            result.needs_note[measure.pk] = flags
+            continue
+        to_submit.append(record)
+    if result.needs_note:
+        return result
+    if not to_submit:
+        raise ValidationError(_("There is nothing new to submit for this quarter."))
+    now = timezone.now()
+    for record in to_submit:
+        record.status = ReviewStatus.SUBMITTED
+        record.submitted_by = actor
+        record.submitted_at = now
+        # Not updated_at: it says when the figure itself last changed.
+        record.save(update_fields=["status", "submitted_by", "submitted_at"])
+    result.submitted = to_submit
+    return result
+
+
+def _value_for_review(partnership: Partnership, value_id: int) -> QuarterlyValue:
+    record = (
+        QuarterlyValue.objects.select_for_update(of=("self",))
+        .select_related("period", "measure")
+        .filter(partnership=partnership, pk=value_id)
+        .first()
+    )
+    if record is None:
+        raise QuarterlyValue.DoesNotExist
+    if is_locked_now(record.period):
+        raise ValidationError(locked_message(record.period))
+    return record
+
+
+@transaction.atomic
+def value_approve(
+    *, partnership: Partnership, value_id: int, actor: User
+) -> QuarterlyValue:
+    require_admin(partnership, actor)
+    record = _value_for_review(partnership, value_id)
+    if record.status == ReviewStatus.APPROVED:
+        return record
+    record.status = ReviewStatus.APPROVED
+    record.reviewed_by = actor
+    record.reviewed_at = timezone.now()
+    record.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return record
+
+
+@transaction.atomic
+def value_return(
+    *, partnership: Partnership, value_id: int, actor: User, reason: str
+) -> QuarterlyValue:
+    """Send a figure back to its lead with the reason they will see beside it."""
+    require_admin(partnership, actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why you are returning it, so the lead can fix it.")}
+        )
+    record = _value_for_review(partnership, value_id)
+    if record.status not in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED):
+        raise ValidationError(_("Only a submitted or approved figure can be returned."))
+    record.status = ReviewStatus.RETURNED
+    record.return_reason = reason
+    record.reviewed_by = actor
+    record.reviewed_at = timezone.now()
+    record.save(
+        update_fields=[
+            "status",
+            "return_reason",
+            "reviewed_by",
+            "reviewed_at",
+        ]
+    )
+    return record
+
+
+@transaction.atomic
+def period_lock(*, partnership: Partnership, quarter: Quarter, actor: User) -> Period:
+    """Lock a quarter whose figures are all approved."""
+    require_admin(partnership, actor)
+    period = period_get_or_create(partnership=partnership, quarter=quarter)
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.is_locked:
+        return period
+    waiting = (
+        QuarterlyValue.objects.filter(partnership=partnership, period=period)
+        .exclude(status=ReviewStatus.APPROVED)
+        .count()
+    )
+    if waiting:
+        raise ValidationError(
+            _(
+                "%(count)s figure(s) of %(quarter)s are not approved yet. Approve "
+                "or return them before locking the quarter."
+            )
+            % {"count": waiting, "quarter": period.label}
+        )
+    period.locked_at = timezone.now()
+    period.locked_by = actor
+    period.save(update_fields=["locked_at", "locked_by"])
+    PeriodLockChange.objects.create(
+        partnership=partnership,
+        period=period,
+        action=PeriodLockChange.Action.LOCKED,
+        actor=actor,
+        path=_history_path(),
+        at=period.locked_at,
+    )
+    return period
+
+
+@transaction.atomic
+def period_reopen(
+    *, partnership: Partnership, quarter: Quarter, actor: User, reason: str
+) -> Period:
+    """Unlock a quarter so its figures can be corrected; the reason is kept."""
+    require_admin(partnership, actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the quarter is being reopened.")})
+    period = (
+        Period.objects.select_for_update()
+        .filter(partnership=partnership, year=quarter.year, quarter=quarter.quarter)
+        .first()
+    )
+    if period is None or not period.is_locked:
+        raise ValidationError(_("That quarter is not locked."))
+    period.locked_at = None
+    period.locked_by = None
+    period.save(update_fields=["locked_at", "locked_by"])
+    PeriodLockChange.objects.create(
+        partnership=partnership,
+        period=period,
+        action=PeriodLockChange.Action.REOPENED,
+        reason=reason,
+        actor=actor,
+        path=_history_path(),
+    )
+    return period
+
+
+@transaction.atomic
+def reporting_settings_update(
+    *,
+    partnership: Partnership,
+    actor: User,
+    quarter_deadline_days: int,
+    reminder_days_before: int,
+    remind_when_overdue: bool,
+) -> Partnership:
+    require_admin(partnership, actor)
+    partnership.quarter_deadline_days = quarter_deadline_days
+    partnership.reminder_days_before = reminder_days_before
+    partnership.remind_when_overdue = remind_when_overdue
+    partnership.full_clean()
+    partnership.save(
+        update_fields=[
+            "quarter_deadline_days",
+            "reminder_days_before",
+            "remind_when_overdue",
+        ]
+    )
+    return partnership

@@ -1,0 +1,55 @@
+import pytest
+
+from kpis import policy
+from kpis.models import ReviewStatus
+from partnerships.models import Role
+from tests.factories import (
+    MeasureFactory,
+    MeasureLeadFactory,
+    MembershipFactory,
+    PartnershipFactory,
+    QuarterlyValueFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people():
+    partnership = PartnershipFactory()
+    led, other = MeasureFactory.create_batch(2, partnership=partnership)
+    lead = MembershipFactory(partnership=partnership, role=Role.LEAD)
+    MeasureLeadFactory(measure=led, user=lead.user)
+    admin = MembershipFactory(partnership=partnership, role=Role.ADMIN)
+    viewer = MembershipFactory(partnership=partnership, role=Role.VIEWER)
+    return partnership, led, other, lead, admin, viewer
+
+
+def test_leads_enter_their_own_measures_admins_every_one_viewers_none(people):
+    partnership, led, other, lead, admin, viewer = people
+    assert policy.measures_led(lead) == {led.pk}
+    assert policy.measures_led(admin) is None
+    assert policy.measures_led(viewer) == set()
+    assert (policy.may_enter(lead, led), policy.may_enter(lead, other)) == (True, False)
+    assert policy.may_enter(admin, other) and not policy.may_enter(viewer, led)
+    measures = led.__class__.objects.filter(partnership=partnership)
+    assert list(policy.measures_to_enter(measures, lead)) == [led]
+    assert set(policy.measures_to_enter(measures, admin)) == {led, other}
+    assert not policy.measures_to_enter(measures, viewer).exists()
+    elsewhere = MeasureFactory()
+    assert not policy.may_enter(admin, elsewhere)
+
+
+@pytest.mark.parametrize("status", list(ReviewStatus))
+def test_a_figure_is_editable_exactly_when_the_service_would_take_it(people, status):
+    _partnership, led, _other, lead, admin, _viewer = people
+    reason = "Check it" if status == ReviewStatus.RETURNED else ""
+    record = QuarterlyValueFactory(measure=led, status=status, return_reason=reason)
+    for_lead = policy.figure_edit_refusal(lead, record, record.period, locked=False)
+    blocked = status in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED)
+    assert (for_lead is not None) == blocked
+    assert policy.figure_editable(lead, record, record.period, locked=False) != blocked
+    assert policy.figure_editable(admin, record, record.period, locked=False)
+    assert "is locked" in policy.figure_edit_refusal(
+        admin, record, record.period, locked=True
+    )
