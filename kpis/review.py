@@ -200,6 +200,45 @@ def value_approve(
     return record
 
 
+def _database_now():
+    """The database's clock at the start of this transaction.
+
+    Locks and reopenings are listed in a figure's history beside the events
+    the history triggers stamp with the same ``now()``, so they take their time
+    from the same clock (not the web server's, which may differ).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        return cursor.fetchone()[0]
+
+
+@transaction.atomic
+def values_approve_all(
+    *, partnership: Partnership, periods: list[Period], actor: User
+) -> int:
+    """Approve, in one statement, every figure of these quarters not approved yet.
+
+    What ``value_approve`` does for one figure, for a whole quarter at once:
+    admins only, and locked quarters are left alone (their figures cannot
+    change). The history triggers record each figure's approval. Returns how
+    many figures changed.
+    """
+    require_admin(partnership, actor)
+    return (
+        QuarterlyValue.objects.filter(
+            partnership=partnership,
+            period__in=[period.pk for period in periods],
+            period__locked_at__isnull=True,
+        )
+        .exclude(status=ReviewStatus.APPROVED)
+        .update(
+            status=ReviewStatus.APPROVED,
+            reviewed_by=actor,
+            reviewed_at=timezone.now(),
+        )
+    )
+
+
 @transaction.atomic
 def value_return(
     *, partnership: Partnership, value_id: int, actor: User, reason: str
@@ -250,7 +289,7 @@ def period_lock(*, partnership: Partnership, quarter: Quarter, actor: User) -> P
             )
             % {"count": waiting, "quarter": period.label}
         )
-    period.locked_at = timezone.now()
+    period.locked_at = _database_now()
     period.locked_by = actor
     period.save(update_fields=["locked_at", "locked_by"])
     PeriodLockChange.objects.create(
@@ -290,6 +329,7 @@ def period_reopen(
         reason=reason,
         actor=actor,
         path=_history_path(),
+        at=_database_now(),
     )
     return period
 

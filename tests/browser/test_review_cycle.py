@@ -49,11 +49,10 @@ from partnerships.models import Partnership, Role, User
 from tests.browser.conftest import AccessibilityChecker, _format_violations
 from tests.factories import PASSWORD, UserFactory
 
-# The pages are opened at the scenario's quarter (``?quarter=``), so the test
-# holds whichever quarter today falls in. Its clock is not pinned: the
-# measure's history orders value events (stamped by the database's clock) with
-# lock changes (stamped by Python's), which must be the same clock.
-pytestmark = pytest.mark.browser
+# The data is laid out relative to today: the clock is pinned (tests/conftest.py).
+# The database's clock is not: the measure's history takes every time it lists
+# (value events and lock changes alike) from the database, so its order holds.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("clock")]
 
 CLUBS = "Young people attending youth clubs"
 SESSIONS = "Youth club sessions run"
