@@ -284,6 +284,9 @@ API_MAX_PAGE_SIZE = int(os.environ.get("CIVIC_API_MAX_PAGE_SIZE", "500"))
 API_BULK_MAX_ROWS = int(os.environ.get("CIVIC_API_BULK_MAX_ROWS", "1000"))
 # A token's "last used" is written at most this often, not on every request.
 API_TOKEN_TOUCH_SECONDS = 60
+# The deepest a JSON request body may nest (arrays and objects); the bulk
+# record, the deepest the API takes, needs four.
+API_JSON_MAX_DEPTH = 20
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "partnerships.authentication.BearerTokenAuthentication",
@@ -291,7 +294,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["partnerships.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "partnerships.apiconf.PageNumberPagination",
     "PAGE_SIZE": API_PAGE_SIZE,
     "EXCEPTION_HANDLER": "partnerships.apiconf.exception_handler",
