@@ -270,6 +270,22 @@ SITE_URL = os.environ.get("CIVIC_SITE_URL", "http://localhost:8000")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS: on by default in production (production.py), off elsewhere.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT")
+# The containers' health checks ask over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
+# Preloading commits the whole domain to HTTPS in browsers' shipped lists,
+# which takes months to undo: the operator opts in (DJANGO_HSTS_PRELOAD=1),
+# and until then `check --deploy`'s reminder (W021) is silenced.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# X-Forwarded-Proto says whether the client used HTTPS; only a proxy that
+# sets it on every request, overwriting the client's, may be believed, and
+# only when the application cannot be reached except through that proxy.
+if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
