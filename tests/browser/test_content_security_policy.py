@@ -4,14 +4,15 @@ Chromium reports each thing a policy blocks (an inline script or style, a
 script from elsewhere, an eval) on the console as "... violates the following
 Content Security Policy directive ..."; a blocked script would also break
 htmx or the API docs. The test signs in, uses the dashboard and My measures
-(saving a figure with htmx, then a bad one) and opens both API documentation
-pages, listening to the console throughout.
+(saving a figure with htmx, then a bad one), opens both API documentation
+pages and the admin site, listening to the console throughout.
 """
 
 import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from kpis import services as kpi_services
@@ -27,6 +28,7 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("clock")]
 
 MEASURE_NAME = "Schools engaged in the Children's University"
+ADMIN = settings.ADMIN_URL_PREFIX
 POLICY_MESSAGES = (
     "Content Security Policy",
     "Permissions-Policy",
@@ -153,3 +155,27 @@ def test_the_api_documentation_pages_work_under_their_policy(live_server, browse
     # No CDN and no web fonts from elsewhere: everything from the site itself.
     local = (live_server.url, "data:", f"blob:{live_server.url}")
     assert [url for url in fetched if not url.startswith(local)] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_site_raises_no_policy_violation(live_server, browser):
+    expect.set_options(timeout=10_000)
+    staff = UserFactory(
+        email="pat.platform@example.net", is_staff=True, is_superuser=True
+    )
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    violations = watch_console(page)
+    page.goto(f"{ADMIN}login/")
+    page.get_by_label("Email").fill(staff.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    page.goto(f"{ADMIN}partnerships/partnership/add/")
+    expect(
+        page.get_by_role("heading", name=re.compile("Add partnership"))
+    ).to_be_visible()
+    page.goto(f"{ADMIN}partnerships/user/")
+    expect(page.get_by_role("heading", name=re.compile("Select user"))).to_be_visible()
+    context.close()
+    assert violations == []
