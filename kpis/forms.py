@@ -6,13 +6,28 @@ view copies the service's messages back beside the fields.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DimensionCategory, PerformanceMeasure, ValueType
+from .models import DimensionCategory, PerformanceMeasure, QuarterlyValue, ValueType
 
 NUMBER_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "class": "input-number"}
+
+# The value columns' limits (numeric(14, 2)), so that a number the database
+# cannot hold gets a message beside its field rather than an overflow.
+VALUE_DECIMAL_PLACES = QuarterlyValue._meta.get_field("value").decimal_places
+VALUE_WHOLE_DIGITS = (
+    QuarterlyValue._meta.get_field("value").max_digits - VALUE_DECIMAL_PLACES
+)
+VALUE_LIMIT = Decimal(10) ** VALUE_WHOLE_DIGITS - Decimal(10) ** -VALUE_DECIMAL_PLACES
+NUMBER_ERROR_MESSAGES = {
+    "invalid": _("Enter a number, like 12 or 12.5."),
+    "max_value": _("This number is too large: enter less than 1,000,000,000,000."),
+    "min_value": _("This number is too small: enter more than -1,000,000,000,000."),
+    "max_decimal_places": _("Use at most two decimal places, like 12.25."),
+}
 
 
 class ServiceErrorsMixin:
@@ -33,6 +48,21 @@ class ServiceErrorsMixin:
 class GridRow:
     header: str
     cells: list
+
+
+def number_field(label, help_text="") -> forms.DecimalField:
+    """A figure's number, refusing what the value columns cannot store."""
+    field = forms.DecimalField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        max_value=VALUE_LIMIT,
+        min_value=-VALUE_LIMIT,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        widget=forms.TextInput(attrs=NUMBER_ATTRS),
+    )
+    field.error_messages.update(NUMBER_ERROR_MESSAGES)
+    return field
 
 
 class QuarterlyValueForm(ServiceErrorsMixin, forms.Form):
@@ -61,14 +91,11 @@ class QuarterlyValueForm(ServiceErrorsMixin, forms.Form):
         kind = measure.value_type
         number_fields: dict[str, forms.Field] = {}
         if kind == ValueType.COUNT:
-            number_fields["value"] = forms.DecimalField(
-                label=measure.unit.capitalize() if measure.unit else _("Count"),
-                widget=forms.TextInput(attrs=NUMBER_ATTRS),
+            number_fields["value"] = number_field(
+                measure.unit.capitalize() if measure.unit else _("Count")
             )
         elif kind == ValueType.SCORE:
-            number_fields["value"] = forms.DecimalField(
-                label=_("Score"), widget=forms.TextInput(attrs=NUMBER_ATTRS)
-            )
+            number_fields["value"] = number_field(_("Score"))
         elif kind == ValueType.MILESTONE:
             number_fields["value"] = forms.TypedChoiceField(
                 label=_("Milestone"),
@@ -78,21 +105,15 @@ class QuarterlyValueForm(ServiceErrorsMixin, forms.Form):
                 widget=forms.RadioSelect,
             )
         else:
-            number_fields["numerator"] = forms.DecimalField(
-                label=_("Number"), widget=forms.TextInput(attrs=NUMBER_ATTRS)
-            )
-            number_fields["denominator"] = forms.DecimalField(
-                label=_("Out of"), widget=forms.TextInput(attrs=NUMBER_ATTRS)
-            )
+            number_fields["numerator"] = number_field(_("Number"))
+            number_fields["denominator"] = number_field(_("Out of"))
             if kind == ValueType.PERCENTAGE:
-                number_fields["value"] = forms.DecimalField(
-                    label=_("Or the percentage"),
+                number_fields["value"] = number_field(
+                    _("Or the percentage"),
                     help_text=_("When you only have the rate, not the numbers."),
-                    widget=forms.TextInput(attrs=NUMBER_ATTRS),
                 )
         for name, field in number_fields.items():
             field.required = False
-            field.error_messages["invalid"] = _("Enter a number, like 12 or 12.5.")
             self.fields[name] = field
         self.order_fields([*number_fields, *self.cell_keys.values(), "story"])
 
@@ -122,12 +143,14 @@ class QuarterlyValueForm(ServiceErrorsMixin, forms.Form):
                     label=label,
                     required=False,
                     min_value=0,
+                    max_value=int(VALUE_LIMIT),
                     widget=forms.TextInput(
                         attrs=NUMBER_ATTRS | {"inputmode": "numeric"}
                     ),
                     error_messages={
                         "invalid": _("Enter a whole number."),
                         "min_value": _("Enter 0 or more."),
+                        "max_value": NUMBER_ERROR_MESSAGES["max_value"],
                     },
                 )
                 if key in initial:

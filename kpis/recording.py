@@ -19,7 +19,7 @@ cannot deadlock each other.
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -46,6 +46,25 @@ def membership_get(partnership: Partnership, actor: User) -> Membership | None:
     return Membership.objects.filter(partnership=partnership, user=actor).first()
 
 
+# The value columns are numeric(14, 2): PostgreSQL rounds to two places, half
+# away from zero, and overflows at 10**12.
+STORED_PLACES = Decimal("0.01")
+STORED_LIMIT = Decimal(10) ** 12
+
+
+def _stored(number: Decimal) -> Decimal:
+    """The number as the value columns will hold it."""
+    return number.quantize(STORED_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _too_large(number: Decimal | None) -> bool:
+    if number is None:
+        return False
+    if not number.is_finite() or number.adjusted() >= 12:
+        return True
+    return abs(_stored(number)) >= STORED_LIMIT
+
+
 def _validate_numbers(
     measure: PerformanceMeasure,
     value: Decimal | None,
@@ -53,6 +72,17 @@ def _validate_numbers(
     denominator: Decimal | None,
 ) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     """The rules for each kind of value, with a message beside the right field."""
+    oversized = {
+        name: _("This number is too large: enter less than 1,000,000,000,000.")
+        for name, number in (
+            ("value", value),
+            ("numerator", numerator),
+            ("denominator", denominator),
+        )
+        if _too_large(number)
+    }
+    if oversized:
+        raise ValidationError(oversized)
     errors: dict[str, str] = {}
     kind = measure.value_type
     if kind in (ValueType.COUNT, ValueType.SCORE, ValueType.MILESTONE):
@@ -87,6 +117,11 @@ def _validate_numbers(
             elif denominator <= 0:
                 errors["denominator"] = _(
                     "The number it is out of must be more than 0."
+                )
+            elif _stored(denominator) <= 0:
+                # Figures are kept to two decimal places: 0.004 would be 0.
+                errors["denominator"] = _(
+                    "The number it is out of must be at least 0.01."
                 )
             if (
                 not errors

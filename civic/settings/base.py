@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_htmx",
     "template_partials",
     "pgtrigger",
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "civic.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -270,9 +274,62 @@ SITE_URL = os.environ.get("CIVIC_SITE_URL", "http://localhost:8000")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS: on by default in production (production.py), off elsewhere.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT")
+# The containers' health checks ask over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
+# Preloading commits the whole domain to HTTPS in browsers' shipped lists,
+# which takes months to undo: the operator opts in (DJANGO_HSTS_PRELOAD=1),
+# and until then `check --deploy`'s reminder (W021) is silenced.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# X-Forwarded-Proto says whether the client used HTTPS; only a proxy that
+# sets it on every request, overwriting the client's, may be believed, and
+# only when the application cannot be reached except through that proxy.
+if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): the pages load scripts, styles, fonts
+# and images from the site itself only, and run no inline script or style but
+# one carrying the request's nonce (`nonce="{{ request.csp_nonce }}"`; the
+# nonce is in the header only on pages that use it). The API's documentation
+# pages relax it for what Swagger UI and Redoc need (civic/api_urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (civic.middleware): no page uses any of these browser
+# features, so none may, not even a script that got in somehow.
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 # The API (/api/v1/): bearer tokens first, so that a request without
 # credentials is answered 401 with a WWW-Authenticate header; the session
@@ -284,6 +341,9 @@ API_MAX_PAGE_SIZE = int(os.environ.get("CIVIC_API_MAX_PAGE_SIZE", "500"))
 API_BULK_MAX_ROWS = int(os.environ.get("CIVIC_API_BULK_MAX_ROWS", "1000"))
 # A token's "last used" is written at most this often, not on every request.
 API_TOKEN_TOUCH_SECONDS = 60
+# The deepest a JSON request body may nest (arrays and objects); the bulk
+# record, the deepest the API takes, needs four.
+API_JSON_MAX_DEPTH = 20
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "partnerships.authentication.BearerTokenAuthentication",
@@ -291,7 +351,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["partnerships.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "partnerships.apiconf.PageNumberPagination",
     "PAGE_SIZE": API_PAGE_SIZE,
     "EXCEPTION_HANDLER": "partnerships.apiconf.exception_handler",

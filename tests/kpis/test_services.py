@@ -159,3 +159,41 @@ def test_measure_upsert_rejects_a_rule_that_does_not_suit_the_kind(lead_and_meas
             value_type=ValueType.PERCENTAGE,
             aggregation=Aggregation.SUM,
         )
+
+
+@pytest.mark.parametrize(
+    ("numbers", "field", "message"),
+    [
+        ({"value": D("1e20")}, "value", "too large"),
+        ({"value": D("1e999999")}, "value", "too large"),
+        ({"value": D("999999999999.996")}, "value", "too large"),
+        (
+            {"numerator": D(1), "denominator": D("12345678901234567890")},
+            "denominator",
+            "too large",
+        ),
+        # Kept to two decimal places, 0.003 would be stored as 0.
+        (
+            {"numerator": D("0.001"), "denominator": D("0.003")},
+            "denominator",
+            "at least 0.01",
+        ),
+    ],
+)
+def test_quarterly_value_record_refuses_numbers_the_columns_cannot_hold(
+    numbers, field, message
+):
+    kind = ValueType.COUNT if "value" in numbers else ValueType.PERCENTAGE
+    measure = MeasureFactory(
+        value_type=kind,
+        aggregation=Aggregation.SUM
+        if kind == ValueType.COUNT
+        else Aggregation.RATIO_OF_SUMS,
+        annual_target=80,
+    )
+    admin = MembershipFactory(partnership=measure.partnership, role=Role.ADMIN).user
+    period = PeriodFactory(partnership=measure.partnership)
+    with pytest.raises(ValidationError) as error:
+        record(measure, period, admin, **numbers)
+    assert message in " ".join(error.value.message_dict[field])
+    assert not QuarterlyValue.objects.exists()

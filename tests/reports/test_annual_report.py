@@ -148,3 +148,15 @@ class TestOnTheDemo:
         # A partnership that chose no framework has no such chapter.
         other = annual_report_document(partnership=cohesion, year=2025)
         assert "Contribution to the well-being goals" not in other.html
+
+
+def test_the_running_header_shows_an_ampersand_as_written():
+    partnership, _admin, _expected = build_framework(
+        PartnershipFactory(name="Arts & Health <Wales> \"Cymru\" 'Cyf'")
+    )
+    pdf = render_pdf(annual_report_document(partnership=partnership, year=YEAR).html)
+    reader = PdfReader(io.BytesIO(pdf.content))
+    # The contents page carries the running header (the cover has none).
+    header = " ".join(reader.pages[1].extract_text().split())
+    assert "Arts & Health <Wales> \"Cymru\" 'Cyf' · Annual report 2024/25" in header
+    assert "u0026" not in header and "&amp;" not in header
