@@ -5,15 +5,22 @@ reported, deadlines and the days on which reminders fall due hold on every
 calendar day, not only on the day the suite happens to run.
 """
 
+import contextlib
 import datetime
+from collections import Counter
 
-from hypothesis import given, settings
+import pytest
+from django.core import mail
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kpis import services
 from kpis.models import Reminder
 from kpis.periods import Quarter, year_label
-from kpis.reminders import reminder_schedule
-from partnerships.models import Partnership
+from kpis.reminders import reminder_schedule, reminders_send
+from partnerships.models import Partnership, Role
+from tests.factories import MeasureFactory, MembershipFactory, PartnershipFactory
 
 days = st.dates(
     min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2100, 12, 31)
@@ -163,3 +170,67 @@ def test_each_reminder_falls_due_on_the_days_its_settings_say(quarter, chosen):
     else:
         assert overdue == []
     assert not set(due_soon) & set(overdue)
+
+
+class _Rollback(Exception):
+    """Undoes one hypothesis example's rows, inside the test's transaction."""
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    chosen=settings_of_a_partnership,
+    first_day=st.dates(
+        min_value=datetime.date(2024, 1, 1), max_value=datetime.date(2030, 12, 31)
+    ),
+)
+def test_over_a_year_of_hourly_runs_each_reminder_is_sent_exactly_once(
+    chosen, first_day
+):
+    """Beat runs the task every hour: over a year of days, with a second run
+    on each day a reminder first falls due, every due reminder goes exactly
+    once, and none that is not due goes at all."""
+    with contextlib.suppress(_Rollback), transaction.atomic():
+        mail.outbox = []
+        partnership = PartnershipFactory(
+            reporting_year_start_month=chosen["start_month"],
+            quarter_deadline_days=chosen["deadline_days"],
+            reminder_days_before=chosen["days_before"],
+            remind_when_overdue=chosen["overdue"],
+        )
+        measure = MeasureFactory(partnership=partnership)
+        lead = MembershipFactory(partnership=partnership, role=Role.LEAD).user
+        services.measure_assign_lead(
+            partnership=partnership, measure=measure, user=lead
+        )
+        expected = set()
+        day = first_day
+        for _ in range(370):
+            due_today = {
+                (due.quarter.key, due.reason)
+                for due in reminder_schedule(partnership=partnership, today=day)
+            }
+            # A reminder is still due on the days after it was sent; on the
+            # first day it is due, beat runs again within the day.
+            runs = 2 if due_today - expected else 1
+            expected |= due_today
+            for _run in range(runs):
+                reminders_send(partnership=partnership, today=day)
+            day += datetime.timedelta(days=1)
+        sent = Counter(
+            Reminder.objects.filter(partnership=partnership).values_list(
+                "year", "quarter", "reason"
+            )
+        )
+        assert all(count == 1 for count in sent.values())
+        assert {
+            (Quarter(y, q, chosen["start_month"]).key, reason)
+            for (y, q, reason) in sent
+        } == expected
+        assert len(mail.outbox) == len(expected)
+        assert all(message.to == [lead.email] for message in mail.outbox)
+        raise _Rollback
