@@ -91,3 +91,14 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         _("Revoked “%(name)s”: it no longer works.") % {"name": token.name},
     )
     return redirect("partnerships:api_tokens")
+
+
+def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a locked-out sign-in (AXES_LOCKOUT_CALLABLE): the
+    same page whether or not the email address has an account."""
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"cooloff_minutes": settings.AXES_COOLOFF_MINUTES},
+        status=429,
+    )
