@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import policy, selectors, services
 from .decorators import tenant_view
 from .forms import ApiTokenForm
-from .models import ApiToken, Role, SecurityEventKind
+from .models import ApiToken, SecurityEventKind
 from .security import security_event_record
 
 # The most recent events the partnership's page lists; the admin site has all.
@@ -143,7 +143,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 @require_GET
 def security_events(request: HttpRequest, slug: str) -> HttpResponse:
     """The partnership's security events, for its admins."""
-    if request.membership.role != Role.ADMIN:
+    if not policy.may_administer(request.membership):
         raise PermissionDenied
     events = selectors.security_event_list(partnership=request.partnership)[
         :SECURITY_EVENTS_SHOWN
