@@ -199,7 +199,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         from .services import api_token_revoke
 
         for token in queryset.filter(revoked_at__isnull=True):
-            api_token_revoke(user=token.user, token_id=token.pk)
+            api_token_revoke(
+                user=token.user, token_id=token.pk, actor=request.user, request=request
+            )
 
 
 @admin.register(SecurityEvent)

@@ -129,6 +129,9 @@ class IdleTimeoutMiddleware:
             last_seen = session.get(LAST_SEEN_KEY, now)
             if now - last_seen > limit * 60:
                 logout(request)
+                if request.path_info.startswith(settings.API_URL_PREFIX):
+                    # The API answers for itself (401) to a signed-out caller.
+                    return self.get_response(request)
                 messages.info(
                     request,
                     ngettext(

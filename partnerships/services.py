@@ -127,7 +127,9 @@ def api_token_create(*, user: User, name: str, request=None) -> tuple[ApiToken, 
 
 
 @transaction.atomic
-def api_token_revoke(*, user: User, token_id: int, request=None) -> ApiToken:
+def api_token_revoke(
+    *, user: User, token_id: int, actor: User | None = None, request=None
+) -> ApiToken:
     """Stop a token working at once; only its own user can revoke it."""
     token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
     if token is None:
@@ -137,8 +139,14 @@ def api_token_revoke(*, user: User, token_id: int, request=None) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         security_event_record(
             kind=SecurityEventKind.TOKEN_REVOKED,
-            actor=user,
+            # Platform staff revoke others' tokens in the admin site.
+            actor=actor or user,
             request=request,
-            detail={"token_id": token.pk, "name": token.name, "prefix": token.prefix},
+            detail={
+                "token_id": token.pk,
+                "name": token.name,
+                "prefix": token.prefix,
+                "owner": user.email,
+            },
         )
     return token

@@ -240,3 +240,13 @@ def test_a_change_refuses_the_current_password(client):
     )
     assert response.status_code == 200
     assert "different from your current one" in response.content.decode()
+
+
+def test_an_idle_session_s_api_call_is_answered_by_the_api(client, clock):
+    membership = signed_in(client, Role.ADMIN)
+    clock.shift(datetime.timedelta(minutes=31))
+    response = client.get("/api/v1/partnerships/")
+    assert response.status_code in (401, 403)
+    assert "_auth_user_id" not in client.session
+    client.force_login(membership.user)
+    assert client.get("/api/v1/partnerships/").status_code == 200

@@ -100,6 +100,20 @@ def test_tokens_made_and_revoked_are_recorded(client):
         "prefix": token.prefix,
     }
     assert "secret" not in json.dumps(events[0].detail)
+    assert events[1].detail["owner"] == user.email
+
+
+def test_platform_staff_revoking_a_token_are_named_as_its_revoker(client):
+    owner = UserFactory()
+    token, _secret = services.api_token_create(user=owner, name="leaked")
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    client.post(
+        settings.ADMIN_URL_PREFIX + "partnerships/apitoken/",
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    event = SecurityEvent.objects.get(kind=Kind.TOKEN_REVOKED)
+    assert (event.actor, event.detail["owner"]) == (staff, owner.email)
 
 
 def test_memberships_granted_and_roles_changed_are_recorded():
