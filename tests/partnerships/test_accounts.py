@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -250,3 +251,23 @@ def test_an_idle_session_s_api_call_is_answered_by_the_api(client, clock):
     assert "_auth_user_id" not in client.session
     client.force_login(membership.user)
     assert client.get("/api/v1/partnerships/").status_code == 200
+
+
+def test_platform_staff_lift_a_lockout_in_the_admin_site(client, clock):
+    from axes.models import AccessAttempt
+
+    user = MembershipFactory().user
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, user.email, f"wrong-{n}")
+    assert sign_in(client, user.email, PASSWORD).status_code == 429
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    changelist = settings.ADMIN_URL_PREFIX + "axes/accessattempt/"
+    assert user.email in staff.get(changelist).content.decode()
+    attempts = list(AccessAttempt.objects.values_list("pk", flat=True))
+    response = staff.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": attempts, "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert sign_in(client, user.email, PASSWORD).status_code == 302
