@@ -96,6 +96,45 @@ class UserAdmin(BaseUserAdmin):
         ),
     ]
 
+    PLATFORM_FLAGS = ("is_active", "is_staff", "is_superuser")
+
+    def save_model(self, request, obj, form, change) -> None:
+        changed = {
+            flag: form.cleaned_data[flag]
+            for flag in self.PLATFORM_FLAGS
+            if change and flag in form.changed_data
+        }
+        super().save_model(request, obj, form, change)
+        if changed:
+            # Platform staff and superusers: the platform's own roles.
+            security_event_record(
+                kind=SecurityEventKind.ROLE_CHANGED,
+                actor=request.user,
+                request=request,
+                detail={
+                    "user_id": obj.pk,
+                    "email": obj.email,
+                    "platform": changed,
+                    "path": "admin",
+                },
+            )
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = User.objects.filter(pk=id).first()
+            security_event_record(
+                kind=SecurityEventKind.PASSWORD_CHANGED,
+                actor=request.user,
+                request=request,
+                detail={
+                    "user_id": user.pk if user else None,
+                    "email": user.email if user else "",
+                    "path": "admin",
+                },
+            )
+        return response
+
 
 class OrganisationInline(admin.TabularInline):
     model = Organisation

@@ -292,3 +292,34 @@ def test_platform_staff_see_every_event_in_the_admin_site(client):
     page = response.content.decode()
     assert "x@y.org" in page
     assert "Data exported" in page
+
+
+def test_the_admin_site_s_password_and_platform_role_changes_are_recorded(client):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    person = UserFactory()
+    client.force_login(staff)
+    base = settings.ADMIN_URL_PREFIX + f"partnerships/user/{person.pk}/"
+    new = "a whole new passphrase"
+    response = client.post(
+        base + "password/",
+        {"password1": new, "password2": new, "usable_password": "true"},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    response = client.post(
+        base + "change/",
+        {
+            "email": person.email,
+            "full_name": person.full_name,
+            "is_active": "on",
+            "is_staff": "on",
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    events = SecurityEvent.objects.filter(actor=staff).order_by("pk")
+    assert [e.kind for e in events] == [Kind.PASSWORD_CHANGED, Kind.ROLE_CHANGED]
+    assert events[0].detail["email"] == person.email
+    assert events[1].detail["platform"] == {"is_staff": True}
