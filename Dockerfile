@@ -17,7 +17,7 @@ COPY reports reports
 COPY demo demo
 RUN pip install --no-cache-dir .
 COPY . .
-RUN DJANGO_SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build \
+RUN DJANGO_SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build CIVIC_ADMIN_PATH=build \
     python manage.py collectstatic --no-input -v 0
 RUN useradd --system --home /app civic \
     && mkdir -p /var/civic/media /var/civic/reports /var/civic/imports && chown -R civic /var/civic

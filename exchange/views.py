@@ -14,6 +14,8 @@ from kpis.periods import Quarter, year_label
 from kpis.selectors import current_quarter, period_list
 from partnerships import policy as roles
 from partnerships.decorators import tenant_view
+from partnerships.models import SecurityEventKind
+from partnerships.security import security_event_record
 
 from . import framework, services, values
 from .models import ImportKind
@@ -177,6 +179,13 @@ def values_export(request: HttpRequest, slug: str) -> HttpResponse:
     file_format = _format(request)
     rows = values.values_export_rows(partnership=partnership, year=year)
     content = values.values_file(rows, file_format=file_format, guide=False)
+    security_event_record(
+        kind=SecurityEventKind.EXPORTED,
+        actor=request.user,
+        partnership=partnership,
+        request=request,
+        detail={"export": "figures", "year": year, "format": file_format},
+    )
     part = (
         year_label(year, partnership.reporting_year_start_month).replace("/", "-")
         if year is not None
@@ -191,6 +200,13 @@ def framework_export(request: HttpRequest, slug: str) -> HttpResponse:
     if not roles.may_export(request.membership, roles.FRAMEWORK):
         raise PermissionDenied
     content = framework.framework_file(partnership=request.partnership)
+    security_event_record(
+        kind=SecurityEventKind.EXPORTED,
+        actor=request.user,
+        partnership=request.partnership,
+        request=request,
+        detail={"export": "framework", "format": "xlsx"},
+    )
     stamp = timezone.localdate().isoformat()
     return _download(content, f"{slug}-framework-{stamp}.xlsx", "xlsx")
 

@@ -2,7 +2,66 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken, Membership, Organisation, Partnership, User
+from .models import (
+    ApiToken,
+    Membership,
+    Organisation,
+    Partnership,
+    SecurityEvent,
+    SecurityEventKind,
+    User,
+)
+from .security import security_event_record
+
+
+def _record_membership_change(request, membership, previous_role) -> None:
+    """A membership made, re-roled or removed in the admin site, as the
+    service records it for every other path."""
+    if previous_role == membership.role:
+        return
+    kind = (
+        SecurityEventKind.MEMBERSHIP_GRANTED
+        if previous_role is None
+        else SecurityEventKind.ROLE_CHANGED
+    )
+    security_event_record(
+        kind=kind,
+        actor=request.user,
+        partnership=membership.partnership,
+        request=request,
+        detail={
+            "user_id": membership.user_id,
+            "email": membership.user.email,
+            "role": str(membership.role),
+            "previous_role": previous_role,
+            "path": "admin",
+        },
+    )
+
+
+def _record_membership_removed(request, membership) -> None:
+    security_event_record(
+        kind=SecurityEventKind.MEMBERSHIP_REMOVED,
+        actor=request.user,
+        partnership=membership.partnership,
+        request=request,
+        detail={
+            "user_id": membership.user_id,
+            "email": membership.user.email,
+            "role": str(membership.role),
+            "path": "admin",
+        },
+    )
+
+
+def _previous_role(membership) -> str | None:
+    if membership.pk is None:
+        return None
+    return (
+        Membership.objects.filter(pk=membership.pk)
+        .values_list("role", flat=True)
+        .first()
+    )
 
 
 @admin.register(User)
@@ -37,6 +96,45 @@ class UserAdmin(BaseUserAdmin):
         ),
     ]
 
+    PLATFORM_FLAGS = ("is_active", "is_staff", "is_superuser")
+
+    def save_model(self, request, obj, form, change) -> None:
+        changed = {
+            flag: form.cleaned_data[flag]
+            for flag in self.PLATFORM_FLAGS
+            if change and flag in form.changed_data
+        }
+        super().save_model(request, obj, form, change)
+        if changed:
+            # Platform staff and superusers: the platform's own roles.
+            security_event_record(
+                kind=SecurityEventKind.ROLE_CHANGED,
+                actor=request.user,
+                request=request,
+                detail={
+                    "user_id": obj.pk,
+                    "email": obj.email,
+                    "platform": changed,
+                    "path": "admin",
+                },
+            )
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = User.objects.filter(pk=id).first()
+            security_event_record(
+                kind=SecurityEventKind.PASSWORD_CHANGED,
+                actor=request.user,
+                request=request,
+                detail={
+                    "user_id": user.pk if user else None,
+                    "email": user.email if user else "",
+                    "path": "admin",
+                },
+            )
+        return response
+
 
 class OrganisationInline(admin.TabularInline):
     model = Organisation
@@ -61,6 +159,22 @@ class PartnershipAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     inlines = [OrganisationInline, MembershipInline]
 
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        previous = {
+            f.instance.pk: _previous_role(f.instance)
+            for f in formset.forms
+            if f.instance.pk is not None
+        }
+        super().save_formset(request, form, formset, change)
+        for membership in formset.deleted_objects:
+            _record_membership_removed(request, membership)
+        for membership in formset.new_objects:
+            _record_membership_change(request, membership, None)
+        for membership, _fields in formset.changed_objects:
+            _record_membership_change(request, membership, previous.get(membership.pk))
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
@@ -74,6 +188,20 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "partnership", "role", "organisation"]
     list_filter = ["partnership", "role"]
     autocomplete_fields = ["user"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        previous = _previous_role(obj)
+        super().save_model(request, obj, form, change)
+        _record_membership_change(request, obj, previous)
+
+    def delete_model(self, request, obj) -> None:
+        _record_membership_removed(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for membership in queryset.select_related("user", "partnership"):
+            _record_membership_removed(request, membership)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(ApiToken)
@@ -110,4 +238,27 @@ class ApiTokenAdmin(admin.ModelAdmin):
         from .services import api_token_revoke
 
         for token in queryset.filter(revoked_at__isnull=True):
-            api_token_revoke(user=token.user, token_id=token.pk)
+            api_token_revoke(
+                user=token.user, token_id=token.pk, actor=request.user, request=request
+            )
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """Every partnership's events and those outside any, for platform staff:
+    read only, as the table itself is."""
+
+    list_display = ["occurred_at", "kind", "email", "partnership", "address"]
+    list_filter = ["kind", "partnership"]
+    search_fields = ["email", "address"]
+    date_hierarchy = "occurred_at"
+    list_select_related = ["partnership"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,7 +1,12 @@
+import time
+
 import pghistory
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.utils.translation import ngettext
 
 from . import selectors, tenancy
 
@@ -76,3 +81,69 @@ class HistoryContextMiddleware:
         user = request.user.pk if request.user.is_authenticated else None
         with pghistory.context(user=user, path=path):
             return self.get_response(request)
+
+
+IDLE_LIMIT_KEY = "civic_idle_limit_minutes"
+LAST_SEEN_KEY = "civic_last_seen"
+# Last activity is written to the session at most this often, not on every
+# request (each write is a database write).
+LAST_SEEN_RESOLUTION_SECONDS = 60
+
+
+def idle_limit_minutes(user) -> int:
+    """How long this person's session may sit idle: short for platform staff
+    and partnership admins, whose sessions can do the most harm."""
+    from .models import Membership, Role
+
+    if user.is_staff or user.is_superuser:
+        return settings.IDLE_TIMEOUT_ADMIN_MINUTES
+    # Memberships are visible to their own user (row-level security).
+    with tenancy.scope(user_id=user.pk):
+        is_admin = Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+    if is_admin:
+        return settings.IDLE_TIMEOUT_ADMIN_MINUTES
+    return settings.IDLE_TIMEOUT_MINUTES
+
+
+def session_start(request, user) -> None:
+    """Stamp a new session with its idle limit and first activity (at sign-in)."""
+    request.session[IDLE_LIMIT_KEY] = idle_limit_minutes(user)
+    request.session[LAST_SEEN_KEY] = int(time.time())
+
+
+class IdleTimeoutMiddleware:
+    """Signs out a session idle for longer than its limit, saying so on the
+    sign-in page it redirects to."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            if IDLE_LIMIT_KEY not in session:
+                session_start(request, user)
+            limit = session[IDLE_LIMIT_KEY]
+            last_seen = session.get(LAST_SEEN_KEY, now)
+            if now - last_seen > limit * 60:
+                logout(request)
+                if request.path_info.startswith(settings.API_URL_PREFIX):
+                    # The API answers for itself (401) to a signed-out caller.
+                    return self.get_response(request)
+                messages.info(
+                    request,
+                    ngettext(
+                        "You were signed out after %(minutes)d minute without "
+                        "activity.",
+                        "You were signed out after %(minutes)d minutes without "
+                        "activity.",
+                        limit,
+                    )
+                    % {"minutes": limit},
+                )
+                return redirect_to_login(request.get_full_path())
+            if now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS:
+                session[LAST_SEEN_KEY] = now
+        return self.get_response(request)

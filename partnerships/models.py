@@ -1,5 +1,6 @@
 import datetime
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.auth.models import (
     AbstractBaseUser,
@@ -220,3 +221,75 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SecurityEventKind(models.TextChoices):
+    SIGNED_IN = "signed_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+    LOCKED_OUT = "locked_out", _("Locked out")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    TOKEN_CREATED = "token_created", _("API token created")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    MEMBERSHIP_GRANTED = "membership_granted", _("Membership granted")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    MEMBERSHIP_REMOVED = "membership_removed", _("Membership removed")
+    EXPORTED = "exported", _("Data exported")
+
+
+class SecurityEvent(models.Model):
+    """One thing that matters to the security of accounts and data, kept for
+    good: a trigger refuses to update or delete a row, whoever asks.
+
+    The partnership is empty for events outside any partnership (signing in,
+    tokens); row-level security shows those to platform staff only. Neither
+    the person nor the partnership is a database foreign key, so that the
+    record outlives them (deleting a person must not delete, or be blocked
+    by, what they did); the email address is kept as it was at the time.
+    """
+
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    kind = models.CharField(_("what"), max_length=32, choices=SecurityEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    email = models.CharField(_("email address"), max_length=254, blank=True)
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        indexes = [models.Index(fields=["partnership", "-occurred_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SecurityEventKind.values),
+                name="securityevent_kind_valid",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="securityevent_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} {self.email} {self.occurred_at:%Y-%m-%d %H:%M}"
+        )

@@ -58,3 +58,29 @@ def same_partnership_fk(
         ),
         reverse_sql=f"ALTER TABLE {table} DROP CONSTRAINT {name}",
     )
+
+
+def enable_rls_platform_events(table: str) -> migrations.RunSQL:
+    """Row-level security for a log with rows outside any partnership.
+
+    Reads: a partnership's own rows, or every row in the platform scope (a
+    row without a partnership matches no partnership, so only platform staff
+    see those). Writes: a row for the current partnership, or for none (a
+    sign-in happens before any partnership is chosen); never one for another
+    partnership.
+    """
+    return migrations.RunSQL(
+        sql=[
+            f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+            f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+            f"CREATE POLICY tenant_read ON {table} FOR SELECT USING ({TENANT_MATCH})",
+            f"CREATE POLICY tenant_write ON {table} FOR INSERT "
+            f"WITH CHECK (partnership_id IS NULL OR {TENANT_MATCH})",
+        ],
+        reverse_sql=[
+            f"DROP POLICY IF EXISTS tenant_write ON {table}",
+            f"DROP POLICY IF EXISTS tenant_read ON {table}",
+            f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY",
+            f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY",
+        ],
+    )

@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from .models import ApiToken, Membership, User
+from .models import ApiToken, Membership, Partnership, SecurityEvent, User
 
 
 def membership_for_slug(*, user: User, slug: str) -> Membership | None:
@@ -23,3 +23,9 @@ def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
 def api_token_list_for_user(*, user: User) -> QuerySet[ApiToken]:
     """The user's tokens, newest first, revoked ones included."""
     return ApiToken.objects.filter(user=user)
+
+
+def security_event_list(*, partnership: Partnership) -> QuerySet[SecurityEvent]:
+    """The partnership's own security events, newest first (never those of
+    another partnership, nor those outside any: sign-ins, tokens)."""
+    return SecurityEvent.objects.select_related("actor").filter(partnership=partnership)

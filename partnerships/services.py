@@ -6,7 +6,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ApiToken, Membership, Organisation, Partnership, Role, User
+from .models import (
+    ApiToken,
+    Membership,
+    Organisation,
+    Partnership,
+    Role,
+    SecurityEventKind,
+    User,
+)
+from .security import security_event_record
 
 API_TOKEN_PREFIX = "civic_"
 # Enough for any one person's scripts; a limit keeps a leak's blast radius
@@ -44,16 +53,38 @@ def membership_grant(
     user: User,
     role: Role | str,
     organisation: Organisation | None = None,
+    actor: User | None = None,
 ) -> Membership:
     if organisation is not None and organisation.partnership_id != partnership.pk:
         raise ValidationError(
             {"organisation": "The organisation belongs to another partnership."}
         )
+    previous = (
+        Membership.objects.filter(partnership=partnership, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
     membership, _ = Membership.objects.update_or_create(
         partnership=partnership,
         user=user,
         defaults={"role": role, "organisation": organisation},
     )
+    if previous != membership.role:
+        security_event_record(
+            kind=(
+                SecurityEventKind.MEMBERSHIP_GRANTED
+                if previous is None
+                else SecurityEventKind.ROLE_CHANGED
+            ),
+            actor=actor,
+            partnership=partnership,
+            detail={
+                "user_id": user.pk,
+                "email": user.email,
+                "role": str(membership.role),
+                "previous_role": previous,
+            },
+        )
     return membership
 
 
@@ -63,7 +94,7 @@ def api_token_digest(secret: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str, request=None) -> tuple[ApiToken, str]:
     """A new token for the user, and its secret, which is never stored."""
     name = name.strip()
     if not name:
@@ -86,11 +117,19 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
         prefix=secret[: len(API_TOKEN_PREFIX) + 6],
         digest=api_token_digest(secret),
     )
+    security_event_record(
+        kind=SecurityEventKind.TOKEN_CREATED,
+        actor=user,
+        request=request,
+        detail={"token_id": token.pk, "name": token.name, "prefix": token.prefix},
+    )
     return token, secret
 
 
 @transaction.atomic
-def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+def api_token_revoke(
+    *, user: User, token_id: int, actor: User | None = None, request=None
+) -> ApiToken:
     """Stop a token working at once; only its own user can revoke it."""
     token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
     if token is None:
@@ -98,4 +137,16 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        security_event_record(
+            kind=SecurityEventKind.TOKEN_REVOKED,
+            # Platform staff revoke others' tokens in the admin site.
+            actor=actor or user,
+            request=request,
+            detail={
+                "token_id": token.pk,
+                "name": token.name,
+                "prefix": token.prefix,
+                "owner": user.email,
+            },
+        )
     return token

@@ -16,4 +16,7 @@ urlpatterns = [
         views.api_token_revoke,
         name="api_token_revoke",
     ),
+    # A partnership's page, but the partnerships app's: under /p/<slug>/ like
+    # every tenant page (the tenant middleware reads the slug).
+    path("p/<slug:slug>/security/", views.security_events, name="security_events"),
 ]

@@ -1,8 +1,9 @@
 import redis
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -10,9 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import policy, selectors, services
+from .decorators import tenant_view
 from .forms import ApiTokenForm
-from .models import ApiToken
+from .models import ApiToken, SecurityEventKind
+from .security import security_event_record
+
+# The most recent events the partnership's page lists; the admin site has all.
+SECURITY_EVENTS_SHOWN = 200
 
 
 @login_required
@@ -63,7 +69,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 created, secret = services.api_token_create(
-                    user=request.user, name=form.cleaned_data["name"]
+                    user=request.user, name=form.cleaned_data["name"], request=request
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -83,7 +89,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        token = services.api_token_revoke(user=request.user, token_id=pk)
+        token = services.api_token_revoke(
+            user=request.user, token_id=pk, request=request
+        )
     except ApiToken.DoesNotExist:
         raise Http404(_("No such token.")) from None
     messages.success(
@@ -91,3 +99,57 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         _("Revoked “%(name)s”: it no longer works.") % {"name": token.name},
     )
     return redirect("partnerships:api_tokens")
+
+
+def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a locked-out sign-in (AXES_LOCKOUT_CALLABLE): the
+    same page whether or not the email address has an account."""
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"cooloff_minutes": settings.AXES_COOLOFF_MINUTES},
+        status=429,
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, recorded as a security event."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        security_event_record(
+            kind=SecurityEventKind.PASSWORD_CHANGED,
+            actor=form.user,
+            request=self.request,
+        )
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's password reset (from the emailed link), recorded as a
+    security event."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        security_event_record(
+            kind=SecurityEventKind.PASSWORD_RESET,
+            actor=form.user,
+            request=self.request,
+        )
+        return response
+
+
+@tenant_view
+@require_GET
+def security_events(request: HttpRequest, slug: str) -> HttpResponse:
+    """The partnership's security events, for its admins."""
+    if not policy.may_administer(request.membership):
+        raise PermissionDenied
+    events = selectors.security_event_list(partnership=request.partnership)[
+        :SECURITY_EVENTS_SHOWN
+    ]
+    return render(
+        request,
+        "partnerships/security_events.html",
+        {"events": events, "shown": SECURITY_EVENTS_SHOWN},
+    )

@@ -4,6 +4,7 @@ Environments differ only by environment variables; local.py, production.py and
 test.py set defaults for those variables and nothing else of substance.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "template_partials",
     "pgtrigger",
     "pghistory",
+    "axes",
     "partnerships",
     "outcomes",
     "jobs",
@@ -71,15 +73,23 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "partnerships.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "partnerships.middleware.HistoryContextMiddleware",
     # Last, so that the tenant transaction wraps exactly the view.
     "partnerships.middleware.TenantMiddleware",
+    # Answers a locked-out sign-in with the lockout page (after the tenant
+    # middleware, so that the attempt's own rows are written in its scope).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "civic.urls"
-ADMIN_URL_PREFIX = "/admin/"
+# The admin site's path (CIVIC_ADMIN_PATH, e.g. "staff-7f3k/"): /admin/ by
+# default on a developer's machine and in the tests; production requires it
+# set (production.py), so that the sign-in page is not where every scanner
+# looks first. Obscurity only: the lockout and staff checks are the defence.
+ADMIN_URL_PREFIX = "/" + os.environ.get("CIVIC_ADMIN_PATH", "admin/").strip("/") + "/"
 API_URL_PREFIX = "/api/"
 # Paths the tenant middleware leaves alone: /healthz must answer even when
 # the database is down, so it cannot start a transaction first.
@@ -122,15 +132,66 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partnerships.User"
-AUTHENTICATION_BACKENDS = ["partnerships.backends.EmailBackend"]
+# django-axes first: it refuses a locked-out account or address before any
+# password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "partnerships.backends.EmailBackend",
+]
+# Passwords the NCSC way: length, no composition rules, no common or breached
+# password (Django's shipped list of 20,000), not the password being replaced.
+PASSWORD_MIN_LENGTH = int(os.environ.get("CIVIC_PASSWORD_MIN_LENGTH", "12"))
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "partnerships.passwords.NotCurrentPasswordValidator"},
 ]
+
+# Sign-in lockout (django-axes): after CIVIC_LOGIN_FAILURE_LIMIT failed
+# sign-ins for one email address, or from one client address, further
+# attempts for it are refused for CIVIC_LOGIN_COOLOFF_MINUTES (platform staff
+# can lift a lockout sooner in the admin site, under Axes). Per account stops
+# guessing one password from many addresses; per address stops one address
+# trying many accounts. Unknown addresses count and lock alike, so the answers
+# never tell whether an account exists. Failures are counted in the database.
+AXES_FAILURE_LIMIT = int(os.environ.get("CIVIC_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_MINUTES = int(os.environ.get("CIVIC_LOGIN_COOLOFF_MINUTES", "30"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "partnerships.backends.login_username"
+AXES_LOCKOUT_CALLABLE = "partnerships.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# The cool-off runs from the lockout, not from the latest refused attempt: the
+# page can tell the account's owner when to come back, and trying early (even
+# with the right password) does not keep them out longer.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Sign-ins are recorded as security events; axes keeps only the failures.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, or behind CIVIC_TRUSTED_PROXIES proxies
+# the address that many hops back in X-Forwarded-For (never the header alone,
+# which a client can fill with anything to dodge the per-address count).
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("CIVIC_TRUSTED_PROXIES", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    if AXES_IPWARE_PROXY_COUNT
+    else ("REMOTE_ADDR",)
+)
+
+# Idle sessions end (partnerships.middleware.IdleTimeoutMiddleware): after
+# CIVIC_IDLE_TIMEOUT_ADMIN_MINUTES without a request for platform staff and
+# anyone who administers a partnership, CIVIC_IDLE_TIMEOUT_MINUTES for
+# everyone else.
+IDLE_TIMEOUT_ADMIN_MINUTES = int(
+    os.environ.get("CIVIC_IDLE_TIMEOUT_ADMIN_MINUTES", "30")
+)
+IDLE_TIMEOUT_MINUTES = int(os.environ.get("CIVIC_IDLE_TIMEOUT_MINUTES", str(8 * 60)))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "partnerships:home"
 LOGOUT_REDIRECT_URL = "login"

@@ -19,3 +19,12 @@ from .base import SECRET_KEY  # noqa: E402
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
+# A default in the repository would be no less public than /admin/: each
+# deployment chooses its own.
+if not os.environ.get("CIVIC_ADMIN_PATH", "").strip("/"):
+    raise ImproperlyConfigured(
+        "CIVIC_ADMIN_PATH must be set in production: the admin site's path, "
+        "e.g. staff-<random>/ (not admin/)."
+    )
+if os.environ["CIVIC_ADMIN_PATH"].strip("/") == "admin":
+    raise ImproperlyConfigured("CIVIC_ADMIN_PATH must not be admin/ in production.")

@@ -25,6 +25,8 @@ SECRETS = {
     "POSTGRES_PASSWORD",
     "POSTGRES_SUPERUSER_PASSWORD",
     "REDIS_PASSWORD",
+    # Not a secret strictly, but chosen per deployment like one.
+    "CIVIC_ADMIN_PATH",
 }
 
 

@@ -21,6 +21,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "civic.example.org",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://civic.example.org",
     "CIVIC_SITE_URL": "https://civic.example.org",
+    "CIVIC_ADMIN_PATH": "staff-5e0c7a1f/",
 }
 
 
@@ -108,3 +109,25 @@ def test_the_https_redirect_spares_only_the_health_check(client, settings):
     assert response.status_code == 301
     assert response["Location"] == "https://testserver/accounts/login/"
     assert client.get("/healthz").status_code == 200
+
+
+def test_production_requires_an_admin_path_of_its_own():
+    for value in ("", "admin/", "/admin"):
+        result = run(["manage.py", "check"], CIVIC_ADMIN_PATH=value)
+        assert result.returncode != 0
+        assert "CIVIC_ADMIN_PATH" in result.stderr
+
+
+ADMIN_PROBE = """
+import django
+django.setup()
+from django.conf import settings
+from django.urls import reverse
+print(settings.ADMIN_URL_PREFIX, reverse("admin:index"))
+"""
+
+
+def test_the_admin_site_lives_at_the_configured_path():
+    result = run(["-c", ADMIN_PROBE], CIVIC_ADMIN_PATH="/staff-5e0c7a1f")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["/staff-5e0c7a1f/", "/staff-5e0c7a1f/"]

@@ -34,6 +34,7 @@ def probe(**env) -> tuple[int, str]:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "civic.settings.production",
             "DJANGO_SECRET_KEY": "probe",
+            "CIVIC_ADMIN_PATH": "staff-probe/",
             **env,
         },
         capture_output=True,

@@ -14,6 +14,7 @@ ROUTES = {
     "partnerships:healthz": "/healthz",
     "partnerships:api_tokens": "/account/tokens/",
     "partnerships:api_token_revoke": "/account/tokens/7/revoke/",
+    "partnerships:security_events": "/p/wrexham-civic-mission/security/",
     "login": "/accounts/login/",
     "logout": "/accounts/logout/",
     "password_change": "/accounts/password_change/",

@@ -24,6 +24,9 @@ pytestmark = pytest.mark.django_db
 TENANT_TABLES = [
     "partnerships_organisation",
     "partnerships_membership",
+    # Events outside any partnership (a null partnership) are visible only in
+    # the platform scope (tests/partnerships/test_security_events.py).
+    "partnerships_securityevent",
     "outcomes_mission",
     "outcomes_priority",
     "outcomes_outcome",

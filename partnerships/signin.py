@@ -1,0 +1,50 @@
+"""What happens when someone signs in: Django's and django-axes' sign-in
+signals are the only hook into their login views (the site's and the admin
+site's), so the receivers here are connected in PartnershipsConfig.ready."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+from .backends import login_username
+from .middleware import session_start
+from .models import SecurityEventKind
+from .security import security_event_record
+
+
+def on_logged_in(sender, request, user, **kwargs) -> None:
+    if request is None or not hasattr(request, "session"):
+        return
+    session_start(request, user)
+    # A test client's force_login has a bare request: no address, no path.
+    if "REMOTE_ADDR" in request.META:
+        security_event_record(
+            kind=SecurityEventKind.SIGNED_IN,
+            actor=user,
+            request=request,
+            detail={"path": request.path},
+        )
+
+
+def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    email = login_username(request, credentials) if request is not None else None
+    security_event_record(
+        kind=SecurityEventKind.SIGN_IN_FAILED,
+        email=email or "",
+        request=request,
+        detail={"path": request.path if request is not None else ""},
+    )
+
+
+def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
+    security_event_record(
+        kind=SecurityEventKind.LOCKED_OUT,
+        email=username or "",
+        request=request,
+        detail={"path": request.path if request is not None else ""},
+    )
+
+
+def connect() -> None:
+    user_logged_in.connect(on_logged_in, dispatch_uid="civic_signed_in")
+    user_login_failed.connect(on_login_failed, dispatch_uid="civic_sign_in_failed")
+    user_locked_out.connect(on_locked_out, dispatch_uid="civic_locked_out")
