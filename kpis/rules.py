@@ -111,6 +111,20 @@ def year_figure(
     raise ValueError(f"unknown aggregation {aggregation!r}")
 
 
+def rate_only_refused(value_type: str, aggregation: str, entry: Entry) -> bool:
+    """A rate without its numbers, for a measure whose year pools the numbers.
+
+    The year's ratio of sums cannot use a bare percentage: it would silently
+    drop that quarter, so every path that records figures refuses it.
+    """
+    return (
+        value_type in (ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE)
+        and aggregation == Aggregation.RATIO_OF_SUMS
+        and entry.value is not None
+        and (entry.numerator is None or entry.denominator is None)
+    )
+
+
 def year_number(value_type: str, entries: Sequence[Entry]) -> Decimal | None:
     """For "number and %": the year's number (summed numerators) beside the %."""
     if value_type != ValueType.NUMBER_AND_PERCENTAGE:

@@ -9,6 +9,7 @@ from kpis.rules import (
     format_figure,
     pro_rata_target,
     quarter_figure,
+    rate_only_refused,
     status,
     year_figure,
     year_number,
@@ -51,6 +52,16 @@ def test_ratio_of_sums_ignores_quarters_given_only_as_a_rate():
     assert year_figure(ValueType.PERCENTAGE, Aggregation.RATIO_OF_SUMS, entries) == D(
         75
     )
+
+
+def test_a_rate_only_entry_is_refused_only_where_the_year_pools_the_numbers():
+    rate_only, counted = Entry(1, D(40)), Entry(1, None, D(3), D(4))
+    pooled = Aggregation.RATIO_OF_SUMS
+    assert rate_only_refused(ValueType.PERCENTAGE, pooled, rate_only)
+    assert rate_only_refused(ValueType.NUMBER_AND_PERCENTAGE, pooled, rate_only)
+    assert not rate_only_refused(ValueType.PERCENTAGE, pooled, counted)
+    assert not rate_only_refused(ValueType.PERCENTAGE, Aggregation.LATEST, rate_only)
+    assert not rate_only_refused(ValueType.COUNT, Aggregation.SUM, Entry(1, D(4)))
 
 
 def test_ratio_with_zero_denominators_has_no_figure():
