@@ -8,14 +8,26 @@ Pure functions over plain values, so every rule is tested without a database.
 * A year's figure, by the measure's rule, from the quarters that have values
   (missing quarters are skipped, not counted as zero): sum; latest; ratio of
   the summed numerators and denominators × 100; mean of the quarter figures.
-* The pro-rata target: for a summed measure, the annual target × q / 4 where
-  q is the last quarter reported this year; for every other rule the annual
-  target itself. Status compares the year's figure so far with it: on track
-  when it meets it (in the desired direction), at risk when within
-  ``AT_RISK_TOLERANCE`` of it, off track otherwise.
+* A quarter that has ended without a figure is *missing*: never zero, and
+  never a reason for a status by itself. The year is judged on the quarters
+  reported and the status is shown with what is missing ("Q1 not
+  reported"), everywhere it is shown (``missing_note``).
+* The pro-rata target: for a summed measure, the annual target × n / 4 where
+  n is the number of quarters reported this year (so 76 + 86 + 81 with Q1
+  missing is judged against three quarters' share, not against 300); for
+  every other rule the annual target itself, as their year's figure is
+  already made from the quarters reported. Status compares the year's
+  figure so far with it: on track when it meets it (in the desired
+  direction), at risk when within ``AT_RISK_TOLERANCE`` of it, off track
+  otherwise. A year with no figure at all is "No data yet".
+* Quarters before the partnership's first reporting quarter are neither
+  missing nor overdue. The first reporting quarter is the earlier of the
+  quarter the partnership was created in and the earliest quarter holding
+  any of its figures (a partnership that brings its history keeps it).
 """
 
-from collections.abc import Sequence
+import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -23,6 +35,7 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from .models import Aggregation, Direction, ValueType
+from .periods import Quarter
 
 HUNDRED = Decimal(100)
 AT_RISK_TOLERANCE = Decimal("0.10")
@@ -134,13 +147,62 @@ def year_number(value_type: str, entries: Sequence[Entry]) -> Decimal | None:
 
 
 def pro_rata_target(
-    aggregation: str, annual_target: Decimal | None, last_quarter: int
+    aggregation: str, annual_target: Decimal | None, quarters_reported: int
 ) -> Decimal | None:
+    """The target for the quarters reported so far (summed measures scale)."""
     if annual_target is None:
         return None
     if aggregation == Aggregation.SUM:
-        return annual_target * Decimal(last_quarter) / Decimal(4)
+        return annual_target * Decimal(quarters_reported) / Decimal(4)
     return annual_target
+
+
+def quarters_reported(value_type: str, entries: Sequence[Entry]) -> list[int]:
+    """The quarters that have a figure, in order."""
+    return sorted(
+        {e.quarter for e in entries if quarter_figure(value_type, e) is not None}
+    )
+
+
+def quarters_missing(*, reported: Iterable[int], ended: Iterable[int]) -> list[int]:
+    """Quarters that have ended (and count) without a figure."""
+    have = set(reported)
+    return sorted(q for q in set(ended) if q not in have)
+
+
+def missing_note(missing: Sequence[int]) -> str:
+    """What is missing, in words: "Q1 not reported", "Q1 and Q3 not reported"."""
+    if not missing:
+        return ""
+    names = [f"Q{q}" for q in missing]
+    listed = (
+        names[0]
+        if len(names) == 1
+        else (", ".join(names[:-1]) + str(_(" and ")) + names[-1])
+    )
+    return str(_("%(quarters)s not reported") % {"quarters": listed})
+
+
+def first_reporting_quarter(
+    created: Quarter, earliest_figure: Quarter | None
+) -> Quarter:
+    """The partnership's first quarter that counts: the earlier of the quarter
+    it was created in and the earliest quarter holding a figure."""
+    if earliest_figure is None or created < earliest_figure:
+        return created
+    return earliest_figure
+
+
+def quarters_ended(
+    year: int, start_month: int, *, first: Quarter, today: datetime.date
+) -> list[int]:
+    """The year's quarters that have ended by ``today``, from ``first`` on."""
+    ended = []
+    for number in range(1, 5):
+        quarter = Quarter(year, number, start_month)
+        if quarter.ends_on < today and not quarter < first:
+            ended.append(number)
+    return ended
 
 
 def status(
@@ -159,7 +221,9 @@ def status(
         if figure >= 1:
             return Status.ON_TRACK
         return Status.AT_RISK if last_quarter < 4 else Status.OFF_TRACK
-    target = pro_rata_target(aggregation, annual_target, last_quarter)
+    target = pro_rata_target(
+        aggregation, annual_target, len(quarters_reported(value_type, entries))
+    )
     if target is None:
         return Status.NO_TARGET
     if direction == Direction.DOWN:

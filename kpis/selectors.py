@@ -1,10 +1,10 @@
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -63,8 +63,17 @@ def value_list(*, partnership: Partnership) -> QuerySet[QuarterlyValue]:
 
 def measure_detail(*, partnership: Partnership, pk: int) -> PerformanceMeasure:
     """One measure with its values and leads; raises DoesNotExist when not ours."""
+    first = QuarterlyValue.objects.filter(partnership=partnership).order_by(
+        "period__year", "period__quarter"
+    )
     return (
         measure_list(partnership=partnership)
+        .annotate(
+            # The partnership's earliest figure, for its first reporting
+            # quarter, read with the measure rather than in a query of its own.
+            first_figure_year=Subquery(first.values("period__year")[:1]),
+            first_figure_quarter=Subquery(first.values("period__quarter")[:1]),
+        )
         .prefetch_related(
             "leads",
             Prefetch(
@@ -86,6 +95,26 @@ class YearSummary:
     year: int
     label: str
     entries: list[rules.Entry]
+    # The year's quarters that have ended, from the partnership's first
+    # reporting quarter on (``year_quarters_ended``): those without a figure
+    # are missing.
+    ended: list[int] = field(default_factory=list)
+
+    @property
+    def reported(self) -> list[int]:
+        return rules.quarters_reported(self.measure.value_type, self.entries)
+
+    @property
+    def missing(self) -> list[int]:
+        return rules.quarters_missing(reported=self.reported, ended=self.ended)
+
+    @property
+    def missing_note(self) -> str:
+        return rules.missing_note(self.missing)
+
+    @property
+    def quarters_ended(self) -> int:
+        return len(set(self.ended) | set(self.reported))
 
     @property
     def figure(self) -> Decimal | None:
@@ -110,7 +139,7 @@ class YearSummary:
         if self.last_quarter is None:
             return None
         return rules.pro_rata_target(
-            self.measure.aggregation, self.measure.annual_target, self.last_quarter
+            self.measure.aggregation, self.measure.annual_target, len(self.reported)
         )
 
     @property
@@ -130,6 +159,50 @@ class YearSummary:
             annual_target=self.measure.annual_target,
             entries=self.entries,
         )
+
+
+def first_reporting_quarter_get(
+    *, partnership: Partnership, earliest_figure: tuple[int, int] | None
+) -> Quarter:
+    """The earlier of the partnership's creation quarter and its first figure's.
+
+    ``earliest_figure`` is the (year, quarter) of the partnership's earliest
+    figure, read by the caller with a query it makes anyway
+    (``period_list_with_figures``, ``measure_detail``'s annotations).
+    """
+    start = partnership.reporting_year_start_month
+    created = Quarter.containing(timezone.localdate(partnership.created_at), start)
+    return rules.first_reporting_quarter(
+        created, Quarter(*earliest_figure, start) if earliest_figure else None
+    )
+
+
+def period_list_with_figures(*, partnership: Partnership) -> QuerySet[Period]:
+    """The partnership's quarters, each marked ``has_figures``."""
+    return period_list(partnership=partnership).annotate(
+        has_figures=Exists(
+            QuarterlyValue.objects.filter(
+                partnership=partnership, period=OuterRef("pk")
+            )
+        )
+    )
+
+
+def earliest_figure_of(periods) -> tuple[int, int] | None:
+    """The (year, quarter) of the earliest of ``periods`` that holds a figure."""
+    return min(((p.year, p.quarter) for p in periods if p.has_figures), default=None)
+
+
+def year_quarters_ended(
+    *, partnership: Partnership, year: int, first: Quarter
+) -> list[int]:
+    """The year's quarters that have ended, none before ``first``."""
+    return rules.quarters_ended(
+        year,
+        partnership.reporting_year_start_month,
+        first=first,
+        today=timezone.localdate(),
+    )
 
 
 # How the history names the path a change came by (pghistory context "path").

@@ -28,9 +28,12 @@ from kpis.selectors import (
     breakdown_line,
     category_map,
     current_quarter,
+    earliest_figure_of,
+    first_reporting_quarter_get,
     measure_detail,
     measure_list,
-    period_list,
+    period_list_with_figures,
+    year_quarters_ended,
 )
 from kpis.selectors import value_list as quarterly_value_list
 from outcomes.models import Mission, Outcome, Priority
@@ -223,6 +226,7 @@ def _summaries(
     year_label_text: str,
     quarters: list[Quarter],
     categories: dict[int, list] | None = None,
+    ended: list[int] | None = None,
 ) -> dict[int, MeasureSummary]:
     by_measure: dict[int, dict[tuple[int, int], QuarterlyValue]] = defaultdict(dict)
     for value in values:
@@ -242,7 +246,11 @@ def _summaries(
         summaries[measure.pk] = MeasureSummary(
             measure=measure,
             year=YearSummary(
-                measure=measure, year=year, label=year_label_text, entries=entries
+                measure=measure,
+                year=year,
+                label=year_label_text,
+                entries=entries,
+                ended=ended or [],
             ),
             trend=trend,
             latest=latest,
@@ -254,7 +262,7 @@ def _summaries(
 def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashboard:
     start = partnership.reporting_year_start_month
     now = current_quarter(partnership=partnership)
-    periods = list(period_list(partnership=partnership))
+    periods = list(period_list_with_figures(partnership=partnership))
     known_years = sorted({p.year for p in periods} | {now.year})
     if year not in known_years:
         year = now.year
@@ -278,6 +286,13 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
         categories=category_map(partnership=partnership)
         if any(m.breakdown_first_id for m in measures)
         else None,
+        ended=year_quarters_ended(
+            partnership=partnership,
+            year=year,
+            first=first_reporting_quarter_get(
+                partnership=partnership, earliest_figure=earliest_figure_of(periods)
+            ),
+        ),
     )
 
     outcomes = list(outcome_list(partnership=partnership))
@@ -391,12 +406,21 @@ def measure_page_get(*, partnership: Partnership, pk: int) -> MeasurePage:
     by_quarter = {(v.period.year, v.period.quarter): v for v in values}
     series = _series(measure, quarters, by_quarter)
     years_seen = sorted({v.period.year for v in values} | {now.year}, reverse=True)
+    first_quarter = first_reporting_quarter_get(
+        partnership=partnership,
+        earliest_figure=(measure.first_figure_year, measure.first_figure_quarter)
+        if measure.first_figure_year is not None
+        else None,
+    )
     years = [
         YearSummary(
             measure=measure,
             year=y,
             label=year_label(y, start),
             entries=[rules.Entry.of(v) for v in values if v.period.year == y],
+            ended=year_quarters_ended(
+                partnership=partnership, year=y, first=first_quarter
+            ),
         )
         for y in years_seen
     ]

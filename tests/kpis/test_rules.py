@@ -1,14 +1,21 @@
+import datetime
 from decimal import Decimal as D
 
 import pytest
 
 from kpis.models import Aggregation, Direction, ValueType
+from kpis.periods import Quarter
 from kpis.rules import (
     Entry,
     Status,
+    first_reporting_quarter,
     format_figure,
+    missing_note,
     pro_rata_target,
     quarter_figure,
+    quarters_ended,
+    quarters_missing,
+    quarters_reported,
     rate_only_refused,
     status,
     year_figure,
@@ -147,3 +154,43 @@ def test_formatting():
     assert format_figure(ValueType.SCORE, D("3.50")) == "3.5"
     assert format_figure(ValueType.MILESTONE, D(1)) == "Done"
     assert format_figure(ValueType.COUNT, None) == "—"
+
+
+def test_a_missing_quarter_is_missing_not_zero_and_not_off_track():
+    # The demo's case: 76, 86, 81 with Q1 not reported, against 300 a year.
+    entries = counts((2, 76), (3, 86), (4, 81))
+    assert year_figure(ValueType.COUNT, Aggregation.SUM, entries) == D(243)
+    assert quarters_reported(ValueType.COUNT, entries) == [2, 3, 4]
+    missing = quarters_missing(reported=[2, 3, 4], ended=[1, 2, 3, 4])
+    assert missing == [1]
+    assert missing_note(missing) == "Q1 not reported"
+    # Judged on the three quarters reported: 243 against 225.
+    assert measure_status(entries, target=D(300)) == Status.ON_TRACK
+
+
+def test_a_gap_in_the_year_is_judged_on_the_quarters_reported():
+    # Q2 missing: 50 + 50 is half of 200, on track, and Q2 is named.
+    entries = counts((1, 50), (3, 50))
+    assert measure_status(entries, target=D(200)) == Status.ON_TRACK
+    assert missing_note(quarters_missing(reported=[1, 3], ended=[1, 2, 3])) == (
+        "Q2 not reported"
+    )
+    assert missing_note([1, 2, 4]) == "Q1, Q2 and Q4 not reported"
+    assert missing_note([]) == ""
+
+
+def test_quarters_ended_count_from_the_first_reporting_quarter():
+    start = 9  # September to August
+    today = datetime.date(2025, 6, 15)  # in 2024/25 Q4 (June to August)
+    everything = Quarter(2020, 1, start)
+    assert quarters_ended(2024, start, first=everything, today=today) == [1, 2, 3]
+    from_q3 = Quarter(2024, 3, start)
+    assert quarters_ended(2024, start, first=from_q3, today=today) == [3]
+    assert quarters_ended(2025, start, first=everything, today=today) == []
+
+
+def test_the_first_reporting_quarter_is_the_earlier_of_creation_and_first_figure():
+    created, figure = Quarter(2025, 2, 9), Quarter(2024, 1, 9)
+    assert first_reporting_quarter(created, figure) == figure
+    assert first_reporting_quarter(created, None) == created
+    assert first_reporting_quarter(figure, created) == figure
