@@ -20,6 +20,8 @@ Pure functions over plain values, so every rule is tested without a database.
   figure so far with it: on track when it meets it (in the desired
   direction), at risk when within ``AT_RISK_TOLERANCE`` of it, off track
   otherwise. A year with no figure at all is "No data yet".
+* A milestone done stays done: done in an earlier year, it is done (and on
+  track, with nothing missing) in every later year, whatever this year holds.
 * Quarters before the partnership's first reporting quarter are neither
   missing nor overdue. The first reporting quarter is the earlier of the
   quarter the partnership was created in and the earliest quarter holding
@@ -94,9 +96,18 @@ def quarter_figure(value_type: str, entry: Entry) -> Decimal | None:
 
 
 def year_figure(
-    value_type: str, aggregation: str, entries: Sequence[Entry]
+    value_type: str,
+    aggregation: str,
+    entries: Sequence[Entry],
+    *,
+    done_earlier: bool = False,
 ) -> Decimal | None:
-    """The year's figure so far from this year's entries, or None if no data."""
+    """The year's figure so far from this year's entries, or None if no data.
+
+    ``done_earlier``: a milestone done in an earlier year, which stays done.
+    """
+    if value_type == ValueType.MILESTONE and done_earlier:
+        return Decimal(1)
     if aggregation == Aggregation.SUM:
         values = [e.value for e in entries if e.value is not None]
         return sum(values, Decimal(0)) if values else None
@@ -212,14 +223,15 @@ def status(
     direction: str,
     annual_target: Decimal | None,
     entries: Sequence[Entry],
+    done_earlier: bool = False,
 ) -> Status:
-    figure = year_figure(value_type, aggregation, entries)
+    figure = year_figure(value_type, aggregation, entries, done_earlier=done_earlier)
     if figure is None:
         return Status.NO_DATA
+    if value_type == ValueType.MILESTONE and figure >= 1:
+        return Status.ON_TRACK
     last_quarter = max(e.quarter for e in entries)
     if value_type == ValueType.MILESTONE:
-        if figure >= 1:
-            return Status.ON_TRACK
         return Status.AT_RISK if last_quarter < 4 else Status.OFF_TRACK
     target = pro_rata_target(
         aggregation, annual_target, len(quarters_reported(value_type, entries))

@@ -99,6 +99,8 @@ class YearSummary:
     # reporting quarter on (``year_quarters_ended``): those without a figure
     # are missing.
     ended: list[int] = field(default_factory=list)
+    # A milestone done in an earlier year: it stays done.
+    done_earlier: bool = False
 
     @property
     def reported(self) -> list[int]:
@@ -106,6 +108,8 @@ class YearSummary:
 
     @property
     def missing(self) -> list[int]:
+        if self.done_earlier and self.measure.value_type == ValueType.MILESTONE:
+            return []
         return rules.quarters_missing(reported=self.reported, ended=self.ended)
 
     @property
@@ -119,7 +123,10 @@ class YearSummary:
     @property
     def figure(self) -> Decimal | None:
         return rules.year_figure(
-            self.measure.value_type, self.measure.aggregation, self.entries
+            self.measure.value_type,
+            self.measure.aggregation,
+            self.entries,
+            done_earlier=self.done_earlier,
         )
 
     @property
@@ -158,6 +165,7 @@ class YearSummary:
             direction=self.measure.direction,
             annual_target=self.measure.annual_target,
             entries=self.entries,
+            done_earlier=self.done_earlier,
         )
 
 
@@ -184,6 +192,19 @@ def period_list_with_figures(*, partnership: Partnership) -> QuerySet[Period]:
             QuarterlyValue.objects.filter(
                 partnership=partnership, period=OuterRef("pk")
             )
+        )
+    )
+
+
+def milestone_done_before(*, partnership: Partnership, year: int) -> Exists:
+    """For annotating measures: a milestone marked done before ``year``."""
+    return Exists(
+        QuarterlyValue.objects.filter(
+            partnership=partnership,
+            measure=OuterRef("pk"),
+            value_type=ValueType.MILESTONE,
+            value__gte=1,
+            period__year__lt=year,
         )
     )
 

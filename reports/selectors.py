@@ -32,6 +32,7 @@ from kpis.selectors import (
     first_reporting_quarter_get,
     measure_detail,
     measure_list,
+    milestone_done_before,
     period_list_with_figures,
     year_quarters_ended,
 )
@@ -251,6 +252,7 @@ def _summaries(
                 label=year_label_text,
                 entries=entries,
                 ended=ended or [],
+                done_earlier=bool(getattr(measure, "done_before", False)),
             ),
             trend=trend,
             latest=latest,
@@ -271,7 +273,11 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
     last = now if year == now.year else Quarter(year, 4, start)
     quarters = last.back(TREND_QUARTERS)
     wanted_years = {q.year for q in quarters} | {year}
-    measures = list(measure_list(partnership=partnership))
+    measures = list(
+        measure_list(partnership=partnership).annotate(
+            done_before=milestone_done_before(partnership=partnership, year=year)
+        )
+    )
     values = list(
         quarterly_value_list(partnership=partnership).filter(
             period__year__in=wanted_years
@@ -418,6 +424,11 @@ def measure_page_get(*, partnership: Partnership, pk: int) -> MeasurePage:
             year=y,
             label=year_label(y, start),
             entries=[rules.Entry.of(v) for v in values if v.period.year == y],
+            done_earlier=any(
+                v.period.year < y and v.value is not None and v.value >= 1
+                for v in values
+                if measure.value_type == ValueType.MILESTONE
+            ),
             ended=year_quarters_ended(
                 partnership=partnership, year=y, first=first_quarter
             ),

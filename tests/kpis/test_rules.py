@@ -194,3 +194,29 @@ def test_the_first_reporting_quarter_is_the_earlier_of_creation_and_first_figure
     assert first_reporting_quarter(created, figure) == figure
     assert first_reporting_quarter(created, None) == created
     assert first_reporting_quarter(figure, created) == figure
+
+
+def test_a_milestone_done_in_an_earlier_year_stays_done():
+    kw = {
+        "kind": ValueType.MILESTONE,
+        "aggregation": Aggregation.LATEST,
+        "target": None,
+    }
+    assert year_figure(
+        ValueType.MILESTONE, Aggregation.LATEST, [], done_earlier=True
+    ) == D(1)
+    assert (
+        status(
+            value_type=ValueType.MILESTONE,
+            aggregation=Aggregation.LATEST,
+            direction=Direction.UP,
+            annual_target=None,
+            entries=[],
+            done_earlier=True,
+        )
+        == Status.ON_TRACK
+    )
+    # Without an earlier year's "done", an empty year has no data yet.
+    assert measure_status([], **kw) == Status.NO_DATA
+    # Only milestones carry over: a count starts each year afresh.
+    assert year_figure(ValueType.COUNT, Aggregation.SUM, [], done_earlier=True) is None
