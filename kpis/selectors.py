@@ -61,19 +61,32 @@ def value_list(*, partnership: Partnership) -> QuerySet[QuarterlyValue]:
     )
 
 
-def measure_detail(*, partnership: Partnership, pk: int) -> PerformanceMeasure:
-    """One measure with its values and leads; raises DoesNotExist when not ours."""
+def _with_first_figure(
+    measures: QuerySet[PerformanceMeasure], partnership: Partnership
+) -> QuerySet[PerformanceMeasure]:
+    """Each measure annotated with the partnership's earliest figure's year and
+    quarter, for its first reporting quarter, read with the measures rather
+    than in a query of its own."""
     first = QuarterlyValue.objects.filter(partnership=partnership).order_by(
         "period__year", "period__quarter"
     )
+    return measures.annotate(
+        first_figure_year=Subquery(first.values("period__year")[:1]),
+        first_figure_quarter=Subquery(first.values("period__quarter")[:1]),
+    )
+
+
+def earliest_figure_annotated(measure) -> tuple[int, int] | None:
+    """The (year, quarter) ``_with_first_figure`` put on a measure."""
+    if getattr(measure, "first_figure_year", None) is None:
+        return None
+    return measure.first_figure_year, measure.first_figure_quarter
+
+
+def measure_detail(*, partnership: Partnership, pk: int) -> PerformanceMeasure:
+    """One measure with its values and leads; raises DoesNotExist when not ours."""
     return (
-        measure_list(partnership=partnership)
-        .annotate(
-            # The partnership's earliest figure, for its first reporting
-            # quarter, read with the measure rather than in a query of its own.
-            first_figure_year=Subquery(first.values("period__year")[:1]),
-            first_figure_quarter=Subquery(first.values("period__quarter")[:1]),
-        )
+        _with_first_figure(measure_list(partnership=partnership), partnership)
         .prefetch_related(
             "leads",
             Prefetch(
@@ -489,6 +502,8 @@ class QuarterReview:
     period: Period | None
     rows: list[ReviewRow]
     lock_changes: list[PeriodLockChange]
+    # Before the partnership's first reporting quarter: nothing was due.
+    before_first_reporting: bool = False
 
     @property
     def deadline(self) -> datetime.date:
@@ -500,6 +515,8 @@ class QuarterReview:
 
     @property
     def days_overdue(self) -> int:
+        if self.before_first_reporting:
+            return 0
         return max(0, -self.days_to_deadline)
 
     @property
@@ -551,7 +568,13 @@ def quarter_review_get(*, partnership: Partnership, quarter: Quarter) -> Quarter
         .filter(year=quarter.year, quarter=quarter.quarter)
         .first()
     )
-    measures = list(measure_list(partnership=partnership))
+    measures = list(
+        _with_first_figure(measure_list(partnership=partnership), partnership)
+    )
+    first = first_reporting_quarter_get(
+        partnership=partnership,
+        earliest_figure=earliest_figure_annotated(measures[0]) if measures else None,
+    )
     values = (
         {
             v.measure_id: v
@@ -589,7 +612,14 @@ def quarter_review_get(*, partnership: Partnership, quarter: Quarter) -> Quarter
         if period
         else []
     )
-    return QuarterReview(partnership, quarter, period, rows, lock_changes)
+    return QuarterReview(
+        partnership,
+        quarter,
+        period,
+        rows,
+        lock_changes,
+        before_first_reporting=quarter < first,
+    )
 
 
 @dataclass

@@ -28,6 +28,7 @@ from kpis.selectors import (
     breakdown_line,
     category_map,
     current_quarter,
+    earliest_figure_annotated,
     earliest_figure_of,
     first_reporting_quarter_get,
     measure_detail,
@@ -414,9 +415,7 @@ def measure_page_get(*, partnership: Partnership, pk: int) -> MeasurePage:
     years_seen = sorted({v.period.year for v in values} | {now.year}, reverse=True)
     first_quarter = first_reporting_quarter_get(
         partnership=partnership,
-        earliest_figure=(measure.first_figure_year, measure.first_figure_quarter)
-        if measure.first_figure_year is not None
-        else None,
+        earliest_figure=earliest_figure_annotated(measure),
     )
     years = [
         YearSummary(

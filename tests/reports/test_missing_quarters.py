@@ -139,3 +139,20 @@ def test_quarters_before_the_first_reporting_quarter_are_not_missing(client):
     assert "1 of 2" in year
     assert "Q3 not reported" in year
     assert "Q1" not in year and "Q2" not in year
+
+
+def test_a_quarter_before_the_partnership_existed_is_not_overdue(client):
+    # Created now (2026/27 Q1, the pinned clock) with no figures before it.
+    partnership = PartnershipFactory()
+    admin = MembershipFactory(partnership=partnership, role=Role.ADMIN).user
+    MeasureFactory(partnership=partnership)
+    client.force_login(admin)
+    before = Quarter(2025, 4, partnership.reporting_year_start_month)
+    page = client.get(
+        reverse("kpis:quarter_review", kwargs={"slug": partnership.slug}),
+        {"quarter": before.key},
+    ).content.decode()
+    assert "overdue" not in page.replace("remind_when_overdue", "").replace(
+        "figures are overdue", ""
+    )
+    assert "first reporting quarter: nothing is due" in page.replace("&#x27;", "'")
