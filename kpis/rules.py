@@ -168,10 +168,31 @@ def pro_rata_target(
     return annual_target
 
 
-def quarters_reported(value_type: str, entries: Sequence[Entry]) -> list[int]:
-    """The quarters that have a figure, in order."""
+def quarters_reported(
+    value_type: str, entries: Sequence[Entry], aggregation: str | None = None
+) -> list[int]:
+    """The quarters that have a figure the year's rule can use, in order.
+
+    A rate stored without its numbers (from before entry refused it) is left
+    out for a pooled measure, as the year's ratio of sums leaves it out:
+    ``quarters_rate_only`` names it instead.
+    """
     return sorted(
-        {e.quarter for e in entries if quarter_figure(value_type, e) is not None}
+        {
+            e.quarter
+            for e in entries
+            if quarter_figure(value_type, e) is not None
+            and not (aggregation and rate_only_refused(value_type, aggregation, e))
+        }
+    )
+
+
+def quarters_rate_only(
+    value_type: str, aggregation: str, entries: Sequence[Entry]
+) -> list[int]:
+    """Quarters given only as a rate for a pooled measure: not in its figure."""
+    return sorted(
+        {e.quarter for e in entries if rate_only_refused(value_type, aggregation, e)}
     )
 
 
@@ -181,17 +202,29 @@ def quarters_missing(*, reported: Iterable[int], ended: Iterable[int]) -> list[i
     return sorted(q for q in set(ended) if q not in have)
 
 
-def missing_note(missing: Sequence[int]) -> str:
-    """What is missing, in words: "Q1 not reported", "Q1 and Q3 not reported"."""
-    if not missing:
-        return ""
-    names = [f"Q{q}" for q in missing]
-    listed = (
-        names[0]
-        if len(names) == 1
-        else (", ".join(names[:-1]) + str(_(" and ")) + names[-1])
-    )
-    return str(_("%(quarters)s not reported") % {"quarters": listed})
+def _quarter_names(quarters: Sequence[int]) -> str:
+    names = [f"Q{q}" for q in quarters]
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + str(_(" and ")) + names[-1]
+
+
+def missing_note(missing: Sequence[int], rate_only: Sequence[int] = ()) -> str:
+    """What is missing, in words: "Q1 not reported", "Q1 and Q3 not reported";
+    for a pooled measure also "Q2 given only as a rate, not counted"."""
+    notes = []
+    if missing:
+        notes.append(
+            str(_("%(quarters)s not reported") % {"quarters": _quarter_names(missing)})
+        )
+    if rate_only:
+        notes.append(
+            str(
+                _("%(quarters)s given only as a rate, not counted")
+                % {"quarters": _quarter_names(rate_only)}
+            )
+        )
+    return "; ".join(notes)
 
 
 def first_reporting_quarter(
@@ -234,7 +267,9 @@ def status(
     if value_type == ValueType.MILESTONE:
         return Status.AT_RISK if last_quarter < 4 else Status.OFF_TRACK
     target = pro_rata_target(
-        aggregation, annual_target, len(quarters_reported(value_type, entries))
+        aggregation,
+        annual_target,
+        len(quarters_reported(value_type, entries, aggregation)),
     )
     if target is None:
         return Status.NO_TARGET

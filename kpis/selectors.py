@@ -117,21 +117,31 @@ class YearSummary:
 
     @property
     def reported(self) -> list[int]:
-        return rules.quarters_reported(self.measure.value_type, self.entries)
+        return rules.quarters_reported(
+            self.measure.value_type, self.entries, self.measure.aggregation
+        )
+
+    @property
+    def rate_only(self) -> list[int]:
+        return rules.quarters_rate_only(
+            self.measure.value_type, self.measure.aggregation, self.entries
+        )
 
     @property
     def missing(self) -> list[int]:
         if self.done_earlier and self.measure.value_type == ValueType.MILESTONE:
             return []
-        return rules.quarters_missing(reported=self.reported, ended=self.ended)
+        return rules.quarters_missing(
+            reported=self.reported + self.rate_only, ended=self.ended
+        )
 
     @property
     def missing_note(self) -> str:
-        return rules.missing_note(self.missing)
+        return rules.missing_note(self.missing, self.rate_only)
 
     @property
     def quarters_ended(self) -> int:
-        return len(set(self.ended) | set(self.reported))
+        return len(set(self.ended) | set(self.reported) | set(self.rate_only))
 
     @property
     def figure(self) -> Decimal | None:

@@ -15,6 +15,7 @@ from kpis.rules import (
     quarter_figure,
     quarters_ended,
     quarters_missing,
+    quarters_rate_only,
     quarters_reported,
     rate_only_refused,
     status,
@@ -220,3 +221,18 @@ def test_a_milestone_done_in_an_earlier_year_stays_done():
     assert measure_status([], **kw) == Status.NO_DATA
     # Only milestones carry over: a count starts each year afresh.
     assert year_figure(ValueType.COUNT, Aggregation.SUM, [], done_earlier=True) is None
+
+
+def test_a_stored_rate_only_quarter_is_named_not_silently_dropped():
+    # Q1 stored as 50% before entry refused it; Q2 as 45 / 50.
+    entries = [Entry(1, D(50)), Entry(2, None, D(45), D(50))]
+    kind, pooled = ValueType.PERCENTAGE, Aggregation.RATIO_OF_SUMS
+    assert year_figure(kind, pooled, entries) == D(90)
+    assert quarters_reported(kind, entries, pooled) == [2]
+    assert quarters_rate_only(kind, pooled, entries) == [1]
+    assert missing_note([], [1]) == "Q1 given only as a rate, not counted"
+    assert missing_note([3], [1]) == (
+        "Q3 not reported; Q1 given only as a rate, not counted"
+    )
+    # Where the year takes the latest quarter, the rate is the figure.
+    assert quarters_reported(kind, entries, Aggregation.LATEST) == [1, 2]

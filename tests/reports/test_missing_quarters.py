@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 
 from kpis import recording, services
+from kpis.models import Aggregation, ValueType
 from kpis.periods import Quarter
 from partnerships.models import Partnership, Role
 from reports.annual import annual_report_document, render_pdf
@@ -23,6 +24,7 @@ from tests.factories import (
     MembershipFactory,
     MissionFactory,
     PartnershipFactory,
+    QuarterlyValueFactory,
 )
 
 from .test_annual_report import pdf_text
@@ -156,3 +158,43 @@ def test_a_quarter_before_the_partnership_existed_is_not_overdue(client):
         "figures are overdue", ""
     )
     assert "first reporting quarter: nothing is due" in page.replace("&#x27;", "'")
+
+
+def test_a_stored_rate_only_quarter_is_named_on_the_dashboard(client):
+    measure = MeasureFactory(
+        name="Partners satisfied",
+        value_type=ValueType.PERCENTAGE,
+        aggregation=Aggregation.RATIO_OF_SUMS,
+        annual_target=80,
+    )
+    partnership = measure.partnership
+    MissionFactory(partnership=partnership)
+    admin = MembershipFactory(partnership=partnership, role=Role.ADMIN).user
+    start = partnership.reporting_year_start_month
+    # Stored before entry refused it (the factory writes it directly).
+    QuarterlyValueFactory(
+        measure=measure,
+        period=services.period_get_or_create(
+            partnership=partnership, quarter=Quarter(YEAR, 1, start)
+        ),
+        value=D(50),
+    )
+    for quarter in (2, 3, 4):
+        QuarterlyValueFactory(
+            measure=measure,
+            period=services.period_get_or_create(
+                partnership=partnership, quarter=Quarter(YEAR, quarter, start)
+            ),
+            value=None,
+            numerator=45,
+            denominator=50,
+        )
+    client.force_login(admin)
+    page = client.get(
+        reverse("reports:dashboard", kwargs={"slug": partnership.slug}),
+        {"year": YEAR},
+    ).content.decode()
+    row = page[page.index(measure.name) :]
+    row = row[: row.index("</li>")]
+    assert "90%" in row
+    assert "Q1 given only as a rate, not counted" in row
