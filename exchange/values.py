@@ -518,7 +518,8 @@ def values_write(
 KIND_HINTS = {
     ValueType.COUNT: "Count: a whole number in Value",
     ValueType.PERCENTAGE: (
-        "Percentage: Numerator and Denominator, or the percentage in Value"
+        "Percentage: Numerator and Denominator, or the percentage in Value "
+        "(not for a measure whose year adds up the numbers: a ratio of sums)"
     ),
     ValueType.NUMBER_AND_PERCENTAGE: "Number and percentage: Numerator and Denominator",
     ValueType.SCORE: "Score or average: the figure in Value",

@@ -11,7 +11,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DimensionCategory, PerformanceMeasure, QuarterlyValue, ValueType
+from .models import (
+    Aggregation,
+    DimensionCategory,
+    PerformanceMeasure,
+    QuarterlyValue,
+    ValueType,
+)
 
 NUMBER_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "class": "input-number"}
 
@@ -110,7 +116,12 @@ class QuarterlyValueForm(ServiceErrorsMixin, forms.Form):
             if kind == ValueType.PERCENTAGE:
                 number_fields["value"] = number_field(
                     _("Or the percentage"),
-                    help_text=_("When you only have the rate, not the numbers."),
+                    help_text=_(
+                        "Not for this measure: its year adds up the numbers, "
+                        "so enter them above."
+                    )
+                    if measure.aggregation == Aggregation.RATIO_OF_SUMS
+                    else _("When you only have the rate, not the numbers."),
                 )
         for name, field in number_fields.items():
             field.required = False

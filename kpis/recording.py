@@ -103,6 +103,10 @@ def _validate_numbers(
         direct = kind == ValueType.PERCENTAGE and value is not None
         if direct and (numerator is not None or denominator is not None):
             errors["value"] = _("Give either the numbers or the percentage, not both.")
+        elif direct and rules.rate_only_refused(
+            kind, measure.aggregation, rules.Entry(0, value)
+        ):
+            errors["value"] = rate_only_message(measure)
         elif direct:
             if not 0 <= value <= 100:
                 errors["value"] = _("A percentage is between 0 and 100.")
@@ -135,6 +139,14 @@ def _validate_numbers(
     if errors:
         raise ValidationError(errors)
     return value, numerator, denominator
+
+
+def rate_only_message(measure: PerformanceMeasure) -> str:
+    """What to enter instead of a rate, for a measure whose year pools counts."""
+    return _(
+        "Enter the number of %(what)s and the total it is out of: this "
+        "measure's year adds them up."
+    ) % {"what": measure.unit or _("people or cases it counts")}
 
 
 class ValueConflict(Exception):

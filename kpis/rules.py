@@ -8,14 +8,28 @@ Pure functions over plain values, so every rule is tested without a database.
 * A year's figure, by the measure's rule, from the quarters that have values
   (missing quarters are skipped, not counted as zero): sum; latest; ratio of
   the summed numerators and denominators × 100; mean of the quarter figures.
-* The pro-rata target: for a summed measure, the annual target × q / 4 where
-  q is the last quarter reported this year; for every other rule the annual
-  target itself. Status compares the year's figure so far with it: on track
-  when it meets it (in the desired direction), at risk when within
-  ``AT_RISK_TOLERANCE`` of it, off track otherwise.
+* A quarter that has ended without a figure is *missing*: never zero, and
+  never a reason for a status by itself. The year is judged on the quarters
+  reported and the status is shown with what is missing ("Q1 not
+  reported"), everywhere it is shown (``missing_note``).
+* The pro-rata target: for a summed measure, the annual target × n / 4 where
+  n is the number of quarters reported this year (so 76 + 86 + 81 with Q1
+  missing is judged against three quarters' share, not against 300); for
+  every other rule the annual target itself, as their year's figure is
+  already made from the quarters reported. Status compares the year's
+  figure so far with it: on track when it meets it (in the desired
+  direction), at risk when within ``AT_RISK_TOLERANCE`` of it, off track
+  otherwise. A year with no figure at all is "No data yet".
+* A milestone done stays done: done in an earlier year, it is done (and on
+  track, with nothing missing) in every later year, whatever this year holds.
+* Quarters before the partnership's first reporting quarter are neither
+  missing nor overdue. The first reporting quarter is the earlier of the
+  quarter the partnership was created in and the earliest quarter holding
+  any of its figures (a partnership that brings its history keeps it).
 """
 
-from collections.abc import Sequence
+import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -23,6 +37,7 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from .models import Aggregation, Direction, ValueType
+from .periods import Quarter
 
 HUNDRED = Decimal(100)
 AT_RISK_TOLERANCE = Decimal("0.10")
@@ -81,9 +96,18 @@ def quarter_figure(value_type: str, entry: Entry) -> Decimal | None:
 
 
 def year_figure(
-    value_type: str, aggregation: str, entries: Sequence[Entry]
+    value_type: str,
+    aggregation: str,
+    entries: Sequence[Entry],
+    *,
+    done_earlier: bool = False,
 ) -> Decimal | None:
-    """The year's figure so far from this year's entries, or None if no data."""
+    """The year's figure so far from this year's entries, or None if no data.
+
+    ``done_earlier``: a milestone done in an earlier year, which stays done.
+    """
+    if value_type == ValueType.MILESTONE and done_earlier:
+        return Decimal(1)
     if aggregation == Aggregation.SUM:
         values = [e.value for e in entries if e.value is not None]
         return sum(values, Decimal(0)) if values else None
@@ -111,6 +135,20 @@ def year_figure(
     raise ValueError(f"unknown aggregation {aggregation!r}")
 
 
+def rate_only_refused(value_type: str, aggregation: str, entry: Entry) -> bool:
+    """A rate without its numbers, for a measure whose year pools the numbers.
+
+    The year's ratio of sums cannot use a bare percentage: it would silently
+    drop that quarter, so every path that records figures refuses it.
+    """
+    return (
+        value_type in (ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE)
+        and aggregation == Aggregation.RATIO_OF_SUMS
+        and entry.value is not None
+        and (entry.numerator is None or entry.denominator is None)
+    )
+
+
 def year_number(value_type: str, entries: Sequence[Entry]) -> Decimal | None:
     """For "number and %": the year's number (summed numerators) beside the %."""
     if value_type != ValueType.NUMBER_AND_PERCENTAGE:
@@ -120,13 +158,95 @@ def year_number(value_type: str, entries: Sequence[Entry]) -> Decimal | None:
 
 
 def pro_rata_target(
-    aggregation: str, annual_target: Decimal | None, last_quarter: int
+    aggregation: str, annual_target: Decimal | None, quarters_reported: int
 ) -> Decimal | None:
+    """The target for the quarters reported so far (summed measures scale)."""
     if annual_target is None:
         return None
     if aggregation == Aggregation.SUM:
-        return annual_target * Decimal(last_quarter) / Decimal(4)
+        return annual_target * Decimal(quarters_reported) / Decimal(4)
     return annual_target
+
+
+def quarters_reported(
+    value_type: str, entries: Sequence[Entry], aggregation: str | None = None
+) -> list[int]:
+    """The quarters that have a figure the year's rule can use, in order.
+
+    A rate stored without its numbers (from before entry refused it) is left
+    out for a pooled measure, as the year's ratio of sums leaves it out:
+    ``quarters_rate_only`` names it instead.
+    """
+    return sorted(
+        {
+            e.quarter
+            for e in entries
+            if quarter_figure(value_type, e) is not None
+            and not (aggregation and rate_only_refused(value_type, aggregation, e))
+        }
+    )
+
+
+def quarters_rate_only(
+    value_type: str, aggregation: str, entries: Sequence[Entry]
+) -> list[int]:
+    """Quarters given only as a rate for a pooled measure: not in its figure."""
+    return sorted(
+        {e.quarter for e in entries if rate_only_refused(value_type, aggregation, e)}
+    )
+
+
+def quarters_missing(*, reported: Iterable[int], ended: Iterable[int]) -> list[int]:
+    """Quarters that have ended (and count) without a figure."""
+    have = set(reported)
+    return sorted(q for q in set(ended) if q not in have)
+
+
+def _quarter_names(quarters: Sequence[int]) -> str:
+    names = [f"Q{q}" for q in quarters]
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + str(_(" and ")) + names[-1]
+
+
+def missing_note(missing: Sequence[int], rate_only: Sequence[int] = ()) -> str:
+    """What is missing, in words: "Q1 not reported", "Q1 and Q3 not reported";
+    for a pooled measure also "Q2 given only as a rate, not counted"."""
+    notes = []
+    if missing:
+        notes.append(
+            str(_("%(quarters)s not reported") % {"quarters": _quarter_names(missing)})
+        )
+    if rate_only:
+        notes.append(
+            str(
+                _("%(quarters)s given only as a rate, not counted")
+                % {"quarters": _quarter_names(rate_only)}
+            )
+        )
+    return "; ".join(notes)
+
+
+def first_reporting_quarter(
+    created: Quarter, earliest_figure: Quarter | None
+) -> Quarter:
+    """The partnership's first quarter that counts: the earlier of the quarter
+    it was created in and the earliest quarter holding a figure."""
+    if earliest_figure is None or created < earliest_figure:
+        return created
+    return earliest_figure
+
+
+def quarters_ended(
+    year: int, start_month: int, *, first: Quarter, today: datetime.date
+) -> list[int]:
+    """The year's quarters that have ended by ``today``, from ``first`` on."""
+    ended = []
+    for number in range(1, 5):
+        quarter = Quarter(year, number, start_month)
+        if quarter.ends_on < today and not quarter < first:
+            ended.append(number)
+    return ended
 
 
 def status(
@@ -136,16 +256,21 @@ def status(
     direction: str,
     annual_target: Decimal | None,
     entries: Sequence[Entry],
+    done_earlier: bool = False,
 ) -> Status:
-    figure = year_figure(value_type, aggregation, entries)
+    figure = year_figure(value_type, aggregation, entries, done_earlier=done_earlier)
     if figure is None:
         return Status.NO_DATA
+    if value_type == ValueType.MILESTONE and figure >= 1:
+        return Status.ON_TRACK
     last_quarter = max(e.quarter for e in entries)
     if value_type == ValueType.MILESTONE:
-        if figure >= 1:
-            return Status.ON_TRACK
         return Status.AT_RISK if last_quarter < 4 else Status.OFF_TRACK
-    target = pro_rata_target(aggregation, annual_target, last_quarter)
+    target = pro_rata_target(
+        aggregation,
+        annual_target,
+        len(quarters_reported(value_type, entries, aggregation)),
+    )
     if target is None:
         return Status.NO_TARGET
     if direction == Direction.DOWN:

@@ -1,10 +1,10 @@
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -61,10 +61,32 @@ def value_list(*, partnership: Partnership) -> QuerySet[QuarterlyValue]:
     )
 
 
+def _with_first_figure(
+    measures: QuerySet[PerformanceMeasure], partnership: Partnership
+) -> QuerySet[PerformanceMeasure]:
+    """Each measure annotated with the partnership's earliest figure's year and
+    quarter, for its first reporting quarter, read with the measures rather
+    than in a query of its own."""
+    first = QuarterlyValue.objects.filter(partnership=partnership).order_by(
+        "period__year", "period__quarter"
+    )
+    return measures.annotate(
+        first_figure_year=Subquery(first.values("period__year")[:1]),
+        first_figure_quarter=Subquery(first.values("period__quarter")[:1]),
+    )
+
+
+def earliest_figure_annotated(measure) -> tuple[int, int] | None:
+    """The (year, quarter) ``_with_first_figure`` put on a measure."""
+    if getattr(measure, "first_figure_year", None) is None:
+        return None
+    return measure.first_figure_year, measure.first_figure_quarter
+
+
 def measure_detail(*, partnership: Partnership, pk: int) -> PerformanceMeasure:
     """One measure with its values and leads; raises DoesNotExist when not ours."""
     return (
-        measure_list(partnership=partnership)
+        _with_first_figure(measure_list(partnership=partnership), partnership)
         .prefetch_related(
             "leads",
             Prefetch(
@@ -86,11 +108,48 @@ class YearSummary:
     year: int
     label: str
     entries: list[rules.Entry]
+    # The year's quarters that have ended, from the partnership's first
+    # reporting quarter on (``year_quarters_ended``): those without a figure
+    # are missing.
+    ended: list[int] = field(default_factory=list)
+    # A milestone done in an earlier year: it stays done.
+    done_earlier: bool = False
+
+    @property
+    def reported(self) -> list[int]:
+        return rules.quarters_reported(
+            self.measure.value_type, self.entries, self.measure.aggregation
+        )
+
+    @property
+    def rate_only(self) -> list[int]:
+        return rules.quarters_rate_only(
+            self.measure.value_type, self.measure.aggregation, self.entries
+        )
+
+    @property
+    def missing(self) -> list[int]:
+        if self.done_earlier and self.measure.value_type == ValueType.MILESTONE:
+            return []
+        return rules.quarters_missing(
+            reported=self.reported + self.rate_only, ended=self.ended
+        )
+
+    @property
+    def missing_note(self) -> str:
+        return rules.missing_note(self.missing, self.rate_only)
+
+    @property
+    def quarters_ended(self) -> int:
+        return len(set(self.ended) | set(self.reported) | set(self.rate_only))
 
     @property
     def figure(self) -> Decimal | None:
         return rules.year_figure(
-            self.measure.value_type, self.measure.aggregation, self.entries
+            self.measure.value_type,
+            self.measure.aggregation,
+            self.entries,
+            done_earlier=self.done_earlier,
         )
 
     @property
@@ -110,7 +169,7 @@ class YearSummary:
         if self.last_quarter is None:
             return None
         return rules.pro_rata_target(
-            self.measure.aggregation, self.measure.annual_target, self.last_quarter
+            self.measure.aggregation, self.measure.annual_target, len(self.reported)
         )
 
     @property
@@ -129,7 +188,65 @@ class YearSummary:
             direction=self.measure.direction,
             annual_target=self.measure.annual_target,
             entries=self.entries,
+            done_earlier=self.done_earlier,
         )
+
+
+def first_reporting_quarter_get(
+    *, partnership: Partnership, earliest_figure: tuple[int, int] | None
+) -> Quarter:
+    """The earlier of the partnership's creation quarter and its first figure's.
+
+    ``earliest_figure`` is the (year, quarter) of the partnership's earliest
+    figure, read by the caller with a query it makes anyway
+    (``period_list_with_figures``, ``measure_detail``'s annotations).
+    """
+    start = partnership.reporting_year_start_month
+    created = Quarter.containing(timezone.localdate(partnership.created_at), start)
+    return rules.first_reporting_quarter(
+        created, Quarter(*earliest_figure, start) if earliest_figure else None
+    )
+
+
+def period_list_with_figures(*, partnership: Partnership) -> QuerySet[Period]:
+    """The partnership's quarters, each marked ``has_figures``."""
+    return period_list(partnership=partnership).annotate(
+        has_figures=Exists(
+            QuarterlyValue.objects.filter(
+                partnership=partnership, period=OuterRef("pk")
+            )
+        )
+    )
+
+
+def milestone_done_before(*, partnership: Partnership, year: int) -> Exists:
+    """For annotating measures: a milestone marked done before ``year``."""
+    return Exists(
+        QuarterlyValue.objects.filter(
+            partnership=partnership,
+            measure=OuterRef("pk"),
+            value_type=ValueType.MILESTONE,
+            value__gte=1,
+            period__year__lt=year,
+        )
+    )
+
+
+def earliest_figure_of(periods) -> tuple[int, int] | None:
+    """The (year, quarter) of the earliest of ``periods`` that holds a figure."""
+    return min(((p.year, p.quarter) for p in periods if p.has_figures), default=None)
+
+
+def year_quarters_ended(
+    *, partnership: Partnership, year: int, first: Quarter
+) -> list[int]:
+    """The year's quarters that have ended, none before ``first``."""
+    return rules.quarters_ended(
+        year,
+        partnership.reporting_year_start_month,
+        first=first,
+        today=timezone.localdate(),
+    )
 
 
 # How the history names the path a change came by (pghistory context "path").
@@ -395,6 +512,8 @@ class QuarterReview:
     period: Period | None
     rows: list[ReviewRow]
     lock_changes: list[PeriodLockChange]
+    # Before the partnership's first reporting quarter: nothing was due.
+    before_first_reporting: bool = False
 
     @property
     def deadline(self) -> datetime.date:
@@ -406,6 +525,8 @@ class QuarterReview:
 
     @property
     def days_overdue(self) -> int:
+        if self.before_first_reporting:
+            return 0
         return max(0, -self.days_to_deadline)
 
     @property
@@ -457,7 +578,13 @@ def quarter_review_get(*, partnership: Partnership, quarter: Quarter) -> Quarter
         .filter(year=quarter.year, quarter=quarter.quarter)
         .first()
     )
-    measures = list(measure_list(partnership=partnership))
+    measures = list(
+        _with_first_figure(measure_list(partnership=partnership), partnership)
+    )
+    first = first_reporting_quarter_get(
+        partnership=partnership,
+        earliest_figure=earliest_figure_annotated(measures[0]) if measures else None,
+    )
     values = (
         {
             v.measure_id: v
@@ -495,7 +622,14 @@ def quarter_review_get(*, partnership: Partnership, quarter: Quarter) -> Quarter
         if period
         else []
     )
-    return QuarterReview(partnership, quarter, period, rows, lock_changes)
+    return QuarterReview(
+        partnership,
+        quarter,
+        period,
+        rows,
+        lock_changes,
+        before_first_reporting=quarter < first,
+    )
 
 
 @dataclass

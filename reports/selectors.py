@@ -28,9 +28,14 @@ from kpis.selectors import (
     breakdown_line,
     category_map,
     current_quarter,
+    earliest_figure_annotated,
+    earliest_figure_of,
+    first_reporting_quarter_get,
     measure_detail,
     measure_list,
-    period_list,
+    milestone_done_before,
+    period_list_with_figures,
+    year_quarters_ended,
 )
 from kpis.selectors import value_list as quarterly_value_list
 from outcomes.models import Mission, Outcome, Priority
@@ -223,6 +228,7 @@ def _summaries(
     year_label_text: str,
     quarters: list[Quarter],
     categories: dict[int, list] | None = None,
+    ended: list[int] | None = None,
 ) -> dict[int, MeasureSummary]:
     by_measure: dict[int, dict[tuple[int, int], QuarterlyValue]] = defaultdict(dict)
     for value in values:
@@ -242,7 +248,12 @@ def _summaries(
         summaries[measure.pk] = MeasureSummary(
             measure=measure,
             year=YearSummary(
-                measure=measure, year=year, label=year_label_text, entries=entries
+                measure=measure,
+                year=year,
+                label=year_label_text,
+                entries=entries,
+                ended=ended or [],
+                done_earlier=bool(getattr(measure, "done_before", False)),
             ),
             trend=trend,
             latest=latest,
@@ -254,7 +265,7 @@ def _summaries(
 def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashboard:
     start = partnership.reporting_year_start_month
     now = current_quarter(partnership=partnership)
-    periods = list(period_list(partnership=partnership))
+    periods = list(period_list_with_figures(partnership=partnership))
     known_years = sorted({p.year for p in periods} | {now.year})
     if year not in known_years:
         year = now.year
@@ -263,7 +274,11 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
     last = now if year == now.year else Quarter(year, 4, start)
     quarters = last.back(TREND_QUARTERS)
     wanted_years = {q.year for q in quarters} | {year}
-    measures = list(measure_list(partnership=partnership))
+    measures = list(
+        measure_list(partnership=partnership).annotate(
+            done_before=milestone_done_before(partnership=partnership, year=year)
+        )
+    )
     values = list(
         quarterly_value_list(partnership=partnership).filter(
             period__year__in=wanted_years
@@ -278,6 +293,13 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
         categories=category_map(partnership=partnership)
         if any(m.breakdown_first_id for m in measures)
         else None,
+        ended=year_quarters_ended(
+            partnership=partnership,
+            year=year,
+            first=first_reporting_quarter_get(
+                partnership=partnership, earliest_figure=earliest_figure_of(periods)
+            ),
+        ),
     )
 
     outcomes = list(outcome_list(partnership=partnership))
@@ -391,12 +413,24 @@ def measure_page_get(*, partnership: Partnership, pk: int) -> MeasurePage:
     by_quarter = {(v.period.year, v.period.quarter): v for v in values}
     series = _series(measure, quarters, by_quarter)
     years_seen = sorted({v.period.year for v in values} | {now.year}, reverse=True)
+    first_quarter = first_reporting_quarter_get(
+        partnership=partnership,
+        earliest_figure=earliest_figure_annotated(measure),
+    )
     years = [
         YearSummary(
             measure=measure,
             year=y,
             label=year_label(y, start),
             entries=[rules.Entry.of(v) for v in values if v.period.year == y],
+            done_earlier=any(
+                v.period.year < y and v.value is not None and v.value >= 1
+                for v in values
+                if measure.value_type == ValueType.MILESTONE
+            ),
+            ended=year_quarters_ended(
+                partnership=partnership, year=y, first=first_quarter
+            ),
         )
         for y in years_seen
     ]

@@ -288,3 +288,22 @@ def test_a_figure_saved_while_the_import_runs_is_not_overwritten():
         values_write(partnership=partnership, actor=admin, rows=[planned])
     stored = QuarterlyValue.objects.get(measure=measure)
     assert (stored.value, stored.version) == (Decimal(9), 1)
+
+
+RATE_ONLY = (
+    "Enter the number of pupils and the total it is out of: this measure's "
+    "year adds them up."
+)
+
+
+def test_a_rate_without_its_numbers_is_refused_for_a_pooled_measure(world):
+    world.rate.unit = "pupils"
+    world.rate.save()
+    job = checked_job(
+        world.partnership,
+        world.admin,
+        csv_upload([["2024/25 Q1", "CU2", "", "", "50", "", "", ""]]),
+    )
+    assert job.status == ImportStatus.REJECTED
+    assert RATE_ONLY in messages_of(job), messages_of(job)
+    assert not QuarterlyValue.objects.exists()

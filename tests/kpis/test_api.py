@@ -255,7 +255,7 @@ def test_a_stale_version_is_a_conflict_with_the_stored_value(client, setup):
         url,
         body(
             quarter,
-            {"measure": "CR-02", "value": "50", "version": 0},
+            {"measure": "CR-02", "numerator": "1", "denominator": "2", "version": 0},
             {"measure": "CR-01", "value": "9", "version": 1},
         ),
         headers,

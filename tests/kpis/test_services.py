@@ -74,7 +74,6 @@ def test_quarterly_value_record_rejects_bad_counts(
         ),
         ({"numerator": D(1), "denominator": D(0)}, "denominator", "more than 0"),
         ({"numerator": D(1)}, "denominator", "Enter the number it is out of"),
-        ({"value": D(120)}, "value", "between 0 and 100"),
         ({"value": D(50), "numerator": D(1), "denominator": D(2)}, "value", "not both"),
     ],
 )
@@ -159,6 +158,20 @@ def test_measure_upsert_rejects_a_rule_that_does_not_suit_the_kind(lead_and_meas
             value_type=ValueType.PERCENTAGE,
             aggregation=Aggregation.SUM,
         )
+
+
+def test_quarterly_value_record_rejects_a_rate_above_100():
+    # A measure whose year takes the latest quarter: the rate alone is allowed
+    # (a pooled measure refuses it: tests/kpis/test_rate_only.py).
+    measure = MeasureFactory(
+        value_type=ValueType.PERCENTAGE, aggregation=Aggregation.LATEST
+    )
+    admin = MembershipFactory(partnership=measure.partnership, role=Role.ADMIN).user
+    period = PeriodFactory(partnership=measure.partnership)
+    with pytest.raises(ValidationError) as error:
+        record(measure, period, admin, value=D(120))
+    assert "between 0 and 100" in " ".join(error.value.message_dict["value"])
+    assert not QuarterlyValue.objects.exists()
 
 
 @pytest.mark.parametrize(
