@@ -38,6 +38,7 @@ from .models import (
     PerformanceMeasure,
     Period,
     QuarterlyValue,
+    ReviewStatus,
     ValueType,
 )
 from .periods import Quarter
@@ -347,6 +348,7 @@ def quarterly_value_record(
             )
         else:
             record.version += 1
+        before = _content(record)
         record.value_type = measure.value_type
         record.value = value
         record.numerator = numerator
@@ -354,6 +356,12 @@ def quarterly_value_record(
         record.story = story.strip()
         record.breakdown = cells
         record.entered_by = actor
+        if record.status == ReviewStatus.APPROVED and _content(record) != before:
+            # What the database's trigger does on every path (kpis.models,
+            # APPROVAL_LAPSES_ON_CHANGE), here too so the caller sees it.
+            record.status = ReviewStatus.SUBMITTED
+            record.submitted_by = actor
+            record.submitted_at = timezone.now()
         try:
             with transaction.atomic():  # a savepoint, to read on after a refusal
                 record.save()
@@ -365,6 +373,17 @@ def quarterly_value_record(
             raise
         return record
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _content(record: QuarterlyValue) -> tuple:
+    """What an approval covers: the numbers, the story and the breakdown."""
+    return (
+        None if record.value is None else Decimal(record.value),
+        None if record.numerator is None else Decimal(record.numerator),
+        None if record.denominator is None else Decimal(record.denominator),
+        record.story,
+        record.breakdown,
+    )
 
 
 def _is_duplicate_figure_error(error: IntegrityError) -> bool:
