@@ -92,15 +92,17 @@ class ThrowawayRedis:
 
 def _reset_broker_connections() -> None:
     """Make Celery's publisher connect afresh, to the broker now configured."""
-    from kombu import pools
-
     current_app._pool = None
     current_app.amqp._producer_pool = None
-    pools.reset()
 
 
 @pytest.fixture
 def throwaway_redis(settings, tmp_path):
+    conf = current_app.conf
+    # Read before the settings change: Celery reads them lazily.
+    saved = conf.broker_url, conf.task_always_eager
+    # The publisher's pools, kept to put back untouched for the other tests.
+    pools = current_app._pool, current_app.amqp._producer_pool
     server = ThrowawayRedis(tmp_path)
     server.start()
     settings.CACHES = {
@@ -110,8 +112,6 @@ def throwaway_redis(settings, tmp_path):
         }
     }
     settings.CELERY_BROKER_URL = server.url
-    conf = current_app.conf
-    saved = conf.broker_url, conf.task_always_eager
     conf.broker_url, conf.task_always_eager = server.url, False
     _reset_broker_connections()
     try:
@@ -119,7 +119,7 @@ def throwaway_redis(settings, tmp_path):
     finally:
         server.stop()
         conf.broker_url, conf.task_always_eager = saved
-        _reset_broker_connections()
+        current_app._pool, current_app.amqp._producer_pool = pools
 
 
 @pytest.fixture
