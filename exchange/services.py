@@ -22,7 +22,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobs.services import job_claim, job_fail
+from jobs.services import job_claim, job_fail, job_send, jobs_resend
 from partnerships import policy as roles
 from partnerships.models import Membership, Partnership, User
 from partnerships.tenancy import partnership_scope
@@ -89,8 +89,22 @@ def import_job_create(
             progress_text=_("Waiting for a worker to check the file…"),
         )
         job_id, partnership_id = job.pk, partnership.pk
-        transaction.on_commit(lambda: check_import.delay(job_id, partnership_id))
+        transaction.on_commit(
+            lambda: job_send(
+                ImportJob, pk=job_id, partnership_id=partnership_id, task=check_import
+            )
+        )
     return job
+
+
+def import_jobs_resend() -> int:
+    """Send again the checks and imports the broker refused (``jobs_resend``)."""
+    from .tasks import apply_import, check_import
+
+    return jobs_resend(
+        ImportJob,
+        tasks={ImportStatus.QUEUED: check_import, ImportStatus.CONFIRMED: apply_import},
+    )
 
 
 def _progress(job_id: int, partnership_id: int, percent: int, text: str) -> None:
@@ -300,7 +314,11 @@ def import_job_confirm(
             ]
         )
         job_pk, partnership_id = job.pk, partnership.pk
-        transaction.on_commit(lambda: apply_import.delay(job_pk, partnership_id))
+        transaction.on_commit(
+            lambda: job_send(
+                ImportJob, pk=job_pk, partnership_id=partnership_id, task=apply_import
+            )
+        )
     return job
 
 

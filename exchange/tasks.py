@@ -24,3 +24,9 @@ def check_import(job_id: int, partnership_id: int) -> None:
 def apply_import(job_id: int, partnership_id: int) -> None:
     """Import a confirmed spreadsheet, all or nothing; safe to deliver twice."""
     services.import_job_apply(job_id=job_id, partnership_id=partnership_id)
+
+
+@shared_task
+def resend_unsent_imports() -> int:
+    """Send again the checks and imports the broker refused; run every minute by beat."""
+    return services.import_jobs_resend()

@@ -41,6 +41,7 @@ from kpis.recording import (
     periods_hold,
     value_editable_check,
     value_numbers_check,
+    values_for_update,
 )
 from kpis.selectors import measure_list_for_entry
 from partnerships import policy as roles
@@ -364,7 +365,7 @@ def _compare_with_stored(
         partnership=partnership, period__in=list(periods.values())
     ).values_list(*_Stored.__slots__)
     if lock:
-        stored_query = stored_query.select_for_update()
+        stored_query = values_for_update(stored_query)
     # Plain tuples, not model instances: a quarter of a big file's check time.
     stored = {
         (row[1], row[2]): _Stored(*row)

@@ -17,6 +17,9 @@ class BackgroundJob(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     failure_reason = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set when the task could not be handed to the broker (Redis down): the
+    # job waits, and the sweep (jobs.services.jobs_resend) sends it again.
+    send_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     FAILED: ClassVar[str] = "failed"
 

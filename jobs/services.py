@@ -6,9 +6,15 @@ tenant scope.
 """
 
 import datetime
+import logging
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
+
+from partnerships.outages import BROKER_ERRORS
+from partnerships.tenancy import partnership_scope, platform_scope
+
+logger = logging.getLogger(__name__)
 
 # A job whose worker died this many times is not tried again: something in it
 # kills workers (memory, a crash in a library) and retrying cannot help.
@@ -81,3 +87,75 @@ def jobs_fail_stale(
         status__in=pending,
         **{f"{started_field}__lt": timezone.now() - older_than},
     ).update(status=model.FAILED, failure_reason=reason, finished_at=timezone.now())
+
+
+# The sweep re-sends a job whose send failed this long ago or longer, so that
+# it does not race the web process still retrying its own send.
+RESEND_AFTER = datetime.timedelta(minutes=1)
+
+
+def job_send(model: type[Model], *, pk: int, partnership_id: int, task) -> bool:
+    """Hand the job's task to the broker; with the broker down, mark the job.
+
+    Called on commit, once the job's row exists. The web request that made
+    the job still answers (the job shows as waiting); the sweep sends it when
+    the broker is back. False when the send failed.
+    """
+    try:
+        task.delay(pk, partnership_id)
+    except BROKER_ERRORS as error:
+        logger.warning(
+            "Broker unavailable (%s): %s %s left for the sweep",
+            type(error).__name__,
+            model.__name__,
+            pk,
+        )
+        with partnership_scope(partnership_id):
+            model.objects.filter(partnership_id=partnership_id, pk=pk).update(
+                send_failed_at=timezone.now()
+            )
+        return False
+    return True
+
+
+def jobs_resend(
+    model: type[Model],
+    *,
+    tasks: dict[str, object],
+    older_than: datetime.timedelta = RESEND_AFTER,
+) -> int:
+    """Send again every job whose send failed, if it still waits; how many sent.
+
+    ``tasks`` maps a waiting status to the task that takes a job on from it.
+    Stops at the first failure (the broker is still down: the next sweep
+    tries again). A job is sent at most once per sweep, and only while its
+    mark stands, so a job already in a worker's hands is not sent twice.
+    """
+    with platform_scope():
+        waiting = list(
+            model.objects.filter(
+                status__in=list(tasks),
+                send_failed_at__lte=timezone.now() - older_than,
+            )
+            .order_by("send_failed_at", "pk")
+            .values_list("pk", "partnership_id", "status")
+        )
+    sent = 0
+    for pk, partnership_id, status in waiting:
+        try:
+            tasks[status].delay(pk, partnership_id)
+        except BROKER_ERRORS as error:
+            logger.warning(
+                "Broker still unavailable (%s): %s of %s %s re-sent",
+                type(error).__name__,
+                sent,
+                len(waiting),
+                model.__name__,
+            )
+            break
+        with partnership_scope(partnership_id):
+            model.objects.filter(partnership_id=partnership_id, pk=pk).update(
+                send_failed_at=None
+            )
+        sent += 1
+    return sent

@@ -476,6 +476,34 @@ LOCKED_QUARTER_GUARDS = [
 ]
 
 
+# An approval covers the figure as it was approved: whatever path changes an
+# approved figure's numbers, story or breakdown (the form, the API, an import,
+# the admin site, raw SQL), the figure goes back to "submitted" and needs
+# approving again, so a quarter is never locked with figures nobody reviewed
+# after they changed. The history triggers (AFTER) record the new status.
+_FIGURE_CONTENT = (
+    "(%(t)s.value, %(t)s.numerator, %(t)s.denominator, %(t)s.story, %(t)s.breakdown)"
+)
+APPROVAL_LAPSES_ON_CHANGE = pgtrigger.Trigger(
+    name="approval_lapses_on_change",
+    level=pgtrigger.Row,
+    when=pgtrigger.Before,
+    operation=pgtrigger.Update,
+    condition=pgtrigger.Condition(
+        "OLD.status = 'approved' AND NEW.status = 'approved' AND "
+        + _FIGURE_CONTENT % {"t": "OLD"}
+        + " IS DISTINCT FROM "
+        + _FIGURE_CONTENT % {"t": "NEW"}
+    ),
+    func="""
+    NEW.status := 'submitted';
+    NEW.submitted_by_id := NEW.entered_by_id;
+    NEW.submitted_at := now();
+    RETURN NEW;
+    """,
+)
+
+
 @pghistory.track(
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
@@ -542,7 +570,7 @@ class QuarterlyValue(models.Model):
 
     class Meta:
         ordering = ["period__year", "period__quarter"]
-        triggers = LOCKED_QUARTER_GUARDS
+        triggers = [*LOCKED_QUARTER_GUARDS, APPROVAL_LAPSES_ON_CHANGE]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=ReviewStatus.values),

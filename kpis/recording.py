@@ -10,10 +10,11 @@ two many-row paths check every row against a handful of set-based queries and
 write with one statement (``figures_write``), so their cost does not grow by
 queries per row.
 
-Locks are taken in one order everywhere: the quarter ``FOR SHARE`` first (a
-lock being taken on it waits for the writers, and they for it), then the
-stored figures ``FOR UPDATE`` in measure order, so two writers of one quarter
-cannot deadlock each other.
+Locks are taken in one order everywhere (``values_for_update``): the quarter
+``FOR SHARE`` first (a lock being taken on it waits for the writers, and they
+for it), then the stored figures' rows alone ``FOR UPDATE`` in (measure,
+period) order, so writers of one quarter, single saves, bulk records, imports
+and review steps alike, cannot deadlock each other.
 """
 
 import json
@@ -23,6 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +38,7 @@ from .models import (
     PerformanceMeasure,
     Period,
     QuarterlyValue,
+    ReviewStatus,
     ValueType,
 )
 from .periods import Quarter
@@ -179,6 +182,22 @@ def is_locked_now(period: Period) -> bool:
     return bool(row and row[0])
 
 
+def values_for_update(values: QuerySet) -> QuerySet:
+    """Lock these figures' rows, and only them, in the one order all writers use.
+
+    Every path that writes figures (a single save, the API's bulk record, the
+    spreadsheet import, the review steps) first holds the quarters FOR SHARE
+    (``is_locked_now``, ``periods_hold``), then locks the figures' rows in
+    (measure, period) order, and ``figures_write`` writes them in that order
+    too: two writers of overlapping figures queue behind each other instead of
+    each holding a row the other waits for (a deadlock). ``of=("self",)``
+    leaves the quarter's row alone: without it the joins of the default
+    ordering lock ``kpis_period`` FOR UPDATE as well, which waits for every
+    writer's FOR SHARE hold on it, and they for it.
+    """
+    return values.select_for_update(of=("self",)).order_by("measure_id", "period_id")
+
+
 def periods_hold(*, period_ids: list[int]) -> None:
     """Hold many quarters FOR SHARE, as a single save holds its one.
 
@@ -320,36 +339,68 @@ def quarterly_value_record(
         measure, value, numerator, denominator
     )
     cells = _validate_breakdown(measure, value, breakdown)
-    record = (
-        QuarterlyValue.objects.select_for_update()
-        .filter(partnership=partnership, measure=measure, period=period)
-        .first()
+    locked = is_locked_now(period)
+    figure = QuarterlyValue.objects.filter(
+        partnership=partnership, measure=measure, period=period
     )
-    if expected_version is not None and expected_version != (
-        record.version if record else 0
-    ):
+    # Twice at most: a figure another writer created between the read and
+    # the insert (no row to lock yet) is then locked and checked as stored.
+    for first_try in (True, False):
+        record = values_for_update(figure).first()
+        if expected_version is not None and expected_version != (
+            record.version if record else 0
+        ):
+            if record is None:
+                raise ValidationError(_("This figure was deleted while you edited it."))
+            raise ValueConflict(record)
+        _check_editable(record, membership, period, locked=locked)
         if record is None:
-            raise ValidationError(_("This figure was deleted while you edited it."))
-        raise ValueConflict(record)
-    _check_editable(record, membership, period, locked=is_locked_now(period))
-    if record is None:
-        record = QuarterlyValue(partnership=partnership, measure=measure, period=period)
-    else:
-        record.version += 1
-    record.value_type = measure.value_type
-    record.value = value
-    record.numerator = numerator
-    record.denominator = denominator
-    record.story = story.strip()
-    record.breakdown = cells
-    record.entered_by = actor
-    try:
-        record.save()
-    except IntegrityError as error:
-        if is_locked_quarter_error(error):
-            raise ValidationError(locked_message(period)) from error
-        raise
-    return record
+            record = QuarterlyValue(
+                partnership=partnership, measure=measure, period=period
+            )
+        else:
+            record.version += 1
+        before = _content(record)
+        record.value_type = measure.value_type
+        record.value = value
+        record.numerator = numerator
+        record.denominator = denominator
+        record.story = story.strip()
+        record.breakdown = cells
+        record.entered_by = actor
+        if record.status == ReviewStatus.APPROVED and _content(record) != before:
+            # What the database's trigger does on every path (kpis.models,
+            # APPROVAL_LAPSES_ON_CHANGE), here too so the caller sees it.
+            record.status = ReviewStatus.SUBMITTED
+            record.submitted_by = actor
+            record.submitted_at = timezone.now()
+        try:
+            with transaction.atomic():  # a savepoint, to read on after a refusal
+                record.save()
+        except IntegrityError as error:
+            if is_locked_quarter_error(error):
+                raise ValidationError(locked_message(period)) from error
+            if first_try and _is_duplicate_figure_error(error):
+                continue
+            raise
+        return record
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _content(record: QuarterlyValue) -> tuple:
+    """What an approval covers: the numbers, the story and the breakdown."""
+    return (
+        None if record.value is None else Decimal(record.value),
+        None if record.numerator is None else Decimal(record.numerator),
+        None if record.denominator is None else Decimal(record.denominator),
+        record.story,
+        record.breakdown,
+    )
+
+
+def _is_duplicate_figure_error(error: IntegrityError) -> bool:
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) == "value_one_per_measure_per_quarter"
 
 
 @dataclass
@@ -432,8 +483,7 @@ def quarterly_values_record(
     led = policy.measures_led(membership)
     allowed = [m for m in measures.values() if led is None or m.pk in led]
     categories = _categories_of({d for m in allowed for d in m.dimensions})
-    # In measure order, as every writer of many figures takes them, so that
-    # two bulk records of one quarter cannot deadlock each other.
+    # In the order every writer takes them (``values_for_update``).
     stored = _stored_for_update(partnership, period, allowed)
 
     errors: dict[int, dict[str, list[str]]] = {}
@@ -535,10 +585,11 @@ def _stored_for_update(
 ) -> dict[int, QuarterlyValue]:
     return {
         v.measure_id: v
-        for v in QuarterlyValue.objects.select_for_update(of=("self",))
-        .filter(partnership=partnership, period=period, measure__in=measures)
-        .select_related("measure", "period", "entered_by")
-        .order_by("measure_id")
+        for v in values_for_update(
+            QuarterlyValue.objects.filter(
+                partnership=partnership, period=period, measure__in=measures
+            ).select_related("measure", "period", "entered_by")
+        )
     }
 
 

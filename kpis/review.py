@@ -31,7 +31,13 @@ from .models import (
     ReviewStatus,
 )
 from .periods import Quarter
-from .recording import is_locked_now, locked_message, membership_get
+from .recording import (
+    is_locked_now,
+    locked_message,
+    membership_get,
+    periods_hold,
+    values_for_update,
+)
 from .services import period_get_or_create, require_admin
 
 
@@ -135,8 +141,10 @@ def quarter_submit(
     measures = list(measures)
     values = {
         v.measure_id: v
-        for v in QuarterlyValue.objects.select_for_update().filter(
-            partnership=partnership, period=period, measure__in=measures
+        for v in values_for_update(
+            QuarterlyValue.objects.filter(
+                partnership=partnership, period=period, measure__in=measures
+            )
         )
     }
     result = SubmitResult()
@@ -172,15 +180,19 @@ def quarter_submit(
 
 
 def _value_for_review(partnership: Partnership, value_id: int) -> QuarterlyValue:
-    record = (
-        QuarterlyValue.objects.select_for_update(of=("self",))
-        .select_related("period", "measure")
-        .filter(partnership=partnership, pk=value_id)
-        .first()
-    )
+    figures = QuarterlyValue.objects.filter(partnership=partnership, pk=value_id)
+    period = Period.objects.filter(
+        partnership=partnership, pk__in=figures.values("period")
+    ).first()
+    if period is None:
+        raise QuarterlyValue.DoesNotExist
+    # The quarter first, then the figure: the order of every writer
+    # (``values_for_update``).
+    locked = is_locked_now(period)
+    record = values_for_update(figures.select_related("period", "measure")).first()
     if record is None:
         raise QuarterlyValue.DoesNotExist
-    if is_locked_now(record.period):
+    if locked:
         raise ValidationError(locked_message(record.period))
     return record
 
@@ -224,18 +236,19 @@ def values_approve_all(
     many figures changed.
     """
     require_admin(partnership, actor)
-    return (
-        QuarterlyValue.objects.filter(
-            partnership=partnership,
-            period__in=[period.pk for period in periods],
-            period__locked_at__isnull=True,
-        )
-        .exclude(status=ReviewStatus.APPROVED)
-        .update(
-            status=ReviewStatus.APPROVED,
-            reviewed_by=actor,
-            reviewed_at=timezone.now(),
-        )
+    periods_hold(period_ids=[period.pk for period in periods])
+    waiting = QuarterlyValue.objects.filter(
+        partnership=partnership,
+        period__in=[period.pk for period in periods],
+        period__locked_at__isnull=True,
+    ).exclude(status=ReviewStatus.APPROVED)
+    # Locked first in the writers' order: a bare UPDATE would lock the rows
+    # in whatever order its plan reads them (``values_for_update``).
+    ids = list(values_for_update(waiting).values_list("pk", flat=True))
+    return QuarterlyValue.objects.filter(partnership=partnership, pk__in=ids).update(
+        status=ReviewStatus.APPROVED,
+        reviewed_by=actor,
+        reviewed_at=timezone.now(),
     )
 
 

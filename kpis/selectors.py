@@ -312,7 +312,12 @@ def _value_changes(previous, event, measure: PerformanceMeasure) -> list[str]:
             changes.append(_("Breakdown changed"))
     if previous is not None and previous.status == event.status:
         return changes
-    if event.status == ReviewStatus.SUBMITTED:
+    if event.status == ReviewStatus.SUBMITTED and (
+        previous is not None and previous.status == ReviewStatus.APPROVED
+    ):
+        # The approval lapsed (kpis.models.APPROVAL_LAPSES_ON_CHANGE).
+        changes.append(_("Changed after approval: to be approved again"))
+    elif event.status == ReviewStatus.SUBMITTED:
         changes.append(_("Submitted for review"))
     elif event.status == ReviewStatus.APPROVED:
         changes.append(_("Approved"))

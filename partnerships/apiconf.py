@@ -4,6 +4,8 @@ DRF imports these while it loads its own views, so this module must not
 import ``rest_framework.views`` at import time.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -11,7 +13,11 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, status
 from rest_framework.permissions import SAFE_METHODS
-from rest_framework.throttling import UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from .outages import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 NON_FIELD = "non_field_errors"
 
@@ -96,7 +102,47 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = settings.API_MAX_PAGE_SIZE
 
 
-class WriteRateThrottle(UserRateThrottle):
+class CacheUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _(
+        "Changes cannot be accepted for a moment (a service is down). Nothing "
+        "was saved: try again in a few minutes."
+    )
+    default_code = "service_unavailable"
+
+
+class _OutageTolerant:
+    """A throttle that survives its cache (Redis) being down.
+
+    The counts live in the cache. Without it a read is let through uncounted
+    (fail open: pages of figures stay readable during an outage), and a write
+    is refused with a 503 and nothing saved (fail closed: the write rate is
+    what keeps a runaway script from flooding the figures).
+    """
+
+    def allow_request(self, request, view) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except CACHE_ERRORS as error:
+            logger.warning(
+                "API throttle cache unavailable (%s): %s",
+                type(error).__name__,
+                "read let through" if request.method in SAFE_METHODS else "refused",
+            )
+            if request.method in SAFE_METHODS:
+                return True
+            raise CacheUnavailable from error
+
+
+class AnonThrottle(_OutageTolerant, AnonRateThrottle):
+    pass
+
+
+class UserThrottle(_OutageTolerant, UserRateThrottle):
+    pass
+
+
+class WriteRateThrottle(_OutageTolerant, UserRateThrottle):
     """A tighter rate for writes (bulk upserts, report requests) than reads."""
 
     scope = "write"

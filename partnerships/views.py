@@ -33,16 +33,23 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers and compose: the database, and the broker."""
+    """Health for load balancers and compose: the database, and the broker.
+
+    Without the database nothing works: 503, so the web is taken out of
+    service. Without the broker (Redis) pages, API reads and saves still
+    work (throttles fail open for reads, reports and imports wait to be
+    sent): 200 with ``"status": "degraded"``, so the web stays in service
+    and monitoring can still see the outage.
+    """
     checks: dict[str, str] = {}
-    healthy = True
+    status = "ok"
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         checks["database"] = "ok"
     except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
         checks["database"] = f"error: {exc.__class__.__name__}"
-        healthy = False
+        status = "unavailable"
     if settings.CELERY_BROKER_URL:
         try:
             client = redis.Redis.from_url(
@@ -52,9 +59,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
             checks["broker"] = "ok"
         except Exception as exc:  # noqa: BLE001
             checks["broker"] = f"error: {exc.__class__.__name__}"
-            healthy = False
-    status = "ok" if healthy else "unavailable"
-    return JsonResponse({"status": status, **checks}, status=200 if healthy else 503)
+            if status == "ok":
+                status = "degraded"
+    return JsonResponse(
+        {"status": status, **checks}, status=503 if status == "unavailable" else 200
+    )
 
 
 @login_required

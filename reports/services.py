@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobs.services import job_claim, job_fail, jobs_fail_stale
+from jobs.services import job_claim, job_fail, job_send, jobs_fail_stale, jobs_resend
 from partnerships import policy as roles
 from partnerships.models import Membership, Partnership, User
 from partnerships.tenancy import partnership_scope
@@ -71,9 +71,21 @@ def annual_report_request(
         )
         report_id, partnership_id = report.pk, partnership.pk
         transaction.on_commit(
-            lambda: render_annual_report.delay(report_id, partnership_id)
+            lambda: job_send(
+                AnnualReport,
+                pk=report_id,
+                partnership_id=partnership_id,
+                task=render_annual_report,
+            )
         )
     return report, True
+
+
+def annual_reports_resend() -> int:
+    """Send again the renders the broker refused (``jobs.services.jobs_resend``)."""
+    from .tasks import render_annual_report
+
+    return jobs_resend(AnnualReport, tasks={ReportStatus.QUEUED: render_annual_report})
 
 
 def stale_after() -> timedelta:

@@ -13,3 +13,9 @@ from . import services
 def render_annual_report(report_id: int, partnership_id: int) -> None:
     """Render one annual report; safe to deliver twice (see the service)."""
     services.annual_report_render(report_id=report_id, partnership_id=partnership_id)
+
+
+@shared_task
+def resend_unsent_reports() -> int:
+    """Send again the renders the broker refused; run every minute by beat."""
+    return services.annual_reports_resend()

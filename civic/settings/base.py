@@ -318,6 +318,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kpis.tasks.send_quarter_reminders",
         "schedule": crontab(minute=0),
     },
+    # Jobs whose task the broker refused (Redis down) wait, marked; these
+    # send them again once the broker is back (jobs.services.jobs_resend).
+    "resend-unsent-imports": {
+        "task": "exchange.tasks.resend_unsent_imports",
+        "schedule": 60.0,
+    },
+    "resend-unsent-reports": {
+        "task": "reports.tasks.resend_unsent_reports",
+        "schedule": 60.0,
+    },
 }
 
 EMAIL_BACKEND = os.environ.get(
@@ -397,6 +407,7 @@ PERMISSIONS_POLICY = [
 # (with its CSRF check) serves the browsable docs and same-site scripts.
 # Throttle counts live in the default cache: Redis when REDIS_URL is set,
 # shared by every web process; otherwise each process counts for itself.
+# With Redis down, reads pass uncounted and writes answer 503 (apiconf).
 API_PAGE_SIZE = int(os.environ.get("CIVIC_API_PAGE_SIZE", "50"))
 API_MAX_PAGE_SIZE = int(os.environ.get("CIVIC_API_MAX_PAGE_SIZE", "500"))
 API_BULK_MAX_ROWS = int(os.environ.get("CIVIC_API_BULK_MAX_ROWS", "1000"))
@@ -418,8 +429,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "partnerships.apiconf.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "partnerships.apiconf.AnonThrottle",
+        "partnerships.apiconf.UserThrottle",
         "partnerships.apiconf.WriteRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
