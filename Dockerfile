@@ -13,7 +13,10 @@ COPY civic civic
 COPY partnerships partnerships
 COPY outcomes outcomes
 COPY kpis kpis
+COPY wellbeing wellbeing
 COPY reports reports
+COPY exchange exchange
+COPY jobs jobs
 COPY demo demo
 RUN pip install --no-cache-dir .
 COPY . .
