@@ -10,6 +10,7 @@ waiting jobs to the broker.
 
 import base64
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -37,6 +38,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def server_environment() -> dict[str, str]:
+    """This process's environment without libfaketime's variables.
+
+    ``make test-dates`` runs the suite under faketime, which hangs Redis; the
+    server keeps the real clock, as the suite's own servers do.
+    """
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if key != "LD_PRELOAD" and not key.startswith(("FAKETIME", "DONT_FAKE"))
+    }
+
+
 class ThrowawayRedis:
     def __init__(self, tmp_path):
         self.port = free_port()
@@ -61,6 +75,7 @@ class ThrowawayRedis:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=server_environment(),
         )
         client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
         deadline = time.monotonic() + 10
