@@ -9,17 +9,15 @@ pages and the admin site, listening to the console throughout.
 """
 
 import re
-from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from kpis import services as kpi_services
-from kpis.models import Aggregation, Direction, Question, ValueType
-from outcomes import services as outcome_services
+from demo.builder import Member, framework_build
+from demo.specs import MeasureSpec, OutcomeSpec, PartnershipSpec, PrioritySpec
+from kpis.models import Aggregation, Question, ValueType
 from outcomes.models import Horizon
-from partnerships import services as partnership_services
 from partnerships import tenancy
 from partnerships.models import Role
 from tests.factories import PASSWORD, UserFactory
@@ -36,46 +34,51 @@ POLICY_MESSAGES = (
 )
 
 
-@pytest.fixture
-def lead(transactional_db):
-    with tenancy.platform_scope():
-        partnership = partnership_services.partnership_create(
-            name="Arts & Health Partnership",
-            slug="arts-health",
-            reporting_year_start_month=4,
-        )
-        priority = outcome_services.priority_upsert(
-            partnership=partnership,
+SPEC = PartnershipSpec(
+    name="Arts & Health Partnership",
+    slug="arts-health",
+    reporting_year_start_month=4,
+    mission_statement="People across the county stay well through the arts",
+    mission_target_year=2030,
+    mission_description="",
+    organisations=(),
+    priorities=(
+        PrioritySpec(
             name="Creative health",
             mission_statement="Arts that help people stay well.",
-        )
-        outcome = outcome_services.outcome_upsert(
-            partnership=partnership,
-            priority=priority,
-            statement="More people take part in the arts for their health",
-            horizon=Horizon.SHORT,
-        )
-        measure = kpi_services.measure_upsert(
-            partnership=partnership,
-            code="AH1",
-            name=MEASURE_NAME,
-            priority=priority,
-            outcome=outcome,
-            question=Question.HOW_MUCH,
-            value_type=ValueType.COUNT,
-            aggregation=Aggregation.SUM,
-            direction=Direction.UP,
-            annual_target=Decimal(50),
-            is_headline=True,
-        )
+            outcomes=(
+                OutcomeSpec(
+                    statement="More people take part in the arts for their health",
+                    horizon=Horizon.SHORT,
+                    measures=(
+                        MeasureSpec(
+                            code="AH1",
+                            name=MEASURE_NAME,
+                            question=Question.HOW_MUCH,
+                            value_type=ValueType.COUNT,
+                            aggregation=Aggregation.SUM,
+                            target=50,
+                            headline=True,
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
+
+
+@pytest.fixture
+def lead(transactional_db):
+    """The partnership (demo.builder, the one framework builder) and its lead."""
+    with tenancy.platform_scope():
         user = UserFactory(email="lena.lead@example.net", full_name="Lena Lead")
-        partnership_services.membership_grant(
-            partnership=partnership, user=user, role=Role.LEAD
+        built = framework_build(
+            SPEC,
+            members=[Member(user=user, role=Role.LEAD)],
+            measure_lead=lambda _measure: user,
         )
-        kpi_services.measure_assign_lead(
-            partnership=partnership, measure=measure, user=user
-        )
-    return user, partnership
+    return user, built.partnership
 
 
 def watch_console(page) -> list[str]:
