@@ -36,6 +36,7 @@ from kpis.periods import Quarter
 from kpis.policy import measures_led
 from kpis.recording import (
     FigureWrite,
+    figures_claim,
     figures_write,
     locked_message,
     periods_hold,
@@ -360,6 +361,8 @@ def _compare_with_stored(
         # hold: a quarter locked meanwhile is seen locked, and one being
         # locked waits for the import.
         periods_hold(period_ids=list(period_query.values_list("pk", flat=True)))
+        # The import may add figures, to quarters it may yet create.
+        figures_claim(partnership=partnership, quarters={r.quarter for r in plan.rows})
     periods = {(p.year, p.quarter): p for p in period_query}
     stored_query = QuarterlyValue.objects.filter(
         partnership=partnership, period__in=list(periods.values())

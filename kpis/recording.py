@@ -12,9 +12,10 @@ queries per row.
 
 Locks are taken in one order everywhere (``values_for_update``): the quarter
 ``FOR SHARE`` first (a lock being taken on it waits for the writers, and they
-for it), then the stored figures' rows alone ``FOR UPDATE`` in (measure,
-period) order, so writers of one quarter, single saves, bulk records, imports
-and review steps alike, cannot deadlock each other.
+for it), then, for a writer that may add figures, the quarter's claim
+(``figures_claim``), then the stored figures' rows alone ``FOR UPDATE`` in
+(measure, period) order, so writers of one quarter, single saves, bulk
+records, imports and review steps alike, cannot deadlock each other.
 """
 
 import json
@@ -187,7 +188,8 @@ def values_for_update(values: QuerySet) -> QuerySet:
 
     Every path that writes figures (a single save, the API's bulk record, the
     spreadsheet import, the review steps) first holds the quarters FOR SHARE
-    (``is_locked_now``, ``periods_hold``), then locks the figures' rows in
+    (``is_locked_now``, ``periods_hold``), then, if it may add figures,
+    claims them (``figures_claim``), then locks the figures' rows in
     (measure, period) order, and ``figures_write`` writes them in that order
     too: two writers of overlapping figures queue behind each other instead of
     each holding a row the other waits for (a deadlock). ``of=("self",)``
@@ -196,6 +198,43 @@ def values_for_update(values: QuerySet) -> QuerySet:
     writer's FOR SHARE hold on it, and they for it.
     """
     return values.select_for_update(of=("self",)).order_by("measure_id", "period_id")
+
+
+# The first of the claim's 64-bit advisory lock keys (``figures_claim``):
+# (1 << 62) | partnership id << 20 | year << 3 | quarter.
+_CLAIM_SPACE = 1 << 62
+
+
+def figures_claim(
+    *, partnership: Partnership, quarters: Iterable[Quarter | Period]
+) -> None:
+    """Claim the right to add figures to these quarters, until the transaction ends.
+
+    Locking the stored rows first cannot order a figure that does not exist
+    yet: a writer that locked the stored rows of its set and then inserts
+    the missing ones could meet, half-way, a row another writer has just
+    inserted, and wait for that writer while it waits for a row this one
+    holds (a deadlock: seen with 30 concurrent bulk records and saves). So
+    every writer that may insert takes this claim on each quarter first
+    (an advisory lock, one per quarter, in one order; a handful even for an
+    import of many years), before locking any figure's row. Then no figure
+    of those quarters can appear under a writer's feet between its row
+    locks and its write, and its waits all follow the one order. Writers
+    that only change stored figures (an update, a review step) do not need
+    it. Quarters are named, not their rows, so an import can claim quarters
+    it is about to create.
+    """
+    keys = sorted(
+        {
+            _CLAIM_SPACE | partnership.pk << 20 | q.year << 3 | q.quarter
+            for q in quarters
+        }
+    )
+    if not keys:
+        return
+    with connection.cursor() as cursor:
+        for key in keys:  # one at a time: in this order, whatever the planner
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def periods_hold(*, period_ids: list[int]) -> None:
@@ -347,6 +386,11 @@ def quarterly_value_record(
     # the insert (no row to lock yet) is then locked and checked as stored.
     for first_try in (True, False):
         record = values_for_update(figure).first()
+        if record is None and first_try:
+            # About to add it: claim the quarter (holding no figure's row
+            # yet), then look again under the claim.
+            figures_claim(partnership=partnership, quarters=[period])
+            record = values_for_update(figure).first()
         if expected_version is not None and expected_version != (
             record.version if record else 0
         ):
@@ -474,6 +518,7 @@ def quarterly_values_record(
     period = period_get_or_create(partnership=partnership, quarter=wanted)
     if is_locked_now(period):
         raise ValidationError({"quarter": locked_message(period)})
+    figures_claim(partnership=partnership, quarters=[wanted])
     measures = {
         m.code: m
         for m in measure_list(partnership=partnership).filter(
@@ -683,6 +728,8 @@ def figures_write(
     Returns the (measure id, period id) of each figure written: a figure
     saved by someone else since it was checked (``FigureWrite.version`` no
     longer stored) is left as it is, and the caller says what that means.
+    A caller that may add figures holds their quarters' claim
+    (``figures_claim``), taken before it locked any stored figure.
     Must run inside the partnership's tenant scope: row-level security admits
     only its rows, and the triggers (locked quarters, history) run for each
     one, so history records the context the caller set (path "api",

@@ -5,7 +5,9 @@ half save one figure at a time as the entry form does (with the version they
 read, so some meet a newer one): each in its own thread and database
 connection, all released together. Every answer is a success or an expected
 conflict (409 / ``ValueConflict``); none is a deadlock; and each figure's
-final version counts exactly the writes that succeeded on it.
+final version counts exactly the writes that succeeded on it. The second
+run starts from empty quarters, one a round, so that most writes add a figure
+another writer is adding too (where row locks alone cannot keep one order).
 """
 
 import random
@@ -41,7 +43,12 @@ def _deadlock_in(error: BaseException) -> bool:
     return False
 
 
-def test_thirty_concurrent_bulk_records_and_saves_on_one_quarter():
+@pytest.mark.parametrize(
+    ("measure_count", "stored", "quarters"),
+    [(6, 4, 1), (8, 0, ROUNDS)],
+    ids=["on one quarter", "adding figures to empty quarters"],
+)
+def test_thirty_concurrent_bulk_records_and_saves(measure_count, stored, quarters):
     with tenancy.platform_scope():
         partnership = PartnershipFactory()
         admins = [
@@ -49,47 +56,54 @@ def test_thirty_concurrent_bulk_records_and_saves_on_one_quarter():
             for _ in range(WRITERS)
         ]
         measures = [
-            MeasureFactory(partnership=partnership, code=f"M-{n:02}") for n in range(6)
+            MeasureFactory(partnership=partnership, code=f"M-{n:02}")
+            for n in range(measure_count)
         ]
-        quarter = current_quarter(partnership=partnership)
-        period = services.period_get_or_create(partnership=partnership, quarter=quarter)
-        # Most figures exist (their rows are locked); the last two are
-        # created by the race itself.
-        for measure in measures[:4]:
+        # Round r writes the quarter r back from the current one.
+        wanted = [current_quarter(partnership=partnership)]
+        while len(wanted) < quarters:
+            wanted.append(wanted[-1].previous())
+        periods = [
+            services.period_get_or_create(partnership=partnership, quarter=q)
+            for q in wanted
+        ]
+        # The first ``stored`` figures exist (their rows are locked); the
+        # rest are created by the race itself.
+        for measure in measures[:stored]:
             recording.quarterly_value_record(
                 partnership=partnership,
                 measure=measure,
-                period=period,
+                period=periods[0],
                 actor=admins[0],
                 value=D(1),
             )
         headers = [bearer(admin) for admin in admins]
-    initial = {m.pk: (1 if i < 4 else 0) for i, m in enumerate(measures)}
+    initial = Counter({(m.pk, periods[0].pk): 1 for m in measures[:stored]})
     url = reverse("api:value_bulk", kwargs={"slug": partnership.slug})
 
     start = threading.Barrier(WRITERS, timeout=30)
     lock = threading.Lock()
-    succeeded: Counter[int] = Counter()
+    succeeded: Counter[tuple[int, int]] = Counter()
     outcomes: Counter[str] = Counter()
     failures: list[str] = []
 
-    def bulk(index: int, client: Client, rng: random.Random) -> None:
+    def bulk(index: int, client: Client, rng: random.Random, period) -> None:
         chosen = rng.sample(measures, rng.randint(2, len(measures)))
         rows = [{"measure": m.code, "value": str(rng.randint(0, 99))} for m in chosen]
         response = post_json(
             client,
             url,
-            {"year": quarter.year, "quarter": quarter.quarter, "values": rows},
+            {"year": period.year, "quarter": period.quarter, "values": rows},
             headers[index],
         )
         with lock:
             outcomes[f"bulk {response.status_code}"] += 1
             if response.status_code in (200, 201):
-                succeeded.update(m.pk for m in chosen)
+                succeeded.update((m.pk, period.pk) for m in chosen)
             elif response.status_code != 409:
                 failures.append(f"bulk {response.status_code}: {response.content!r}")
 
-    def save(index: int, rng: random.Random) -> None:
+    def save(index: int, rng: random.Random, period) -> None:
         measure = rng.choice(measures)
         with tenancy.partnership_scope(partnership.pk):
             seen = (
@@ -113,18 +127,19 @@ def test_thirty_concurrent_bulk_records_and_saves_on_one_quarter():
             return
         with lock:
             outcomes["save ok"] += 1
-            succeeded[measure.pk] += 1
+            succeeded[(measure.pk, period.pk)] += 1
 
     def writer(index: int) -> None:
         rng = random.Random(index)
         client = Client()
         try:
             start.wait()
-            for _ in range(ROUNDS):
+            for round_ in range(ROUNDS):
+                period = periods[round_ % len(periods)]
                 if index % 2:
-                    bulk(index, client, rng)
+                    bulk(index, client, rng, period)
                 else:
-                    save(index, rng)
+                    save(index, rng, period)
         except Exception as error:  # noqa: BLE001 - every failure is reported
             with lock:
                 kind = "DEADLOCK" if _deadlock_in(error) else "error"
@@ -143,11 +158,14 @@ def test_thirty_concurrent_bulk_records_and_saves_on_one_quarter():
     assert sum(outcomes.values()) == WRITERS * ROUNDS
     assert outcomes["bulk 200"] + outcomes["bulk 201"] > 0 and outcomes["save ok"] > 0
     with tenancy.platform_scope():
-        versions = dict(
-            QuarterlyValue.objects.filter(period=period).values_list(
-                "measure_id", "version"
-            )
-        )
+        versions = {
+            (measure_id, period_id): version
+            for measure_id, period_id, version in QuarterlyValue.objects.filter(
+                period__in=periods
+            ).values_list("measure_id", "period_id", "version")
+        }
     for measure in measures:
-        expected = initial[measure.pk] + succeeded[measure.pk]
-        assert versions.get(measure.pk, 0) == expected, (measure.code, outcomes)
+        for period in periods:
+            key = (measure.pk, period.pk)
+            expected = initial[key] + succeeded[key]
+            assert versions.get(key, 0) == expected, (measure.code, outcomes)
