@@ -128,8 +128,8 @@ class Row:
         elif max_length and len(text) > max_length:
             self.problem(
                 key,
-                _("Keep this under %(limit)s characters (it has %(length)s).")
-                % {"limit": max_length, "length": len(text)},
+                _("Keep this to %(limit)s characters or fewer (it has %(length)s).")
+                % {"limit": f"{max_length:,}", "length": f"{len(text):,}"},
             )
         return text
 

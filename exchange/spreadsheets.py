@@ -187,6 +187,15 @@ MAX_ROWS = 200_000
 MAX_COLUMNS = 100
 # A run of this many empty rows ends a sheet.
 MAX_EMPTY_RUN = 10_000
+# The most sheets a workbook may hold (Civic's own workbooks have a handful).
+MAX_SHEETS = 50
+
+
+def _too_many_rows() -> SpreadsheetError:
+    return SpreadsheetError(
+        _("The file has more than %(limit)s rows; split it up.")
+        % {"limit": f"{MAX_ROWS:,}"}
+    )
 
 
 def _read_xlsx(data: bytes, *, progress) -> Workbook:
@@ -208,6 +217,15 @@ def _read_xlsx(data: bytes, *, progress) -> Workbook:
     sheets = []
     read = 0
     try:
+        if len(book.worksheets) > MAX_SHEETS:
+            raise SpreadsheetError(
+                _(
+                    "The workbook has %(count)s sheets; Civic reads workbooks of "
+                    "at most %(limit)s. Copy the sheets you want to import into "
+                    "a new workbook."
+                )
+                % {"count": len(book.worksheets), "limit": MAX_SHEETS}
+            )
         for worksheet in book.worksheets:
             if getattr(worksheet, "sheet_state", "visible") != "visible":
                 continue
@@ -235,10 +253,7 @@ def _read_xlsx(data: bytes, *, progress) -> Workbook:
                 rows.append((number, values))
                 read += 1
                 if read > MAX_ROWS:
-                    raise SpreadsheetError(
-                        _("The file has more than %(limit)s rows; split it up.")
-                        % {"limit": f"{MAX_ROWS:,}"}
-                    )
+                    raise _too_many_rows()
                 if progress and read % 5000 == 0:
                     progress(read)
             if headers is not None:
@@ -326,21 +341,26 @@ def _read_csv(data: bytes) -> Workbook:
         raise SpreadsheetError(_("The file is empty."))
     first_line = text.lstrip().split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
+    # The same limits as a workbook's: at most MAX_COLUMNS columns are read
+    # and at most MAX_ROWS rows, counted as they are read.
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    headers: list[str] | None = None
+    rows = []
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for number, record in enumerate(records, 1):
+            record = record[:MAX_COLUMNS]
+            if headers is None:
+                if not any(cell.strip() for cell in record):
+                    continue
+                headers = [cell_text(cell) for cell in record]
+                continue
+            rows.append((number, record))
+            if len(rows) > MAX_ROWS:
+                raise _too_many_rows()
     except csv.Error as error:
         raise SpreadsheetError(
             _("The CSV could not be read: %(error)s.") % {"error": error}
         ) from error
-    headers: list[str] | None = None
-    rows = []
-    for number, record in enumerate(records, 1):
-        if headers is None:
-            if not any(cell.strip() for cell in record):
-                continue
-            headers = [cell_text(cell) for cell in record]
-            continue
-        rows.append((number, list(record)))
     notes = [note] if note else []
     return Workbook("csv", [Sheet("CSV", headers or [], _trim(rows))], notes)
 

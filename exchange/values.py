@@ -35,6 +35,7 @@ from kpis.models import (
 from kpis.periods import Quarter
 from kpis.policy import measures_led
 from kpis.recording import (
+    STORY_MAX_LENGTH,
     FigureWrite,
     figures_claim,
     figures_write,
@@ -221,7 +222,7 @@ def _plan_row(row: Row, measures, led, start_month, today, seen):
     value_raw = cell_text(row.raw("value"))
     numerator_raw = cell_text(row.raw("numerator"))
     denominator_raw = cell_text(row.raw("denominator"))
-    story = row.text("story")
+    story = row.text("story", max_length=STORY_MAX_LENGTH)
     quarter_text = row.text("quarter")
     if not (value_raw or numerator_raw or denominator_raw or story):
         # A template row left empty: nothing to import for that measure.

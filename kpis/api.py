@@ -286,7 +286,7 @@ class ValueRowSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        max_length=10000,
+        max_length=recording.STORY_MAX_LENGTH,
         help_text="The story behind the number.",
     )
     breakdown = serializers.DictField(

@@ -18,6 +18,7 @@ from .models import (
     QuarterlyValue,
     ValueType,
 )
+from .recording import STORY_MAX_LENGTH
 
 NUMBER_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "class": "input-number"}
 
@@ -76,7 +77,7 @@ class QuarterlyValueForm(ServiceErrorsMixin, forms.Form):
         label=_("The story behind the number"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=5000,
+        max_length=STORY_MAX_LENGTH,
     )
 
     # The version of the stored value the person started from (0: none), so

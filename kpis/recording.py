@@ -145,6 +145,26 @@ def _validate_numbers(
     return value, numerator, denominator
 
 
+# The longest story behind a number, on every path (form, API, import).
+STORY_MAX_LENGTH = 5000
+
+
+def story_check(story: str) -> str:
+    """The story as stored (trimmed); too long a story is refused beside its field."""
+    story = story.strip()
+    if len(story) > STORY_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "story": _(
+                    "The story is %(length)s characters long: keep it to "
+                    "%(limit)s or fewer."
+                )
+                % {"length": f"{len(story):,}", "limit": f"{STORY_MAX_LENGTH:,}"}
+            }
+        )
+    return story
+
+
 def rate_only_message(measure: PerformanceMeasure) -> str:
     """What to enter instead of a rate, for a measure whose year pools counts."""
     return _(
@@ -378,6 +398,7 @@ def quarterly_value_record(
         measure, value, numerator, denominator
     )
     cells = _validate_breakdown(measure, value, breakdown)
+    story = story_check(story)
     locked = is_locked_now(period)
     figure = QuarterlyValue.objects.filter(
         partnership=partnership, measure=measure, period=period
@@ -409,7 +430,7 @@ def quarterly_value_record(
         record.value = value
         record.numerator = numerator
         record.denominator = denominator
-        record.story = story.strip()
+        record.story = story
         record.breakdown = cells
         record.entered_by = actor
         if record.status == ReviewStatus.APPROVED and _content(record) != before:
@@ -569,6 +590,7 @@ def quarterly_values_record(
                 measure, row.value, row.numerator, row.denominator
             )
             cells = _validate_breakdown(measure, value, row.breakdown, categories)
+            story = story_check(row.story)
             _check_version(record, row.version)
             _check_editable(record, membership, period, locked=False)
         except ValueConflict as conflict:
@@ -584,7 +606,7 @@ def quarterly_values_record(
             value=value,
             numerator=numerator,
             denominator=denominator,
-            story=row.story.strip(),
+            story=story,
             breakdown=cells,
             version=record.version if record else 0,
         )

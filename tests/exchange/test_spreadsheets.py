@@ -262,3 +262,44 @@ def test_a_sheet_claiming_a_huge_size_is_read_without_padding_it():
     assert len(sheet.rows) == 1
     assert peak < 50 * 1024 * 1024, peak
     assert elapsed < 5
+
+
+def test_a_csv_has_the_workbooks_row_limit(monkeypatch):
+    monkeypatch.setattr("exchange.spreadsheets.MAX_ROWS", 3)
+    assert (
+        len(read_upload(csv_text([ROW] * 3).encode(), filename="x.csv").sheets[0].rows)
+        == 3
+    )
+    with pytest.raises(SpreadsheetError, match="more than 3 rows; split it up"):
+        read_upload(csv_text([ROW] * 4).encode(), filename="x.csv")
+
+
+def test_a_csv_is_read_to_the_workbooks_column_limit():
+    from exchange.spreadsheets import MAX_COLUMNS
+
+    wide = ROW + ["x"] * (MAX_COLUMNS * 50)
+    sheet = read_upload(csv_text([wide]).encode(), filename="x.csv").sheets[0]
+    assert len(sheet.rows[0][1]) == MAX_COLUMNS
+    assert sheet.rows[0][1][: len(ROW)] == ROW
+
+
+def test_a_csv_cell_beyond_the_csv_modules_limit_is_explained():
+    huge = ROW[:-1] + ["x" * 200_000]
+    with pytest.raises(
+        SpreadsheetError, match="The CSV could not be read: field larger"
+    ):
+        read_upload(csv_text([huge]).encode(), filename="x.csv")
+
+
+def test_a_workbook_of_too_many_sheets_is_refused_unread():
+    from exchange.spreadsheets import MAX_SHEETS
+
+    sheets = [
+        SheetSpec(f"S{n}", ["Quarter"], [["2024/25 Q1"]]) for n in range(MAX_SHEETS + 1)
+    ]
+    with pytest.raises(SpreadsheetError, match=f"has {MAX_SHEETS + 1} sheets"):
+        read_upload(xlsx_bytes(sheets), filename="x.xlsx")
+    assert (
+        len(read_upload(xlsx_bytes(sheets[:MAX_SHEETS]), filename="x.xlsx").sheets)
+        == MAX_SHEETS
+    )

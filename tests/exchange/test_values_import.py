@@ -82,6 +82,11 @@ def test_a_values_file_is_previewed_then_imported_with_the_import_path_in_histor
             "“twelve” is not a number.",
         ),
         (
+            [[Q1, "CU1", "", "", "1", "", "", "x" * 5001]],
+            None,
+            "Keep this to 5,000 characters or fewer (it has 5,001).",
+        ),
+        (
             [[Q1, "CU1", "", "", "2.5", "", "", ""]],
             None,
             "A count is a whole number, 0 or more.",
