@@ -14,18 +14,28 @@ indicator), equally spaced:
   smoothed; alpha and beta between 0 and 1), which weights recent points
   more and suits longer series whose trend drifts.
 
-A forecast needs ``MIN_POINTS`` values; with fewer there is no baseline
-(``None``), and a page should say so rather than draw a line through two
-points. Forecasts are clamped to the kind of value's bounds (a count never
-below 0, a percentage within 0–100).
+When there is no forecast. A forecast needs ``MIN_POINTS`` values; with
+fewer there is no baseline (``None``), and a page says "not enough history"
+rather than draw a line through two points. Nor is there one for a series
+too lumpy for a straight line to describe: when the points' typical distance
+from their line (the root mean square of the residuals) is more than
+``LUMPINESS_LIMIT`` (a half) of the series' mean size, the line is mostly
+noise (0, 12, 0, 15 meetings), so ``baseline_forecast`` gives ``None`` too.
+Only quarters that have ended count: the caller leaves out the quarter in
+progress, whose figure may be partial (reports.selectors).
+
+What a forecast says. Forecasts are clamped to the kind of value's bounds (a
+count never below 0, a percentage within 0–100), and a count's forecast is
+a whole number (``whole=True``): "1 meeting", never "0.61 meetings".
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 MIN_POINTS = 4
 DEFAULT_WINDOW = 8
+LUMPINESS_LIMIT = 0.5
 
 Number = int | float | Decimal
 
@@ -39,12 +49,42 @@ class Forecast:
     based_on: int
 
 
-def _clamp(value: float, lower: float | None, upper: float | None) -> Decimal:
+def _clamp(
+    value: float, lower: float | None, upper: float | None, whole: bool = False
+) -> Decimal:
     if lower is not None:
         value = max(value, lower)
     if upper is not None:
         value = min(value, upper)
-    return Decimal(str(round(value, 2))).quantize(Decimal("0.01"))
+    places = Decimal("1") if whole else Decimal("0.01")
+    return Decimal(str(value)).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def _line(ys: list[float]) -> tuple[float, float]:
+    """The least-squares line through ``ys`` at x = 0, 1, ...: (intercept, slope)."""
+    n = len(ys)
+    mean_x = (n - 1) / 2
+    mean_y = sum(ys) / n
+    sxx = sum((x - mean_x) ** 2 for x in range(n))
+    sxy = sum((x - mean_x) * (y - mean_y) for x, y in enumerate(ys))
+    slope = sxy / sxx
+    return mean_y - slope * mean_x, slope
+
+
+def too_lumpy(values: Sequence[Number], *, window: int = DEFAULT_WINDOW) -> bool:
+    """Whether the last ``window`` values jump about too much for a line.
+
+    True when the residuals' root mean square exceeds ``LUMPINESS_LIMIT`` of
+    the values' mean size (a series of zeros is not lumpy).
+    """
+    ys = [float(v) for v in values][-window:]
+    if len(ys) < 2:
+        return False
+    intercept, slope = _line(ys)
+    rms = sum((y - intercept - slope * x) ** 2 for x, y in enumerate(ys)) / len(ys)
+    rms **= 0.5
+    size = sum(abs(y) for y in ys) / len(ys)
+    return rms > LUMPINESS_LIMIT * size
 
 
 def linear_trend(
@@ -54,6 +94,7 @@ def linear_trend(
     window: int = DEFAULT_WINDOW,
     lower: float | None = None,
     upper: float | None = None,
+    whole: bool = False,
 ) -> Forecast | None:
     """Least-squares line through the last ``window`` values, extended."""
     if horizon < 1 or window < 2:
@@ -62,14 +103,10 @@ def linear_trend(
     n = len(ys)
     if n < MIN_POINTS:
         return None
-    mean_x = (n - 1) / 2
-    mean_y = sum(ys) / n
-    sxx = sum((x - mean_x) ** 2 for x in range(n))
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in enumerate(ys))
-    slope = sxy / sxx
-    intercept = mean_y - slope * mean_x
+    intercept, slope = _line(ys)
     points = tuple(
-        _clamp(intercept + slope * x, lower, upper) for x in range(n, n + horizon)
+        _clamp(intercept + slope * x, lower, upper, whole)
+        for x in range(n, n + horizon)
     )
     return Forecast(method="linear_trend", points=points, based_on=n)
 
@@ -114,9 +151,15 @@ def baseline_forecast(
     *,
     lower: float | None = None,
     upper: float | None = None,
+    whole: bool = False,
 ) -> Forecast | None:
-    """The baseline the app uses: the linear trend of the last two years."""
-    return linear_trend(values, horizon, lower=lower, upper=upper)
+    """The baseline the app uses: the linear trend of the last two years.
+
+    None with too little history or too lumpy a series (``too_lumpy``).
+    """
+    if too_lumpy(values):
+        return None
+    return linear_trend(values, horizon, lower=lower, upper=upper, whole=whole)
 
 
 def is_turning_the_curve(
@@ -164,6 +207,7 @@ def curve_verdict(
     direction: str,
     lower: float | None = None,
     upper: float | None = None,
+    whole: bool = False,
 ) -> str:
     """Is the latest value better than the baseline forecast made without it?
 
@@ -171,12 +215,14 @@ def curve_verdict(
     unbroken run, see ``latest_run``); the latest value turns the curve when
     it beats that forecast in the desired direction. With fewer than
     ``MIN_POINTS`` points before it, or no desired direction, there is no
-    verdict.
+    verdict; nor when the points before it are too lumpy for a forecast.
     """
     run = latest_run(values)
     if len(run) < MIN_POINTS + 1:
         return CurveVerdict.NOT_ENOUGH_HISTORY
-    forecast = baseline_forecast(run[:-1], 1, lower=lower, upper=upper)
+    forecast = baseline_forecast(run[:-1], 1, lower=lower, upper=upper, whole=whole)
+    if forecast is None:
+        return CurveVerdict.NOT_ENOUGH_HISTORY
     turning = is_turning_the_curve(
         actual=run[-1], forecast=forecast.points[0], direction=direction
     )

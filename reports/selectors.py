@@ -8,6 +8,7 @@ Python, so the query count does not grow with the size of the framework.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -65,16 +66,29 @@ def forecast_bounds(value_type: str) -> tuple[float | None, float | None]:
     return None, None
 
 
+def ended_count(quarters: list[Quarter]) -> int:
+    """How many of these quarters, in time order, have ended by today.
+
+    Forecasts and verdicts are made from ended quarters only: the quarter in
+    progress may hold a partial figure.
+    """
+    today = timezone.localdate()
+    return sum(1 for q in quarters if q.ends_on < today)
+
+
 def measure_forecast(
     measure: PerformanceMeasure, series: list[Point], quarters: list[Quarter]
 ) -> list[Point]:
     """The baseline forecast for the quarters after the last reported one.
 
-    Empty for milestones (done or not done has no curve) and where
-    kpis.forecast finds too little history.
+    Made from the quarters that have ended; empty for milestones (done or
+    not done has no curve) and where kpis.forecast finds too little or too
+    lumpy a history.
     """
     if measure.value_type == ValueType.MILESTONE:
         return []
+    ended = ended_count(quarters)
+    series, quarters = series[:ended], quarters[:ended]
     known = [i for i, p in enumerate(series) if p.value is not None]
     if not known:
         return []
@@ -84,6 +98,7 @@ def measure_forecast(
         FORECAST_QUARTERS,
         lower=lower,
         upper=upper,
+        whole=measure.value_type == ValueType.COUNT,
     )
     if forecast is None:
         return []
@@ -102,6 +117,9 @@ class MeasureSummary:
     latest: Point | None
     # The latest quarter's breakdown, for measures that have one.
     breakdown: BreakdownLine | None = None
+    # How many of the trend's points are of quarters that have ended (None:
+    # all of them); the verdict is made from those.
+    ended_points: int | None = None
 
     @property
     def fmt(self):
@@ -113,16 +131,17 @@ class MeasureSummary:
 
     @property
     def curve(self) -> str:
-        """Turning the curve: the latest quarter against the baseline
+        """Turning the curve: the latest ended quarter against the baseline
         forecast made from the quarters before it (kpis.forecast)."""
         if self.measure.value_type == ValueType.MILESTONE:
             return CurveVerdict.NOT_ENOUGH_HISTORY
         lower, upper = forecast_bounds(self.measure.value_type)
         return curve_verdict(
-            [p.value for p in self.trend],
+            [p.value for p in self.trend[: self.ended_points]],
             direction=self.measure.direction,
             lower=lower,
             upper=upper,
+            whole=self.measure.value_type == ValueType.COUNT,
         )
 
     @property
@@ -234,6 +253,7 @@ def _summaries(
     for value in values:
         by_measure[value.measure_id][(value.period.year, value.period.quarter)] = value
     summaries = {}
+    trend_ended = ended_count(quarters)
     for measure in measures:
         own = by_measure.get(measure.pk, {})
         entries = [rules.Entry.of(v) for (y, _q), v in sorted(own.items()) if y == year]
@@ -258,6 +278,7 @@ def _summaries(
             trend=trend,
             latest=latest,
             breakdown=breakdown,
+            ended_points=trend_ended,
         )
     return summaries
 
