@@ -1,10 +1,14 @@
 """Annual reports: request one (admins), follow its status, download the PDF."""
 
+from dataclasses import dataclass
+
 from django.http import FileResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,7 +17,12 @@ from partnerships.api import AdminForWrites, TenantAPIView, error_responses
 
 from . import services
 from .models import AnnualReport, ReportStatus
-from .selectors import annual_report_list
+from .selectors import (
+    CURVE_LABELS,
+    annual_report_list,
+    measure_history_get,
+    measure_pk_for_code,
+)
 from .views import ready_report_file
 
 
@@ -133,3 +142,89 @@ class ReportDownload(TenantAPIView):
 
     def get(self, request: Request, slug: str, pk: int) -> FileResponse:
         return ready_report_file(partnership=request.partnership, pk=pk)
+
+
+class MeasureYearSerializer(serializers.Serializer):
+    """One reporting year of a measure, as the measure page shows it."""
+
+    year = serializers.IntegerField(
+        source="summary.year",
+        help_text="The reporting year, named by the calendar year it starts in.",
+    )
+    year_label = serializers.CharField(source="summary.label")
+    figure = serializers.DecimalField(
+        source="summary.figure",
+        max_digits=16,
+        decimal_places=2,
+        allow_null=True,
+        help_text="The year's figure by the measure's own rule; null with no figures.",
+    )
+    figure_display = serializers.CharField(source="summary.display")
+    target = serializers.DecimalField(
+        source="summary.measure.annual_target",
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        help_text="The annual target the year is judged against.",
+    )
+    pro_rata_target = serializers.DecimalField(
+        source="summary.pro_rata_target",
+        max_digits=16,
+        decimal_places=2,
+        allow_null=True,
+        help_text="For measures that add up over the year: the target's share "
+        "for the quarters reported.",
+    )
+    status = serializers.CharField(
+        source="summary.status.value",
+        help_text="on_track, at_risk, off_track, no_target or no_data.",
+    )
+    status_label = serializers.CharField(source="summary.status.label")
+    quarters_reported = serializers.ListField(
+        source="summary.reported", child=serializers.IntegerField()
+    )
+    quarters_ended = serializers.IntegerField(
+        source="summary.quarters_ended",
+        help_text="How many of the year's quarters have ended (from the "
+        "partnership's first reporting quarter on).",
+    )
+    quarters_missing = serializers.ListField(
+        source="summary.missing",
+        child=serializers.IntegerField(),
+        help_text="Quarters that have ended with no figure: missing, never zero.",
+    )
+    missing_note = serializers.CharField(source="summary.missing_note")
+    curve = serializers.CharField(
+        help_text="Turning the curve at the year's latest ended quarter: "
+        "turning, not_turning or not_enough_history."
+    )
+    curve_label = serializers.CharField()
+
+
+@dataclass
+class _Year:
+    summary: object
+    curve: str
+
+    @property
+    def curve_label(self) -> str:
+        return str(CURVE_LABELS[self.curve])
+
+
+@extend_schema(
+    tags=["measures"],
+    summary="A measure's year figures",
+    responses={200: MeasureYearSerializer(many=True), **error_responses()},
+)
+class MeasureYears(TenantAPIView):
+    """Each reporting year of the measure, newest first: its figure by the
+    measure's rule, target, status, quarters reported, ended and missing, and
+    whether it is turning the curve (the measure page's figures)."""
+
+    def get(self, request: Request, slug: str, code: str) -> Response:
+        pk = measure_pk_for_code(partnership=request.partnership, code=code)
+        if pk is None:
+            raise NotFound(_("No measure has the code “%(code)s”.") % {"code": code})
+        history = measure_history_get(partnership=request.partnership, pk=pk)
+        years = [_Year(summary=y, curve=history.curve(y.year)) for y in history.years]
+        return Response(MeasureYearSerializer(years, many=True).data)

@@ -3,11 +3,17 @@
 Included under /api/v1/p/<slug>/ in the ``api`` namespace by civic/api_urls.py.
 """
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import api
 
 urlpatterns = [
+    # Measure codes as in kpis/api_urls.py: anything but a slash.
+    re_path(
+        r"^measures/(?P<code>[^/\x00]{1,20})/years/$",
+        api.MeasureYears.as_view(),
+        name="measure_years",
+    ),
     path("reports/", api.ReportList.as_view(), name="report_list"),
     path("reports/<int:pk>/", api.ReportDetail.as_view(), name="report_detail"),
     path(

@@ -421,8 +421,80 @@ class MeasurePage:
     fmt: object
 
 
+@dataclass
+class MeasureHistory:
+    """A measure's figures from its first quarter to now, and its years."""
+
+    measure: PerformanceMeasure
+    values: list[QuarterlyValue]
+    # Every quarter from the first figure's to the current one, and the
+    # measure's figure in each (None where missing).
+    quarters: list[Quarter]
+    series: list[Point]
+    # Newest first.
+    years: list[YearSummary]
+
+    def curve(self, year: int) -> str:
+        """Turning the curve at the end of ``year``: the latest quarter of the
+        year that has ended, against the forecast from the quarters before it."""
+        if self.measure.value_type == ValueType.MILESTONE:
+            return CurveVerdict.NOT_ENOUGH_HISTORY
+        today = timezone.localdate()
+        lower, upper = forecast_bounds(self.measure.value_type)
+        return curve_verdict(
+            [
+                point.value
+                for point, quarter in zip(self.series, self.quarters, strict=True)
+                if quarter.year <= year and quarter.ends_on < today
+            ],
+            direction=self.measure.direction,
+            lower=lower,
+            upper=upper,
+            whole=self.measure.value_type == ValueType.COUNT,
+        )
+
+
 def measure_page_get(*, partnership: Partnership, pk: int) -> MeasurePage:
     """Raises PerformanceMeasure.DoesNotExist for another partnership's measure."""
+    history = measure_history_get(partnership=partnership, pk=pk)
+    measure = history.measure
+
+    def fmt(v):
+        return rules.format_figure(measure.value_type, v)
+
+    chart, description = measure_chart(
+        measure, history.series, quarters=history.quarters
+    )
+    return MeasurePage(
+        measure=measure,
+        series=history.series,
+        values=sorted(
+            history.values,
+            key=lambda v: (v.period.year, v.period.quarter),
+            reverse=True,
+        ),
+        years=history.years,
+        chart=chart,
+        chart_description=description,
+        fmt=fmt,
+    )
+
+
+def measure_pk_for_code(*, partnership: Partnership, code: str) -> int | None:
+    """The partnership's measure of this code (None: no such measure)."""
+    return (
+        PerformanceMeasure.objects.filter(partnership=partnership, code=code)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def measure_history_get(*, partnership: Partnership, pk: int) -> MeasureHistory:
+    """Raises PerformanceMeasure.DoesNotExist for another partnership's measure.
+
+    The one source of a measure's year figures: the measure page and the
+    API's years endpoint both read it.
+    """
     measure = measure_detail(partnership=partnership, pk=pk)
     values = list(measure.values.all())
     start = partnership.reporting_year_start_month
@@ -455,21 +527,8 @@ def measure_page_get(*, partnership: Partnership, pk: int) -> MeasurePage:
         )
         for y in years_seen
     ]
-
-    def fmt(v):
-        return rules.format_figure(measure.value_type, v)
-
-    chart, description = measure_chart(measure, series, quarters=quarters)
-    return MeasurePage(
-        measure=measure,
-        series=series,
-        values=sorted(
-            values, key=lambda v: (v.period.year, v.period.quarter), reverse=True
-        ),
-        years=years,
-        chart=chart,
-        chart_description=description,
-        fmt=fmt,
+    return MeasureHistory(
+        measure=measure, values=values, quarters=quarters, series=series, years=years
     )
 
 

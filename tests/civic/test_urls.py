@@ -66,6 +66,7 @@ ROUTES = {
     "api:project_detail": "/api/v1/p/wrexham-civic-mission/projects/7/",
     "api:measure_list": "/api/v1/p/wrexham-civic-mission/measures/",
     "api:measure_detail": "/api/v1/p/wrexham-civic-mission/measures/CR-01/",
+    "api:measure_years": "/api/v1/p/wrexham-civic-mission/measures/CR-01/years/",
     "api:value_list": "/api/v1/p/wrexham-civic-mission/values/",
     "api:value_bulk": "/api/v1/p/wrexham-civic-mission/values/bulk/",
     "api:value_detail": "/api/v1/p/wrexham-civic-mission/values/7/",
