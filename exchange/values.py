@@ -16,6 +16,7 @@ does.
 import datetime
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
@@ -601,9 +602,16 @@ def values_export_rows(*, partnership: Partnership, year: int | None) -> list[li
 WIDTHS = (12, 10, 50, 22, 10, 12, 12, 50, 14)
 
 
-def values_file(rows: list[list], *, file_format: str, guide: bool) -> bytes:
+def values_file(
+    rows: list[list],
+    *,
+    file_format: str,
+    guide: bool,
+    more: Sequence[SheetSpec] = (),
+) -> bytes:
+    """The figures as CSV, or as a workbook with ``more`` sheets after them."""
     if file_format == "csv":
         return csv_bytes(HEADERS, rows)
     return xlsx_bytes(
-        [SheetSpec(SHEET, HEADERS, rows, WIDTHS)], guide=GUIDE if guide else ()
+        [SheetSpec(SHEET, HEADERS, rows, WIDTHS), *more], guide=GUIDE if guide else ()
     )

@@ -17,12 +17,18 @@ from partnerships.decorators import tenant_view
 from partnerships.models import SecurityEventKind
 from partnerships.security import security_event_record
 
-from . import framework, services, values
+from . import exports, framework, services, values
 from .models import ImportKind
 from .selectors import import_job_list
-from .spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from .spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SheetSpec, csv_bytes
 
 FORMATS = [("xlsx", gettext_lazy("Excel (.xlsx)")), ("csv", gettext_lazy("CSV"))]
+# What a CSV export holds (an Excel export holds all three, a sheet each).
+EXPORT_TABLES = {
+    "figures": gettext_lazy("Quarterly figures"),
+    "summary": gettext_lazy("Year summary"),
+    "breakdowns": gettext_lazy("Breakdowns"),
+}
 
 
 class UploadForm(forms.Form):
@@ -73,6 +79,7 @@ def data(request: HttpRequest, slug: str) -> HttpResponse:
         "years": _year_choices(partnership),
         "quarters": _quarter_choices(partnership),
         "formats": FORMATS,
+        "tables": list(EXPORT_TABLES.items()),
         "values_form": UploadForm(initial={"kind": ImportKind.VALUES}),
         "framework_form": UploadForm(initial={"kind": ImportKind.FRAMEWORK}),
         "max_bytes": settings.IMPORT_MAX_BYTES,
@@ -177,21 +184,63 @@ def values_export(request: HttpRequest, slug: str) -> HttpResponse:
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdecimal() and len(year_text) <= 4 else None
     file_format = _format(request)
-    rows = values.values_export_rows(partnership=partnership, year=year)
-    content = values.values_file(rows, file_format=file_format, guide=False)
+    table = request.GET.get("table")
+    if table not in EXPORT_TABLES:
+        table = "figures"
+    if file_format == "csv" and table == "summary":
+        content = csv_bytes(
+            exports.summary_headers(),
+            exports.year_summary_rows(partnership=partnership, year=year),
+        )
+    elif file_format == "csv" and table == "breakdowns":
+        content = csv_bytes(
+            exports.breakdown_headers(),
+            exports.breakdown_rows(partnership=partnership, year=year),
+        )
+    else:
+        rows = values.values_export_rows(partnership=partnership, year=year)
+        content = values.values_file(
+            rows,
+            file_format=file_format,
+            guide=False,
+            more=[
+                SheetSpec(
+                    str(exports.SUMMARY_SHEET),
+                    exports.summary_headers(),
+                    exports.year_summary_rows(partnership=partnership, year=year),
+                    exports.SUMMARY_WIDTHS,
+                ),
+                SheetSpec(
+                    str(exports.BREAKDOWN_SHEET),
+                    exports.breakdown_headers(),
+                    exports.breakdown_rows(partnership=partnership, year=year),
+                    exports.BREAKDOWN_WIDTHS,
+                ),
+            ]
+            if file_format == "xlsx"
+            else [],
+        )
+    if file_format == "xlsx":
+        table = "all"
     security_event_record(
         kind=SecurityEventKind.EXPORTED,
         actor=request.user,
         partnership=partnership,
         request=request,
-        detail={"export": "figures", "year": year, "format": file_format},
+        detail={
+            "export": "figures",
+            "year": year,
+            "format": file_format,
+            "table": table,
+        },
     )
     part = (
         year_label(year, partnership.reporting_year_start_month).replace("/", "-")
         if year is not None
         else "all"
     )
-    return _download(content, f"{slug}-figures-{part}.{file_format}", file_format)
+    what = {"summary": "year-summary", "breakdowns": "breakdowns"}.get(table, "figures")
+    return _download(content, f"{slug}-{what}-{part}.{file_format}", file_format)
 
 
 @tenant_view

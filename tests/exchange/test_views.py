@@ -184,7 +184,7 @@ def test_values_export_in_xlsx_and_the_template(client, world):
     client.force_login(world.admin)
     response = client.get(url("values_export", world.partnership))
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Values"]
+    assert book.sheetnames == ["Values", "Year summary", "Breakdowns"]
     response = client.get(
         url("values_template", world.partnership), {"quarter": "2024-1"}
     )

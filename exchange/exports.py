@@ -1,0 +1,147 @@
+"""The export's other tables: each measure's year figures, and breakdowns.
+
+An XLSX export holds three sheets: the figures (``values.SHEET``, the one
+an import reads back), "Year summary" (one row per measure and reporting
+year, the figures the dashboard, measure page and report show, from
+``reports.selectors``) and "Breakdowns" (long format: one row per quarter,
+measure and category, because measures have different breakdowns and a
+column per category would leave most cells empty). A CSV holds one table,
+the one asked for.
+"""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kpis.models import DimensionCategory, QuarterlyValue
+from kpis.periods import Quarter
+from partnerships.models import Partnership
+from reports.selectors import CURVE_LABELS, dashboard_get
+
+SUMMARY_SHEET = _("Year summary")
+SUMMARY_HEADERS = [
+    _("Year"),
+    _("Code"),
+    _("Name"),
+    _("Figure"),
+    _("Target"),
+    _("Target for the quarters reported"),
+    _("Status"),
+    _("Quarters reported"),
+    _("Quarters ended"),
+    _("Missing"),
+    _("Turning the curve"),
+]
+SUMMARY_WIDTHS = (10, 10, 50, 16, 12, 16, 14, 12, 12, 30, 20)
+
+
+def summary_headers() -> list[str]:
+    """The year summary's headers, in the request's language."""
+    return [str(header) for header in SUMMARY_HEADERS]
+
+
+BREAKDOWN_SHEET = _("Breakdowns")
+BREAKDOWN_HEADERS = [
+    _("Quarter"),
+    _("Code"),
+    _("Name"),
+    _("Breakdown"),
+    _("Category"),
+    _("Count"),
+]
+BREAKDOWN_WIDTHS = (12, 10, 50, 30, 30, 10)
+
+
+def breakdown_headers() -> list[str]:
+    """The breakdowns' headers, in the request's language."""
+    return [str(header) for header in BREAKDOWN_HEADERS]
+
+
+def _years(partnership: Partnership, year: int | None) -> list[int]:
+    if year is not None:
+        return [year]
+    return sorted(
+        set(
+            QuarterlyValue.objects.filter(partnership=partnership).values_list(
+                "period__year", flat=True
+            )
+        )
+    )
+
+
+def year_summary_rows(*, partnership: Partnership, year: int | None) -> list[list]:
+    """One row per measure and reporting year (every year with figures)."""
+    rows = []
+    for shown in _years(partnership, year):
+        dashboard = dashboard_get(partnership=partnership, year=shown)
+        summaries = sorted(
+            dashboard.all_measures,
+            key=lambda s: (s.measure.position, s.measure.code),
+        )
+        for summary in summaries:
+            figures = summary.year
+            rows.append(
+                [
+                    figures.label,
+                    summary.measure.code,
+                    summary.measure.name,
+                    figures.figure,
+                    summary.measure.annual_target,
+                    figures.pro_rata_target,
+                    figures.status.label,
+                    len(figures.reported),
+                    figures.quarters_ended,
+                    figures.missing_note,
+                    str(CURVE_LABELS[summary.curve]),
+                ]
+            )
+    return rows
+
+
+def breakdown_rows(*, partnership: Partnership, year: int | None) -> list[list]:
+    """One row per figure's breakdown cell, in quarter and measure order."""
+    values = (
+        QuarterlyValue.objects.filter(partnership=partnership)
+        .exclude(Q(breakdown={}) | Q(breakdown__isnull=True))
+        .select_related(
+            "measure",
+            "measure__breakdown_first",
+            "measure__breakdown_second",
+            "period",
+        )
+        .order_by(
+            "period__year", "period__quarter", "measure__position", "measure__code"
+        )
+    )
+    if year is not None:
+        values = values.filter(period__year=year)
+    values = list(values)
+    categories = {
+        pk: (position, name)
+        for pk, position, name in DimensionCategory.objects.filter(
+            partnership=partnership
+        ).values_list("pk", "position", "name")
+    }
+    unknown = (0, "?")
+    start = partnership.reporting_year_start_month
+    rows = []
+    for value in values:
+        dimensions = " × ".join(d.name for d in value.measure.dimensions)
+        label = Quarter(value.period.year, value.period.quarter, start).label
+        cells = [
+            ([categories.get(int(part), unknown) for part in key.split(":")], count)
+            for key, count in value.breakdown.items()
+        ]
+        # In the categories' own order, as the entry grid shows them.
+        for parts, count in sorted(cells, key=lambda cell: cell[0]):
+            category = " × ".join(name for _position, name in parts)
+            rows.append(
+                [
+                    label,
+                    value.measure.code,
+                    value.measure.name,
+                    dimensions,
+                    category,
+                    count,
+                ]
+            )
+    return rows
