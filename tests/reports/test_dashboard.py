@@ -200,3 +200,23 @@ def test_dashboard_and_measure_page_show_the_latest_breakdown(
     ).content.decode()
     assert "by Age group" in detail
     assert "Breakdown total" in detail
+
+
+@pytest.mark.parametrize(
+    ("statement", "shown"),
+    [
+        ("End social inequality across the region by 2030", False),
+        ("End social inequality across the region", True),
+    ],
+)
+def test_the_mission_says_by_when_once(client, statement, shown):
+    from tests.factories import MembershipFactory, MissionFactory
+
+    mission = MissionFactory(statement=statement, target_year=2030)
+    member = MembershipFactory(partnership=mission.partnership).user
+    client.force_login(member)
+    page = client.get(
+        reverse("reports:dashboard", kwargs={"slug": mission.partnership.slug})
+    ).content.decode()
+    assert statement in page
+    assert ("(by 2030)" in page) is shown
