@@ -26,14 +26,14 @@ class Mission(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.statement
+
     @property
     def target_year_unsaid(self) -> bool:
         """Whether pages should add "(by <year>)": the statement has a target
         year and does not already name it ("… by 2030")."""
         return bool(self.target_year) and str(self.target_year) not in self.statement
-
-    def __str__(self) -> str:
-        return self.statement
 
 
 class Priority(models.Model):
