@@ -361,3 +361,134 @@ def line_chart(
         + "".join(parts)
         + "</svg>"
     )
+
+
+# A milestone's quarters: done, not done, not reported. Told apart in
+# greyscale by fill and outline as well as by the mark in each cell.
+MILESTONE_PAINT = {
+    "done": 'fill="#0b4f6c" stroke="#0b4f6c" stroke-width="1.5"',
+    "not_done": 'fill="#ffffff" stroke="#1b1f24" stroke-width="1.5"',
+    "missing": 'fill="#ffffff" stroke="#8a949d" stroke-width="1.5" stroke-dasharray="3 3"',
+}
+
+
+def _milestone_state(point: Point) -> str:
+    if point.value is None:
+        return "missing"
+    return "done" if point.value >= 1 else "not_done"
+
+
+def milestone_labels() -> dict[str, str]:
+    return {
+        "done": _("Done"),
+        "not_done": _("Not done"),
+        "missing": _("Not reported"),
+    }
+
+
+def describe_milestone(series: Sequence[Point]) -> str:
+    """The text alternative of a milestone's chart: when it was done."""
+    if not series:
+        return _("No quarters yet.")
+    done = [p.label for p in series if _milestone_state(p) == "done"]
+    reported = [p for p in series if p.value is not None]
+    if not reported:
+        return _("No values yet for %(first)s to %(last)s.") % {
+            "first": series[0].label,
+            "last": series[-1].label,
+        }
+    if done:
+        return _("%(count)s of %(total)s quarters reported; done from %(first)s.") % {
+            "count": len(reported),
+            "total": len(series),
+            "first": done[0],
+        }
+    return _("%(count)s of %(total)s quarters reported; not done yet in %(last)s.") % {
+        "count": len(reported),
+        "total": len(series),
+        "last": reported[-1].label,
+    }
+
+
+def milestone_chart(
+    series: Sequence[Point],
+    *,
+    title: str,
+    description: str,
+    width: int = 640,
+    id_prefix: str = "chart",
+) -> SafeString:
+    """A milestone by quarter: a row of cells, each done, not done or not
+    reported (a line through 0 and 1 would say nothing a tick cannot)."""
+    right, top, gap = 16, 36, 4
+    count = max(len(series), 1)
+    shown = axis_labels([p.label for p in series])
+    widest = LABEL_CHAR_WIDTH * max((len(s) for s in shown), default=1) + 4
+    # Level labels when each fits its cell; slanted ones need room on the
+    # left for the first label.
+    level = (width - 16 - right - gap * (count - 1)) / count >= widest
+    left = 16 if level else 60
+    cell = min(80.0, (width - left - right - gap * (count - 1)) / count)
+    size = min(cell, 28.0)
+    height = top + size + (36 if level else 64)
+    names = milestone_labels()
+    parts = [f'<g transform="translate({left},{top})">']
+    for i, point in enumerate(series):
+        state = _milestone_state(point)
+        x = i * (cell + gap)
+        cx = x + cell / 2
+        parts.append(
+            f'<rect class="milestone-{state}" {MILESTONE_PAINT[state]} '
+            f'x="{x + (cell - size) / 2:.1f}" y="0" width="{size:.1f}" '
+            f'height="{size:.1f}" rx="3">'
+            f"<title>{escape(point.label)}: {escape(names[state])}</title></rect>"
+        )
+        if state == "done":  # a tick
+            parts.append(
+                f'<path d="M{cx - 7:.1f} {size / 2:.1f}l5 5l9 -10" fill="none" '
+                f'stroke="#ffffff" stroke-width="2.5"/>'
+            )
+        elif state == "not_done":  # a cross
+            parts.append(
+                f'<path d="M{cx - 5:.1f} {size / 2 - 5:.1f}l10 10m0 -10l-10 10" '
+                f'fill="none" stroke="#1b1f24" stroke-width="2"/>'
+            )
+    labels = []
+    for i, label in enumerate(shown):
+        cx = i * (cell + gap) + cell / 2
+        placement = (
+            "" if level else f' transform="rotate(-35 {cx:.1f} {size + 18:.1f})"'
+        )
+        labels.append(
+            f'<text x="{cx:.1f}" y="{size + 18:.1f}"{placement}>{escape(label)}</text>'
+        )
+    parts.append(
+        _group(
+            "chart-tick",
+            labels,
+            ' text-anchor="middle"' if level else ' text-anchor="end"',
+        )
+    )
+    parts.append("</g>")
+    legend_x = 16
+    legend = []
+    for state in ("done", "not_done", "missing"):
+        legend.append(
+            f'<rect class="milestone-{state}" {MILESTONE_PAINT[state]} '
+            f'x="{legend_x}" y="6" width="12" height="12" rx="2"/>'
+        )
+        legend.append(
+            f'<text x="{legend_x + 18}" y="16" {PAINT["chart-legend"]}>'
+            f"{escape(names[state])}</text>"
+        )
+        legend_x += 30 + 7 * len(names[state])
+    parts.extend(legend)
+    return mark_safe(
+        f'<svg class="line-chart milestone-chart" role="img" '
+        f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" '
+        f'viewBox="0 0 {width} {height:.0f}" {FONT} xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{id_prefix}-title">{escape(title)}</title>'
+        f'<desc id="{id_prefix}-desc">{escape(description)}</desc>'
+        + "".join(parts)
+        + "</svg>"
+    )

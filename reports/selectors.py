@@ -43,7 +43,14 @@ from outcomes.models import Mission, Outcome, Priority
 from outcomes.selectors import mission_get, outcome_list, priority_list
 from partnerships.models import Partnership
 
-from .charts import Point, describe, line_chart, sparkline
+from .charts import (
+    Point,
+    describe,
+    describe_milestone,
+    line_chart,
+    milestone_chart,
+    sparkline,
+)
 from .models import AnnualReport
 
 TREND_QUARTERS = 8
@@ -387,6 +394,13 @@ def measure_chart(
     def fmt(v):
         return rules.format_figure(measure.value_type, v)
 
+    title = _("%(name)s by quarter") % {"name": measure.name}
+    if measure.value_type == ValueType.MILESTONE:
+        description = describe_milestone(series)
+        chart = milestone_chart(
+            series, title=title, description=description, id_prefix=id_prefix
+        )
+        return chart, description
     target = measure.annual_target
     target_label = _("Annual target")
     if target is not None and measure.aggregation == Aggregation.SUM:
@@ -398,7 +412,7 @@ def measure_chart(
     )
     chart = line_chart(
         series,
-        title=_("%(name)s by quarter") % {"name": measure.name},
+        title=title,
         description=description,
         fmt=fmt,
         target=target,

@@ -166,3 +166,52 @@ def test_a_long_legend_wraps_and_the_chart_grows_to_fit():
     short_height = float(short.get("viewBox").split()[3])
     long_height = float(long.get("viewBox").split()[3])
     assert long_height == short_height + 16
+
+
+def test_a_milestone_is_drawn_as_done_or_not_done_by_quarter():
+    from reports.charts import describe_milestone, milestone_chart
+
+    series = [
+        Point("2025/26 Q1", D(0)),
+        Point("2025/26 Q2", None),
+        Point("2025/26 Q3", D(1)),
+        Point("2025/26 Q4", D(1)),
+    ]
+    description = describe_milestone(series)
+    assert description == "3 of 4 quarters reported; done from 2025/26 Q3."
+    svg = str(milestone_chart(series, title="Hub opened", description=description))
+    NS = "{http://www.w3.org/2000/svg}"
+    root = ElementTree.fromstring(svg)
+    cells = [
+        (el.get("class"), el.find(f"{NS}title").text)
+        for el in root.iter(f"{NS}rect")
+        if el.find(f"{NS}title") is not None
+    ]
+    assert cells == [
+        ("milestone-not_done", "2025/26 Q1: Not done"),
+        ("milestone-missing", "2025/26 Q2: Not reported"),
+        ("milestone-done", "2025/26 Q3: Done"),
+        ("milestone-done", "2025/26 Q4: Done"),
+    ]
+    # The axis names the quarters, the year once; no 0.00–1.00 value axis.
+    ticks = [t.text for t in root.iter(f"{NS}text")]
+    assert ticks[:4] == ["2025/26 Q1", "Q2", "Q3", "Q4"]
+    assert "1.00" not in svg and "0.50" not in svg
+    assert {"Done", "Not done", "Not reported"} <= set(ticks)
+    assert describe_milestone(series[:2]) == (
+        "1 of 2 quarters reported; not done yet in 2025/26 Q1."
+    )
+
+
+def test_the_measure_chart_of_a_milestone_is_the_milestone_chart():
+    from kpis.models import ValueType
+    from reports.selectors import measure_chart
+    from tests.factories import MeasureFactory
+
+    measure = MeasureFactory.build(value_type=ValueType.MILESTONE, name="Hub opened")
+    chart, description = measure_chart(
+        measure, [Point("2025/26 Q1", D(0)), Point("2025/26 Q2", D(1))]
+    )
+    assert 'class="line-chart milestone-chart"' in chart
+    assert "Hub opened by quarter" in chart
+    assert description == "2 of 2 quarters reported; done from 2025/26 Q2."
