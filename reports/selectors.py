@@ -156,6 +156,28 @@ class MeasureSummary:
         return CURVE_LABELS[self.curve]
 
     @property
+    def curve_disagreement(self) -> str:
+        """Why the status and the curve seem to disagree, when they do.
+
+        Status judges the year so far against the target; the curve judges
+        the latest quarter against the trend of the quarters before it. They
+        answer different questions, and a steering group should not have to
+        guess which to believe.
+        """
+        status, curve = self.year.status, self.curve
+        if status == rules.Status.ON_TRACK and curve == CurveVerdict.NOT_TURNING:
+            return _(
+                "On track for the year's target, but the latest quarter fell "
+                "short of where the recent trend was heading."
+            )
+        if status == rules.Status.OFF_TRACK and curve == CurveVerdict.TURNING:
+            return _(
+                "Off track for the year's target, but the latest quarter beat "
+                "where the recent trend was heading: the curve is turning."
+            )
+        return ""
+
+    @property
     def trend_description(self) -> str:
         return describe(self.trend, self.fmt)
 
@@ -215,6 +237,12 @@ class Dashboard:
     @property
     def all_measures(self) -> list[MeasureSummary]:
         return self.mission_measures + [s for p in self.priorities for s in p.measures]
+
+    @property
+    def mission_status_counts(self) -> list[tuple[rules.Status, int]]:
+        """How the mission-wide measures stand (headline ones, if any)."""
+        headline = [s for s in self.mission_measures if s.measure.is_headline]
+        return count_statuses(headline or self.mission_measures)
 
     @property
     def headline_status_counts(self) -> list[tuple[rules.Status, int]]:

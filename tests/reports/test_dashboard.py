@@ -220,3 +220,60 @@ def test_the_mission_says_by_when_once(client, statement, shown):
     ).content.decode()
     assert statement in page
     assert ("(by 2030)" in page) is shown
+
+
+def test_the_first_thing_the_dashboard_shows_is_every_priority_and_its_status(
+    viewer_client,
+):
+    partnership = PartnershipFactory()
+    MissionFactory(partnership=partnership)
+    build(partnership, priorities=3, measures_per_outcome=2, quarters=2)
+    page = viewer_client(partnership).get(
+        reverse("reports:dashboard", kwargs={"slug": partnership.slug})
+    )
+    html = page.content.decode()
+    dashboard = page.context["dashboard"]
+    glance = html[
+        html.index('id="glance-heading"') : html.index('id="summary-heading"')
+    ]
+    assert len(dashboard.priorities) == 3
+    for number, section in enumerate(dashboard.priorities, start=1):
+        item = glance[glance.index(section.priority.name) :]
+        item = item[: item.index("</li>\n")]
+        assert f'href="#priority-{number}"' in glance
+        for status, count in section.status_counts:
+            assert f'<span class="status__count">{count}</span> {status.label}' in item
+    # Before any measure's table.
+    assert html.index('id="glance-heading"') < html.index('class="measures"')
+
+
+def test_a_status_and_a_curve_that_disagree_are_explained():
+    from types import SimpleNamespace
+
+    from kpis.forecast import CurveVerdict
+    from kpis.rules import Status
+    from reports.selectors import MeasureSummary
+
+    def explanation(status, curve):
+        # The two verdicts as given: each is tested on its own elsewhere.
+        pinned = type("Pinned", (MeasureSummary,), {"curve": curve})
+        return pinned(
+            measure=MeasureFactory.build(value_type=ValueType.COUNT),
+            year=SimpleNamespace(status=Status(status)),
+            trend=[],
+            latest=None,
+        ).curve_disagreement
+
+    assert explanation("on_track", CurveVerdict.NOT_TURNING).startswith(
+        "On track for the year's target, but the latest quarter fell short"
+    )
+    assert explanation("off_track", CurveVerdict.TURNING).endswith(
+        "the curve is turning."
+    )
+    for status, curve in (
+        ("on_track", CurveVerdict.TURNING),
+        ("off_track", CurveVerdict.NOT_TURNING),
+        ("on_track", CurveVerdict.NOT_ENOUGH_HISTORY),
+        ("no_data", CurveVerdict.TURNING),
+    ):
+        assert explanation(status, curve) == ""
