@@ -467,6 +467,8 @@ class ReviewRow:
     value: QuarterlyValue | None
     leads: list[User]
     organisations: list[str]
+    # The plausibility checks' findings on the figure (rules.plausibility_flags).
+    flags: list = field(default_factory=list)
 
     @property
     def state(self) -> str:
@@ -542,21 +544,28 @@ class QuarterReview:
     def totals(self) -> StateCounts:
         return _count(_("All measures"), self.rows)
 
+    # Each measure counts once, under its leads (or bodies) together: a
+    # measure two people lead is in the row "A, B", so the rows add up to
+    # the totals above them.
     @property
     def by_lead(self) -> list[StateCounts]:
         groups: dict[str, list[ReviewRow]] = defaultdict(list)
         for row in self.rows:
-            for name in [str(u) for u in row.leads] or [_("No lead assigned")]:
-                groups[name].append(row)
+            name = ", ".join(str(u) for u in row.leads) or _("No lead assigned")
+            groups[name].append(row)
         return [_count(name, rows) for name, rows in sorted(groups.items())]
 
     @property
     def by_organisation(self) -> list[StateCounts]:
         groups: dict[str, list[ReviewRow]] = defaultdict(list)
         for row in self.rows:
-            for name in row.organisations or [_("No organisation")]:
-                groups[name].append(row)
+            name = ", ".join(row.organisations) or _("No organisation")
+            groups[name].append(row)
         return [_count(name, rows) for name, rows in sorted(groups.items())]
+
+    @property
+    def submitted(self) -> list[ReviewRow]:
+        return [row for row in self.rows if row.state == ReviewStatus.SUBMITTED]
 
     @property
     def missing_count(self) -> int:
@@ -564,8 +573,12 @@ class QuarterReview:
 
     @property
     def can_lock(self) -> bool:
-        return not self.is_locked and all(
-            row.state in (MISSING, ReviewStatus.APPROVED) for row in self.rows
+        """Every figure entered is approved, and there is at least one: a
+        quarter with no figures has nothing to lock."""
+        return (
+            not self.is_locked
+            and any(row.state == ReviewStatus.APPROVED for row in self.rows)
+            and all(row.state in (MISSING, ReviewStatus.APPROVED) for row in self.rows)
         )
 
 

@@ -22,6 +22,11 @@ urlpatterns = [
         views.quarter_review_value,
         name="quarter_review_value",
     ),
+    path(
+        "quarter/approve/",
+        views.quarter_approve_submitted,
+        name="quarter_approve_submitted",
+    ),
     path("quarter/lock/", views.quarter_lock, name="quarter_lock"),
     path("quarter/reopen/", views.quarter_reopen, name="quarter_reopen"),
     path("setup/", views.reporting_setup, name="reporting_setup"),

@@ -350,6 +350,22 @@ def _review_url(slug: str, quarter: Quarter, anchor: str = "") -> str:
     return f"{url}?quarter={quarter.key}{anchor}"
 
 
+def _review_with_flags(partnership, quarter: Quarter) -> selectors.QuarterReview:
+    """The quarter's review, each figure with what the plausibility checks say."""
+    quarter_review = selectors.quarter_review_get(
+        partnership=partnership, quarter=quarter
+    )
+    entered = [row for row in quarter_review.rows if row.value is not None]
+    figures = review.recent_figures(
+        partnership=partnership,
+        measures=[row.measure for row in entered],
+        quarter=quarter,
+    )
+    for row in entered:
+        row.flags = review.plausibility_flags_for(row.measure, figures[row.measure.pk])
+    return quarter_review
+
+
 def _render_review(
     request: HttpRequest,
     *,
@@ -359,9 +375,7 @@ def _render_review(
     settings_form: ReportingSettingsForm | None = None,
 ) -> HttpResponse:
     quarter, quarters = _review_quarter(request)
-    review = selectors.quarter_review_get(
-        partnership=request.partnership, quarter=quarter
-    )
+    review = _review_with_flags(request.partnership, quarter)
     partnership = request.partnership
     return render(
         request,
@@ -444,6 +458,77 @@ def quarter_review_value(request: HttpRequest, slug: str, pk: int) -> HttpRespon
         return redirect(_review_url(slug, quarter))
     messages.success(request, text % {"name": value.measure.name})
     return redirect(_review_url(slug, quarter, f"#value-{pk}"))
+
+
+@tenant_view
+@require_http_methods(["GET", "POST"])
+def quarter_approve_submitted(request: HttpRequest, slug: str) -> HttpResponse:
+    """Approve every submitted figure at once, after a page that lists them.
+
+    The confirmation carries each figure's version, so a figure changed or
+    returned after the admin saw it is not approved unseen.
+    """
+    _require_admin(request)
+    quarter, _quarters = _review_quarter(request)
+    if request.method == "POST":
+        seen = {}
+        for item in request.POST.getlist("value"):
+            pk, _sep, version = item.partition(":")
+            if pk.isdecimal() and version.isdecimal() and len(item) < 40:
+                seen[int(pk)] = int(version)
+        period = (
+            selectors.period_list(partnership=request.partnership)
+            .filter(year=quarter.year, quarter=quarter.quarter)
+            .first()
+        )
+        if period is None or not seen:
+            messages.error(request, _("There were no submitted figures to approve."))
+            return redirect(_review_url(slug, quarter))
+        try:
+            result = review.values_approve_submitted(
+                partnership=request.partnership,
+                period=period,
+                actor=request.user,
+                seen=seen,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(_review_url(slug, quarter))
+        messages.success(
+            request,
+            ngettext(
+                "Approved %(count)s figure.",
+                "Approved %(count)s figures.",
+                result.approved,
+            )
+            % {"count": result.approved},
+        )
+        if result.skipped:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)s figure changed after you looked, so it was not "
+                    "approved: look at it again below.",
+                    "%(count)s figures changed after you looked, so they were not "
+                    "approved: look at them again below.",
+                    result.skipped,
+                )
+                % {"count": result.skipped},
+            )
+        return redirect(_review_url(slug, quarter))
+    quarter_review = _review_with_flags(request.partnership, quarter)
+    if quarter_review.is_locked or not quarter_review.submitted:
+        return redirect(_review_url(slug, quarter))
+    return render(
+        request,
+        "kpis/quarter_approve.html",
+        {
+            "review": quarter_review,
+            "quarter": quarter,
+            "quarter_key": quarter.key,
+            "back_url": _review_url(slug, quarter),
+        },
+    )
 
 
 @tenant_view

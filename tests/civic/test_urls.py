@@ -36,6 +36,7 @@ ROUTES = {
     "kpis:my_measures": "/p/wrexham-civic-mission/my-measures/",
     "kpis:my_measures_submit": "/p/wrexham-civic-mission/my-measures/submit/",
     "kpis:quarter_review": "/p/wrexham-civic-mission/quarter/",
+    "kpis:quarter_approve_submitted": "/p/wrexham-civic-mission/quarter/approve/",
     "kpis:quarter_review_value": "/p/wrexham-civic-mission/quarter/values/7/",
     "kpis:quarter_lock": "/p/wrexham-civic-mission/quarter/lock/",
     "kpis:quarter_reopen": "/p/wrexham-civic-mission/quarter/reopen/",
