@@ -5,7 +5,7 @@ Included under /api/v1/p/<slug>/ in the ``api`` namespace by civic/api_urls.py.
 
 from django.urls import path, re_path
 
-from . import api
+from . import api, review_api
 
 urlpatterns = [
     path("measures/", api.MeasureList.as_view(), name="measure_list"),
@@ -19,4 +19,41 @@ urlpatterns = [
     path("values/", api.ValueList.as_view(), name="value_list"),
     path("values/bulk/", api.ValueBulk.as_view(), name="value_bulk"),
     path("values/<int:pk>/", api.ValueDetail.as_view(), name="value_detail"),
+    # The review cycle (kpis/review_api.py). A quarter is "YYYY-Q"; the view
+    # answers anything else with the API's JSON 404.
+    path(
+        "values/<int:pk>/approve/",
+        review_api.ValueApprove.as_view(),
+        name="value_approve",
+    ),
+    path(
+        "values/<int:pk>/return/",
+        review_api.ValueReturn.as_view(),
+        name="value_return",
+    ),
+    re_path(
+        r"^quarters/(?P<key>[^/\x00]+)/$",
+        review_api.QuarterDetail.as_view(),
+        name="quarter_detail",
+    ),
+    re_path(
+        r"^quarters/(?P<key>[^/\x00]+)/submit/$",
+        review_api.QuarterSubmit.as_view(),
+        name="quarter_submit",
+    ),
+    re_path(
+        r"^quarters/(?P<key>[^/\x00]+)/approve-submitted/$",
+        review_api.QuarterApproveSubmitted.as_view(),
+        name="quarter_approve_submitted",
+    ),
+    re_path(
+        r"^quarters/(?P<key>[^/\x00]+)/lock/$",
+        review_api.QuarterLock.as_view(),
+        name="quarter_lock",
+    ),
+    re_path(
+        r"^quarters/(?P<key>[^/\x00]+)/reopen/$",
+        review_api.QuarterReopen.as_view(),
+        name="quarter_reopen",
+    ),
 ]

@@ -97,6 +97,24 @@ def plausibility_flags_for(
     )
 
 
+def quarter_review_with_flags(*, partnership: Partnership, quarter: Quarter):
+    """The quarter's review (``selectors.quarter_review_get``), each figure
+    with what the plausibility checks say about it: the Quarter page's and
+    the API's."""
+    from .selectors import quarter_review_get
+
+    quarter_review = quarter_review_get(partnership=partnership, quarter=quarter)
+    entered = [row for row in quarter_review.rows if row.value is not None]
+    figures = recent_figures(
+        partnership=partnership,
+        measures=[row.measure for row in entered],
+        quarter=quarter,
+    )
+    for row in entered:
+        row.flags = plausibility_flags_for(row.measure, figures[row.measure.pk])
+    return quarter_review
+
+
 @dataclass
 class SubmitResult:
     submitted: list[QuarterlyValue] = field(default_factory=list)

@@ -350,22 +350,6 @@ def _review_url(slug: str, quarter: Quarter, anchor: str = "") -> str:
     return f"{url}?quarter={quarter.key}{anchor}"
 
 
-def _review_with_flags(partnership, quarter: Quarter) -> selectors.QuarterReview:
-    """The quarter's review, each figure with what the plausibility checks say."""
-    quarter_review = selectors.quarter_review_get(
-        partnership=partnership, quarter=quarter
-    )
-    entered = [row for row in quarter_review.rows if row.value is not None]
-    figures = review.recent_figures(
-        partnership=partnership,
-        measures=[row.measure for row in entered],
-        quarter=quarter,
-    )
-    for row in entered:
-        row.flags = review.plausibility_flags_for(row.measure, figures[row.measure.pk])
-    return quarter_review
-
-
 def _render_review(
     request: HttpRequest,
     *,
@@ -375,13 +359,15 @@ def _render_review(
     settings_form: ReportingSettingsForm | None = None,
 ) -> HttpResponse:
     quarter, quarters = _review_quarter(request)
-    review = _review_with_flags(request.partnership, quarter)
+    quarter_review = review.quarter_review_with_flags(
+        partnership=request.partnership, quarter=quarter
+    )
     partnership = request.partnership
     return render(
         request,
         "kpis/quarter_review.html",
         {
-            "review": review,
+            "review": quarter_review,
             "quarter": quarter,
             "quarters": quarters,
             "quarter_key": quarter.key,
@@ -516,7 +502,9 @@ def quarter_approve_submitted(request: HttpRequest, slug: str) -> HttpResponse:
                 % {"count": result.skipped},
             )
         return redirect(_review_url(slug, quarter))
-    quarter_review = _review_with_flags(request.partnership, quarter)
+    quarter_review = review.quarter_review_with_flags(
+        partnership=request.partnership, quarter=quarter
+    )
     if quarter_review.is_locked or not quarter_review.submitted:
         return redirect(_review_url(slug, quarter))
     return render(
