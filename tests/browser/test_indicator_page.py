@@ -49,7 +49,9 @@ def test_the_indicator_curve_and_a_measure_forecast(
             PerformanceMeasure.objects.filter(
                 # A rising count: CM-01's meetings (0, 0, 1, 1, 0...) are too
                 # lumpy for a forecast (kpis/forecast.py).
-                partnership__slug=SLUG, is_headline=True, code="CR-01"
+                partnership__slug=SLUG,
+                is_headline=True,
+                code="CR-01",
             ).first()
             or PerformanceMeasure.objects.filter(partnership__slug=SLUG).first()
         )
