@@ -279,7 +279,7 @@ def invitation_for_secret(*, secret: str, for_update: bool = False) -> Invitatio
     existed look the same)."""
     digest = invitation_digest(secret or "")
     tenancy.set_invitation(digest)
-    invitations = Invitation.objects.select_related("partnership", "organisation")
+    invitations = Invitation.objects.select_related("partnership")
     if for_update:
         invitations = invitations.select_for_update(of=("self",))
     invitation = invitations.filter(digest=digest).first()
@@ -357,7 +357,9 @@ def invitation_accept(
             partnership=partnership,
             user=user,
             role=invitation.role,
-            organisation=invitation.organisation,
+            # By id: the organisation was out of sight (row-level security)
+            # when the invitation was read, before the partnership was known.
+            organisation_id=invitation.organisation_id,
         )
         security_event_record(
             kind=SecurityEventKind.MEMBERSHIP_GRANTED,
