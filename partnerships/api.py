@@ -256,7 +256,12 @@ class MemberList(TenantAPIView, generics.ListAPIView):
         )
 
 
-@extend_schema(tags=["members"])
+PK = OpenApiParameter(
+    "pk", int, OpenApiParameter.PATH, description="The object's id, as listed."
+)
+
+
+@extend_schema(tags=["members"], parameters=[PK])
 class MemberDetail(TenantAPIView):
     """One member: change their role or organisation, or remove them. The
     partnership's last admin cannot be demoted or removed (400)."""
@@ -378,6 +383,7 @@ class _InvitationAction(TenantAPIView):
 
 @extend_schema(
     tags=["members"],
+    parameters=[PK],
     request=None,
     responses={200: InvitationSerializer, **error_responses(400, 403)},
 )
@@ -396,6 +402,7 @@ class InvitationResend(_InvitationAction):
 
 @extend_schema(
     tags=["members"],
+    parameters=[PK],
     request=None,
     responses={200: InvitationSerializer, **error_responses(400, 403)},
 )
