@@ -416,3 +416,118 @@ class InvitationRevoke(_InvitationAction):
             actor=request.user,
             request=request,
         )
+
+
+# Organisations ----------------------------------------------------------------
+
+
+class OrganisationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=200)
+    member_count = serializers.IntegerField(read_only=True)
+
+
+class OrganisationMergeSerializer(serializers.Serializer):
+    into = serializers.IntegerField(
+        min_value=1, help_text="The id of the organisation to keep."
+    )
+
+
+def _organisation(request, pk: int):
+    organisation = (
+        selectors.organisation_list(partnership=request.partnership)
+        .filter(pk=pk)
+        .first()
+    )
+    if organisation is None:
+        raise exceptions.NotFound(_("No such organisation."))
+    return organisation
+
+
+@extend_schema(tags=["members"])
+class OrganisationList(TenantAPIView, generics.ListAPIView):
+    """The partner bodies members and projects belong to; POST adds one."""
+
+    permission_classes = [AdminOnly]
+    serializer_class = OrganisationSerializer
+
+    def get_queryset(self):
+        return selectors.organisation_list(partnership=self.request.partnership)
+
+    @extend_schema(
+        responses={200: OrganisationSerializer(many=True), **error_responses(403)}
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=OrganisationSerializer,
+        responses={201: OrganisationSerializer, **error_responses(400, 403)},
+    )
+    def post(self, request, slug: str):
+        incoming = OrganisationSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        organisation = members.organisation_add(
+            partnership=request.partnership,
+            name=incoming.validated_data["name"],
+            actor=request.user,
+            request=request,
+        )
+        return Response(
+            OrganisationSerializer(_organisation(request, organisation.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_schema(tags=["members"], parameters=[PK])
+class OrganisationDetail(TenantAPIView):
+    """One organisation; PATCH renames it."""
+
+    permission_classes = [AdminOnly]
+
+    @extend_schema(responses={200: OrganisationSerializer, **error_responses(403)})
+    def get(self, request, slug: str, pk: int):
+        return Response(OrganisationSerializer(_organisation(request, pk)).data)
+
+    @extend_schema(
+        request=OrganisationSerializer,
+        responses={200: OrganisationSerializer, **error_responses(400, 403)},
+    )
+    def patch(self, request, slug: str, pk: int):
+        _organisation(request, pk)
+        incoming = OrganisationSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        members.organisation_rename(
+            partnership=request.partnership,
+            organisation_id=pk,
+            name=incoming.validated_data["name"],
+            actor=request.user,
+            request=request,
+        )
+        return Response(OrganisationSerializer(_organisation(request, pk)).data)
+
+
+@extend_schema(
+    tags=["members"],
+    parameters=[PK],
+    request=OrganisationMergeSerializer,
+    responses={200: OrganisationSerializer, **error_responses(400, 403)},
+)
+class OrganisationMerge(TenantAPIView):
+    """Merge this organisation into ``into``: its members, invitations and
+    projects move to the kept one, and this one is gone. Answers the kept one."""
+
+    permission_classes = [AdminOnly]
+
+    def post(self, request, slug: str, pk: int):
+        _organisation(request, pk)
+        incoming = OrganisationMergeSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        kept = members.organisation_merge(
+            partnership=request.partnership,
+            organisation_id=pk,
+            into_id=incoming.validated_data["into"],
+            actor=request.user,
+            request=request,
+        )
+        return Response(OrganisationSerializer(_organisation(request, kept.pk)).data)

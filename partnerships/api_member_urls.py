@@ -1,4 +1,4 @@
-"""The API's members and invitations endpoints.
+"""The API's members, invitations and organisations endpoints.
 
 Included under /api/v1/p/<slug>/ in the ``api`` namespace by civic/api_urls.py.
 """
@@ -20,5 +20,16 @@ urlpatterns = [
         "invitations/<int:pk>/revoke/",
         api.InvitationRevoke.as_view(),
         name="invitation_revoke",
+    ),
+    path("organisations/", api.OrganisationList.as_view(), name="organisation_list"),
+    path(
+        "organisations/<int:pk>/",
+        api.OrganisationDetail.as_view(),
+        name="organisation_detail",
+    ),
+    path(
+        "organisations/<int:pk>/merge/",
+        api.OrganisationMerge.as_view(),
+        name="organisation_merge",
     ),
 ]

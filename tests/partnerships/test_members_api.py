@@ -11,6 +11,7 @@ from django.urls import reverse
 from partnerships.models import (
     Invitation,
     Membership,
+    Organisation,
     Role,
     SecurityEvent,
     SecurityEventKind,
@@ -236,3 +237,50 @@ def test_another_partnerships_members_and_invitations_are_404(client, admin):
     other.refresh_from_db()
     assert other.role == Role.ADMIN
     assert Invitation.objects.get().revoked_at is None
+
+
+def test_organisations_are_added_renamed_and_merged(client, admin):
+    headers = bearer(admin.user)
+    added = post_json(
+        client, url("organisation_list", admin), {"name": "Wrexham Council"}, headers
+    )
+    assert added.status_code == 201, added.json()
+    council = added.json()["id"]
+    duplicate = post_json(
+        client, url("organisation_list", admin), {"name": "wrexham council"}, headers
+    )
+    assert duplicate.status_code == 400
+    assert "name" in duplicate.json()["errors"]
+    renamed = patch_json(
+        client, url("organisation_detail", admin, council), {"name": "WCBC"}, headers
+    )
+    assert renamed.json()["name"] == "WCBC"
+    old = OrganisationFactory(partnership=admin.partnership, name="Old")
+    member = MembershipFactory(partnership=admin.partnership, organisation=old)
+    merged = post_json(
+        client, url("organisation_merge", admin, old.pk), {"into": council}, headers
+    )
+    assert merged.status_code == 200, merged.json()
+    assert merged.json() == {"id": council, "name": "WCBC", "member_count": 1}
+    member.refresh_from_db()
+    assert member.organisation_id == council
+
+
+def test_another_partnerships_organisations_are_404_and_leads_get_403(client, admin):
+    theirs = OrganisationFactory()
+    mine = OrganisationFactory(partnership=admin.partnership)
+    headers = bearer(admin.user)
+    assert (
+        client.get(url("organisation_detail", admin, theirs.pk), headers=headers)
+    ).status_code == 404
+    into_theirs = post_json(
+        client, url("organisation_merge", admin, mine.pk), {"into": theirs.pk}, headers
+    )
+    assert into_theirs.status_code == 400
+    lead = MembershipFactory(partnership=admin.partnership, role=Role.LEAD)
+    answer = post_json(
+        client, url("organisation_list", admin), {"name": "X"}, bearer(lead.user)
+    )
+    assert answer.status_code == 403
+    assert Organisation.objects.filter(pk__in=[mine.pk, theirs.pk]).count() == 2
+    assert not Organisation.objects.filter(name="X").exists()
