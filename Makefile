@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo test test-dates bench lint format venv system-deps serve clean
+.PHONY: demo partnership superuser test test-dates bench lint format venv system-deps serve clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,18 @@ system-deps:
 
 demo: venv
 	PORT=$(PORT) $(PY) scripts/demo.py
+
+# Against the demo's database (the embedded PostgreSQL unless DATABASE_URL is
+# set): a new partnership whose first admin is invited (the link is printed),
+#   make partnership NAME="Flintshire Health" SLUG=flintshire-health ADMIN_EMAIL=ann@example.org
+# and a platform staff account for the admin site and the New partnership page.
+partnership: venv
+	@test -n "$(NAME)" -a -n "$(SLUG)" -a -n "$(ADMIN_EMAIL)" || \
+		{ echo 'usage: make partnership NAME="..." SLUG=... ADMIN_EMAIL=...'; exit 2; }
+	$(PY) scripts/demo.py manage partnership_create --name "$(NAME)" --slug "$(SLUG)" --admin-email "$(ADMIN_EMAIL)"
+
+superuser: venv
+	$(PY) scripts/demo.py manage createsuperuser
 
 test: venv system-deps
 	scripts/run-tests.sh $(PYTEST_ARGS)

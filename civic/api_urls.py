@@ -18,6 +18,7 @@ from partnerships.apiconf import not_found
 app_name = "api"
 
 tenant_patterns = [
+    path("", include("partnerships.api_member_urls")),
     path("", include("outcomes.api_urls")),
     path("", include("kpis.api_urls")),
     path("", include("reports.api_urls")),

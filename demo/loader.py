@@ -130,14 +130,21 @@ class DemoResult:
     password: str = PASSWORD
 
 
-def demo_load(*, today: datetime.date) -> DemoResult:
+def demo_load(*, today: datetime.date, beside_others: bool = False) -> DemoResult:
     """Load (or top up) the demo partnerships as of ``today``.
 
-    Refuses on a database that holds anything but the demo.
+    Refuses on a database that holds anything but the demo, unless
+    ``beside_others`` and the demo is there already: then the database is the
+    demo's (``make demo``'s), people have added partnerships and accounts
+    beside it, and the demo partnerships are refreshed while everything else
+    is left alone. A database that holds other data but not the demo (a real
+    one) is refused either way.
     """
     result = DemoResult()
     with tenancy.platform_scope(), pghistory.context(path="demo"):
-        _refuse_unless_demo_database()
+        demo_there = Partnership.objects.filter(is_demo=True).exists()
+        if not (beside_others and demo_there):
+            _refuse_unless_demo_database()
         users = {spec.email: _user_get_or_create(spec) for spec in USERS.users}
         admin = users[ADMIN_EMAIL]
         pghistory.context(user=admin.pk)
@@ -191,7 +198,8 @@ def _refuse_unless_demo_database() -> None:
         raise DemoLoadRefused(
             f"Refusing to load demo data: the database holds a partnership that "
             f"is not demo data ({foreign.name!r}). demo_load only runs on an "
-            f"empty database or one that holds nothing but the demo."
+            f"empty database or one that holds nothing but the demo (or, with "
+            f"--beside-others, one where the demo is loaded already)."
         )
     stranger = (
         User.objects.annotate(email_lower=Lower("email"))
@@ -203,7 +211,8 @@ def _refuse_unless_demo_database() -> None:
         raise DemoLoadRefused(
             f"Refusing to load demo data: the database holds a user who is not "
             f"a demo user ({stranger.email}). demo_load only runs on an empty "
-            f"database or one that holds nothing but the demo."
+            f"database or one that holds nothing but the demo (or, with "
+            f"--beside-others, one where the demo is loaded already)."
         )
 
 

@@ -1,4 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import Membership
 
 from .models import (
     Dimension,
@@ -12,8 +16,35 @@ from .models import (
 )
 
 
+class MeasureLeadForm(forms.ModelForm):
+    """Says so beside the row when the person is not a member of the
+    measure's partnership, which the database would refuse at commit
+    (kpis migration 0017), rather than failing the whole save."""
+
+    class Meta:
+        model = MeasureLead
+        fields = ["partnership", "measure", "user"]
+
+    def clean(self):
+        cleaned = super().clean()
+        user = cleaned.get("user")
+        measure = getattr(self.instance, "measure", None)
+        if (
+            user is not None
+            and measure is not None
+            and not Membership.objects.filter(
+                partnership_id=measure.partnership_id, user=user
+            ).exists()
+        ):
+            self.add_error(
+                "user", _("Only a member of the measure's partnership can lead it.")
+            )
+        return cleaned
+
+
 class MeasureLeadInline(admin.TabularInline):
     model = MeasureLead
+    form = MeasureLeadForm
     extra = 0
     autocomplete_fields = ["user"]
 

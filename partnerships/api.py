@@ -10,15 +10,17 @@ partnership. Writes name the user and the path "api" in the change history.
 """
 
 import pghistory
+from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, serializers
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import policy, selectors, tenancy
+from . import members, policy, selectors, tenancy
 from .apiconf import NON_FIELD, ApiError, django_errors
-from .models import Role
+from .models import Invitation, Role
 
 __all__ = ["NON_FIELD", "ApiError", "django_errors"]
 
@@ -146,3 +148,386 @@ class PartnershipList(CivicAPIView, generics.ListAPIView):
         return selectors.membership_list_for_user(user=self.request.user).order_by(
             "partnership__name", "pk"
         )
+
+
+# Members and invitations ------------------------------------------------------
+
+
+class AdminOnly(BasePermission):
+    message = _("Only the partnership's admins can do this.")
+
+    def has_permission(self, request, view) -> bool:
+        return policy.may_administer(request.membership)
+
+
+class MemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    role = serializers.ChoiceField(choices=Role.choices, read_only=True)
+    organisation = serializers.CharField(
+        source="organisation.name", allow_null=True, read_only=True
+    )
+    measures_led = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Codes of the measures this member leads.",
+    )
+    last_login = serializers.DateTimeField(
+        source="user.last_login", allow_null=True, read_only=True
+    )
+
+
+class MemberChangeSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    organisation = serializers.CharField(
+        required=False,
+        allow_null=True,
+        max_length=200,
+        help_text="The name of one of the partnership's organisations; null for none.",
+    )
+
+
+class InvitationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    full_name = serializers.CharField(read_only=True)
+    role = serializers.ChoiceField(choices=Role.choices, read_only=True)
+    organisation = serializers.CharField(
+        source="organisation.name", allow_null=True, read_only=True
+    )
+    language = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    sent_at = serializers.DateTimeField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)
+
+
+class InvitationCreateSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices)
+    organisation = serializers.CharField(
+        required=False,
+        allow_null=True,
+        max_length=200,
+        help_text="The name of one of the partnership's organisations.",
+    )
+    full_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    language = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        help_text="The language of the email; the request's language when left out.",
+    )
+
+
+def _organisation_named(partnership, name: str | None):
+    if name is None or name == "":
+        return None
+    organisation = (
+        selectors.organisation_list(partnership=partnership).filter(name=name).first()
+    )
+    if organisation is None:
+        raise ApiError(
+            _("The request has errors: see “errors”."),
+            errors={
+                "organisation": [
+                    _("No organisation of this partnership is called “%(name)s”.")
+                    % {"name": name}
+                ]
+            },
+        )
+    return organisation
+
+
+@extend_schema(tags=["members"])
+class MemberList(TenantAPIView, generics.ListAPIView):
+    """The partnership's members with role, organisation, the measures they
+    lead and when they last signed in (admins only)."""
+
+    permission_classes = [AdminOnly]
+    serializer_class = MemberSerializer
+
+    @extend_schema(responses={200: MemberSerializer(many=True), **error_responses(403)})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.member_list(partnership=self.request.partnership).order_by(
+            "pk"
+        )
+
+
+PK = OpenApiParameter(
+    "pk", int, OpenApiParameter.PATH, description="The object's id, as listed."
+)
+
+
+@extend_schema(tags=["members"], parameters=[PK])
+class MemberDetail(TenantAPIView):
+    """One member: change their role or organisation, or remove them. The
+    partnership's last admin cannot be demoted or removed (400)."""
+
+    permission_classes = [AdminOnly]
+
+    def _get(self, pk: int):
+        membership = (
+            selectors.member_list(partnership=self.request.partnership)
+            .filter(pk=pk)
+            .first()
+        )
+        if membership is None:
+            raise exceptions.NotFound(_("No such member."))
+        return membership
+
+    @extend_schema(responses={200: MemberSerializer, **error_responses(403)})
+    def get(self, request, slug: str, pk: int):
+        return Response(MemberSerializer(self._get(pk)).data)
+
+    @extend_schema(
+        request=MemberChangeSerializer,
+        responses={200: MemberSerializer, **error_responses(400, 403)},
+    )
+    def patch(self, request, slug: str, pk: int):
+        self._get(pk)
+        incoming = MemberChangeSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        change_organisation = "organisation" in data
+        organisation = (
+            _organisation_named(request.partnership, data["organisation"])
+            if change_organisation
+            else None
+        )
+        with self.history_context():
+            members.membership_change(
+                partnership=request.partnership,
+                membership_id=pk,
+                role=data.get("role"),
+                organisation=organisation,
+                change_organisation=change_organisation,
+                actor=request.user,
+                request=request,
+            )
+        return Response(MemberSerializer(self._get(pk)).data)
+
+    @extend_schema(responses={204: None, **error_responses(400, 403)})
+    def delete(self, request, slug: str, pk: int):
+        self._get(pk)
+        with self.history_context():
+            members.membership_remove(
+                partnership=request.partnership,
+                membership_id=pk,
+                actor=request.user,
+                request=request,
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["members"])
+class InvitationList(TenantAPIView, generics.ListAPIView):
+    """Invitations not yet accepted or revoked; POST invites someone by email
+    (the link goes only to their inbox, never into the response)."""
+
+    permission_classes = [AdminOnly]
+    serializer_class = InvitationSerializer
+
+    def get_queryset(self):
+        return selectors.invitation_list(partnership=self.request.partnership).order_by(
+            "pk"
+        )
+
+    @extend_schema(
+        responses={200: InvitationSerializer(many=True), **error_responses(403)}
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=InvitationCreateSerializer,
+        responses={201: InvitationSerializer, **error_responses(400, 403)},
+    )
+    def post(self, request, slug: str):
+        incoming = InvitationCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        organisation = _organisation_named(
+            request.partnership, data.get("organisation")
+        )
+        sent = members.invitation_create(
+            partnership=request.partnership,
+            email=data["email"],
+            role=data["role"],
+            full_name=data.get("full_name", ""),
+            organisation=organisation,
+            language=data.get("language"),
+            actor=request.user,
+            request=request,
+        )
+        return Response(
+            InvitationSerializer(sent.invitation).data, status=status.HTTP_201_CREATED
+        )
+
+
+class _InvitationAction(TenantAPIView):
+    permission_classes = [AdminOnly]
+
+    def act(self, request, pk: int):
+        raise NotImplementedError
+
+    def post(self, request, slug: str, pk: int):
+        try:
+            invitation = self.act(request, pk)
+        except Invitation.DoesNotExist:
+            raise exceptions.NotFound(_("No such invitation.")) from None
+        return Response(InvitationSerializer(invitation).data)
+
+
+@extend_schema(
+    tags=["members"],
+    parameters=[PK],
+    request=None,
+    responses={200: InvitationSerializer, **error_responses(400, 403)},
+)
+class InvitationResend(_InvitationAction):
+    """Send an open invitation again, with a new link valid for 7 days; the
+    link sent before stops working."""
+
+    def act(self, request, pk: int):
+        return members.invitation_resend(
+            partnership=request.partnership,
+            invitation_id=pk,
+            actor=request.user,
+            request=request,
+        ).invitation
+
+
+@extend_schema(
+    tags=["members"],
+    parameters=[PK],
+    request=None,
+    responses={200: InvitationSerializer, **error_responses(400, 403)},
+)
+class InvitationRevoke(_InvitationAction):
+    """Withdraw an open invitation: its link stops working at once."""
+
+    def act(self, request, pk: int):
+        return members.invitation_revoke(
+            partnership=request.partnership,
+            invitation_id=pk,
+            actor=request.user,
+            request=request,
+        )
+
+
+# Organisations ----------------------------------------------------------------
+
+
+class OrganisationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=200)
+    member_count = serializers.IntegerField(read_only=True)
+
+
+class OrganisationMergeSerializer(serializers.Serializer):
+    into = serializers.IntegerField(
+        min_value=1, help_text="The id of the organisation to keep."
+    )
+
+
+def _organisation(request, pk: int):
+    organisation = (
+        selectors.organisation_list(partnership=request.partnership)
+        .filter(pk=pk)
+        .first()
+    )
+    if organisation is None:
+        raise exceptions.NotFound(_("No such organisation."))
+    return organisation
+
+
+@extend_schema(tags=["members"])
+class OrganisationList(TenantAPIView, generics.ListAPIView):
+    """The partner bodies members and projects belong to; POST adds one."""
+
+    permission_classes = [AdminOnly]
+    serializer_class = OrganisationSerializer
+
+    def get_queryset(self):
+        return selectors.organisation_list(partnership=self.request.partnership)
+
+    @extend_schema(
+        responses={200: OrganisationSerializer(many=True), **error_responses(403)}
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=OrganisationSerializer,
+        responses={201: OrganisationSerializer, **error_responses(400, 403)},
+    )
+    def post(self, request, slug: str):
+        incoming = OrganisationSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        organisation = members.organisation_add(
+            partnership=request.partnership,
+            name=incoming.validated_data["name"],
+            actor=request.user,
+            request=request,
+        )
+        return Response(
+            OrganisationSerializer(_organisation(request, organisation.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_schema(tags=["members"], parameters=[PK])
+class OrganisationDetail(TenantAPIView):
+    """One organisation; PATCH renames it."""
+
+    permission_classes = [AdminOnly]
+
+    @extend_schema(responses={200: OrganisationSerializer, **error_responses(403)})
+    def get(self, request, slug: str, pk: int):
+        return Response(OrganisationSerializer(_organisation(request, pk)).data)
+
+    @extend_schema(
+        request=OrganisationSerializer,
+        responses={200: OrganisationSerializer, **error_responses(400, 403)},
+    )
+    def patch(self, request, slug: str, pk: int):
+        _organisation(request, pk)
+        incoming = OrganisationSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        members.organisation_rename(
+            partnership=request.partnership,
+            organisation_id=pk,
+            name=incoming.validated_data["name"],
+            actor=request.user,
+            request=request,
+        )
+        return Response(OrganisationSerializer(_organisation(request, pk)).data)
+
+
+@extend_schema(
+    tags=["members"],
+    parameters=[PK],
+    request=OrganisationMergeSerializer,
+    responses={200: OrganisationSerializer, **error_responses(400, 403)},
+)
+class OrganisationMerge(TenantAPIView):
+    """Merge this organisation into ``into``: its members, invitations and
+    projects move to the kept one, and this one is gone. Answers the kept one."""
+
+    permission_classes = [AdminOnly]
+
+    def post(self, request, slug: str, pk: int):
+        _organisation(request, pk)
+        incoming = OrganisationMergeSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        kept = members.organisation_merge(
+            partnership=request.partnership,
+            organisation_id=pk,
+            into_id=incoming.validated_data["into"],
+            actor=request.user,
+            request=request,
+        )
+        return Response(OrganisationSerializer(_organisation(request, kept.pk)).data)

@@ -184,6 +184,87 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} of {self.partnership}"
 
 
+class Invitation(models.Model):
+    """An invitation to join a partnership, sent by email as a single-use link.
+
+    Only the SHA-256 digest of the link's secret is stored (like an API
+    token's): a leaked database cannot be turned into working links. The
+    link works until it is accepted, revoked or ``expires_at`` passes;
+    sending it again makes a new secret, so an older email stops working.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    email = models.EmailField(_("email address"))
+    full_name = models.CharField(_("name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("organisation"),
+    )
+    # The language of the emails, and of the page the link opens first.
+    language = models.CharField(_("language of the email"), max_length=10)
+    digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("invited"), default=timezone.now)
+    sent_at = models.DateTimeField(_("last sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(digest__regex=r"^[0-9a-f]{64}$"),
+                name="invitation_digest_is_sha256_hex",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="invitation_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True)
+                | models.Q(revoked_at__isnull=True),
+                name="invitation_not_both_accepted_and_revoked",
+            ),
+            # One open invitation per person and partnership: a second
+            # would leave two live links with perhaps different roles.
+            models.UniqueConstraint(
+                "partnership",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.partnership}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    def is_expired(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.expires_at
+
+
 class ApiToken(models.Model):
     """A person's named key to the API, kept only as a hash.
 
@@ -235,6 +316,18 @@ class SecurityEventKind(models.TextChoices):
     ROLE_CHANGED = "role_changed", _("Role changed")
     MEMBERSHIP_REMOVED = "membership_removed", _("Membership removed")
     EXPORTED = "exported", _("Data exported")
+    INVITATION_SENT = "invitation_sent", _("Invitation sent")
+    INVITATION_RESENT = "invitation_resent", _("Invitation sent again")
+    INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+    MEMBER_ORGANISATION_CHANGED = (
+        "member_organisation_changed",
+        _("Member's organisation changed"),
+    )
+    ORGANISATION_ADDED = "organisation_added", _("Organisation added")
+    ORGANISATION_RENAMED = "organisation_renamed", _("Organisation renamed")
+    ORGANISATION_MERGED = "organisation_merged", _("Organisations merged")
+    PARTNERSHIP_CREATED = "partnership_created", _("Partnership created")
 
 
 class SecurityEvent(models.Model):

@@ -1,6 +1,17 @@
-from django.db.models import QuerySet
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Lower
 
-from .models import ApiToken, Membership, Partnership, SecurityEvent, User
+from .models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Organisation,
+    Partnership,
+    SecurityEvent,
+    SecurityEventKind,
+    User,
+)
 
 
 def membership_for_slug(*, user: User, slug: str) -> Membership | None:
@@ -29,3 +40,67 @@ def security_event_list(*, partnership: Partnership) -> QuerySet[SecurityEvent]:
     """The partnership's own security events, newest first (never those of
     another partnership, nor those outside any: sign-ins, tokens)."""
     return SecurityEvent.objects.select_related("actor").filter(partnership=partnership)
+
+
+# The security events the members page lists: changes to who belongs, their
+# roles and organisations, the invitations and the organisations.
+MEMBER_EVENT_KINDS = (
+    SecurityEventKind.MEMBERSHIP_GRANTED,
+    SecurityEventKind.ROLE_CHANGED,
+    SecurityEventKind.MEMBERSHIP_REMOVED,
+    SecurityEventKind.MEMBER_ORGANISATION_CHANGED,
+    SecurityEventKind.INVITATION_SENT,
+    SecurityEventKind.INVITATION_RESENT,
+    SecurityEventKind.INVITATION_REVOKED,
+    SecurityEventKind.INVITATION_ACCEPTED,
+    SecurityEventKind.ORGANISATION_ADDED,
+    SecurityEventKind.ORGANISATION_RENAMED,
+    SecurityEventKind.ORGANISATION_MERGED,
+    SecurityEventKind.PARTNERSHIP_CREATED,
+)
+
+
+def member_list(*, partnership: Partnership) -> QuerySet[Membership]:
+    """The partnership's members with their organisation, last sign-in and
+    the codes of the measures they lead, in one query.
+
+    The measures are reached through the relation's name (``assigned_measures``,
+    kpis' lead assignments): partnerships imports no other app.
+    """
+    return (
+        Membership.objects.select_related("user", "organisation")
+        .filter(partnership=partnership)
+        .annotate(
+            measures_led=ArrayAgg(
+                "user__assigned_measures__code",
+                filter=Q(user__assigned_measures__partnership=partnership),
+                distinct=True,
+                default=Value([]),
+                ordering="user__assigned_measures__code",
+            )
+        )
+        .order_by(Lower("user__full_name"), Lower("user__email"))
+    )
+
+
+def invitation_list(*, partnership: Partnership) -> QuerySet[Invitation]:
+    """The partnership's invitations not yet accepted or revoked (expired
+    ones included, to send again), newest first."""
+    return Invitation.objects.select_related("organisation", "invited_by").filter(
+        partnership=partnership, accepted_at__isnull=True, revoked_at__isnull=True
+    )
+
+
+def organisation_list(*, partnership: Partnership) -> QuerySet[Organisation]:
+    """The partnership's organisations with how many members each has."""
+    return (
+        Organisation.objects.filter(partnership=partnership)
+        .annotate(member_count=Count("membership", distinct=True))
+        .order_by(Lower("name"))
+    )
+
+
+def member_event_list(*, partnership: Partnership) -> QuerySet[SecurityEvent]:
+    return security_event_list(partnership=partnership).filter(
+        kind__in=MEMBER_EVENT_KINDS
+    )

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 PARTNERSHIP = "civic.partnership_id"
 USER = "civic.user_id"
 PLATFORM = "civic.platform"
+INVITATION = "civic.invitation_digest"
 
 
 def _apply(values: dict[str, str]) -> None:
@@ -52,6 +53,16 @@ def set_user(user_id: int | None) -> None:
     by a token is known only once DRF has authenticated it, inside the view.
     """
     _apply({USER: "" if user_id is None else str(user_id)})
+
+
+def set_invitation(digest: str) -> None:
+    """Let the current transaction read the one invitation with this digest.
+
+    Someone opening an invitation link is not yet a member of anything; the
+    invitations' policy admits the row whose digest is named here, and no
+    other (partnerships migration 0009).
+    """
+    _apply({INVITATION: digest})
 
 
 def current_partnership_id() -> int | None:

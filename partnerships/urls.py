@@ -1,5 +1,7 @@
-"""Pages outside any partnership: the list of one's partnerships, the health
-check and one's API tokens."""
+"""Pages outside any partnership (the list of one's partnerships, the health
+check, one's API tokens, accepting an invitation, platform staff's new
+partnership page) and the partnerships app's pages under /p/<slug>/: security
+events, members, invitations, organisations."""
 
 from django.urls import path
 
@@ -19,4 +21,41 @@ urlpatterns = [
     # A partnership's page, but the partnerships app's: under /p/<slug>/ like
     # every tenant page (the tenant middleware reads the slug).
     path("p/<slug:slug>/security/", views.security_events, name="security_events"),
+    path("p/<slug:slug>/members/", views.members, name="members"),
+    path("p/<slug:slug>/members/invite/", views.member_invite, name="member_invite"),
+    path("p/<slug:slug>/members/<int:pk>/", views.member_change, name="member_change"),
+    path(
+        "p/<slug:slug>/members/<int:pk>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "p/<slug:slug>/invitations/<int:pk>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "p/<slug:slug>/invitations/<int:pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("p/<slug:slug>/organisations/", views.organisations, name="organisations"),
+    path(
+        "p/<slug:slug>/organisations/<int:pk>/",
+        views.organisation_rename,
+        name="organisation_rename",
+    ),
+    path(
+        "p/<slug:slug>/organisations/<int:pk>/merge/",
+        views.organisation_merge,
+        name="organisation_merge",
+    ),
+    # The emailed link: its secret in the path, outside any partnership (the
+    # person is not a member yet).
+    path(
+        "invitations/<str:secret>/",
+        views.invitation_accept,
+        name="invitation_accept",
+    ),
+    path("staff/partnerships/new/", views.partnership_new, name="partnership_new"),
 ]

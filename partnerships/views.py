@@ -1,21 +1,35 @@
 import redis
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import members as members_services
 from . import policy, selectors, services
 from .decorators import tenant_view
-from .forms import ApiTokenForm
-from .models import ApiToken, SecurityEventKind
+from .forms import (
+    AcceptInvitationForm,
+    ApiTokenForm,
+    InvitationForm,
+    MemberForm,
+    OrganisationForm,
+    OrganisationMergeForm,
+    PartnershipCreateForm,
+)
+from .models import ApiToken, Invitation, Role, SecurityEventKind
 from .security import security_event_record
+
+# The backend a new account is signed in with after accepting an invitation.
+SIGN_IN_BACKEND = "partnerships.backends.EmailBackend"
 
 # The most recent events the partnership's page lists; the admin site has all.
 SECURITY_EVENTS_SHOWN = 200
@@ -161,4 +175,531 @@ def security_events(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "partnerships/security_events.html",
         {"events": events, "shown": SECURITY_EVENTS_SHOWN},
+    )
+
+
+# The members page -------------------------------------------------------
+
+MEMBER_EVENTS_SHOWN = 50
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not policy.may_administer(request.membership):
+        raise PermissionDenied
+
+
+def _members_page(
+    request: HttpRequest,
+    *,
+    invite_form: InvitationForm | None = None,
+    bound_rows: dict[int, MemberForm] | None = None,
+    row_errors: dict[int, str] | None = None,
+    invitation_errors: dict[int, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    partnership = request.partnership
+    bound_rows = bound_rows or {}
+    members = list(selectors.member_list(partnership=partnership))
+    rows = [
+        {
+            "membership": membership,
+            "form": bound_rows.get(membership.pk)
+            or MemberForm(
+                partnership=partnership,
+                prefix=f"m{membership.pk}",
+                form_id=f"member-{membership.pk}",
+                initial={
+                    "role": membership.role,
+                    "organisation": membership.organisation_id,
+                },
+            ),
+            "error": (row_errors or {}).get(membership.pk),
+        }
+        for membership in members
+    ]
+    context = {
+        "rows": rows,
+        "invite_form": invite_form or InvitationForm(partnership=partnership),
+        "invitations": list(selectors.invitation_list(partnership=partnership)),
+        "invitation_errors": invitation_errors or {},
+        "events": [
+            {"event": event, "summary": _event_summary(event)}
+            for event in selectors.member_event_list(partnership=partnership)[
+                :MEMBER_EVENTS_SHOWN
+            ]
+        ],
+        "shown": MEMBER_EVENTS_SHOWN,
+        "now": timezone.now(),
+        "show_links": _shows_links(),
+    }
+    return render(request, "partnerships/members.html", context, status=status)
+
+
+def _role_label(value) -> str:
+    return str(Role(value).label) if value in Role.values else str(value or "")
+
+
+def _event_summary(event) -> str:
+    """What a change to the partnership's people was, in a sentence."""
+    detail = event.detail or {}
+    values = {
+        "email": detail.get("email", ""),
+        "role": _role_label(detail.get("role")),
+        "previous": _role_label(detail.get("previous_role")),
+        "organisation": detail.get("organisation") or _("none"),
+        "previous_organisation": detail.get("previous_organisation") or _("none"),
+    }
+    kind = event.kind
+    if kind == SecurityEventKind.MEMBERSHIP_GRANTED:
+        text = _("%(email)s joined as %(role)s.")
+    elif kind == SecurityEventKind.ROLE_CHANGED:
+        text = _("%(email)s is now %(role)s (was %(previous)s).")
+    elif kind == SecurityEventKind.MEMBERSHIP_REMOVED:
+        text = _("%(email)s was removed (was %(role)s).")
+    elif kind == SecurityEventKind.MEMBER_ORGANISATION_CHANGED:
+        text = _(
+            "The organisation of %(email)s is now %(organisation)s "
+            "(was %(previous_organisation)s)."
+        )
+    elif kind == SecurityEventKind.INVITATION_SENT:
+        text = _("Invited %(email)s as %(role)s.")
+    elif kind == SecurityEventKind.INVITATION_RESENT:
+        text = _("Sent the invitation to %(email)s again.")
+    elif kind == SecurityEventKind.INVITATION_REVOKED:
+        text = _("Revoked the invitation to %(email)s.")
+    elif kind == SecurityEventKind.INVITATION_ACCEPTED:
+        text = _("%(email)s accepted the invitation.")
+    elif kind == SecurityEventKind.ORGANISATION_ADDED:
+        text = _("Added the organisation %(organisation)s.")
+    elif kind == SecurityEventKind.ORGANISATION_RENAMED:
+        text = _("Renamed %(previous_organisation)s to %(organisation)s.")
+    elif kind == SecurityEventKind.ORGANISATION_MERGED:
+        text = _("Merged %(previous_organisation)s into %(organisation)s.")
+    elif kind == SecurityEventKind.PARTNERSHIP_CREATED:
+        text = _("Created the partnership.")
+    else:
+        text = event.get_kind_display()
+    return text % values
+
+
+def _shows_links() -> bool:
+    """With the console email backend (the demo), nobody receives the email:
+    the page shows the link itself."""
+    return settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
+
+
+@tenant_view
+@require_GET
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    """Everyone in the partnership, the open invitations and what changed."""
+    _require_admin(request)
+    return _members_page(request)
+
+
+@tenant_view
+@require_POST
+def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_admin(request)
+    form = InvitationForm(request.POST, partnership=request.partnership)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            sent = members_services.invitation_create(
+                partnership=request.partnership,
+                email=data["email"],
+                full_name=data["full_name"],
+                role=data["role"],
+                organisation=data["organisation"],
+                language=data["language"],
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s.") % {"email": sent.invitation.email},
+            )
+            if _shows_links():
+                messages.info(
+                    request,
+                    _(
+                        "The invitation link (shown because email goes to the console): %(url)s"
+                    )
+                    % {"url": sent.url},
+                )
+            return redirect("partnerships:members", slug=slug)
+    return _members_page(request, invite_form=form, status=400)
+
+
+@tenant_view
+@require_POST
+def member_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _require_admin(request)
+    get_object_or_404(selectors.member_list(partnership=request.partnership), pk=pk)
+    form = MemberForm(
+        request.POST,
+        partnership=request.partnership,
+        prefix=f"m{pk}",
+        form_id=f"member-{pk}",
+    )
+    if form.is_valid():
+        try:
+            membership = members_services.membership_change(
+                partnership=request.partnership,
+                membership_id=pk,
+                role=form.cleaned_data["role"],
+                organisation=form.cleaned_data["organisation"],
+                change_organisation=True,
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Saved the changes to %(name)s.")
+                % {"name": membership.user.get_full_name()},
+            )
+            if membership.user_id == request.user.pk and membership.role != Role.ADMIN:
+                return redirect(request.partnership)
+            return redirect("partnerships:members", slug=slug)
+    return _members_page(request, bound_rows={pk: form}, status=400)
+
+
+@tenant_view
+@require_POST
+def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _require_admin(request)
+    get_object_or_404(selectors.member_list(partnership=request.partnership), pk=pk)
+    try:
+        membership = members_services.membership_remove(
+            partnership=request.partnership,
+            membership_id=pk,
+            actor=request.user,
+            request=request,
+        )
+    except ValidationError as error:
+        return _members_page(
+            request, row_errors={pk: " ".join(error.messages)}, status=400
+        )
+    messages.success(
+        request,
+        _("Removed %(name)s from the partnership. Their figures and history stay.")
+        % {"name": membership.user.get_full_name()},
+    )
+    if membership.user_id == request.user.pk:
+        return redirect("partnerships:home")
+    return redirect("partnerships:members", slug=slug)
+
+
+@tenant_view
+@require_POST
+def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _require_admin(request)
+    try:
+        sent = members_services.invitation_resend(
+            partnership=request.partnership,
+            invitation_id=pk,
+            actor=request.user,
+            request=request,
+        )
+    except Invitation.DoesNotExist:
+        raise Http404(_("No such invitation.")) from None
+    except ValidationError as error:
+        return _members_page(
+            request, invitation_errors={pk: " ".join(error.messages)}, status=400
+        )
+    messages.success(
+        request,
+        _("Sent the invitation to %(email)s again, with a new link.")
+        % {"email": sent.invitation.email},
+    )
+    if _shows_links():
+        messages.info(
+            request,
+            _("The invitation link (shown because email goes to the console): %(url)s")
+            % {"url": sent.url},
+        )
+    return redirect("partnerships:members", slug=slug)
+
+
+@tenant_view
+@require_POST
+def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _require_admin(request)
+    try:
+        invitation = members_services.invitation_revoke(
+            partnership=request.partnership,
+            invitation_id=pk,
+            actor=request.user,
+            request=request,
+        )
+    except Invitation.DoesNotExist:
+        raise Http404(_("No such invitation.")) from None
+    except ValidationError as error:
+        return _members_page(
+            request, invitation_errors={pk: " ".join(error.messages)}, status=400
+        )
+    messages.success(
+        request,
+        _("Revoked the invitation to %(email)s: its link no longer works.")
+        % {"email": invitation.email},
+    )
+    return redirect("partnerships:members", slug=slug)
+
+
+# Organisations ------------------------------------------------------------
+
+
+def _organisations_page(
+    request: HttpRequest,
+    *,
+    add_form: OrganisationForm | None = None,
+    bound: dict[int, dict] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    partnership = request.partnership
+    bound = bound or {}
+    organisations = list(selectors.organisation_list(partnership=partnership))
+    rows = [
+        {
+            "organisation": organisation,
+            "rename_form": bound.get(organisation.pk, {}).get("rename")
+            or OrganisationForm(
+                prefix=f"o{organisation.pk}", initial={"name": organisation.name}
+            ),
+            "merge_form": bound.get(organisation.pk, {}).get("merge")
+            or OrganisationMergeForm(
+                partnership=partnership,
+                exclude=organisation,
+                prefix=f"merge{organisation.pk}",
+            ),
+        }
+        for organisation in organisations
+    ]
+    return render(
+        request,
+        "partnerships/organisations.html",
+        {"rows": rows, "add_form": add_form or OrganisationForm(prefix="new")},
+        status=status,
+    )
+
+
+@tenant_view
+@require_http_methods(["GET", "POST"])
+def organisations(request: HttpRequest, slug: str) -> HttpResponse:
+    """The partner bodies: add, rename, merge."""
+    _require_admin(request)
+    if request.method == "GET":
+        return _organisations_page(request)
+    form = OrganisationForm(request.POST, prefix="new")
+    if form.is_valid():
+        try:
+            organisation = members_services.organisation_add(
+                partnership=request.partnership,
+                name=form.cleaned_data["name"],
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Added %(name)s.") % {"name": organisation.name}
+            )
+            return redirect("partnerships:organisations", slug=slug)
+    return _organisations_page(request, add_form=form, status=400)
+
+
+@tenant_view
+@require_POST
+def organisation_rename(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _require_admin(request)
+    get_object_or_404(
+        selectors.organisation_list(partnership=request.partnership), pk=pk
+    )
+    form = OrganisationForm(request.POST, prefix=f"o{pk}")
+    if form.is_valid():
+        try:
+            organisation = members_services.organisation_rename(
+                partnership=request.partnership,
+                organisation_id=pk,
+                name=form.cleaned_data["name"],
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Renamed it %(name)s.") % {"name": organisation.name}
+            )
+            return redirect("partnerships:organisations", slug=slug)
+    return _organisations_page(request, bound={pk: {"rename": form}}, status=400)
+
+
+@tenant_view
+@require_POST
+def organisation_merge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _require_admin(request)
+    merged = get_object_or_404(
+        selectors.organisation_list(partnership=request.partnership), pk=pk
+    )
+    form = OrganisationMergeForm(
+        request.POST,
+        partnership=request.partnership,
+        exclude=merged,
+        prefix=f"merge{pk}",
+    )
+    if form.is_valid():
+        try:
+            kept = members_services.organisation_merge(
+                partnership=request.partnership,
+                organisation_id=pk,
+                into_id=form.cleaned_data["into"].pk,
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Merged %(merged)s into %(kept)s.")
+                % {"merged": merged.name, "kept": kept.name},
+            )
+            return redirect("partnerships:organisations", slug=slug)
+    return _organisations_page(request, bound={pk: {"merge": form}}, status=400)
+
+
+# Accepting an invitation ----------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
+    """The emailed link: set a password (new to Civic) or sign in, then join."""
+    try:
+        invitation = members_services.invitation_for_secret(secret=secret)
+    except members_services.InvitationUnusable as unusable:
+        return render(
+            request,
+            "partnerships/invitation_unusable.html",
+            {"message": unusable.message},
+            status=unusable.status,
+        )
+    signed_in = request.user.is_authenticated
+    has_account = signed_in or members_services.account_exists(invitation.email)
+    form = None
+    error = None
+    status = 200
+    if not signed_in and not has_account:
+        form = AcceptInvitationForm(
+            request.POST or None, initial={"full_name": invitation.full_name}
+        )
+    if request.method == "POST":
+        status = 400
+        try:
+            if signed_in:
+                membership = members_services.invitation_accept(
+                    secret=secret, user=request.user, request=request
+                )
+            elif form is not None and form.is_valid():
+                membership = members_services.invitation_accept(
+                    secret=secret,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["new_password1"],
+                    request=request,
+                )
+                login(request, membership.user, backend=SIGN_IN_BACKEND)
+            else:
+                membership = None
+        except members_services.InvitationUnusable as unusable:
+            return render(
+                request,
+                "partnerships/invitation_unusable.html",
+                {"message": unusable.message},
+                status=unusable.status,
+            )
+        except ValidationError as invalid:
+            if form is not None and hasattr(invalid, "error_dict"):
+                form.add_error(None, invalid)
+            else:
+                error = " ".join(invalid.messages)
+            membership = None
+        if membership is not None:
+            messages.success(
+                request,
+                _("Welcome to %(name)s.") % {"name": membership.partnership.name},
+            )
+            return redirect(membership.partnership)
+    wrong_account = signed_in and request.user.email.lower() != invitation.email
+    return render(
+        request,
+        "partnerships/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "signed_in": signed_in,
+            "has_account": has_account,
+            "wrong_account": wrong_account,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+# Platform staff ---------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_new(request: HttpRequest) -> HttpResponse:
+    """Platform staff create a partnership and invite its first admin."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    form = PartnershipCreateForm(
+        request.POST or None, initial={"language": translation.get_language()}
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                sent = members_services.partnership_create_with_admin(
+                    name=data["name"],
+                    slug=data["slug"],
+                    admin_email=data["admin_email"],
+                    reporting_year_start_month=data["reporting_year_start_month"],
+                    language=data["language"],
+                    actor=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Created %(name)s and invited %(email)s as its admin.")
+                    % {
+                        "name": sent.invitation.partnership.name,
+                        "email": sent.invitation.email,
+                    },
+                )
+                if _shows_links():
+                    messages.info(
+                        request,
+                        _(
+                            "The invitation link (shown because email goes to the "
+                            "console): %(url)s"
+                        )
+                        % {"url": sent.url},
+                    )
+                return redirect("partnerships:partnership_new")
+    return render(
+        request, "partnerships/partnership_new.html", {"form": form}, status=status
     )

@@ -1,5 +1,8 @@
 """`make demo`: migrate, load the demo partnerships and serve them.
 
+`scripts/demo.py manage <command> [args]` runs one manage.py command against
+the same database instead (`make partnership`, `make superuser`).
+
 With DATABASE_URL unset, an embedded PostgreSQL (the pgserver package) runs
 under var/pgdata. The application connects to it as "civic", a role that owns
 its tables but is neither a superuser nor BYPASSRLS, so row-level security
@@ -43,14 +46,22 @@ def manage(*args: str) -> None:
     subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic.settings.local")
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = embedded_database_url()
         print("Using the embedded PostgreSQL under var/pgdata.")
-    port = os.environ.get("PORT", "8000")
     manage("migrate", "--no-input", "-v", "0")
-    manage("demo_load")
+    if argv[:1] == ["manage"]:
+        try:
+            manage(*argv[1:])
+        except subprocess.CalledProcessError as error:
+            return error.returncode
+        return 0
+    port = os.environ.get("PORT", "8000")
+    # Partnerships and people added beside the demo (make partnership, the
+    # staff page, invitations) stay as they are; the demo's are refreshed.
+    manage("demo_load", "--beside-others")
     print(f"\nServing on http://127.0.0.1:{port}/  (Ctrl-C to stop)\n")
     with contextlib.suppress(KeyboardInterrupt):
         manage("runserver", f"127.0.0.1:{port}", "--noreload")
@@ -58,4 +69,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -161,6 +161,18 @@ class MeasureLeadFactory(factory.django.DjangoModelFactory):
     partnership = factory.SelfAttribute("measure.partnership")
     user = factory.SubFactory(UserFactory)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # A measure's lead is a member of its partnership (the database
+        # refuses anyone else: kpis migration 0017); a lead made here joins
+        # as a project lead unless they belong already.
+        Membership.objects.get_or_create(
+            partnership=kwargs["partnership"],
+            user=kwargs["user"],
+            defaults={"role": Role.LEAD},
+        )
+        return super()._create(model_class, *args, **kwargs)
+
 
 class DimensionFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -15,6 +15,23 @@ ROUTES = {
     "partnerships:api_tokens": "/account/tokens/",
     "partnerships:api_token_revoke": "/account/tokens/7/revoke/",
     "partnerships:security_events": "/p/wrexham-civic-mission/security/",
+    "partnerships:members": "/p/wrexham-civic-mission/members/",
+    "partnerships:member_invite": "/p/wrexham-civic-mission/members/invite/",
+    "partnerships:member_change": "/p/wrexham-civic-mission/members/7/",
+    "partnerships:member_remove": "/p/wrexham-civic-mission/members/7/remove/",
+    "partnerships:invitation_resend": (
+        "/p/wrexham-civic-mission/invitations/7/resend/"
+    ),
+    "partnerships:invitation_revoke": (
+        "/p/wrexham-civic-mission/invitations/7/revoke/"
+    ),
+    "partnerships:organisations": "/p/wrexham-civic-mission/organisations/",
+    "partnerships:organisation_rename": "/p/wrexham-civic-mission/organisations/7/",
+    "partnerships:organisation_merge": (
+        "/p/wrexham-civic-mission/organisations/7/merge/"
+    ),
+    "partnerships:invitation_accept": "/invitations/abc_DEF-123/",
+    "partnerships:partnership_new": "/staff/partnerships/new/",
     "login": "/accounts/login/",
     "logout": "/accounts/logout/",
     "password_change": "/accounts/password_change/",
@@ -58,6 +75,14 @@ ROUTES = {
     "api:docs": "/api/v1/docs/",
     "api:redoc": "/api/v1/redoc/",
     "api:partnership_list": "/api/v1/partnerships/",
+    "api:member_list": "/api/v1/p/wrexham-civic-mission/members/",
+    "api:member_detail": "/api/v1/p/wrexham-civic-mission/members/7/",
+    "api:invitation_list": "/api/v1/p/wrexham-civic-mission/invitations/",
+    "api:invitation_resend": "/api/v1/p/wrexham-civic-mission/invitations/7/resend/",
+    "api:invitation_revoke": "/api/v1/p/wrexham-civic-mission/invitations/7/revoke/",
+    "api:organisation_list": "/api/v1/p/wrexham-civic-mission/organisations/",
+    "api:organisation_detail": "/api/v1/p/wrexham-civic-mission/organisations/7/",
+    "api:organisation_merge": "/api/v1/p/wrexham-civic-mission/organisations/7/merge/",
     "api:mission": "/api/v1/p/wrexham-civic-mission/mission/",
     "api:priority_list": "/api/v1/p/wrexham-civic-mission/priorities/",
     "api:priority_detail": "/api/v1/p/wrexham-civic-mission/priorities/7/",

@@ -665,6 +665,32 @@ class TestLoadingOnTopOfTheDemo:
         assert later.values_created > 0
         _assert_values_respect_the_rules()
 
+    def test_beside_others_refreshes_the_demo_and_leaves_the_others_alone(self, loaded):
+        """`make demo` starts again once people have added a partnership
+        (and themselves) beside the demo (issue 12)."""
+        theirs = PartnershipFactory(name="Flintshire Health", is_demo=False)
+        person = UserFactory(email="ann@flintshire.example")
+        Membership.objects.create(partnership=theirs, user=person, role=Role.ADMIN)
+        Organisation.objects.create(partnership=theirs, name="Betsi Cadwaladr")
+        demo_admin = User.objects.get(email="admin@example.org")
+        Membership.objects.create(partnership=theirs, user=demo_admin, role=Role.VIEWER)
+        before = _snapshot()
+        again = demo_load(today=TODAY, beside_others=True)
+        assert again.values_created == 0
+        assert [s.slug for s in again.partnerships] == [
+            s.slug for s in loaded.partnerships
+        ]
+        assert _snapshot() == before
+        assert set(
+            Membership.objects.filter(partnership=theirs).values_list(
+                "user__email", "role"
+            )
+        ) == {(person.email, Role.ADMIN), (demo_admin.email, Role.VIEWER)}
+        assert Organisation.objects.filter(partnership=theirs).count() == 1
+        later = demo_load(today=TODAY + datetime.timedelta(days=92), beside_others=True)
+        assert later.values_created > 0
+        assert Partnership.objects.filter(pk=theirs.pk, is_demo=False).exists()
+
     def test_refuses_after_the_demo_when_real_data_arrives(self, loaded):
         UserFactory(email="Someone@Example.net")
         before = _counts()
@@ -682,6 +708,15 @@ def test_refuses_when_a_real_partnership_exists():
     assert _counts() == before
     assert not Partnership.objects.filter(is_demo=True).exists()
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_beside_others_still_refuses_a_database_without_the_demo():
+    """A real database (other data, no demo) is never loaded into."""
+    PartnershipFactory(name="Real Partnership", is_demo=False)
+    with pytest.raises(CommandError, match="not demo data"):
+        demo_load(today=TODAY, beside_others=True)
+    assert not Partnership.objects.filter(is_demo=True).exists()
 
 
 @pytest.mark.django_db

@@ -24,6 +24,9 @@ pytestmark = pytest.mark.django_db
 TENANT_TABLES = [
     "partnerships_organisation",
     "partnerships_membership",
+    # Also readable by the digest an invitation link names, before anyone is
+    # a member (tests/partnerships/test_members.py).
+    "partnerships_invitation",
     # Events outside any partnership (a null partnership) are visible only in
     # the platform scope (tests/partnerships/test_security_events.py).
     "partnerships_securityevent",

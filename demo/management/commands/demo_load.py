@@ -32,9 +32,21 @@ class Command(BaseCommand):
             default=None,
             help="Load as if today were this date (YYYY-MM-DD); by default, today.",
         )
+        parser.add_argument(
+            "--beside-others",
+            action="store_true",
+            help=(
+                "Where the demo is loaded already, refresh its partnerships and "
+                "leave any others (and their people) alone, instead of refusing. "
+                "`make demo` passes it."
+            ),
+        )
 
     def handle(self, *args, today: datetime.date | None = None, **options):
-        result = demo_load(today=today or timezone.localdate())
+        result = demo_load(
+            today=today or timezone.localdate(),
+            beside_others=options.get("beside_others", False),
+        )
         for summary in result.partnerships:
             self.stdout.write(
                 f"{summary.name} ({summary.slug}): {summary.priorities} priorities, "
