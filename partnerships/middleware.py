@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils.translation import ngettext
 
-from . import selectors, tenancy
+from . import policy, selectors, tenancy
 
 TENANT_URL_KWARG = "slug"
 
@@ -147,3 +147,94 @@ class IdleTimeoutMiddleware:
             if now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS:
                 session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+# What a signed-in session still owes, decided at sign-in (signin.py) so that
+# most requests need no query: "verify" (enrolled: give a code), "enrol"
+# (must have a second factor and has none) or "none".
+SECOND_FACTOR_KEY = "civic_second_factor"
+SECOND_FACTOR_VERIFY = "verify"
+SECOND_FACTOR_ENROL = "enrol"
+SECOND_FACTOR_NONE = "none"
+# Pages a session owing a second factor may still open.
+SECOND_FACTOR_EXEMPT_VIEWS = frozenset(
+    {
+        "login",
+        "logout",
+        "admin:logout",
+        "partnerships:healthz",
+        "partnerships:mfa_verify",
+        "partnerships:mfa_enrol",
+        "set_language",
+        "javascript-catalog",
+    }
+)
+
+
+def second_factor_owed(user) -> str:
+    from . import mfa
+
+    if mfa.has_second_factor(user):
+        return SECOND_FACTOR_VERIFY
+    if mfa.mfa_required(user):
+        return SECOND_FACTOR_ENROL
+    return SECOND_FACTOR_NONE
+
+
+class SecondFactorMiddleware:
+    """Holds a session that owes a second factor at the verify page (or, for
+    someone who must have one and has none, at the enrolment page) whatever
+    it asks for, the admin site included; to the API such a session is
+    signed out.
+
+    Also catches a session that was "none" at sign-in but reaches a
+    partnership it administers (a role given since): enrol first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in SECOND_FACTOR_EXEMPT_VIEWS:
+            return None
+        session = request.session
+        if SECOND_FACTOR_KEY not in session:
+            session[SECOND_FACTOR_KEY] = second_factor_owed(user)
+        owed = session[SECOND_FACTOR_KEY]
+        if owed == SECOND_FACTOR_NONE and settings.MFA_REQUIRED:
+            membership = getattr(request, "membership", None)
+            if user.is_staff or policy.may_administer(membership):
+                owed = SECOND_FACTOR_ENROL
+        if owed == SECOND_FACTOR_NONE:
+            return None
+        if request.path_info.startswith(settings.API_URL_PREFIX):
+            # The API answers for itself (401) to a caller not fully signed in.
+            from django.contrib.auth.models import AnonymousUser
+
+            request.user = AnonymousUser()
+            request._cached_user = request.user
+            return None
+        name = "mfa_verify" if owed == SECOND_FACTOR_VERIFY else "mfa_enrol"
+        return _redirect_keeping_next(request, f"partnerships:{name}")
+
+
+def _redirect_keeping_next(request, view_name: str):
+    from urllib.parse import urlencode
+
+    from django.http import HttpResponseRedirect
+    from django.urls import reverse
+    from django_htmx.http import HttpResponseClientRedirect
+
+    target = reverse(view_name)
+    if request.method == "GET":
+        target += "?" + urlencode({"next": request.get_full_path()})
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(target)
+    return HttpResponseRedirect(target)
