@@ -48,9 +48,9 @@ def _recovery_used_message(request, device) -> None:
         request,
         ngettext(
             "You used a recovery code: %(left)d is left. Make new ones on "
-            "the sign-in security page.",
+            "the two-step sign-in page.",
             "You used a recovery code: %(left)d are left. Make new ones on "
-            "the sign-in security page.",
+            "the two-step sign-in page.",
             left,
         )
         % {"left": left},

@@ -64,11 +64,11 @@ def test_an_admin_enrols_signs_out_and_signs_in_with_a_code(
     expect(page.get_by_role("heading", level=1, name=partnership.name)).to_be_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Sign-in security"
+        "link", name="Two-step sign-in"
     ).click()
-    expect(page.get_by_role("heading", name="Sign-in security")).to_be_visible()
+    expect(page.get_by_role("heading", name="Two-step sign-in")).to_be_visible()
     expect(page.get_by_text("You have 10 unused recovery codes.")).to_be_visible()
-    check_both_widths(page, a11y, "Sign-in security")
+    check_both_widths(page, a11y, "Two-step sign-in")
 
     page.get_by_role("button", name="Sign out").click()
     sign_in_with_password(page, email)
