@@ -64,10 +64,12 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     """Sign-in's second step: a code from the app, or a recovery code."""
     user = request.user
     next_url = _next_url(request)
-    if user.is_verified():
+    if mfa.session_verified(request):
         return redirect(next_url)
     if not mfa.has_second_factor(user):
-        return redirect("partnerships:mfa_enrol")
+        # Its apps were removed since sign-in: owe what the person now owes.
+        request.session[mfa.SECOND_FACTOR_KEY] = mfa.second_factor_owed(user)
+        return redirect(next_url)
     if mfa.is_locked_out(request, user):
         return _locked_out(request)
     form = SecondFactorCodeForm(request.POST or None)
@@ -109,7 +111,8 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
     confirm with a code. The first app also brings recovery codes, shown once."""
     user = request.user
     next_url = _next_url(request)
-    if not user.is_verified() and mfa.has_second_factor(user):
+    verified = mfa.session_verified(request)
+    if not verified and mfa.has_second_factor(user):
         # Adding an app is no way round the one already enrolled.
         return redirect("partnerships:mfa_verify")
     device = mfa.totp_device_start(user=user)
@@ -145,6 +148,7 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
             "qr_svg": mfa.totp_qr_svg(device),
             "secret": mfa.totp_secret(device),
             "required": mfa.mfa_required(user),
+            "verified": verified,
         },
         status=status,
     )

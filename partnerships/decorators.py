@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -53,18 +53,24 @@ def recent_authentication_required(view: Callable) -> Callable:
             return redirect_to_login(request.get_full_path())
         if authenticated_recently(request):
             return view(request, *args, **kwargs)
-        if request.method != "GET":
-            messages.info(
-                request,
-                _("Nothing was changed. Confirm it is you, then try again."),
-            )
-        target = (
-            reverse("partnerships:reauthenticate")
-            + "?"
-            + urlencode({"next": _return_address(request)})
-        )
-        if getattr(request, "htmx", False):
-            return HttpResponseClientRedirect(target)
-        return HttpResponseRedirect(target)
+        return reauthentication_redirect(request)
 
     return wrapper
+
+
+def reauthentication_redirect(request) -> HttpResponse:
+    """To the confirmation page, and back here (or, after a POST, to the
+    page the form was on) once confirmed."""
+    if request.method != "GET":
+        messages.info(
+            request,
+            _("Nothing was changed. Confirm it is you, then try again."),
+        )
+    target = (
+        reverse("partnerships:reauthenticate")
+        + "?"
+        + urlencode({"next": _return_address(request)})
+    )
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(target)
+    return HttpResponseRedirect(target)

@@ -3,9 +3,9 @@ authenticator app, recovery codes, and passing the second factor at sign-in.
 
 The devices are django-otp's: ``TOTPDevice`` (an authenticator app) and
 ``RecoveryCodeDevice`` (single-use codes, kept as digests). A session that
-passed a second factor carries django-otp's device id; the
-``SecondFactorMiddleware`` sends a session that has not, but must, to the
-verify or the enrolment page.
+passed a second factor says so (``SECOND_FACTOR_KEY``) and carries
+django-otp's device id; the ``SecondFactorMiddleware`` sends a session that
+has not, but must, to the verify or the enrolment page.
 """
 
 import secrets
@@ -44,6 +44,18 @@ AUTHENTICATED_AT_KEY = "civic_authenticated_at"
 # Marks the credentials of a failed code (user_login_failed), so the lockout
 # counts it and the security log records it as a wrong code.
 SECOND_FACTOR_CREDENTIAL = "second_factor"
+# What a signed-in session still owes, decided at sign-in (signin.py) and kept
+# in the session, so that no request needs a query to know: "verify"
+# (enrolled: give a code), "enrol" (must have a second factor and has none),
+# "none" (need not), or "passed" (gave one). django-otp's OTPMiddleware would
+# load the device on every request instead; a device removed in the admin
+# site therefore ends nothing but later sign-ins (and the idle timeout, 30
+# minutes for admins, ends the session soon enough).
+SECOND_FACTOR_KEY = "civic_second_factor"
+SECOND_FACTOR_VERIFY = "verify"
+SECOND_FACTOR_ENROL = "enrol"
+SECOND_FACTOR_NONE = "none"
+SECOND_FACTOR_PASSED = "passed"
 
 
 def mfa_required(user: User) -> bool:
@@ -56,6 +68,25 @@ def mfa_required(user: User) -> bool:
     # Memberships are visible to their own user (row-level security).
     with tenancy.scope(user_id=user.pk):
         return Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+
+
+def second_factor_owed(user: User) -> str:
+    if has_second_factor(user):
+        return SECOND_FACTOR_VERIFY
+    if mfa_required(user):
+        return SECOND_FACTOR_ENROL
+    return SECOND_FACTOR_NONE
+
+
+def session_verified(request) -> bool:
+    """Whether this session passed a second factor."""
+    return request.session.get(SECOND_FACTOR_KEY) == SECOND_FACTOR_PASSED
+
+
+def _session_passed(request, device: Device) -> None:
+    otp_login(request, device)
+    request.session[SECOND_FACTOR_KEY] = SECOND_FACTOR_PASSED
+    authenticated_now(request)
 
 
 def totp_device_list(*, user: User) -> list[TOTPDevice]:
@@ -162,8 +193,7 @@ def totp_device_confirm(
         request=request,
         detail={"device": device.persistent_id},
     )
-    otp_login(request, device)
-    authenticated_now(request)
+    _session_passed(request, device)
     if recovery_device_get(user=user) is not None:
         return []
     codes = _recovery_codes_replace(user=user)
@@ -253,8 +283,7 @@ def code_verify(*, request, user: User, code: str, purpose: str) -> Device | Non
     if device is None:
         _record_failure(request, user, purpose)
         return None
-    otp_login(request, device)
-    authenticated_now(request)
+    _session_passed(request, device)
     return device
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils.translation import ngettext
 
-from . import policy, selectors, tenancy
+from . import mfa, policy, selectors, tenancy
 
 TENANT_URL_KWARG = "slug"
 
@@ -149,13 +149,6 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
-# What a signed-in session still owes, decided at sign-in (signin.py) so that
-# most requests need no query: "verify" (enrolled: give a code), "enrol"
-# (must have a second factor and has none) or "none".
-SECOND_FACTOR_KEY = "civic_second_factor"
-SECOND_FACTOR_VERIFY = "verify"
-SECOND_FACTOR_ENROL = "enrol"
-SECOND_FACTOR_NONE = "none"
 # Pages a session owing a second factor may still open.
 SECOND_FACTOR_EXEMPT_VIEWS = frozenset(
     {
@@ -169,16 +162,6 @@ SECOND_FACTOR_EXEMPT_VIEWS = frozenset(
         "javascript-catalog",
     }
 )
-
-
-def second_factor_owed(user) -> str:
-    from . import mfa
-
-    if mfa.has_second_factor(user):
-        return SECOND_FACTOR_VERIFY
-    if mfa.mfa_required(user):
-        return SECOND_FACTOR_ENROL
-    return SECOND_FACTOR_NONE
 
 
 class SecondFactorMiddleware:
@@ -199,21 +182,24 @@ class SecondFactorMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        if not user.is_authenticated:
             return None
         match = request.resolver_match
-        if match is not None and match.view_name in SECOND_FACTOR_EXEMPT_VIEWS:
-            return None
+        view_name = match.view_name if match is not None else ""
         session = request.session
-        if SECOND_FACTOR_KEY not in session:
-            session[SECOND_FACTOR_KEY] = second_factor_owed(user)
-        owed = session[SECOND_FACTOR_KEY]
-        if owed == SECOND_FACTOR_NONE and settings.MFA_REQUIRED:
+        if mfa.SECOND_FACTOR_KEY not in session:
+            session[mfa.SECOND_FACTOR_KEY] = mfa.second_factor_owed(user)
+        owed = session[mfa.SECOND_FACTOR_KEY]
+        if owed == mfa.SECOND_FACTOR_PASSED:
+            return self._admin_site_reauthentication(request, view_name)
+        if view_name in SECOND_FACTOR_EXEMPT_VIEWS:
+            return None
+        if owed == mfa.SECOND_FACTOR_NONE and settings.MFA_REQUIRED:
             membership = getattr(request, "membership", None)
             if user.is_staff or policy.may_administer(membership):
-                owed = SECOND_FACTOR_ENROL
-        if owed == SECOND_FACTOR_NONE:
-            return None
+                owed = mfa.SECOND_FACTOR_ENROL
+        if owed == mfa.SECOND_FACTOR_NONE:
+            return self._admin_site_reauthentication(request, view_name)
         if request.path_info.startswith(settings.API_URL_PREFIX):
             # The API answers for itself (401) to a caller not fully signed in.
             from django.contrib.auth.models import AnonymousUser
@@ -221,8 +207,24 @@ class SecondFactorMiddleware:
             request.user = AnonymousUser()
             request._cached_user = request.user
             return None
-        name = "mfa_verify" if owed == SECOND_FACTOR_VERIFY else "mfa_enrol"
+        name = "mfa_verify" if owed == mfa.SECOND_FACTOR_VERIFY else "mfa_enrol"
         return _redirect_keeping_next(request, f"partnerships:{name}")
+
+    @staticmethod
+    def _admin_site_reauthentication(request, view_name: str):
+        """Every change made in the admin site (roles and memberships,
+        people, second factors, reference data) is a sensitive action: it
+        needs a recent sign-in, as the site's own sensitive pages do."""
+        if (
+            request.method == "POST"
+            and request.path_info.startswith(settings.ADMIN_URL_PREFIX)
+            and view_name not in ("admin:login", "admin:logout")
+        ):
+            from .decorators import reauthentication_redirect
+
+            if not mfa.authenticated_recently(request):
+                return reauthentication_redirect(request)
+        return None
 
 
 def _redirect_keeping_next(request, view_name: str):

@@ -6,8 +6,13 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 
 from .backends import login_username
-from .mfa import SECOND_FACTOR_CREDENTIAL, authenticated_now
-from .middleware import SECOND_FACTOR_KEY, second_factor_owed, session_start
+from .mfa import (
+    SECOND_FACTOR_CREDENTIAL,
+    SECOND_FACTOR_KEY,
+    authenticated_now,
+    second_factor_owed,
+)
+from .middleware import session_start
 from .models import SecurityEventKind
 from .security import security_event_record
 

@@ -9,7 +9,12 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from partnerships.middleware import SECOND_FACTOR_NONE, second_factor_owed
+from partnerships.mfa import (
+    SECOND_FACTOR_KEY,
+    SECOND_FACTOR_NONE,
+    SECOND_FACTOR_PASSED,
+    second_factor_owed,
+)
 
 # Django's own force_login: a password sign-in and nothing more.
 password_only_force_login = Client.force_login
@@ -56,4 +61,5 @@ def force_login_with_second_factor(self, user, backend=None):
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or enrol(user)
     session = self.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SECOND_FACTOR_KEY] = SECOND_FACTOR_PASSED
     session.save()

@@ -76,9 +76,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "partnerships.middleware.IdleTimeoutMiddleware",
-    # Sets request.user.is_verified(): whether this session passed a second
-    # factor (partnerships.middleware.SecondFactorMiddleware acts on it).
-    "django_otp.middleware.OTPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "partnerships.middleware.HistoryContextMiddleware",

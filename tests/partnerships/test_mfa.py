@@ -362,3 +362,18 @@ def test_someone_else_s_app_is_404(client, clock):
 def test_the_code_is_rfc_6238(db):
     # RFC 6238's SHA-1 test vector at T = 59 s (8 digits 94287082).
     assert code_at(b"12345678901234567890", 59) == "287082"
+
+
+def test_a_change_in_the_admin_site_needs_a_recent_sign_in(client, clock):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    add = settings.ADMIN_URL_PREFIX + "partnerships/organisation/add/"
+    assert client.get(add).status_code == 200
+    clock.shift(datetime.timedelta(minutes=settings.REAUTHENTICATION_MINUTES + 1))
+    # Reading still works; a change asks for the password (and code) first.
+    assert client.get(add).status_code == 200
+    response = client.post(
+        add, {"name": "Nope"}, HTTP_REFERER="http://testserver" + add
+    )
+    assert response.status_code == 302
+    assert response.url.startswith(CONFIRM)
