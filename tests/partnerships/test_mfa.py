@@ -377,3 +377,22 @@ def test_a_change_in_the_admin_site_needs_a_recent_sign_in(client, clock):
     )
     assert response.status_code == 302
     assert response.url.startswith(CONFIRM)
+
+
+def test_staff_remove_a_lost_app_in_the_admin_site_without_seeing_its_key(
+    client, clock
+):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    lead = MembershipFactory(role=Role.LEAD).user
+    device = enrol(lead)
+    change = f"{settings.ADMIN_URL_PREFIX}otp_totp/totpdevice/{device.pk}/change/"
+    page = client.get(change)
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    delete = f"{settings.ADMIN_URL_PREFIX}otp_totp/totpdevice/{device.pk}/delete/"
+    response = client.post(delete, {"post": "yes"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    event = SecurityEvent.objects.get(kind=Kind.MFA_REMOVED)
+    assert event.actor == staff and event.email == lead.email
