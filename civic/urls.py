@@ -16,9 +16,11 @@ tenant_patterns = [
     path("", include("exchange.urls")),
 ]
 
-# Django's sign-in and password views, two of them replaced by ones that
-# record security events, at the same addresses and names.
+# Django's sign-in and password views, some of them replaced by ones that
+# record security events (or, the sign-in, say whether MFA applies), at the
+# same addresses and names.
 RECORDED = {
+    "login": partnership_views.LoginView,
     "password_change": partnership_views.PasswordChangeView,
     "password_reset_confirm": partnership_views.PasswordResetConfirmView,
 }

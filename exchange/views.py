@@ -13,7 +13,7 @@ from django_htmx.http import HttpRequest
 from kpis.periods import Quarter, year_label
 from kpis.selectors import current_quarter, period_list
 from partnerships import policy as roles
-from partnerships.decorators import tenant_view
+from partnerships.decorators import recent_authentication_required, tenant_view
 from partnerships.models import SecurityEventKind
 from partnerships.security import security_event_record
 
@@ -179,6 +179,7 @@ def values_template(request: HttpRequest, slug: str) -> HttpResponse:
 
 @tenant_view
 @require_GET
+@recent_authentication_required
 def values_export(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = request.partnership
     year_text = request.GET.get("year", "")
@@ -245,6 +246,7 @@ def values_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 @tenant_view
 @require_GET
+@recent_authentication_required
 def framework_export(request: HttpRequest, slug: str) -> HttpResponse:
     if not roles.may_export(request.membership, roles.FRAMEWORK):
         raise PermissionDenied

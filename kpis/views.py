@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpRequest
 
 from partnerships import policy as roles
-from partnerships.decorators import tenant_view
+from partnerships.decorators import recent_authentication_required, tenant_view
 
 from . import policy, recording, review, rules, selectors, services
 from .forms import (
@@ -521,6 +521,7 @@ def quarter_approve_submitted(request: HttpRequest, slug: str) -> HttpResponse:
 
 @tenant_view
 @require_POST
+@recent_authentication_required
 def quarter_lock(request: HttpRequest, slug: str) -> HttpResponse:
     _require_admin(request)
     quarter, _quarters = _review_quarter(request)
@@ -541,6 +542,7 @@ def quarter_lock(request: HttpRequest, slug: str) -> HttpResponse:
 
 @tenant_view
 @require_POST
+@recent_authentication_required
 def quarter_reopen(request: HttpRequest, slug: str) -> HttpResponse:
     _require_admin(request)
     quarter, _quarters = _review_quarter(request)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import (
     ApiToken,
@@ -262,3 +263,45 @@ class SecurityEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+def _record_authenticator_removed(request, device) -> None:
+    security_event_record(
+        kind=SecurityEventKind.MFA_REMOVED,
+        actor=request.user,
+        email=device.user.email,
+        request=request,
+        detail={"device": device.persistent_id, "by": "admin site"},
+    )
+
+
+# django-otp's own admin shows and edits each app's secret key and its QR
+# code: staff could copy anyone's second factor. Here they only see that an
+# app exists and remove it (a lost phone: the person enrols again at the next
+# sign-in).
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAppAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__email", "name"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request, obj) -> None:
+        _record_authenticator_removed(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for device in queryset.select_related("user"):
+            _record_authenticator_removed(request, device)
+        super().delete_queryset(request, queryset)

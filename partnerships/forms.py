@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -145,3 +147,50 @@ class PartnershipCreateForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the invitation email"), choices=_language_choices
     )
+
+
+class SecondFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_(
+            "The 6-digit code your authenticator app shows, or one of your "
+            "recovery codes."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+            }
+        ),
+        error_messages={"required": _("Enter a code.")},
+    )
+
+
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=16,
+        help_text=_("The 6-digit code the app shows once the account is added."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+        error_messages={"required": _("Enter the code the app shows.")},
+    )
+
+
+class ReauthenticateForm(forms.Form):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your password.")},
+    )
+
+    def __init__(self, *args, with_code: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_code:
+            self.fields["code"] = copy.deepcopy(
+                SecondFactorCodeForm.base_fields["code"]
+            )

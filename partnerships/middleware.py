@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils.translation import ngettext
 
-from . import selectors, tenancy
+from . import mfa, policy, selectors, tenancy
 
 TENANT_URL_KWARG = "slug"
 
@@ -147,3 +147,96 @@ class IdleTimeoutMiddleware:
             if now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS:
                 session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+# Pages a session owing a second factor may still open.
+SECOND_FACTOR_EXEMPT_VIEWS = frozenset(
+    {
+        "login",
+        "logout",
+        "admin:logout",
+        "partnerships:healthz",
+        "partnerships:mfa_verify",
+        "partnerships:mfa_enrol",
+        "set_language",
+        "javascript-catalog",
+    }
+)
+
+
+class SecondFactorMiddleware:
+    """Holds a session that owes a second factor at the verify page (or, for
+    someone who must have one and has none, at the enrolment page) whatever
+    it asks for, the admin site included; to the API such a session is
+    signed out.
+
+    Also catches a session that was "none" at sign-in but reaches a
+    partnership it administers (a role given since): enrol first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        view_name = match.view_name if match is not None else ""
+        session = request.session
+        if mfa.SECOND_FACTOR_KEY not in session:
+            session[mfa.SECOND_FACTOR_KEY] = mfa.second_factor_owed(user)
+        owed = session[mfa.SECOND_FACTOR_KEY]
+        if owed == mfa.SECOND_FACTOR_PASSED:
+            return self._admin_site_reauthentication(request, view_name)
+        if view_name in SECOND_FACTOR_EXEMPT_VIEWS:
+            return None
+        if owed == mfa.SECOND_FACTOR_NONE and settings.MFA_REQUIRED:
+            membership = getattr(request, "membership", None)
+            if user.is_staff or policy.may_administer(membership):
+                owed = mfa.SECOND_FACTOR_ENROL
+        if owed == mfa.SECOND_FACTOR_NONE:
+            return self._admin_site_reauthentication(request, view_name)
+        if request.path_info.startswith(settings.API_URL_PREFIX):
+            # The API answers for itself (401) to a caller not fully signed in.
+            from django.contrib.auth.models import AnonymousUser
+
+            request.user = AnonymousUser()
+            request._cached_user = request.user
+            return None
+        name = "mfa_verify" if owed == mfa.SECOND_FACTOR_VERIFY else "mfa_enrol"
+        return _redirect_keeping_next(request, f"partnerships:{name}")
+
+    @staticmethod
+    def _admin_site_reauthentication(request, view_name: str):
+        """Every change made in the admin site (roles and memberships,
+        people, second factors, reference data) is a sensitive action: it
+        needs a recent sign-in, as the site's own sensitive pages do."""
+        if (
+            request.method == "POST"
+            and request.path_info.startswith(settings.ADMIN_URL_PREFIX)
+            and view_name not in ("admin:login", "admin:logout")
+        ):
+            from .decorators import reauthentication_redirect
+
+            if not mfa.authenticated_recently(request):
+                return reauthentication_redirect(request)
+        return None
+
+
+def _redirect_keeping_next(request, view_name: str):
+    from urllib.parse import urlencode
+
+    from django.http import HttpResponseRedirect
+    from django.urls import reverse
+    from django_htmx.http import HttpResponseClientRedirect
+
+    target = reverse(view_name)
+    if request.method == "GET":
+        target += "?" + urlencode({"next": request.get_full_path()})
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(target)
+    return HttpResponseRedirect(target)

@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 
 import pgtrigger
 from django.conf import settings
@@ -7,11 +8,13 @@ from django.contrib.auth.models import (
     BaseUserManager,
     PermissionsMixin,
 )
-from django.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class UserManager(BaseUserManager):
@@ -328,6 +331,12 @@ class SecurityEventKind(models.TextChoices):
     ORGANISATION_RENAMED = "organisation_renamed", _("Organisation renamed")
     ORGANISATION_MERGED = "organisation_merged", _("Organisations merged")
     PARTNERSHIP_CREATED = "partnership_created", _("Partnership created")
+    MFA_ENROLLED = "mfa_enrolled", _("Authenticator app added")
+    MFA_REMOVED = "mfa_removed", _("Authenticator app removed")
+    MFA_FAILED = "mfa_failed", _("Wrong authentication code")
+    RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+    RECOVERY_CODES_MADE = "recovery_codes_made", _("Recovery codes made")
+    REAUTHENTICATED = "reauthenticated", _("Identity confirmed again")
 
 
 class SecurityEvent(models.Model):
@@ -386,3 +395,38 @@ class SecurityEvent(models.Model):
         return (
             f"{self.get_kind_display()} {self.email} {self.occurred_at:%Y-%m-%d %H:%M}"
         )
+
+
+def recovery_code_digest(code: str) -> str:
+    """A recovery code's fingerprint: the code is random and long (60 bits),
+    so a plain SHA-256 is enough, as for API tokens; spaces, dashes and case
+    do not count."""
+    normalised = "".join(code.split()).replace("-", "").lower()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+class RecoveryCodeDevice(Device):
+    """A person's set of single-use recovery codes, kept only as digests.
+
+    A django-otp device, so that signing in with a recovery code is one more
+    way of passing the second factor. Each code works once: verifying removes
+    its digest, under a row lock, so two requests cannot both use it.
+    """
+
+    digests = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    created_at = models.DateTimeField(_("made"), default=timezone.now)
+
+    class Meta(Device.Meta):
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def verify_token(self, token) -> bool:
+        digest = recovery_code_digest(str(token))
+        with transaction.atomic():
+            locked = type(self).objects.select_for_update().get(pk=self.pk)
+            if digest not in locked.digests:
+                return False
+            locked.digests = [d for d in locked.digests if d != digest]
+            locked.save(update_fields=["digests"])
+        self.digests = locked.digests
+        return True

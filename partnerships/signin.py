@@ -6,6 +6,12 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 
 from .backends import login_username
+from .mfa import (
+    SECOND_FACTOR_CREDENTIAL,
+    SECOND_FACTOR_KEY,
+    authenticated_now,
+    second_factor_owed,
+)
 from .middleware import session_start
 from .models import SecurityEventKind
 from .security import security_event_record
@@ -15,6 +21,10 @@ def on_logged_in(sender, request, user, **kwargs) -> None:
     if request is None or not hasattr(request, "session"):
         return
     session_start(request, user)
+    # Which second factor the session still owes (none, a code, or enrolment):
+    # the SecondFactorMiddleware holds it at that page until then.
+    request.session[SECOND_FACTOR_KEY] = second_factor_owed(user)
+    authenticated_now(request)
     # A test client's force_login has a bare request: no address, no path.
     if "REMOTE_ADDR" in request.META:
         security_event_record(
@@ -27,11 +37,20 @@ def on_logged_in(sender, request, user, **kwargs) -> None:
 
 def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
     email = login_username(request, credentials) if request is not None else None
+    # A wrong second-factor code (partnerships.mfa) says what it was for.
+    second_factor = (credentials or {}).get(SECOND_FACTOR_CREDENTIAL)
+    detail = {"path": request.path if request is not None else ""}
+    if second_factor:
+        detail["for"] = second_factor
     security_event_record(
-        kind=SecurityEventKind.SIGN_IN_FAILED,
+        kind=(
+            SecurityEventKind.MFA_FAILED
+            if second_factor
+            else SecurityEventKind.SIGN_IN_FAILED
+        ),
         email=email or "",
         request=request,
-        detail={"path": request.path if request is not None else ""},
+        detail=detail,
     )
 
 

@@ -9,13 +9,14 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import members as members_services
 from . import policy, selectors, services
-from .decorators import tenant_view
+from .decorators import recent_authentication_required, tenant_view
 from .forms import (
     AcceptInvitationForm,
     ApiTokenForm,
@@ -84,8 +85,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    """The person's API tokens: make one (its secret shown once), see, revoke."""
-    form = ApiTokenForm(request.POST or None)
+    """The person's API tokens: make one (its secret shown once; a sensitive
+    action, so only with a recent sign-in), see, revoke."""
+    if request.method == "POST":
+        return _api_token_create(request)
+    return _api_tokens_page(request, ApiTokenForm())
+
+
+@recent_authentication_required
+def _api_token_create(request: HttpRequest) -> HttpResponse:
+    return _api_tokens_page(request, ApiTokenForm(request.POST))
+
+
+def _api_tokens_page(request: HttpRequest, form: ApiTokenForm) -> HttpResponse:
     secret = created = None
     status = 200
     if request.method == "POST":
@@ -135,8 +147,18 @@ def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpRes
     )
 
 
+class LoginView(auth_views.LoginView):
+    """Django's sign-in page, saying so where the MFA requirement is lifted
+    (the demo)."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(mfa_exempt=not settings.MFA_REQUIRED, **kwargs)
+
+
+@method_decorator(recent_authentication_required, name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's password change, recorded as a security event."""
+    """Django's password change, recorded as a security event; a sensitive
+    action (a recent sign-in needed)."""
 
     def form_valid(self, form):
         response = super().form_valid(form)

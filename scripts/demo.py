@@ -48,6 +48,18 @@ def manage(*args: str) -> None:
 
 def main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic.settings.local")
+    # The demo's walk-through signs in with a password alone; everything
+    # else (the lockout, idle timeouts, re-authentication) applies as in
+    # production.
+    os.environ.setdefault("CIVIC_MFA_REQUIRED", "0")
+    print(
+        f"CIVIC_MFA_REQUIRED={os.environ['CIVIC_MFA_REQUIRED']}: "
+        + (
+            "the demo accounts sign in without a second factor."
+            if os.environ["CIVIC_MFA_REQUIRED"] == "0"
+            else "admins and platform staff must enrol an authenticator app."
+        )
+    )
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = embedded_database_url()
         print("Using the embedded PostgreSQL under var/pgdata.")

@@ -58,6 +58,18 @@ def platform_context(request):
     yield
 
 
+@pytest.fixture(autouse=True)
+def second_factor_with_force_login(monkeypatch):
+    """A test client's force_login signs in fully, second factor included,
+    as a person who must have one would after a real sign-in. The requirement
+    stays on: tests/partnerships/test_mfa.py signs in through the pages."""
+    from django.test import Client
+
+    from tests.mfa import force_login_with_second_factor
+
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
+
+
 @pytest.fixture
 def report_storage(settings, tmp_path):
     """Finished PDFs go to a fresh folder for each test."""

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "partnerships",
     "outcomes",
     "jobs",
@@ -79,6 +81,9 @@ MIDDLEWARE = [
     "partnerships.middleware.HistoryContextMiddleware",
     # Last, so that the tenant transaction wraps exactly the view.
     "partnerships.middleware.TenantMiddleware",
+    # After the tenant middleware: its process_view reads the membership
+    # that the tenant middleware sets (an admin must have a second factor).
+    "partnerships.middleware.SecondFactorMiddleware",
     # Answers a locked-out sign-in with the lockout page (after the tenant
     # middleware, so that the attempt's own rows are written in its scope).
     "axes.middleware.AxesMiddleware",
@@ -192,6 +197,17 @@ IDLE_TIMEOUT_ADMIN_MINUTES = int(
     os.environ.get("CIVIC_IDLE_TIMEOUT_ADMIN_MINUTES", "30")
 )
 IDLE_TIMEOUT_MINUTES = int(os.environ.get("CIVIC_IDLE_TIMEOUT_MINUTES", str(8 * 60)))
+# Multi-factor authentication (django-otp: authenticator apps, and recovery
+# codes). Partnership admins and platform staff must enrol at their first
+# sign-in and give a code at every sign-in after; everyone else may enrol.
+# CIVIC_MFA_REQUIRED=0 lifts the requirement (`make demo` does, so that the
+# demo accounts sign in with a password alone; the sign-in page says so).
+MFA_REQUIRED = env_bool("CIVIC_MFA_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("CIVIC_MFA_ISSUER", "Civic")
+# Sensitive actions (roles, second factors, exports of everything, locking
+# and reopening quarters, passwords, API tokens) ask for the password (and a
+# code, if enrolled) again when the last sign-in or confirmation is older.
+REAUTHENTICATION_MINUTES = int(os.environ.get("CIVIC_REAUTHENTICATION_MINUTES", "10"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "partnerships:home"
 LOGOUT_REDIRECT_URL = "login"

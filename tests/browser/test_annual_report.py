@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from partnerships import tenancy
 from partnerships.models import Role
 from reports.models import AnnualReport, ReportStatus
+from tests.browser.second_factor import pass_second_factor
 from tests.factories import PASSWORD, MembershipFactory
 from tests.reports.framework import build_framework
 from tests.workers import start_worker, stop
@@ -25,6 +26,7 @@ def sign_in(page, live_server, user):
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page, user.email)
 
 
 def test_admin_requests_the_report_and_a_viewer_downloads_it(

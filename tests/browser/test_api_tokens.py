@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from partnerships import tenancy
 from partnerships.models import Role
+from tests.browser.second_factor import pass_second_factor
 from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.browser
@@ -45,6 +46,7 @@ def test_a_token_made_on_the_page_works_until_revoked(
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page, user.email)
 
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="API tokens"

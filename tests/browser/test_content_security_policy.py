@@ -20,6 +20,7 @@ from kpis.models import Aggregation, Question, ValueType
 from outcomes.models import Horizon
 from partnerships import tenancy
 from partnerships.models import Role
+from tests.browser.second_factor import pass_second_factor
 from tests.factories import PASSWORD, UserFactory
 
 # My measures shows the current quarter: the clock is pinned (tests/conftest.py).
@@ -109,6 +110,7 @@ def test_dashboard_and_my_measures_raise_no_policy_violation(
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page, user.email)
     expect(page.get_by_role("heading", level=1, name=partnership.name)).to_be_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role(
@@ -173,6 +175,7 @@ def test_the_admin_site_raises_no_policy_violation(live_server, browser):
     page.get_by_label("Email").fill(staff.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    pass_second_factor(page, staff.email)
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
     page.goto(f"{ADMIN}partnerships/partnership/add/")
     expect(

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from demo.loader import PASSWORD, STEERING_EMAIL
+from tests.browser.second_factor import pass_second_factor
 from tests.demo_database import DEMO_NOW
 
 # The demo is laid out as on DEMO_TODAY, and the pages read the current year
@@ -27,6 +28,7 @@ def sign_in(page, email: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page, email)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from demo.loader import ADMIN_EMAIL, PASSWORD
 from kpis.models import PerformanceMeasure
 from partnerships import tenancy
+from tests.browser.second_factor import pass_second_factor
 from tests.demo_database import DEMO_NOW
 
 # The demo is laid out as on DEMO_TODAY, and the pages read the current year
@@ -33,6 +34,7 @@ def test_the_indicator_curve_and_a_measure_forecast(
     page.get_by_label("Email address").fill(ADMIN_EMAIL)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page, ADMIN_EMAIL)
 
     page.goto(f"/p/{SLUG}/contribution/indicators/")
     page.locator("a.indicator-key__title", has_text="feel able to influence").click()

@@ -32,6 +32,7 @@ from outcomes.models import Horizon
 from partnerships import services as partnership_services
 from partnerships import tenancy
 from partnerships.models import Partnership, Role, User
+from tests.browser.second_factor import pass_second_factor
 from tests.factories import PASSWORD, UserFactory
 
 # The data is laid out relative to today: the clock is pinned (tests/conftest.py).
@@ -179,6 +180,7 @@ def sign_in(page: Page, user: User, a11y=None) -> None:
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page, user.email)
 
 
 def main_nav(page: Page):

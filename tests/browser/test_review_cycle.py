@@ -47,6 +47,7 @@ from partnerships import services as partnership_services
 from partnerships import tenancy
 from partnerships.models import Partnership, Role, User
 from tests.browser.conftest import AccessibilityChecker, _format_violations
+from tests.browser.second_factor import pass_second_factor
 from tests.factories import PASSWORD, UserFactory
 
 # The data is laid out relative to today: the clock is pinned (tests/conftest.py).
@@ -198,6 +199,7 @@ def sign_in(browser, live_server, user: User) -> Page:
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page, user.email)
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
     return page
 

@@ -159,12 +159,14 @@ def test_every_tenant_table_carries_partnership_id():
 
     for app in ("partnerships", "outcomes", "kpis", "wellbeing"):
         for model in apps.get_app_config(app).get_models():
-            # People, the tenants themselves, and people's API tokens (which
-            # act in every partnership their user belongs to).
+            # People, the tenants themselves, and people's API tokens and
+            # recovery codes (which act in every partnership their user
+            # belongs to).
             if model._meta.db_table in (
                 "partnerships_user",
                 "partnerships_partnership",
                 "partnerships_apitoken",
+                "partnerships_recoverycodedevice",
             ):
                 continue
             if model._meta.auto_created:
