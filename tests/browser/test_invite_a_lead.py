@@ -23,6 +23,7 @@ from outcomes.models import Horizon
 from partnerships import services as partnership_services
 from partnerships import tenancy
 from partnerships.models import Membership, Role, User
+from tests.browser.second_factor import pass_second_factor
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("clock")]
@@ -80,6 +81,7 @@ def sign_in(page: Page, user: User) -> None:
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page, user.email)
 
 
 def emailed_link(timeout: float = 10) -> str:
