@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _render(obj, field: str, language: str, extra: str = "") -> str:
-    template = Template(
-        "{% load bilingual %}{% bilingual obj field " + extra + " %}"
-    )
+    template = Template("{% load bilingual %}{% bilingual obj field " + extra + " %}")
     with translation.override(language):
         return template.render(Context({"obj": obj, "field": field}))
 

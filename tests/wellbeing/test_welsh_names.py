@@ -3,8 +3,12 @@
 import pytest
 from django.utils import translation
 
-from wellbeing.models import NationalFramework, NationalIndicator, WayOfWorking
-from wellbeing.models import WellbeingGoal
+from wellbeing.models import (
+    NationalFramework,
+    NationalIndicator,
+    WayOfWorking,
+    WellbeingGoal,
+)
 
 pytestmark = pytest.mark.django_db
 
