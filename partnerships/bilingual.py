@@ -52,3 +52,25 @@ def missing_welsh(obj, field: str) -> bool:
     return bool(getattr(obj, f"{field}_en", None)) and not getattr(
         obj, f"{field}_cy", None
     )
+
+
+def texts_set(obj, *, english: dict | None = None, welsh: dict | None = None) -> None:
+    """Set ``obj``'s texts by language, whatever language is active.
+
+    ``english`` and ``welsh`` are keyed by the field's own name (``name``,
+    ``definition``); a field of a model with no Welsh columns takes the English
+    text as it is. A Welsh text that is empty clears it (NULL: "no Welsh yet");
+    ``welsh`` None, or a field left out of it, leaves the Welsh text alone.
+    Setting ``name`` itself would write the active language's column, so a
+    write from a Welsh page would put English in the Welsh column.
+    """
+    for field, value in (english or {}).items():
+        column = f"{field}_{DEFAULT}"
+        setattr(obj, column if hasattr(obj, column) else field, value)
+    for field, value in (welsh or {}).items():
+        setattr(obj, f"{field}_cy", (value or "").strip() or None)
+
+
+def english(field: str) -> str:
+    """The lookup of a translated field's English text (``name`` → ``name_en``)."""
+    return f"{field}_{DEFAULT}"
