@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .models import (
     Dimension,
@@ -19,7 +20,7 @@ class MeasureLeadInline(admin.TabularInline):
 
 
 @admin.register(PerformanceMeasure)
-class PerformanceMeasureAdmin(admin.ModelAdmin):
+class PerformanceMeasureAdmin(TranslationAdmin):
     list_display = [
         "code",
         "name",
@@ -56,14 +57,14 @@ class PeriodLockChangeAdmin(admin.ModelAdmin):
         return False
 
 
-class DimensionCategoryInline(admin.TabularInline):
+class DimensionCategoryInline(TranslationTabularInline):
     model = DimensionCategory
     extra = 3
     fields = ["name", "position", "partnership"]
 
 
 @admin.register(Dimension)
-class DimensionAdmin(admin.ModelAdmin):
+class DimensionAdmin(TranslationAdmin):
     list_display = ["name", "partnership", "is_exhaustive"]
     list_filter = ["partnership"]
     inlines = [DimensionCategoryInline]
