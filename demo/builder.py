@@ -86,11 +86,18 @@ def framework_build(
             role=member.role,
             organisation=built.organisations.get(member.organisation),
         )
+    partnership_services.partnership_welsh_status_set(
+        partnership=partnership, status=spec.welsh_status
+    )
     outcome_services.mission_set(
         partnership=partnership,
         statement=spec.mission_statement,
         target_year=spec.mission_target_year,
         description=spec.mission_description,
+        welsh={
+            "statement": spec.mission_statement_cy,
+            "description": spec.mission_description_cy,
+        },
     )
     for position, dimension in enumerate(spec.dimensions):
         built.dimensions[dimension.name] = kpi_services.dimension_upsert(
@@ -99,6 +106,8 @@ def framework_build(
             categories=list(dimension.categories),
             is_exhaustive=dimension.exhaustive,
             position=position,
+            welsh_name=dimension.name_cy,
+            welsh_categories=list(dimension.categories_cy),
         )
     group = _GroupBuilder(spec, built=built, measure_lead=measure_lead)
     group.build(
@@ -113,6 +122,10 @@ def framework_build(
             name=priority_spec.name,
             mission_statement=priority_spec.mission_statement,
             position=position,
+            welsh={
+                "name": priority_spec.name_cy,
+                "mission_statement": priority_spec.mission_statement_cy,
+            },
         )
         built.priorities[priority_spec.name] = priority
         group.build(
@@ -124,15 +137,20 @@ def framework_build(
     return built
 
 
-def _holds(measure: PerformanceMeasure, fields: dict) -> bool:
-    """Whether the stored measure already has these field values."""
+def _holds(measure: PerformanceMeasure, fields: dict, welsh: dict) -> bool:
+    """Whether the stored measure already has these field values and texts."""
+    for name, wanted in welsh.items():
+        if (getattr(measure, f"{name}_cy") or "") != wanted:
+            return False
     for name, wanted in fields.items():
         model_field = PerformanceMeasure._meta.get_field(name)
         if model_field.is_relation:
             held = getattr(measure, model_field.attname)
             wanted = getattr(wanted, "pk", None)
         else:
-            held = getattr(measure, name)
+            held = getattr(measure, f"{name}_en", getattr(measure, name))
+            if held is None and wanted == "":
+                held = ""
         if held != wanted:
             return False
     return True
@@ -160,6 +178,10 @@ class _GroupBuilder:
                 horizon=outcome_spec.horizon,
                 what_it_looks_like=outcome_spec.what_it_looks_like,
                 position=self.outcome_position,
+                welsh={
+                    "statement": outcome_spec.statement_cy,
+                    "what_it_looks_like": outcome_spec.what_it_looks_like_cy,
+                },
             )
             self.built.outcomes.append(outcome)
             self._projects(outcome_spec.projects, priority=priority, outcome=outcome)
@@ -176,6 +198,10 @@ class _GroupBuilder:
                 outcome=outcome,
                 description=project_spec.description,
                 lead_organisation=self.built.organisations[project_spec.lead],
+                welsh={
+                    "name": project_spec.name_cy,
+                    "description": project_spec.description_cy,
+                },
             )
 
     def _baseline_period(self, spec: MeasureSpec) -> Period | None:
@@ -224,10 +250,16 @@ class _GroupBuilder:
                 breakdown_first=breakdown[0] if breakdown else None,
                 breakdown_second=breakdown[1] if len(breakdown) > 1 else None,
             )
+            welsh = {
+                "name": spec.name_cy,
+                "unit": spec.unit_cy,
+                "definition": spec.definition_cy,
+                "data_source": spec.data_source_cy,
+            }
             measure = stored.get(spec.code)
-            if measure is None or not _holds(measure, fields):
+            if measure is None or not _holds(measure, fields, welsh):
                 measure = kpi_services.measure_upsert(
-                    partnership=self.partnership, code=spec.code, **fields
+                    partnership=self.partnership, code=spec.code, welsh=welsh, **fields
                 )
             self.built.measures[spec.code] = measure
             lead = self.measure_lead(spec) if self.measure_lead else None

@@ -33,6 +33,10 @@ def _measure_row(spec: MeasureSpec, *, priority: str, outcome: str) -> list:
         "yes" if spec.headline else "no",
         spec.definition,
         spec.data_source,
+        spec.name_cy,
+        spec.unit_cy,
+        spec.definition_cy,
+        spec.data_source_cy,
     ]
 
 
@@ -48,6 +52,8 @@ def example_sheets(spec: PartnershipSpec) -> list[SheetSpec]:
                     priority_name,
                     HORIZONS.labels[outcome.horizon],
                     outcome.what_it_looks_like,
+                    outcome.statement_cy,
+                    outcome.what_it_looks_like_cy,
                 ]
             )
             for measure in outcome.measures:
@@ -58,7 +64,14 @@ def example_sheets(spec: PartnershipSpec) -> list[SheetSpec]:
                 )
 
     for priority in spec.priorities:
-        priorities.append([priority.name, priority.mission_statement])
+        priorities.append(
+            [
+                priority.name,
+                priority.mission_statement,
+                priority.name_cy,
+                priority.mission_statement_cy,
+            ]
+        )
         add_outcomes(priority.outcomes, priority.name)
         for measure in priority.measures:
             measures.append(_measure_row(measure, priority=priority.name, outcome=""))
@@ -66,7 +79,13 @@ def example_sheets(spec: PartnershipSpec) -> list[SheetSpec]:
     for measure in spec.measures:
         measures.append(_measure_row(measure, priority="", outcome=""))
     mission = [
-        [spec.mission_statement, spec.mission_target_year, spec.mission_description]
+        [
+            spec.mission_statement,
+            spec.mission_target_year,
+            spec.mission_description,
+            spec.mission_statement_cy,
+            spec.mission_description_cy,
+        ]
     ]
     return [
         SheetSpec("Mission", [c.header for c in MISSION], mission, WIDTHS["Mission"]),

@@ -23,6 +23,9 @@ class ProjectSpec:
     description: str
     # The lead organisation, by name (one of the partnership's organisations).
     lead: str
+    # The Welsh texts (empty: none yet, and Welsh pages show the English).
+    name_cy: str = ""
+    description_cy: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,10 @@ class MeasureSpec:
     done_quarter: int | None = None
     # The partnership's breakdown dimensions this count is split by, by name.
     breakdown: tuple[str, ...] = ()
+    name_cy: str = ""
+    unit_cy: str = ""
+    definition_cy: str = ""
+    data_source_cy: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,8 @@ class OutcomeSpec:
     what_it_looks_like: str = ""
     projects: tuple[ProjectSpec, ...] = ()
     measures: tuple[MeasureSpec, ...] = ()
+    statement_cy: str = ""
+    what_it_looks_like_cy: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,8 @@ class PrioritySpec:
     indicators: tuple[int, ...] = ()
     ways_of_working: tuple[str, ...] = ()
     goals: tuple[str, ...] = ()
+    name_cy: str = ""
+    mission_statement_cy: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,9 @@ class DimensionSpec:
     name: str
     categories: tuple[str, ...]
     exhaustive: bool
+    name_cy: str = ""
+    # The categories' Welsh names, in the same order.
+    categories_cy: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,6 +136,11 @@ class PartnershipSpec:
     comparator_area_code: str = ""
     sample_series: str = ""
     curve_stories: tuple[CurveStorySpec, ...] = ()
+    mission_statement_cy: str = ""
+    mission_description_cy: str = ""
+    # "draft": the Welsh texts are a draft translation, to be checked (the
+    # partnership is marked so; its admins see it on the Welsh texts page).
+    welsh_status: str = ""
 
     def all_measures(self) -> dict[str, MeasureSpec]:
         """Every measure of the partnership, by code."""

@@ -38,16 +38,22 @@ MISSION = (
     Column("statement", "Mission", required=True, aliases=("statement",)),
     Column("target_year", "Target year"),
     Column("description", "Description", aliases=("what it means",)),
+    Column("statement_cy", "Mission (Cymraeg)"),
+    Column("description_cy", "Description (Cymraeg)"),
 )
 PRIORITIES = (
     Column("name", "Priority", required=True, aliases=("name",)),
     Column("mission_statement", "Mission statement"),
+    Column("name_cy", "Priority (Cymraeg)"),
+    Column("mission_statement_cy", "Mission statement (Cymraeg)"),
 )
 OUTCOMES = (
     Column("statement", "Outcome", required=True, aliases=("statement",)),
     Column("priority", "Priority"),
     Column("horizon", "Horizon"),
     Column("what_it_looks_like", "What this will look like"),
+    Column("statement_cy", "Outcome (Cymraeg)"),
+    Column("what_it_looks_like_cy", "What this will look like (Cymraeg)"),
 )
 MEASURES = (
     Column("code", "Code", required=True),
@@ -68,7 +74,20 @@ MEASURES = (
     Column("is_headline", "Headline", aliases=("kpi", "headline measure")),
     Column("definition", "Definition"),
     Column("data_source", "Data source", aliases=("source",)),
+    Column("name_cy", "Name (Cymraeg)"),
+    Column("unit_cy", "Unit (Cymraeg)"),
+    Column("definition_cy", "Definition (Cymraeg)"),
+    Column("data_source_cy", "Data source (Cymraeg)"),
 )
+# The Welsh column of each text ("Name (Cymraeg)"), with its length limit.
+# A sheet without a text's Welsh column leaves the stored Welsh text as it is;
+# an empty Welsh cell clears it.
+WELSH_TEXTS = {
+    "Mission": {"statement": 300, "description": None},
+    "Priorities": {"name": 200, "mission_statement": None},
+    "Outcomes": {"statement": None, "what_it_looks_like": None},
+    "Measures": {"name": 300, "unit": 60, "definition": None, "data_source": 300},
+}
 # The shipped template and worked example (seed 001's action plan, written
 # by the demo: scripts/make-import-examples.py), offered on the import page.
 EXAMPLES_DIR = Path(settings.BASE_DIR) / "docs" / "import"
@@ -82,10 +101,29 @@ SHEETS = (
     ("Measures", MEASURES),
 )
 WIDTHS = {
-    "Mission": (60, 12, 80),
-    "Priorities": (40, 80),
-    "Outcomes": (60, 30, 26, 60),
-    "Measures": (10, 60, 24, 26, 12, 18, 24, 14, 10, 30, 40, 10, 50, 30),
+    "Mission": (60, 12, 80, 60, 80),
+    "Priorities": (40, 80, 40, 80),
+    "Outcomes": (60, 30, 26, 60, 60, 60),
+    "Measures": (
+        10,
+        60,
+        24,
+        26,
+        12,
+        18,
+        24,
+        14,
+        10,
+        30,
+        40,
+        10,
+        50,
+        30,
+        60,
+        12,
+        50,
+        30,
+    ),
 }
 
 
@@ -138,7 +176,13 @@ def _changed(instance, fields: dict) -> bool:
     for name, value in fields.items():
         if name == "position":
             continue
-        current = getattr(instance, name)
+        if name == "welsh":
+            if any((getattr(instance, f"{k}_cy") or "") != v for k, v in value.items()):
+                return True
+            continue
+        current = getattr(instance, f"{name}_en", getattr(instance, name))
+        if current is None and isinstance(value, str):
+            current = ""
         if isinstance(current, Decimal) or isinstance(value, Decimal):
             if (current is None) != (value is None) or (
                 current is not None and Decimal(current) != Decimal(value)
@@ -147,6 +191,15 @@ def _changed(instance, fields: dict) -> bool:
         elif current != value:
             return True
     return False
+
+
+def _welsh(row: Row, sheet: str, index: dict[str, int]) -> dict[str, str]:
+    """The row's Welsh texts, for the Welsh columns the sheet has."""
+    return {
+        name: row.text(f"{name}_cy", max_length=limit)
+        for name, limit in WELSH_TEXTS[sheet].items()
+        if f"{name}_cy" in index
+    }
 
 
 def framework_plan(*, partnership: Partnership, workbook: Workbook) -> FrameworkPlan:
@@ -196,6 +249,7 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
                 "statement": statement,
                 "target_year": int(year) if year is not None else None,
                 "description": row.text("description"),
+                "welsh": _welsh(row, "Mission", indexes["Mission"]),
             }
             if row.ok:
                 existing = Mission.objects.filter(partnership=partnership).first()
@@ -218,7 +272,10 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
             "Priorities", number, cells, indexes["Priorities"], PRIORITIES, problems
         )
         name = row.text("name", max_length=200, required=True)
-        fields = {"mission_statement": row.text("mission_statement")}
+        fields = {
+            "mission_statement": row.text("mission_statement"),
+            "welsh": _welsh(row, "Priorities", indexes["Priorities"]),
+        }
         if name.casefold() in file_priorities:
             row.problem(
                 "name",
@@ -302,6 +359,7 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
             "horizon": horizon,
             "what_it_looks_like": row.text("what_it_looks_like"),
             "position": len(plan.outcomes),
+            "welsh": _welsh(row, "Outcomes", indexes["Outcomes"]),
         }
         existing = stored_outcomes.get(key)
         action = (
@@ -488,6 +546,7 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
             "definition": row.text("definition"),
             "data_source": row.text("data_source", max_length=300),
             "position": len(plan.measures),
+            "welsh": _welsh(row, "Measures", indexes["Measures"]),
         }
         if not row.ok:
             continue
@@ -611,7 +670,15 @@ def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
     """The partnership's framework, sheet by sheet, as the import reads it."""
     mission = Mission.objects.filter(partnership=partnership).first()
     mission_rows = (
-        [[mission.statement, mission.target_year, mission.description]]
+        [
+            [
+                mission.statement_en,
+                mission.target_year,
+                mission.description_en or "",
+                mission.statement_cy or "",
+                mission.description_cy or "",
+            ]
+        ]
         if mission
         else []
     )
@@ -631,7 +698,15 @@ def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
         SheetSpec(
             "Priorities",
             [c.header for c in PRIORITIES],
-            [[p.name, p.mission_statement] for p in priorities],
+            [
+                [
+                    p.name_en,
+                    p.mission_statement_en or "",
+                    p.name_cy or "",
+                    p.mission_statement_cy or "",
+                ]
+                for p in priorities
+            ],
             WIDTHS["Priorities"],
         ),
         SheetSpec(
@@ -639,10 +714,12 @@ def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
             [c.header for c in OUTCOMES],
             [
                 [
-                    o.statement,
-                    o.priority.name if o.priority else "",
+                    o.statement_en,
+                    o.priority.name_en if o.priority else "",
                     HORIZONS.labels[o.horizon],
-                    o.what_it_looks_like,
+                    o.what_it_looks_like_en or "",
+                    o.statement_cy or "",
+                    o.what_it_looks_like_cy or "",
                 ]
                 for o in outcomes
             ],
@@ -654,19 +731,23 @@ def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
             [
                 [
                     m.code,
-                    m.name,
+                    m.name_en,
                     QUESTIONS.labels[m.question],
                     KINDS.labels[m.value_type],
-                    m.unit,
+                    m.unit_en or "",
                     DIRECTIONS.labels[m.direction],
                     AGGREGATIONS.labels[m.aggregation],
                     _number(m.annual_target),
                     _number(m.baseline_value),
-                    m.priority.name if m.priority else "",
-                    m.outcome.statement if m.outcome else "",
+                    m.priority.name_en if m.priority else "",
+                    m.outcome.statement_en if m.outcome else "",
                     "yes" if m.is_headline else "no",
-                    m.definition,
-                    m.data_source,
+                    m.definition_en or "",
+                    m.data_source_en or "",
+                    m.name_cy or "",
+                    m.unit_cy or "",
+                    m.definition_cy or "",
+                    m.data_source_cy or "",
                 ]
                 for m in measures
             ],
@@ -705,6 +786,9 @@ GUIDE = (
     "(priorities) or statement (outcomes); nothing is deleted.",
     "A CSV file holds only the Measures sheet's columns; the priorities and "
     "outcomes it names are created with it.",
+    "Welsh: each text has a Welsh column beside it, such as Name (Cymraeg). "
+    "Where it is empty, Welsh pages show the English text. A sheet without a "
+    "Welsh column leaves the Welsh texts stored as they are.",
 )
 
 

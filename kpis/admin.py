@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Membership
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .models import (
     Dimension,
@@ -50,7 +51,7 @@ class MeasureLeadInline(admin.TabularInline):
 
 
 @admin.register(PerformanceMeasure)
-class PerformanceMeasureAdmin(admin.ModelAdmin):
+class PerformanceMeasureAdmin(TranslationAdmin):
     list_display = [
         "code",
         "name",
@@ -87,14 +88,14 @@ class PeriodLockChangeAdmin(admin.ModelAdmin):
         return False
 
 
-class DimensionCategoryInline(admin.TabularInline):
+class DimensionCategoryInline(TranslationTabularInline):
     model = DimensionCategory
     extra = 3
     fields = ["name", "position", "partnership"]
 
 
 @admin.register(Dimension)
-class DimensionAdmin(admin.ModelAdmin):
+class DimensionAdmin(TranslationAdmin):
     list_display = ["name", "partnership", "is_exhaustive"]
     list_filter = ["partnership"]
     inlines = [DimensionCategoryInline]

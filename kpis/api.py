@@ -1,6 +1,7 @@
 """Performance measures (read) and quarterly values (read, bulk record)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -12,15 +13,18 @@ from rest_framework.response import Response
 
 from partnerships.api import (
     NON_FIELD,
+    AdminForWrites,
     ApiError,
+    BilingualSerializerMixin,
     CanEnterValues,
     ErrorSerializer,
     FilteredListMixin,
     TenantAPIView,
+    django_errors,
     error_responses,
 )
 
-from . import recording, selectors
+from . import recording, selectors, welsh
 from .models import (
     Dimension,
     DimensionCategory,
@@ -33,21 +37,21 @@ from .periods import KEY_PATTERN, Quarter
 DECIMAL = {"max_digits": 14, "decimal_places": 2}
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = DimensionCategory
-        fields = ["id", "name"]
+        fields = ["id", "name", "name_cy"]
 
 
-class DimensionSerializer(serializers.ModelSerializer):
+class DimensionSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     categories = CategorySerializer(many=True, read_only=True)
 
     class Meta:
         model = Dimension
-        fields = ["name", "is_exhaustive", "categories"]
+        fields = ["name", "name_cy", "is_exhaustive", "categories"]
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     baseline_period = serializers.CharField(
         source="baseline_period.label",
         allow_null=True,
@@ -88,6 +92,10 @@ class MeasureSerializer(serializers.ModelSerializer):
             "data_source",
             "leads",
             "breakdowns",
+            "name_cy",
+            "unit_cy",
+            "definition_cy",
+            "data_source_cy",
         ]
 
     def get_leads(self, measure: PerformanceMeasure) -> list[str]:
@@ -431,3 +439,65 @@ def _bulk_error(error: recording.BulkRecordError) -> ApiError:
             },
         )
     return ApiError(_("Some values have errors; nothing was recorded."), errors=errors)
+
+
+class WelshTextSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[kind.key for kind in welsh.KINDS],
+        help_text="What the text belongs to.",
+    )
+    id = serializers.IntegerField(min_value=1, help_text="Its id.")
+    field = serializers.ChoiceField(
+        choices=sorted({name for kind in welsh.KINDS for name in kind.fields}),
+        help_text=(
+            "Which of its texts: mission statement, description; priority name, "
+            "mission_statement; outcome statement, what_it_looks_like; measure "
+            "name, unit, definition, data_source; project name, description; "
+            "dimension or category name."
+        ),
+    )
+    text = serializers.CharField(
+        allow_blank=True,
+        max_length=5000,
+        help_text="The Welsh text; empty removes it (pages then show the English).",
+    )
+
+
+class WelshTextSet(TenantAPIView):
+    permission_classes = [IsAuthenticated, AdminForWrites]
+
+    @extend_schema(
+        tags=["framework"],
+        operation_id="welsh_text_set",
+        summary="Set one of the partnership's texts in Welsh",
+        description=(
+            "Admins only, through the same service as the Texts that need Welsh "
+            "page. The texts' Welsh versions are read as `<field>_cy` on the "
+            "mission, priorities, outcomes, projects and measures; `<field>` is "
+            "always the English text."
+        ),
+        request=WelshTextSerializer,
+        responses={200: WelshTextSerializer, **error_responses(400, 403)},
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        incoming = WelshTextSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        try:
+            with self.history_context():
+                obj = welsh.welsh_text_set(
+                    partnership=request.partnership,
+                    actor=request.user,
+                    kind=data["kind"],
+                    pk=data["id"],
+                    field=data["field"],
+                    text=data["text"],
+                )
+        except DjangoValidationError as error:
+            raise ApiError(
+                _("The Welsh text was not saved."), errors=django_errors(error)
+            ) from error
+        return Response(
+            {**data, "text": getattr(obj, f"{data['field']}_cy") or ""},
+            status=status.HTTP_200_OK,
+        )

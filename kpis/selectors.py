@@ -401,6 +401,19 @@ MEASURE_FIELDS = (
 )
 
 
+# The texts held in English and Welsh (kpis/translation.py).
+TRANSLATED_MEASURE_FIELDS = ("name", "unit", "definition", "data_source")
+
+
+def _english(event, name: str):
+    """The event's English text: its ``_en`` column, or, in events recorded
+    before the texts had languages, the field itself (which was English)."""
+    if name in TRANSLATED_MEASURE_FIELDS:
+        english = getattr(event, f"{name}_en")
+        return english if english is not None else (getattr(event, name) or None)
+    return getattr(event, name)
+
+
 def measure_history(
     *, partnership: Partnership, measure: PerformanceMeasure
 ) -> list[HistoryEntry]:
@@ -420,7 +433,7 @@ def measure_history(
         else:
             changes = []
             for name in MEASURE_FIELDS:
-                before, after = getattr(previous, name), getattr(event, name)
+                before, after = _english(previous, name), _english(event, name)
                 if before == after:
                     continue
                 label = PerformanceMeasure._meta.get_field(name).verbose_name
@@ -434,6 +447,12 @@ def measure_history(
                             "before": _field_text(before),
                             "after": _field_text(after),
                         }
+                    )
+            for name in TRANSLATED_MEASURE_FIELDS:
+                if getattr(previous, f"{name}_cy") != getattr(event, f"{name}_cy"):
+                    label = PerformanceMeasure._meta.get_field(name).verbose_name
+                    changes.append(
+                        _("%(field)s in Welsh changed") % {"field": capfirst(label)}
                     )
         previous = event
         if changes:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from outcomes.services import priority_under_outcome
 from partnerships import policy as roles
+from partnerships.bilingual import texts_set
 from partnerships.models import Membership, Partnership, Role, User
 
 from .models import (
@@ -32,11 +33,22 @@ def period_get_or_create(*, partnership: Partnership, quarter: Quarter) -> Perio
     return period
 
 
+# The measure's texts held in English and Welsh (kpis/translation.py).
+MEASURE_TEXTS = ("name", "unit", "definition", "data_source")
+
+
 @transaction.atomic
 def measure_upsert(
-    *, partnership: Partnership, code: str, **fields
+    *,
+    partnership: Partnership,
+    code: str,
+    welsh: dict[str, str] | None = None,
+    **fields,
 ) -> PerformanceMeasure:
-    """Create the measure with this code, or bring it up to date."""
+    """Create the measure with this code, or bring it up to date.
+
+    Its texts (name, unit, definition, data source) are English; ``welsh``
+    holds the Welsh ones, keyed the same (see outcomes/services.py)."""
     value_type = fields.get("value_type")
     aggregation = fields.get("aggregation")
     if (
@@ -50,6 +62,8 @@ def measure_upsert(
     measure = PerformanceMeasure.objects.filter(
         partnership=partnership, code=code
     ).first() or PerformanceMeasure(partnership=partnership, code=code)
+    texts = {name: fields.pop(name) for name in MEASURE_TEXTS if name in fields}
+    texts_set(measure, english=texts, welsh=welsh)
     for name, value in fields.items():
         setattr(measure, name, value)
     if "outcome" in fields or "priority" in fields:
@@ -76,21 +90,32 @@ def dimension_upsert(
     categories: list[str],
     is_exhaustive: bool,
     position: int = 0,
+    welsh_name: str = "",
+    welsh_categories: list[str] | None = None,
 ) -> Dimension:
-    """A breakdown dimension and its categories, in order; more can be added."""
+    """A breakdown dimension and its categories, in order; more can be added.
+
+    ``welsh_name`` and ``welsh_categories`` (in the categories' order) are
+    their Welsh names, empty for none yet."""
     if not categories:
         raise ValidationError({"categories": _("A breakdown needs categories.")})
     dimension, _created = Dimension.objects.update_or_create(
         partnership=partnership,
-        name=name,
-        defaults={"is_exhaustive": is_exhaustive, "position": position},
+        name_en=name,
+        defaults={
+            "is_exhaustive": is_exhaustive,
+            "position": position,
+            "name_cy": welsh_name.strip() or None,
+        },
     )
+    welsh_categories = welsh_categories or []
     for index, category in enumerate(categories):
+        welsh = welsh_categories[index] if index < len(welsh_categories) else ""
         DimensionCategory.objects.update_or_create(
             partnership=partnership,
             dimension=dimension,
-            name=category,
-            defaults={"position": index},
+            name_en=category,
+            defaults={"position": index, "name_cy": welsh.strip() or None},
         )
     return dimension
 
@@ -111,7 +136,9 @@ def dimension_create(
     errors = {}
     if not name:
         errors["name"] = _("Give the breakdown a name, like “Age group”.")
-    elif Dimension.objects.filter(partnership=partnership, name__iexact=name).exists():
+    elif Dimension.objects.filter(
+        partnership=partnership, name_en__iexact=name
+    ).exists():
         errors["name"] = _("There is already a breakdown called “%(name)s”.") % {
             "name": name
         }

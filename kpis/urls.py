@@ -35,6 +35,7 @@ urlpatterns = [
         views.measure_checks,
         name="measure_checks",
     ),
+    path("welsh/", views.welsh_texts, name="welsh_texts"),
     path(
         "quarter/settings/",
         views.reporting_settings,

@@ -15,8 +15,9 @@ from django_htmx.http import HttpRequest
 
 from partnerships import policy as roles
 from partnerships.decorators import recent_authentication_required, tenant_view
+from partnerships.models import WelshStatus
 
-from . import policy, recording, review, rules, selectors, services
+from . import policy, recording, review, rules, selectors, services, welsh
 from .forms import (
     DimensionForm,
     MeasureChecksForm,
@@ -605,6 +606,7 @@ def _render_setup(
             "dimension_form": dimension_form or DimensionForm(),
             "measure_forms": forms,
             "default_threshold": rules.DEFAULT_CHANGE_THRESHOLD,
+            "welsh_missing": welsh.texts_without_welsh_count(partnership=partnership),
         },
         status=status,
     )
@@ -666,3 +668,59 @@ def measure_checks(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     # The measure object may hold the refused values; show the stored ones.
     measure.refresh_from_db()
     return _render_setup(request, status=400, bound=form)
+
+
+@tenant_view
+@require_http_methods(["GET", "POST"])
+def welsh_texts(request: HttpRequest, slug: str) -> HttpResponse:
+    """The partnership's texts that still need Welsh, each with a form to add it."""
+    _require_admin(request)
+    errors: dict[tuple[str, int, str], list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        key = (
+            request.POST.get("kind", ""),
+            _int(request.POST.get("pk")),
+            request.POST.get("field", ""),
+        )
+        try:
+            welsh.welsh_text_set(
+                partnership=request.partnership,
+                actor=request.user,
+                kind=key[0],
+                pk=key[1],
+                field=key[2],
+                text=request.POST.get("text", ""),
+            )
+        except ValidationError as error:
+            errors[key] = [m for ms in error.message_dict.values() for m in ms]
+            status = 400
+        else:
+            if request.POST.get("text", "").strip():
+                messages.success(request, _("Saved the Welsh text."))
+            url = reverse("kpis:welsh_texts", kwargs={"slug": slug})
+            return redirect(url)
+    groups = welsh.texts_without_welsh(partnership=request.partnership)
+    for group in groups:
+        for text in group.texts:
+            refused = errors.get((text.kind.key, text.obj.pk, text.field))
+            if refused:
+                text.errors = refused
+                text.posted = request.POST.get("text", "")
+    return render(
+        request,
+        "kpis/welsh_texts.html",
+        {
+            "groups": groups,
+            "count": sum(len(group.texts) for group in groups),
+            "draft": request.partnership.welsh_status == WelshStatus.DRAFT,
+        },
+        status=status,
+    )
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

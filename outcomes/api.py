@@ -6,25 +6,43 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partnerships.api import FilteredListMixin, TenantAPIView, error_responses
+from partnerships.api import (
+    BilingualSerializerMixin,
+    FilteredListMixin,
+    TenantAPIView,
+    error_responses,
+)
 
 from . import selectors
 from .models import Mission, Outcome, Priority, Project
 
 
-class MissionSerializer(serializers.ModelSerializer):
+class MissionSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = Mission
-        fields = ["statement", "target_year", "description"]
+        fields = [
+            "statement",
+            "target_year",
+            "description",
+            "statement_cy",
+            "description_cy",
+        ]
 
 
-class PrioritySerializer(serializers.ModelSerializer):
+class PrioritySerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = Priority
-        fields = ["id", "position", "name", "mission_statement"]
+        fields = [
+            "id",
+            "position",
+            "name",
+            "mission_statement",
+            "name_cy",
+            "mission_statement_cy",
+        ]
 
 
-class OutcomeSerializer(serializers.ModelSerializer):
+class OutcomeSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = Outcome
         fields = [
@@ -34,10 +52,12 @@ class OutcomeSerializer(serializers.ModelSerializer):
             "statement",
             "horizon",
             "what_it_looks_like",
+            "statement_cy",
+            "what_it_looks_like_cy",
         ]
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     lead_organisation = serializers.CharField(
         source="lead_organisation.name", allow_null=True, read_only=True
     )
@@ -56,6 +76,8 @@ class ProjectSerializer(serializers.ModelSerializer):
             "lead_organisation",
             "lead_person",
             "status",
+            "name_cy",
+            "description_cy",
         ]
 
 

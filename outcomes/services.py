@@ -1,9 +1,15 @@
 """Writes to the strategy framework. Each upsert is keyed by a natural key, so
-loading the same framework twice changes nothing."""
+loading the same framework twice changes nothing.
+
+Texts are English unless passed in ``welsh`` (keyed by the field's name:
+``{"name": ..., "mission_statement": ...}``); the natural keys are the English
+texts. Both are written to their own language's column whatever the active
+language (``partnerships.bilingual.texts_set``)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from partnerships.bilingual import texts_set
 from partnerships.models import Organisation, Partnership
 
 from .models import Mission, Outcome, Priority, Project, priority_mismatch_message
@@ -16,13 +22,17 @@ def mission_set(
     statement: str,
     target_year: int | None,
     description: str = "",
+    welsh: dict[str, str] | None = None,
 ) -> Mission:
     mission = Mission.objects.filter(partnership=partnership).first() or Mission(
         partnership=partnership
     )
-    mission.statement = statement
+    texts_set(
+        mission,
+        english={"statement": statement, "description": description},
+        welsh=welsh,
+    )
     mission.target_year = target_year
-    mission.description = description
     mission.full_clean()
     mission.save()
     return mission
@@ -35,11 +45,16 @@ def priority_upsert(
     name: str,
     mission_statement: str = "",
     position: int = 0,
+    welsh: dict[str, str] | None = None,
 ) -> Priority:
     priority = Priority.objects.filter(
-        partnership=partnership, name=name
-    ).first() or Priority(partnership=partnership, name=name)
-    priority.mission_statement = mission_statement
+        partnership=partnership, name_en=name
+    ).first() or Priority(partnership=partnership)
+    texts_set(
+        priority,
+        english={"name": name, "mission_statement": mission_statement},
+        welsh=welsh,
+    )
     priority.position = position
     priority.full_clean()
     priority.save()
@@ -77,15 +92,18 @@ def outcome_upsert(
     horizon: str,
     what_it_looks_like: str = "",
     position: int = 0,
+    welsh: dict[str, str] | None = None,
 ) -> Outcome:
     _check_same_partnership(partnership, priority=priority)
     outcome = Outcome.objects.filter(
-        partnership=partnership, priority=priority, statement=statement
-    ).first() or Outcome(
-        partnership=partnership, priority=priority, statement=statement
+        partnership=partnership, priority=priority, statement_en=statement
+    ).first() or Outcome(partnership=partnership, priority=priority)
+    texts_set(
+        outcome,
+        english={"statement": statement, "what_it_looks_like": what_it_looks_like},
+        welsh=welsh,
     )
     outcome.horizon = horizon
-    outcome.what_it_looks_like = what_it_looks_like
     outcome.position = position
     outcome.full_clean()
     outcome.save()
@@ -102,6 +120,7 @@ def project_upsert(
     description: str = "",
     lead_organisation: Organisation | None = None,
     status: str | None = None,
+    welsh: dict[str, str] | None = None,
 ) -> Project:
     _check_same_partnership(
         partnership,
@@ -110,11 +129,11 @@ def project_upsert(
         lead_organisation=lead_organisation,
     )
     project = Project.objects.filter(
-        partnership=partnership, name=name
-    ).first() or Project(partnership=partnership, name=name)
+        partnership=partnership, name_en=name
+    ).first() or Project(partnership=partnership)
+    texts_set(project, english={"name": name, "description": description}, welsh=welsh)
     project.priority = priority_under_outcome(outcome=outcome, priority=priority)
     project.outcome = outcome
-    project.description = description
     project.lead_organisation = lead_organisation
     if status:
         project.status = status

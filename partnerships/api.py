@@ -531,3 +531,21 @@ class OrganisationMerge(TenantAPIView):
             request=request,
         )
         return Response(OrganisationSerializer(_organisation(request, kept.pk)).data)
+
+
+class BilingualSerializerMixin:
+    """A serializer of texts held in English and Welsh (django-modeltranslation).
+
+    Each field named in ``Meta.fields`` that has ``<field>_cy`` in ``fields``
+    too is the stored English text, whatever language the request asks for;
+    ``<field>_cy`` is the Welsh text, null while there is none (a Welsh page
+    then shows the English). So a client reads both, and its ``name`` does not
+    change with its ``Accept-Language``.
+    """
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        for name in list(data):
+            if f"{name}_cy" in data and hasattr(instance, f"{name}_en"):
+                data[name] = getattr(instance, f"{name}_en") or ""
+        return data

@@ -75,6 +75,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class WelshStatus(models.TextChoices):
+    """How far the partnership's Welsh texts can be trusted."""
+
+    UNSTATED = "", _("Not stated")
+    DRAFT = "draft", _("Draft translation, to be checked")
+    CHECKED = "checked", _("Checked")
+
+
 class Partnership(models.Model):
     """The tenant. Every tenant-owned row points at one."""
 
@@ -86,6 +94,13 @@ class Partnership(models.Model):
         help_text=_("1 = January … 9 = September (academic year), 4 = April."),
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+    welsh_status = models.CharField(
+        _("Welsh texts"),
+        max_length=8,
+        choices=WelshStatus.choices,
+        default=WelshStatus.UNSTATED,
+        blank=True,
+    )
     quarter_deadline_days = models.PositiveSmallIntegerField(
         _("days after a quarter ends that its figures are due"),
         default=30,
@@ -114,6 +129,10 @@ class Partnership(models.Model):
             models.CheckConstraint(
                 condition=models.Q(reporting_year_start_month__range=(1, 12)),
                 name="partnership_year_start_month_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(welsh_status__in=WelshStatus.values),
+                name="partnership_welsh_status_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(quarter_deadline_days__lte=120),

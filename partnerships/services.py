@@ -39,6 +39,15 @@ def partnership_create(
 
 
 @transaction.atomic
+def partnership_welsh_status_set(*, partnership: Partnership, status: str) -> None:
+    """Mark the partnership's Welsh texts a draft translation, checked, or neither."""
+    if partnership.welsh_status != status:
+        partnership.welsh_status = status
+        partnership.full_clean()
+        partnership.save(update_fields=["welsh_status"])
+
+
+@transaction.atomic
 def organisation_create(*, partnership: Partnership, name: str) -> Organisation:
     organisation = Organisation(partnership=partnership, name=name)
     organisation.full_clean()

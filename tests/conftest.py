@@ -3,7 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from tests.demo_database import (  # noqa: F401 (fixtures)
     demo_database,
@@ -96,3 +98,17 @@ def import_storage(settings, tmp_path):
         },
     }
     return location
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language.
+
+    A request in Welsh leaves Welsh active in the test's thread (the locale
+    middleware activates it and nothing deactivates it), and the next test's
+    factories would then write their texts into the Welsh columns
+    (django-modeltranslation's constructor writes the active language's).
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from partnerships.admin import PartnershipAdmin
 from partnerships.models import Partnership
@@ -25,19 +26,19 @@ from .models import (
 
 
 @admin.register(NationalFramework)
-class NationalFrameworkAdmin(admin.ModelAdmin):
+class NationalFrameworkAdmin(TranslationAdmin):
     list_display = ["name", "nation", "version", "slug"]
     search_fields = ["name", "nation"]
 
 
 @admin.register(WellbeingGoal)
-class WellbeingGoalAdmin(admin.ModelAdmin):
+class WellbeingGoalAdmin(TranslationAdmin):
     list_display = ["name", "code", "framework", "position"]
     list_filter = ["framework"]
 
 
 @admin.register(WayOfWorking)
-class WayOfWorkingAdmin(admin.ModelAdmin):
+class WayOfWorkingAdmin(TranslationAdmin):
     list_display = ["name", "code", "framework", "position"]
     list_filter = ["framework"]
 
@@ -55,7 +56,7 @@ class IndicatorSetMembershipInline(admin.TabularInline):
 
 
 @admin.register(NationalIndicator)
-class NationalIndicatorAdmin(admin.ModelAdmin):
+class NationalIndicatorAdmin(TranslationAdmin):
     list_display = [
         "number",
         "title",

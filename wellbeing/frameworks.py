@@ -136,22 +136,36 @@ class _Loader:
             {"slug": spec["slug"]},
             {
                 "name": spec["name"],
+                "name_en": spec["name"],
+                "name_cy": spec.get("name_cy") or None,
                 "nation": spec["nation"],
                 "version": spec["version"],
                 "description": _text(spec.get("description", "")),
                 "source_url": spec.get("source_url", ""),
             },
         )
-        for kind, model_name in (
-            ("goals", "WellbeingGoal"),
-            ("ways_of_working", "WayOfWorking"),
+        welsh = (
+            {
+                (row["kind"], row["code"]): row
+                for row in _read_csv(self.folder, spec["welsh_names"])
+            }
+            if spec.get("welsh_names")
+            else {}
+        )
+        for kind, welsh_kind, model_name in (
+            ("goals", "goal", "WellbeingGoal"),
+            ("ways_of_working", "way", "WayOfWorking"),
         ):
             for position, row in enumerate(_read_csv(self.folder, spec[kind]), 1):
+                cy = welsh.get((welsh_kind, row["code"]), {})
                 self.upsert(
                     self.model(model_name),
                     {"framework": framework, "code": row["code"]},
                     {
                         "name": row["name"],
+                        "name_en": row["name"],
+                        "name_cy": cy.get("name_cy") or None,
+                        "welsh_confirmed": cy.get("confirmed") == "yes",
                         "description": row["short_description"],
                         "position": position,
                     },
@@ -212,6 +226,7 @@ class _Loader:
                 {"framework": framework, "number": int(number)},
                 {
                     "title": row["title"],
+                    "title_en": row["title"],
                     "unit_kind": row["unit_kind"],
                     "direction": directions.get(number, "unknown"),
                     "confirmed": status in confirmed_statuses,

@@ -102,6 +102,13 @@ class FrameworkElement(ShippedReference):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # The Welsh name (name_cy, django-modeltranslation) checked against an
+    # official source; an unchecked one is marked so on Welsh pages.
+    welsh_confirmed = models.BooleanField(
+        _("Welsh name confirmed"),
+        default=False,
+        help_text=_("The Welsh name checked against the official Welsh text."),
+    )
 
     class Meta:
         abstract = True

@@ -35,6 +35,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, so that its change forms show each language's field.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -215,8 +217,17 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en-gb"
 # Welsh ("cy") joins when its translation catalogue does: offering it before
 # then would mark English pages as Welsh for Welsh-preferring browsers.
-LANGUAGES = [("en-gb", _("English"))]
+LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The partnership's own texts in both languages (django-modeltranslation):
+# each registered field gets ``<field>_en`` and ``<field>_cy`` columns in the
+# same row, so the table's row-level security covers the Welsh text too. The
+# field's own name reads the active language's text, falling back to English
+# (``en-gb`` is matched to ``en``); templates mark a fallback with
+# ``{% bilingual obj "field" %}`` (civic/templatetags/bilingual.py).
+MODELTRANSLATION_LANGUAGES = ("en", "cy")
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

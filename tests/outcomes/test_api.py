@@ -36,6 +36,9 @@ def test_the_mission_and_priorities_in_order(client, framework):
         "statement": "Every young person in the valley thrives by 2030",
         "target_year": 2030,
         "description": "",
+        # No Welsh yet (outcomes/translation.py).
+        "statement_cy": None,
+        "description_cy": None,
     }
     priorities = get(client, "api:priority_list", partnership, viewer).json()
     assert priorities["count"] == 2
