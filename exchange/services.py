@@ -170,7 +170,7 @@ def import_job_check(*, job_id: int, partnership_id: int) -> None:
         waiting=(ImportStatus.QUEUED, ImportStatus.CHECKING),
         status=ImportStatus.CHECKING,
         progress=(5, _("Reading the file…")),
-        gave_up=_("The check stopped %(count)s times."),
+        gave_up="check_gave_up",
     )
     if job is None:
         return
@@ -185,13 +185,23 @@ def import_job_check(*, job_id: int, partnership_id: int) -> None:
 
     try:
         workbook = _read(job, progress=reading)
-    except (SpreadsheetError, OSError) as error:
-        reason = (
-            str(error)
-            if isinstance(error, SpreadsheetError)
-            else _("The uploaded file could not be read back.")
+    except SpreadsheetError as error:
+        _finish_check(
+            job_id,
+            partnership_id,
+            preview={},
+            problems=[],
+            failure=(f"file_{error.code}", error.params),
         )
-        _finish_check(job_id, partnership_id, preview={}, problems=[], failure=reason)
+        return
+    except OSError:
+        _finish_check(
+            job_id,
+            partnership_id,
+            preview={},
+            problems=[],
+            failure=("unreadable_upload", {}),
+        )
         return
     except SoftTimeLimitExceeded:
         _finish_check(
@@ -199,7 +209,7 @@ def import_job_check(*, job_id: int, partnership_id: int) -> None:
             partnership_id,
             preview={},
             problems=[],
-            failure=_("Checking the file took too long and was stopped."),
+            failure=("check_timeout", {}),
         )
         return
     _progress(job_id, partnership_id, 70, _("Checking every row…"))
@@ -216,7 +226,7 @@ def import_job_check(*, job_id: int, partnership_id: int) -> None:
             partnership_id,
             preview={},
             problems=[],
-            failure=_("The file could not be checked because of an error on our side."),
+            failure=("check_error", {}),
         )
         return
     preview = plan.preview()
@@ -227,11 +237,19 @@ def import_job_check(*, job_id: int, partnership_id: int) -> None:
         partnership_id,
         preview=preview,
         problems=_problems_json(plan.problems),
-        failure="",
+        failure=None,
     )
 
 
-def _finish_check(job_id, partnership_id, *, preview, problems, failure) -> None:
+def _finish_check(
+    job_id,
+    partnership_id,
+    *,
+    preview,
+    problems,
+    failure: tuple[str, dict] | None,
+) -> None:
+    """Leave the checked job ready, or rejected (``failure``: code, params)."""
     with partnership_scope(partnership_id):
         job = (
             ImportJob.objects.select_for_update()
@@ -245,18 +263,19 @@ def _finish_check(job_id, partnership_id, *, preview, problems, failure) -> None
             and not problems
             and not any(preview.get("counts", {}).get(k) for k in ("create", "update"))
         )
+        if nothing and not failure:
+            failure = (
+                "nothing_unchanged"
+                if preview.get("counts", {}).get("unchanged")
+                else "nothing_no_rows",
+                {},
+            )
         if failure:
             job.status = ImportStatus.REJECTED
-            job.failure_reason = failure
+            job.failure_code, job.failure_params = failure
+            job.failure_reason = ""
         elif problems:
             job.status = ImportStatus.REJECTED
-        elif nothing:
-            job.status = ImportStatus.REJECTED
-            job.failure_reason = _(
-                "Nothing to import: everything in the file is already stored."
-                if preview.get("counts", {}).get("unchanged")
-                else "Nothing to import: the file has no rows to import."
-            )
         else:
             job.status = ImportStatus.READY
         job.preview = preview
@@ -266,6 +285,8 @@ def _finish_check(job_id, partnership_id, *, preview, problems, failure) -> None
         job.save(
             update_fields=[
                 "status",
+                "failure_code",
+                "failure_params",
                 "failure_reason",
                 "preview",
                 "problems",
@@ -330,7 +351,7 @@ def import_job_apply(*, job_id: int, partnership_id: int) -> None:
         waiting=(ImportStatus.CONFIRMED, ImportStatus.IMPORTING),
         status=ImportStatus.IMPORTING,
         progress=(10, _("Importing…")),
-        gave_up=_("The import stopped %(count)s times; nothing was imported."),
+        gave_up="import_gave_up",
     )
     if job is None:
         return
@@ -367,34 +388,18 @@ def import_job_apply(*, job_id: int, partnership_id: int) -> None:
         _fail(
             job_id,
             partnership_id,
-            _("Nothing was imported: the file has problems now (see below)."),
+            "problems_now",
             problems=_problems_json(rollback.problems),
         )
     except SpreadsheetError as error:
-        _fail(job_id, partnership_id, str(error))
+        _fail(job_id, partnership_id, f"file_{error.code}", error.params)
     except values.ChangedWhileImporting:
-        _fail(
-            job_id,
-            partnership_id,
-            _(
-                "Nothing was imported: someone saved some of these figures while "
-                "the import ran. Upload the file again to see them in the preview."
-            ),
-        )
+        _fail(job_id, partnership_id, "changed_while_importing")
     except SoftTimeLimitExceeded:
-        _fail(
-            job_id,
-            partnership_id,
-            _("The import took too long and was stopped; nothing was imported."),
-        )
+        _fail(job_id, partnership_id, "import_timeout")
     except Exception as error:
         logger.exception("Import %s failed", job_id)
-        _fail(
-            job_id,
-            partnership_id,
-            _("Nothing was imported because of an error (%(error)s).")
-            % {"error": type(error).__name__},
-        )
+        _fail(job_id, partnership_id, "import_error", {"error": type(error).__name__})
 
 
 def _write(job: ImportJob, workbook) -> dict:
@@ -415,12 +420,20 @@ def _write(job: ImportJob, workbook) -> dict:
     return {"create": counts["create"], "update": counts["update"]}
 
 
-def _fail(job_id: int, partnership_id: int, reason: str, problems=None) -> None:
+def _fail(
+    job_id: int,
+    partnership_id: int,
+    code: str,
+    params: dict | None = None,
+    problems=None,
+) -> None:
+    """Fail the job with one of ``ImportJob.FAILURE_MESSAGES``."""
     with partnership_scope(partnership_id):
         job_fail(
             ImportJob.objects.filter(partnership_id=partnership_id),
             pk=job_id,
-            reason=reason,
+            code=code,
+            params=params,
             unless=(ImportStatus.DONE,),
             progress_text="",
             **({} if problems is None else {"problems": problems}),

@@ -197,9 +197,7 @@ LOGIN_REDIRECT_URL = "partnerships:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
-# Welsh ("cy") joins when its translation catalogue does: offering it before
-# then would mark English pages as Welsh for Welsh-preferring browsers.
-LANGUAGES = [("en-gb", _("English"))]
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
