@@ -32,7 +32,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MARKED = frozenset(FORMULA_STARTS)
@@ -442,7 +442,7 @@ def xlsx_bytes(sheets: Sequence[SheetSpec], *, guide: Sequence[str] = ()) -> byt
         for index, width in enumerate(spec.widths, 1):
             sheet.column_dimensions[get_column_letter(index)].width = width
     if guide:
-        sheet = book.create_sheet("Guide")
+        sheet = book.create_sheet(pgettext("spreadsheet sheet", "Guide"))
         sheet.column_dimensions["A"].width = 110
         for line in guide:
             sheet.append([neutralise(line)])
