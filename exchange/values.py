@@ -25,8 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kpis import rules
 from kpis.models import (
@@ -571,45 +570,45 @@ def values_write(
 # made). It names the columns as the English template writes them; the
 # Welsh catalogue gives the Welsh template's names.
 KIND_HINTS = {
-    ValueType.COUNT: _lazy("Count: a whole number in Value"),
-    ValueType.PERCENTAGE: _lazy(
+    ValueType.COUNT: gettext_lazy("Count: a whole number in Value"),
+    ValueType.PERCENTAGE: gettext_lazy(
         "Percentage: Numerator and Denominator, or the percentage in Value "
         "(not for a measure whose year adds up the numbers: a ratio of sums)"
     ),
-    ValueType.NUMBER_AND_PERCENTAGE: _lazy(
+    ValueType.NUMBER_AND_PERCENTAGE: gettext_lazy(
         "Number and percentage: Numerator and Denominator"
     ),
-    ValueType.SCORE: _lazy("Score or average: the figure in Value"),
-    ValueType.MILESTONE: _lazy("Milestone: Value 1 (done) or 0 (not done)"),
+    ValueType.SCORE: gettext_lazy("Score or average: the figure in Value"),
+    ValueType.MILESTONE: gettext_lazy("Milestone: Value 1 (done) or 0 (not done)"),
 }
 
 GUIDE = (
-    _lazy("Quarterly figures: how to fill this template"),
-    _lazy(
+    gettext_lazy("Quarterly figures: how to fill this template"),
+    gettext_lazy(
         "Fill one row per measure on the Values sheet, then upload the file on "
         "the Import and export page. You will see a preview of every figure and "
         "every problem before anything is saved; nothing is saved until you "
         "confirm, and then either every figure is saved or none is."
     ),
-    _lazy(
+    gettext_lazy(
         "Quarter: the reporting quarter, like %(example)s. Rows for other "
         "quarters can be added."
     ),
-    _lazy(
+    gettext_lazy(
         "Code: the measure's code. Name and Kind are there to help you; Kind "
         "must match the measure if you keep it."
     ),
     *KIND_HINTS.values(),
-    _lazy(
+    gettext_lazy(
         "Story: the story behind the number (optional; some changes need one "
         "before the quarter is submitted)."
     ),
-    _lazy(
+    gettext_lazy(
         "Leave a row's figures and story empty to skip that measure. Figures "
         "that are submitted or approved can only be changed by an admin; a "
         "locked quarter cannot be changed at all."
     ),
-    _lazy("Status is filled in for information and is not imported."),
+    gettext_lazy("Status is filled in for information and is not imported."),
 )
 
 

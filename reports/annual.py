@@ -34,7 +34,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kpis import rules
 from kpis.models import QuarterlyValue
@@ -97,20 +97,22 @@ class Chapter:
 
 
 STATUS_KEY = {
-    rules.Status.ON_TRACK: _lazy(
+    rules.Status.ON_TRACK: gettext_lazy(
         "The year's figure meets the target, pro rata for a measure that adds up "
         "over the year; a milestone is done."
     ),
-    rules.Status.AT_RISK: _lazy(
+    rules.Status.AT_RISK: gettext_lazy(
         "Short of the target by no more than 10%, or a milestone not yet done "
         "before the year's last quarter."
     ),
-    rules.Status.OFF_TRACK: _lazy(
+    rules.Status.OFF_TRACK: gettext_lazy(
         "Short of the target by more than 10%, or a milestone not done by the "
         "end of the year."
     ),
-    rules.Status.NO_TARGET: _lazy("Figures reported, but no annual target is set."),
-    rules.Status.NO_DATA: _lazy("No figure reported for this year."),
+    rules.Status.NO_TARGET: gettext_lazy(
+        "Figures reported, but no annual target is set."
+    ),
+    rules.Status.NO_DATA: gettext_lazy("No figure reported for this year."),
 }
 
 
@@ -315,8 +317,8 @@ class _Part:
 
 # Each language's link to the other, written in the language it leads to.
 OTHER_PART_LINK = {
-    "en-gb": _lazy("This report in English"),
-    "cy": _lazy("This report in Welsh"),
+    "en-gb": gettext_lazy("This report in English"),
+    "cy": gettext_lazy("This report in Welsh"),
 }
 
 

@@ -3,6 +3,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jobs.models import BackgroundJob
 from partnerships.models import Partnership
@@ -21,9 +22,12 @@ class ReportLanguage(models.TextChoices):
     Bilingual puts both in one document, Welsh first (``annual.py``).
     """
 
-    ENGLISH = "en-gb", _("English")
-    WELSH = "cy", _("Welsh")
-    BILINGUAL = "bilingual", _("Bilingual (Welsh and English)")
+    ENGLISH = "en-gb", pgettext_lazy("report language", "English")
+    WELSH = "cy", pgettext_lazy("report language", "Welsh")
+    BILINGUAL = (
+        "bilingual",
+        pgettext_lazy("report language", "Bilingual (Welsh and English)"),
+    )
 
 
 # The order of the languages in a report in each language.
