@@ -88,6 +88,9 @@ class ImportJob(BackgroundJob):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The language the file was uploaded in: the worker checks it in that
+    # language, so the problems it lists read in the uploader's language.
+    language = models.CharField(max_length=10, default="en-gb")
     progress = models.PositiveSmallIntegerField(default=0)
     progress_text = models.CharField(max_length=200, blank=True)
     preview = models.JSONField(default=dict, blank=True)

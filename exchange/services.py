@@ -19,7 +19,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jobs.services import job_claim, job_fail, job_send, jobs_resend
@@ -86,6 +87,7 @@ def import_job_create(
             file_name=stored,
             size_bytes=upload.size,
             created_by=actor,
+            language=_uploader_language(),
             progress_text=_("Waiting for a worker to check the file…"),
         )
         job_id, partnership_id = job.pk, partnership.pk
@@ -162,8 +164,38 @@ def _claim(
         )
 
 
+def _uploader_language() -> str:
+    """The site language the upload was made in (the request's)."""
+    active = get_language() or settings.LANGUAGE_CODE
+    codes = [code for code, _name in settings.LANGUAGES]
+    for code in codes:
+        if active == code or active.split("-")[0] == code.split("-")[0]:
+            return code
+    return settings.LANGUAGE_CODE
+
+
+def _job_language(job_id: int, partnership_id: int) -> str:
+    with partnership_scope(partnership_id):
+        language = (
+            ImportJob.objects.filter(partnership_id=partnership_id, pk=job_id)
+            .values_list("language", flat=True)
+            .first()
+        )
+    return language or settings.LANGUAGE_CODE
+
+
 def import_job_check(*, job_id: int, partnership_id: int) -> None:
-    """Read and check a queued upload; leaves the job ready or rejected."""
+    """Read and check a queued upload; leaves the job ready or rejected.
+
+    Runs in the language the file was uploaded in, so that the progress and
+    the problems found row by row read in the uploader's language (the
+    job's failure itself is a code, read in any reader's language).
+    """
+    with translation.override(_job_language(job_id, partnership_id)):
+        _check(job_id=job_id, partnership_id=partnership_id)
+
+
+def _check(*, job_id: int, partnership_id: int) -> None:
     job = _claim(
         job_id,
         partnership_id,
@@ -344,7 +376,15 @@ def import_job_confirm(
 
 
 def import_job_apply(*, job_id: int, partnership_id: int) -> None:
-    """Import a confirmed job: everything in one transaction, or nothing."""
+    """Import a confirmed job: everything in one transaction, or nothing.
+
+    In the language of the upload, as the check (``import_job_check``).
+    """
+    with translation.override(_job_language(job_id, partnership_id)):
+        _apply(job_id=job_id, partnership_id=partnership_id)
+
+
+def _apply(*, job_id: int, partnership_id: int) -> None:
     job = _claim(
         job_id,
         partnership_id,

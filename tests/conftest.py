@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import connection
+from django.utils import translation
 
 from tests.demo_database import (  # noqa: F401 (fixtures)
     demo_database,
@@ -28,6 +29,17 @@ def pytest_configure(config):
             subprocess.run(
                 ["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True
             )
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language.
+
+    A request in Welsh (Accept-Language, /cy/) leaves Welsh active in the
+    thread that served it, which would otherwise carry into the next test.
+    """
+    yield
+    translation.deactivate()
 
 
 # The instant a test that depends on today pins its clock to, unless its

@@ -166,3 +166,28 @@ def test_the_job_page_shows_the_failure_in_the_readers_language(client, world):
         headers={"accept-language": "cy"},
     ).content.decode()
     assert "Cymerodd y mewnforio ormod o amser" in page
+
+
+def test_a_welsh_upload_is_checked_in_welsh_whatever_the_worker_speaks(world):
+    with translation.override("cy"):
+        upload = csv_upload([[Q1, "CU1", "12"]], headers=["Chwarter", "Cod", "Lliw"])
+        membership = Membership.objects.get(
+            partnership=world.partnership, user=world.admin
+        )
+        job = services.import_job_create(
+            partnership=world.partnership,
+            membership=membership,
+            kind="values",
+            upload=upload,
+            actor=world.admin,
+        )
+    assert job.language == "cy"
+    with translation.override("en-gb"):
+        services.import_job_check(job_id=job.pk, partnership_id=world.partnership.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.REJECTED
+    assert messages_of(job)[0] == (
+        "Colofn anhysbys “Lliw”. Y colofnau yw: Chwarter, Cod, Enw, Math, Gwerth, "
+        "Y nifer, Y cyfanswm, Stori, Statws."
+    )
+    assert "Mae'r golofn “Gwerth” ar goll." in messages_of(job)
