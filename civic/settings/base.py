@@ -12,7 +12,6 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("CIVIC_VAR_DIR", BASE_DIR / "var"))
@@ -197,6 +196,8 @@ LOGIN_REDIRECT_URL = "partnerships:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# Each language named in itself, as a language switch must (a Welsh reader
+# looks for "Cymraeg", not "Welsh"), so the names are not translated.
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
