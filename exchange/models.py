@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from jobs.models import BackgroundJob
 from partnerships.models import Partnership
 
+from .spreadsheets import SPREADSHEET_ERRORS
+
 
 class ImportKind(models.TextChoices):
     FRAMEWORK = "framework", _("Framework")
@@ -32,6 +34,31 @@ PENDING = (
 )
 
 
+# Why a check or an import failed, by the code the job stores. A file that
+# cannot be read at all stores ``file_`` and the spreadsheet error's code.
+FAILURE_MESSAGES = {
+    "check_gave_up": _("The check stopped %(count)s times."),
+    "import_gave_up": _("The import stopped %(count)s times; nothing was imported."),
+    "unreadable_upload": _("The uploaded file could not be read back."),
+    "check_timeout": _("Checking the file took too long and was stopped."),
+    "check_error": _("The file could not be checked because of an error on our side."),
+    "nothing_unchanged": _(
+        "Nothing to import: everything in the file is already stored."
+    ),
+    "nothing_no_rows": _("Nothing to import: the file has no rows to import."),
+    "problems_now": _("Nothing was imported: the file has problems now (see below)."),
+    "changed_while_importing": _(
+        "Nothing was imported: someone saved some of these figures while "
+        "the import ran. Upload the file again to see them in the preview."
+    ),
+    "import_timeout": _(
+        "The import took too long and was stopped; nothing was imported."
+    ),
+    "import_error": _("Nothing was imported because of an error (%(error)s)."),
+    **{f"file_{code}": message for code, message in SPREADSHEET_ERRORS.items()},
+}
+
+
 def import_storage():
     """Where uploads wait: ``STORAGES["imports"]``, looked up at each use."""
     return storages["imports"]
@@ -47,6 +74,8 @@ class ImportJob(BackgroundJob):
     moment (a quarter locked since the preview is refused).
     """
 
+    FAILURE_MESSAGES = FAILURE_MESSAGES
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
     kind = models.CharField(max_length=10, choices=ImportKind.choices)
     status = models.CharField(
@@ -59,6 +88,9 @@ class ImportJob(BackgroundJob):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The language the file was uploaded in: the worker checks it in that
+    # language, so the problems it lists read in the uploader's language.
+    language = models.CharField(max_length=10, default="en-gb")
     progress = models.PositiveSmallIntegerField(default=0)
     progress_text = models.CharField(max_length=200, blank=True)
     preview = models.JSONField(default=dict, blank=True)

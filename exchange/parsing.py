@@ -8,6 +8,8 @@ import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .spreadsheets import Sheet, cell_text, normalise_header
@@ -24,12 +26,40 @@ class Problem:
         return asdict(self)
 
 
+def in_every_language(text) -> list[str]:
+    """A (lazy) text as each of the site's languages writes it.
+
+    A spreadsheet made from the Welsh template has Welsh headers and sheet
+    names, one made from the English template English ones; an import takes
+    either, whatever the language of the person or the worker reading it.
+    """
+    names = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            name = str(text)
+        if name not in names:
+            names.append(name)
+    return names
+
+
 @dataclass(frozen=True)
 class Column:
+    """A sheet's column: ``header`` (lazy) is written in the person's language."""
+
     key: str
     header: str
     required: bool = False
     aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> list[str]:
+        """Every header an import accepts for the column, in any language."""
+        return [*in_every_language(self.header), self.key, *self.aliases]
+
+
+def headers(columns) -> list[str]:
+    """The columns' headers in the active language, for a template or export."""
+    return [str(column.header) for column in columns]
 
 
 class Problems(list):
@@ -43,7 +73,7 @@ def map_headers(
     """Column key -> index in the row, or None when the headers are wrong."""
     known = {}
     for column in columns:
-        for name in (column.header, column.key, *column.aliases):
+        for name in column.names:
             known[normalise_header(name)] = column
     found: dict[str, int] = {}
     ok = True
@@ -53,7 +83,7 @@ def map_headers(
             None,
             "",
             _("The sheet has no header row; the first row must name the columns: %s.")
-            % ", ".join(c.header for c in columns),
+            % ", ".join(headers(columns)),
         )
         return None
     for index, header in enumerate(sheet.headers):
@@ -66,7 +96,7 @@ def map_headers(
                 1,
                 header,
                 _("Unknown column “%(header)s”. The columns are: %(columns)s.")
-                % {"header": header, "columns": ", ".join(c.header for c in columns)},
+                % {"header": header, "columns": ", ".join(headers(columns))},
             )
             ok = False
         elif column.key in found:
@@ -84,8 +114,9 @@ def map_headers(
             problems.add(
                 sheet.name,
                 1,
-                column.header,
-                _("The column “%(header)s” is missing.") % {"header": column.header},
+                str(column.header),
+                _("The column “%(header)s” is missing.")
+                % {"header": str(column.header)},
             )
             ok = False
     return found if ok else None
@@ -107,7 +138,7 @@ class Row:
         self.line = number
         self.cells = cells
         self.index = index
-        self.headers = {c.key: c.header for c in columns}
+        self.headers = {c.key: str(c.header) for c in columns}
         self.problems = problems
         self.ok = True
 

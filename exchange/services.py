@@ -19,7 +19,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jobs.services import job_claim, job_fail, job_send, jobs_resend
@@ -86,6 +87,7 @@ def import_job_create(
             file_name=stored,
             size_bytes=upload.size,
             created_by=actor,
+            language=_uploader_language(),
             progress_text=_("Waiting for a worker to check the file…"),
         )
         job_id, partnership_id = job.pk, partnership.pk
@@ -162,15 +164,45 @@ def _claim(
         )
 
 
+def _uploader_language() -> str:
+    """The site language the upload was made in (the request's)."""
+    active = get_language() or settings.LANGUAGE_CODE
+    codes = [code for code, _name in settings.LANGUAGES]
+    for code in codes:
+        if active == code or active.split("-")[0] == code.split("-")[0]:
+            return code
+    return settings.LANGUAGE_CODE
+
+
+def _job_language(job_id: int, partnership_id: int) -> str:
+    with partnership_scope(partnership_id):
+        language = (
+            ImportJob.objects.filter(partnership_id=partnership_id, pk=job_id)
+            .values_list("language", flat=True)
+            .first()
+        )
+    return language or settings.LANGUAGE_CODE
+
+
 def import_job_check(*, job_id: int, partnership_id: int) -> None:
-    """Read and check a queued upload; leaves the job ready or rejected."""
+    """Read and check a queued upload; leaves the job ready or rejected.
+
+    Runs in the language the file was uploaded in, so that the progress and
+    the problems found row by row read in the uploader's language (the
+    job's failure itself is a code, read in any reader's language).
+    """
+    with translation.override(_job_language(job_id, partnership_id)):
+        _check(job_id=job_id, partnership_id=partnership_id)
+
+
+def _check(*, job_id: int, partnership_id: int) -> None:
     job = _claim(
         job_id,
         partnership_id,
         waiting=(ImportStatus.QUEUED, ImportStatus.CHECKING),
         status=ImportStatus.CHECKING,
         progress=(5, _("Reading the file…")),
-        gave_up=_("The check stopped %(count)s times."),
+        gave_up="check_gave_up",
     )
     if job is None:
         return
@@ -185,13 +217,23 @@ def import_job_check(*, job_id: int, partnership_id: int) -> None:
 
     try:
         workbook = _read(job, progress=reading)
-    except (SpreadsheetError, OSError) as error:
-        reason = (
-            str(error)
-            if isinstance(error, SpreadsheetError)
-            else _("The uploaded file could not be read back.")
+    except SpreadsheetError as error:
+        _finish_check(
+            job_id,
+            partnership_id,
+            preview={},
+            problems=[],
+            failure=(f"file_{error.code}", error.params),
         )
-        _finish_check(job_id, partnership_id, preview={}, problems=[], failure=reason)
+        return
+    except OSError:
+        _finish_check(
+            job_id,
+            partnership_id,
+            preview={},
+            problems=[],
+            failure=("unreadable_upload", {}),
+        )
         return
     except SoftTimeLimitExceeded:
         _finish_check(
@@ -199,7 +241,7 @@ def import_job_check(*, job_id: int, partnership_id: int) -> None:
             partnership_id,
             preview={},
             problems=[],
-            failure=_("Checking the file took too long and was stopped."),
+            failure=("check_timeout", {}),
         )
         return
     _progress(job_id, partnership_id, 70, _("Checking every row…"))
@@ -216,7 +258,7 @@ def import_job_check(*, job_id: int, partnership_id: int) -> None:
             partnership_id,
             preview={},
             problems=[],
-            failure=_("The file could not be checked because of an error on our side."),
+            failure=("check_error", {}),
         )
         return
     preview = plan.preview()
@@ -227,11 +269,19 @@ def import_job_check(*, job_id: int, partnership_id: int) -> None:
         partnership_id,
         preview=preview,
         problems=_problems_json(plan.problems),
-        failure="",
+        failure=None,
     )
 
 
-def _finish_check(job_id, partnership_id, *, preview, problems, failure) -> None:
+def _finish_check(
+    job_id,
+    partnership_id,
+    *,
+    preview,
+    problems,
+    failure: tuple[str, dict] | None,
+) -> None:
+    """Leave the checked job ready, or rejected (``failure``: code, params)."""
     with partnership_scope(partnership_id):
         job = (
             ImportJob.objects.select_for_update()
@@ -245,18 +295,19 @@ def _finish_check(job_id, partnership_id, *, preview, problems, failure) -> None
             and not problems
             and not any(preview.get("counts", {}).get(k) for k in ("create", "update"))
         )
+        if nothing and not failure:
+            failure = (
+                "nothing_unchanged"
+                if preview.get("counts", {}).get("unchanged")
+                else "nothing_no_rows",
+                {},
+            )
         if failure:
             job.status = ImportStatus.REJECTED
-            job.failure_reason = failure
+            job.failure_code, job.failure_params = failure
+            job.failure_reason = ""
         elif problems:
             job.status = ImportStatus.REJECTED
-        elif nothing:
-            job.status = ImportStatus.REJECTED
-            job.failure_reason = _(
-                "Nothing to import: everything in the file is already stored."
-                if preview.get("counts", {}).get("unchanged")
-                else "Nothing to import: the file has no rows to import."
-            )
         else:
             job.status = ImportStatus.READY
         job.preview = preview
@@ -266,6 +317,8 @@ def _finish_check(job_id, partnership_id, *, preview, problems, failure) -> None
         job.save(
             update_fields=[
                 "status",
+                "failure_code",
+                "failure_params",
                 "failure_reason",
                 "preview",
                 "problems",
@@ -323,14 +376,22 @@ def import_job_confirm(
 
 
 def import_job_apply(*, job_id: int, partnership_id: int) -> None:
-    """Import a confirmed job: everything in one transaction, or nothing."""
+    """Import a confirmed job: everything in one transaction, or nothing.
+
+    In the language of the upload, as the check (``import_job_check``).
+    """
+    with translation.override(_job_language(job_id, partnership_id)):
+        _apply(job_id=job_id, partnership_id=partnership_id)
+
+
+def _apply(*, job_id: int, partnership_id: int) -> None:
     job = _claim(
         job_id,
         partnership_id,
         waiting=(ImportStatus.CONFIRMED, ImportStatus.IMPORTING),
         status=ImportStatus.IMPORTING,
         progress=(10, _("Importing…")),
-        gave_up=_("The import stopped %(count)s times; nothing was imported."),
+        gave_up="import_gave_up",
     )
     if job is None:
         return
@@ -367,34 +428,18 @@ def import_job_apply(*, job_id: int, partnership_id: int) -> None:
         _fail(
             job_id,
             partnership_id,
-            _("Nothing was imported: the file has problems now (see below)."),
+            "problems_now",
             problems=_problems_json(rollback.problems),
         )
     except SpreadsheetError as error:
-        _fail(job_id, partnership_id, str(error))
+        _fail(job_id, partnership_id, f"file_{error.code}", error.params)
     except values.ChangedWhileImporting:
-        _fail(
-            job_id,
-            partnership_id,
-            _(
-                "Nothing was imported: someone saved some of these figures while "
-                "the import ran. Upload the file again to see them in the preview."
-            ),
-        )
+        _fail(job_id, partnership_id, "changed_while_importing")
     except SoftTimeLimitExceeded:
-        _fail(
-            job_id,
-            partnership_id,
-            _("The import took too long and was stopped; nothing was imported."),
-        )
+        _fail(job_id, partnership_id, "import_timeout")
     except Exception as error:
         logger.exception("Import %s failed", job_id)
-        _fail(
-            job_id,
-            partnership_id,
-            _("Nothing was imported because of an error (%(error)s).")
-            % {"error": type(error).__name__},
-        )
+        _fail(job_id, partnership_id, "import_error", {"error": type(error).__name__})
 
 
 def _write(job: ImportJob, workbook) -> dict:
@@ -415,12 +460,20 @@ def _write(job: ImportJob, workbook) -> dict:
     return {"create": counts["create"], "update": counts["update"]}
 
 
-def _fail(job_id: int, partnership_id: int, reason: str, problems=None) -> None:
+def _fail(
+    job_id: int,
+    partnership_id: int,
+    code: str,
+    params: dict | None = None,
+    problems=None,
+) -> None:
+    """Fail the job with one of ``ImportJob.FAILURE_MESSAGES``."""
     with partnership_scope(partnership_id):
         job_fail(
             ImportJob.objects.filter(partnership_id=partnership_id),
             pk=job_id,
-            reason=reason,
+            code=code,
+            params=params,
             unless=(ImportStatus.DONE,),
             progress_text="",
             **({} if problems is None else {"problems": problems}),

@@ -32,6 +32,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MARKED = frozenset(FORMULA_STARTS)
@@ -39,8 +40,72 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
+# Why a file cannot be read at all, by code. A job stores the code and its
+# parameters (``ImportJob.FAILURE_MESSAGES``), so that the reason is shown in
+# the reader's language, not the worker's.
+SPREADSHEET_ERRORS = {
+    "empty": gettext_lazy("The file is empty."),
+    "too_big": gettext_lazy(
+        "The file is %(size)s; files up to %(limit)s can be imported."
+    ),
+    "xls": gettext_lazy(
+        "This is an old-style Excel file (.xls). Save it as an Excel "
+        "Workbook (.xlsx) or as CSV UTF-8, then upload that."
+    ),
+    "not_xlsx": gettext_lazy(
+        "The file is not a real Excel workbook (.xlsx), though its name says "
+        "so. Open it in your spreadsheet program and save it as Excel Workbook "
+        "(.xlsx) or CSV UTF-8."
+    ),
+    "too_many_parts": gettext_lazy(
+        "The workbook holds %(count)s parts, more than a spreadsheet "
+        "ever needs (%(limit)s); it was not opened."
+    ),
+    "zip_bomb": gettext_lazy(
+        "The workbook would unpack to %(size)s, far more than its %(packed)s "
+        "suggest (it looks like a zip bomb); it was not opened. Files that "
+        "unpack to at most %(limit)s can be imported."
+    ),
+    "unreadable_workbook": gettext_lazy(
+        "The workbook could not be read (%(error)s). Open it in your "
+        "spreadsheet program and save it again as Excel Workbook (.xlsx)."
+    ),
+    "too_many_rows": gettext_lazy(
+        "The file has more than %(limit)s rows; split it up."
+    ),
+    "too_many_sheets": gettext_lazy(
+        "The workbook has %(count)s sheets; Civic reads workbooks of "
+        "at most %(limit)s. Copy the sheets you want to import into "
+        "a new workbook."
+    ),
+    "damaged": gettext_lazy(
+        "The workbook is damaged and could not be read (%(error)s)."
+    ),
+    "not_spreadsheet": gettext_lazy(
+        "The file is not a spreadsheet: it is neither an Excel workbook "
+        "(.xlsx) nor CSV text."
+    ),
+    "bad_text": gettext_lazy(
+        "The file's text could not be read. Save it as “CSV UTF-8”."
+    ),
+    "bad_csv": gettext_lazy("The CSV could not be read: %(error)s."),
+}
+
+
 class SpreadsheetError(Exception):
-    """The file cannot be read at all; the message says why."""
+    """The file cannot be read at all: ``code`` (``SPREADSHEET_ERRORS``) says why.
+
+    ``params`` are plain values for the message; ``str()`` is the message in
+    the active language.
+    """
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def __str__(self) -> str:
+        return str(SPREADSHEET_ERRORS[self.code]) % self.params
 
 
 @dataclass
@@ -120,31 +185,21 @@ def read_upload(
     """The sheets of an uploaded XLSX or CSV, or ``SpreadsheetError``."""
     limit = settings.IMPORT_MAX_BYTES
     if not data:
-        raise SpreadsheetError(_("The file is empty."))
+        raise SpreadsheetError("empty")
     if len(data) > limit:
         raise SpreadsheetError(
-            _("The file is %(size)s; files up to %(limit)s can be imported.")
-            % {"size": filesizeformat(len(data)), "limit": _limit_text(limit)}
+            "too_big", size=filesizeformat(len(data)), limit=_limit_text(limit)
         )
     name = filename.lower()
     if data[:4] == b"PK\x03\x04" or name.endswith((".xlsx", ".xlsm")):
         return _read_xlsx(data, progress=progress)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or name.endswith(".xls"):
-        raise SpreadsheetError(
-            _(
-                "This is an old-style Excel file (.xls). Save it as an Excel "
-                "Workbook (.xlsx) or as CSV UTF-8, then upload that."
-            )
-        )
+        raise SpreadsheetError("xls")
     return _read_csv(data)
 
 
 def _check_zip(data: bytes) -> zipfile.ZipFile:
-    not_xlsx = _(
-        "The file is not a real Excel workbook (.xlsx), though its name says "
-        "so. Open it in your spreadsheet program and save it as Excel Workbook "
-        "(.xlsx) or CSV UTF-8."
-    )
+    not_xlsx = "not_xlsx"
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
@@ -152,30 +207,24 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
         raise SpreadsheetError(not_xlsx) from error
     if len(entries) > settings.IMPORT_MAX_ZIP_ENTRIES:
         raise SpreadsheetError(
-            _(
-                "The workbook holds %(count)s parts, more than a spreadsheet "
-                "ever needs (%(limit)s); it was not opened."
-            )
-            % {"count": len(entries), "limit": settings.IMPORT_MAX_ZIP_ENTRIES}
+            "too_many_parts",
+            count=len(entries),
+            limit=settings.IMPORT_MAX_ZIP_ENTRIES,
         )
     total = sum(entry.file_size for entry in entries)
     limit = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
-    bomb = _(
-        "The workbook would unpack to %(size)s, far more than its %(packed)s "
-        "suggest (it looks like a zip bomb); it was not opened. Files that "
-        "unpack to at most %(limit)s can be imported."
-    )
+    bomb = "zip_bomb"
     details = {
         "size": filesizeformat(total),
         "packed": filesizeformat(len(data)),
         "limit": filesizeformat(limit),
     }
     if total > limit:
-        raise SpreadsheetError(bomb % details)
+        raise SpreadsheetError(bomb, **details)
     for entry in entries:
         ratio = entry.file_size / max(entry.compress_size, 1)
         if entry.file_size > 1024 * 1024 and ratio > settings.IMPORT_MAX_ZIP_RATIO:
-            raise SpreadsheetError(bomb % details)
+            raise SpreadsheetError(bomb, **details)
     names = {entry.filename for entry in entries}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise SpreadsheetError(not_xlsx)
@@ -192,10 +241,7 @@ MAX_SHEETS = 50
 
 
 def _too_many_rows() -> SpreadsheetError:
-    return SpreadsheetError(
-        _("The file has more than %(limit)s rows; split it up.")
-        % {"limit": f"{MAX_ROWS:,}"}
-    )
+    return SpreadsheetError("too_many_rows", limit=f"{MAX_ROWS:,}")
 
 
 def _read_xlsx(data: bytes, *, progress) -> Workbook:
@@ -208,23 +254,14 @@ def _read_xlsx(data: bytes, *, progress) -> Workbook:
         )
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise SpreadsheetError(
-            _(
-                "The workbook could not be read (%(error)s). Open it in your "
-                "spreadsheet program and save it again as Excel Workbook (.xlsx)."
-            )
-            % {"error": type(error).__name__}
+            "unreadable_workbook", error=type(error).__name__
         ) from error
     sheets = []
     read = 0
     try:
         if len(book.worksheets) > MAX_SHEETS:
             raise SpreadsheetError(
-                _(
-                    "The workbook has %(count)s sheets; Civic reads workbooks of "
-                    "at most %(limit)s. Copy the sheets you want to import into "
-                    "a new workbook."
-                )
-                % {"count": len(book.worksheets), "limit": MAX_SHEETS}
+                "too_many_sheets", count=len(book.worksheets), limit=MAX_SHEETS
             )
         for worksheet in book.worksheets:
             if getattr(worksheet, "sheet_state", "visible") != "visible":
@@ -253,7 +290,7 @@ def _read_xlsx(data: bytes, *, progress) -> Workbook:
                 rows.append((number, values))
                 read += 1
                 if read > MAX_ROWS:
-                    raise _too_many_rows()
+                    raise SpreadsheetError("too_many_rows", limit=f"{MAX_ROWS:,}")
                 if progress and read % 5000 == 0:
                     progress(read)
             if headers is not None:
@@ -263,10 +300,7 @@ def _read_xlsx(data: bytes, *, progress) -> Workbook:
     except SpreadsheetError:
         raise
     except Exception as error:
-        raise SpreadsheetError(
-            _("The workbook is damaged and could not be read (%(error)s).")
-            % {"error": type(error).__name__}
-        ) from error
+        raise SpreadsheetError("damaged", error=type(error).__name__) from error
     finally:
         book.close()
     return Workbook("xlsx", sheets)
@@ -301,12 +335,7 @@ def _decode(data: bytes) -> tuple[str, str | None]:
             return data.decode("utf-16-be", errors="strict"), _(
                 "The file is UTF-16 text; it was read as such."
             )
-        raise SpreadsheetError(
-            _(
-                "The file is not a spreadsheet: it is neither an Excel workbook "
-                "(.xlsx) nor CSV text."
-            )
-        )
+        raise SpreadsheetError("not_spreadsheet")
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
@@ -327,18 +356,11 @@ def _read_csv(data: bytes) -> Workbook:
     try:
         text, note = _decode(data)
     except UnicodeDecodeError as error:
-        raise SpreadsheetError(
-            _("The file's text could not be read. Save it as “CSV UTF-8”.")
-        ) from error
+        raise SpreadsheetError("bad_text") from error
     if "\x00" in text:
-        raise SpreadsheetError(
-            _(
-                "The file is not a spreadsheet: it is neither an Excel workbook "
-                "(.xlsx) nor CSV text."
-            )
-        )
+        raise SpreadsheetError("not_spreadsheet")
     if not text.strip():
-        raise SpreadsheetError(_("The file is empty."))
+        raise SpreadsheetError("empty")
     first_line = text.lstrip().split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     # The same limits as a workbook's: at most MAX_COLUMNS columns are read
@@ -358,9 +380,7 @@ def _read_csv(data: bytes) -> Workbook:
             if len(rows) > MAX_ROWS:
                 raise _too_many_rows()
     except csv.Error as error:
-        raise SpreadsheetError(
-            _("The CSV could not be read: %(error)s.") % {"error": error}
-        ) from error
+        raise SpreadsheetError("bad_csv", error=str(error)) from error
     notes = [note] if note else []
     return Workbook("csv", [Sheet("CSV", headers or [], _trim(rows))], notes)
 
@@ -422,7 +442,7 @@ def xlsx_bytes(sheets: Sequence[SheetSpec], *, guide: Sequence[str] = ()) -> byt
         for index, width in enumerate(spec.widths, 1):
             sheet.column_dimensions[get_column_letter(index)].width = width
     if guide:
-        sheet = book.create_sheet("Guide")
+        sheet = book.create_sheet(pgettext("spreadsheet sheet", "Guide"))
         sheet.column_dimensions["A"].width = 110
         for line in guide:
             sheet.append([neutralise(line)])

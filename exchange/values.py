@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kpis import rules
 from kpis.models import (
@@ -51,22 +52,62 @@ from partnerships import policy as roles
 from partnerships.models import Membership, Partnership, User
 
 from .kinds import KINDS
-from .parsing import Column, Problems, Row, map_headers
+from .parsing import Column, Problems, Row, headers, in_every_language, map_headers
 from .spreadsheets import SheetSpec, Workbook, cell_text, csv_bytes, xlsx_bytes
 
-SHEET = "Values"
+# The sheet's name and its headers are written in the person's language;
+# an import accepts them in any of the site's languages.
+SHEET = pgettext_lazy("spreadsheet sheet", "Values")
 COLUMNS = (
-    Column("quarter", "Quarter", required=True, aliases=("period",)),
-    Column("code", "Code", required=True, aliases=("measure code",)),
-    Column("name", "Name", aliases=("measure", "measure name")),
-    Column("kind", "Kind", aliases=("kind of value",)),
-    Column("value", "Value", required=True, aliases=("figure",)),
-    Column("numerator", "Numerator", aliases=("number",)),
-    Column("denominator", "Denominator", aliases=("out of",)),
-    Column("story", "Story", aliases=("the story behind the number", "note")),
-    Column("status", "Status", aliases=("review status",)),
+    Column(
+        "quarter",
+        pgettext_lazy("spreadsheet column", "Quarter"),
+        required=True,
+        aliases=("period",),
+    ),
+    Column(
+        "code",
+        pgettext_lazy("spreadsheet column", "Code"),
+        required=True,
+        aliases=("measure code",),
+    ),
+    Column(
+        "name",
+        pgettext_lazy("spreadsheet column", "Name"),
+        aliases=("measure", "measure name"),
+    ),
+    Column(
+        "kind",
+        pgettext_lazy("spreadsheet column", "Kind"),
+        aliases=("kind of value",),
+    ),
+    Column(
+        "value",
+        pgettext_lazy("spreadsheet column", "Value"),
+        required=True,
+        aliases=("figure",),
+    ),
+    Column(
+        "numerator",
+        pgettext_lazy("spreadsheet column", "Numerator"),
+        aliases=("number",),
+    ),
+    Column(
+        "denominator",
+        pgettext_lazy("spreadsheet column", "Denominator"),
+        aliases=("out of",),
+    ),
+    Column(
+        "story",
+        pgettext_lazy("spreadsheet column", "Story"),
+        aliases=("the story behind the number", "note"),
+    ),
+    Column(
+        "status",
+        pgettext_lazy("spreadsheet column", "Status"),
+        aliases=("review status",),
+    ),
 )
-HEADERS = [c.header for c in COLUMNS]
 # How many rows the preview lists one by one; the counts cover them all.
 PREVIEW_ROWS = 300
 MILESTONE_WORDS = {"done": 1, "yes": 1, "not done": 0, "no": 0}
@@ -164,7 +205,11 @@ def parse_quarter(text: str, start_month: int) -> Quarter | None:
 
 
 def _values_sheet(workbook: Workbook):
-    return workbook.sheet(SHEET) or (workbook.sheets[0] if workbook.sheets else None)
+    for name in in_every_language(SHEET):
+        sheet = workbook.sheet(name)
+        if sheet is not None:
+            return sheet
+    return workbook.sheets[0] if workbook.sheets else None
 
 
 def values_plan(
@@ -185,7 +230,7 @@ def values_plan(
     problems = plan.problems
     sheet = _values_sheet(workbook)
     if sheet is None:
-        problems.add(SHEET, None, "", _("The workbook has no sheet of figures."))
+        problems.add(str(SHEET), None, "", _("The workbook has no sheet of figures."))
         return plan
     index = map_headers(sheet, COLUMNS, problems)
     if index is None:
@@ -521,35 +566,56 @@ def values_write(
 
 # --- Templates and exports --------------------------------------------------
 
+# The guide sheet, in the person's language (lazy: read when the file is
+# made). It names the columns as the English template writes them; the
+# Welsh catalogue gives the Welsh template's names.
 KIND_HINTS = {
-    ValueType.COUNT: "Count: a whole number in Value",
-    ValueType.PERCENTAGE: (
+    ValueType.COUNT: gettext_lazy("Count: a whole number in Value"),
+    ValueType.PERCENTAGE: gettext_lazy(
         "Percentage: Numerator and Denominator, or the percentage in Value "
         "(not for a measure whose year adds up the numbers: a ratio of sums)"
     ),
-    ValueType.NUMBER_AND_PERCENTAGE: "Number and percentage: Numerator and Denominator",
-    ValueType.SCORE: "Score or average: the figure in Value",
-    ValueType.MILESTONE: "Milestone: Value 1 (done) or 0 (not done)",
+    ValueType.NUMBER_AND_PERCENTAGE: gettext_lazy(
+        "Number and percentage: Numerator and Denominator"
+    ),
+    ValueType.SCORE: gettext_lazy("Score or average: the figure in Value"),
+    ValueType.MILESTONE: gettext_lazy("Milestone: Value 1 (done) or 0 (not done)"),
 }
 
 GUIDE = (
-    "Quarterly figures: how to fill this template",
-    "Fill one row per measure on the Values sheet, then upload the file on the "
-    "Import and export page. You will see a preview of every figure and every "
-    "problem before anything is saved; nothing is saved until you confirm, and "
-    "then either every figure is saved or none is.",
-    "Quarter: the reporting quarter, like 2024/25 Q1. Rows for other quarters "
-    "can be added.",
-    "Code: the measure's code. Name and Kind are there to help you; Kind must "
-    "match the measure if you keep it.",
+    gettext_lazy("Quarterly figures: how to fill this template"),
+    gettext_lazy(
+        "Fill one row per measure on the Values sheet, then upload the file on "
+        "the Import and export page. You will see a preview of every figure and "
+        "every problem before anything is saved; nothing is saved until you "
+        "confirm, and then either every figure is saved or none is."
+    ),
+    gettext_lazy(
+        "Quarter: the reporting quarter, like %(example)s. Rows for other "
+        "quarters can be added."
+    ),
+    gettext_lazy(
+        "Code: the measure's code. Name and Kind are there to help you; Kind "
+        "must match the measure if you keep it."
+    ),
     *KIND_HINTS.values(),
-    "Story: the story behind the number (optional; some changes need one "
-    "before the quarter is submitted).",
-    "Leave a row's figures and story empty to skip that measure. Figures that "
-    "are submitted or approved can only be changed by an admin; a locked "
-    "quarter cannot be changed at all.",
-    "Status is filled in for information and is not imported.",
+    gettext_lazy(
+        "Story: the story behind the number (optional; some changes need one "
+        "before the quarter is submitted)."
+    ),
+    gettext_lazy(
+        "Leave a row's figures and story empty to skip that measure. Figures "
+        "that are submitted or approved can only be changed by an admin; a "
+        "locked quarter cannot be changed at all."
+    ),
+    gettext_lazy("Status is filled in for information and is not imported."),
 )
+
+
+def guide_lines() -> list[str]:
+    """The guide sheet's lines in the active language."""
+    example = Quarter(2024, 1, 9).label
+    return [str(line).replace("%(example)s", example) for line in GUIDE]
 
 
 def _row_cells(measure: PerformanceMeasure, quarter_label: str, record) -> list:
@@ -609,9 +675,14 @@ def values_file(
     guide: bool,
     more: Sequence[SheetSpec] = (),
 ) -> bytes:
-    """The figures as CSV, or as a workbook with ``more`` sheets after them."""
+    """The figures as CSV, or as a workbook with ``more`` sheets after them.
+
+    The sheet's name, its headers and the guide are in the active language.
+    """
+    names = headers(COLUMNS)
     if file_format == "csv":
-        return csv_bytes(HEADERS, rows)
+        return csv_bytes(names, rows)
     return xlsx_bytes(
-        [SheetSpec(SHEET, HEADERS, rows, WIDTHS), *more], guide=GUIDE if guide else ()
+        [SheetSpec(str(SHEET), names, rows, WIDTHS), *more],
+        guide=guide_lines() if guide else (),
     )

@@ -36,7 +36,7 @@ def job_claim(
     Locks the job's row for the caller's transaction. None when the job is
     not waiting for this step (finished, or taken by another step), or when
     the step has already been tried ``max_attempts`` times: the job is then
-    failed with ``gave_up`` (which may name the ``%(count)s`` of attempts).
+    failed with the code ``gave_up`` (its parameter ``count``, the attempts).
     Otherwise the job moves to ``status``, with ``fields`` set too.
     """
     job = jobs.select_for_update().filter(pk=pk).first()
@@ -44,9 +44,19 @@ def job_claim(
         return None
     if job.attempts >= max_attempts:
         job.status = job.FAILED
-        job.failure_reason = gave_up % {"count": job.attempts}
+        job.failure_code = gave_up
+        job.failure_params = {"count": job.attempts}
+        job.failure_reason = ""
         job.finished_at = timezone.now()
-        job.save(update_fields=["status", "failure_reason", "finished_at"])
+        job.save(
+            update_fields=[
+                "status",
+                "failure_code",
+                "failure_params",
+                "failure_reason",
+                "finished_at",
+            ]
+        )
         return None
     job.status = status
     job.attempts += 1
@@ -57,16 +67,28 @@ def job_claim(
 
 
 def job_fail(
-    jobs: QuerySet, *, pk: int, reason: str, unless: tuple[str, ...], **fields
+    jobs: QuerySet,
+    *,
+    pk: int,
+    code: str,
+    params: dict | None = None,
+    unless: tuple[str, ...],
+    **fields,
 ):
-    """Fail the job with ``reason`` unless it has reached one of ``unless``."""
+    """Fail the job with ``code`` unless it has reached one of ``unless``.
+
+    ``code`` is one of the model's ``FAILURE_MESSAGES``; ``params`` (plain
+    JSON values) fill its message when someone reads it, in their language.
+    """
     model = jobs.model
     return (
         jobs.filter(pk=pk)
         .exclude(status__in=unless)
         .update(
             status=model.FAILED,
-            failure_reason=reason,
+            failure_code=code,
+            failure_params=params or {},
+            failure_reason="",
             finished_at=timezone.now(),
             **fields,
         )
@@ -79,14 +101,20 @@ def jobs_fail_stale(
     pending: tuple[str, ...],
     started_field: str,
     older_than: datetime.timedelta,
-    reason: str,
+    code: str,
 ) -> int:
     """Fail the pending jobs no worker finished in time (their worker is lost)."""
     model = jobs.model
     return jobs.filter(
         status__in=pending,
         **{f"{started_field}__lt": timezone.now() - older_than},
-    ).update(status=model.FAILED, failure_reason=reason, finished_at=timezone.now())
+    ).update(
+        status=model.FAILED,
+        failure_code=code,
+        failure_params={},
+        failure_reason="",
+        finished_at=timezone.now(),
+    )
 
 
 # The sweep re-sends a job whose send failed this long ago or longer, so that

@@ -1,9 +1,9 @@
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from partnerships.models import Membership
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .models import (
     Dimension,

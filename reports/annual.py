@@ -3,8 +3,19 @@
 The content is the steering dashboard's read model for the reporting year
 (the same figures, statuses and charts the web pages show) plus the year's
 stories behind the headline measures. ``data_version`` is a digest of the
-document's HTML without the date it was produced, so two reports with the
-same version say the same thing.
+document's language and HTML without the date it was produced, so two
+reports with the same version say the same thing in the same language.
+
+A report is in English, in Welsh, or bilingual. Each language's part is
+built and rendered under ``translation.override`` of that language, so the
+interface's words come from the catalogue and the partnership's own texts
+(``.name`` and the like, which django-modeltranslation resolves to the
+active language and falls back to English where the Welsh is missing) are
+read in it too. A bilingual report is two complete parts in one PDF, Welsh
+first: the Welsh cover is the document's first page, and each cover links
+to the other language's part with its page number, so neither language is
+placed where it is less likely to be read or is shorter than the other.
+Every part carries its ``lang``, its own running header and page words.
 """
 
 import gc
@@ -23,7 +34,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kpis import rules
 from kpis.models import QuarterlyValue
@@ -35,6 +46,7 @@ from wellbeing.models import CurveStory
 
 from .contribution import ContributionMap, contribution_map_get, strongest
 from .indicators import IndicatorPage, indicator_page_get
+from .models import REPORT_LANGUAGES, ReportLanguage
 from .selectors import (
     Dashboard,
     MeasureSummary,
@@ -46,8 +58,10 @@ from .selectors import (
 )
 
 TEMPLATE = "reports/annual_report.html"
-# Stands in for the production date while the version digest is taken.
-PRODUCED_ON_MARK = "\u2063produced-on\u2063"
+PART_TEMPLATE = "reports/includes/annual_report_part.html"
+# Stands in for the production date (in each language) while the version
+# digest is taken.
+PRODUCED_ON_MARK = "\u2063produced-on-%s\u2063"
 ASSETS_DIR = Path(settings.BASE_DIR) / "static"
 
 
@@ -83,20 +97,22 @@ class Chapter:
 
 
 STATUS_KEY = {
-    rules.Status.ON_TRACK: _lazy(
+    rules.Status.ON_TRACK: gettext_lazy(
         "The year's figure meets the target, pro rata for a measure that adds up "
         "over the year; a milestone is done."
     ),
-    rules.Status.AT_RISK: _lazy(
+    rules.Status.AT_RISK: gettext_lazy(
         "Short of the target by no more than 10%, or a milestone not yet done "
         "before the year's last quarter."
     ),
-    rules.Status.OFF_TRACK: _lazy(
+    rules.Status.OFF_TRACK: gettext_lazy(
         "Short of the target by more than 10%, or a milestone not done by the "
         "end of the year."
     ),
-    rules.Status.NO_TARGET: _lazy("Figures reported, but no annual target is set."),
-    rules.Status.NO_DATA: _lazy("No figure reported for this year."),
+    rules.Status.NO_TARGET: gettext_lazy(
+        "Figures reported, but no annual target is set."
+    ),
+    rules.Status.NO_DATA: gettext_lazy("No figure reported for this year."),
 }
 
 
@@ -216,8 +232,13 @@ def report_years(*, partnership: Partnership) -> list[tuple[int, str]]:
 
 
 def annual_report_content(
-    *, partnership: Partnership, year: int
+    *, partnership: Partnership, year: int, prefix: str = ""
 ) -> AnnualReportContent:
+    """The report's content in the active language.
+
+    ``prefix`` starts every anchor and chart id, so that the two parts of a
+    bilingual report do not share one.
+    """
     dashboard = dashboard_get(partnership=partnership, year=year)
     start = partnership.reporting_year_start_month
     stories: dict[int, list[QuarterlyValue]] = defaultdict(list)
@@ -238,7 +259,7 @@ def annual_report_content(
                 summary.measure,
                 summary.trend,
                 quarters=dashboard.quarters,
-                id_prefix=f"chart-{summary.measure.pk}",
+                id_prefix=f"{prefix}chart-{summary.measure.pk}",
             )
             items.append(
                 HeadlineMeasure(
@@ -254,7 +275,7 @@ def annual_report_content(
     if dashboard.mission_measures:
         chapters.append(
             Chapter(
-                anchor="mission-measures",
+                anchor=f"{prefix}mission-measures",
                 title=_("Mission-wide measures"),
                 section=None,
                 summaries=dashboard.mission_measures,
@@ -264,7 +285,7 @@ def annual_report_content(
     for number, section in enumerate(dashboard.priorities, start=1):
         chapters.append(
             Chapter(
-                anchor=f"priority-{number}",
+                anchor=f"{prefix}priority-{number}",
                 title=section.priority.name
                 if section.priority
                 else _("Other outcomes"),
@@ -282,27 +303,98 @@ def annual_report_content(
     )
 
 
+@dataclass
+class _Part:
+    language: str
+    prefix: str
+    html: SafeString
+    running_title: str
+    page_word: str
+    of_word: str
+    title: str
+    description: str
+
+
+# Each language's link to the other, written in the language it leads to.
+OTHER_PART_LINK = {
+    "en-gb": gettext_lazy("This report in English"),
+    "cy": gettext_lazy("This report in Welsh"),
+}
+
+
+def _part_context(partnership: Partnership, year: int, language: str, prefix: str):
+    with translation.override(language):
+        content = annual_report_content(
+            partnership=partnership, year=year, prefix=prefix
+        )
+        return content, {
+            "report": content,
+            "dashboard": content.dashboard,
+            "produced_on": PRODUCED_ON_MARK % language,
+            "assets_url": ASSETS_DIR.as_uri() + "/",
+            "p": prefix,
+        }
+
+
 def annual_report_document(
-    *, partnership: Partnership, year: int, produced_on: date | None = None
+    *,
+    partnership: Partnership,
+    year: int,
+    language: str = ReportLanguage.ENGLISH,
+    produced_on: date | None = None,
 ) -> AnnualReportDocument:
-    """The report's HTML and the digest of everything in it but its date."""
-    content = annual_report_content(partnership=partnership, year=year)
-    with translation.override(settings.LANGUAGE_CODE):
+    """The report's HTML in ``language`` and the digest of all but its date."""
+    languages = REPORT_LANGUAGES[ReportLanguage(language)]
+    bilingual = len(languages) > 1
+    prefixes = {code: f"{code}-" if bilingual else "" for code in languages}
+    parts = []
+    for code in languages:
+        content, context = _part_context(partnership, year, code, prefixes[code])
+        with translation.override(code):
+            name, label = content.partnership.name, content.dashboard.year_label
+            other = next((c for c in languages if c != code), None)
+            if other is not None:
+                with translation.override(other):
+                    context["other_part"] = {
+                        "language": other,
+                        "prefix": prefixes[other],
+                        "link_text": str(OTHER_PART_LINK[other]),
+                    }
+            parts.append(
+                _Part(
+                    language=code,
+                    prefix=prefixes[code],
+                    html=SafeString(render_to_string(PART_TEMPLATE, context)),
+                    running_title=f"{name} · {_('Annual report')} {label}",
+                    page_word=_("Page"),
+                    of_word=_("of"),
+                    title=_("%(name)s: annual report %(year)s")
+                    % {"name": name, "year": label},
+                    description=_(
+                        "Progress against the strategy's priorities, outcomes and "
+                        "performance measures in %(year)s."
+                    )
+                    % {"year": label},
+                )
+            )
+    with translation.override(languages[0]):
         html = render_to_string(
             TEMPLATE,
             {
-                "report": content,
-                "dashboard": content.dashboard,
-                "produced_on": PRODUCED_ON_MARK,
+                "parts": parts,
+                "language_code": languages[0],
+                "title": " / ".join(part.title for part in parts),
+                "description": " / ".join(part.description for part in parts),
+                "author": partnership.name,
                 "assets_url": ASSETS_DIR.as_uri() + "/",
-                "language_code": settings.LANGUAGE_CODE,
             },
         )
-        version = hashlib.sha256(html.encode()).hexdigest()
-        produced = formats.date_format(produced_on or timezone.localdate(), "j F Y")
-    return AnnualReportDocument(
-        html=html.replace(PRODUCED_ON_MARK, produced), data_version=version
-    )
+    version = hashlib.sha256(f"{language}\n{html}".encode()).hexdigest()
+    for code in languages:
+        with translation.override(code):
+            produced = formats.date_format(produced_on or timezone.localdate(), "j F Y")
+        html = html.replace(PRODUCED_ON_MARK % code, produced)
+    return AnnualReportDocument(html=html, data_version=version)
 
 
 def _assets_fetcher():

@@ -16,7 +16,8 @@ from rest_framework.response import Response
 from partnerships.api import AdminForWrites, TenantAPIView, error_responses
 
 from . import services
-from .models import AnnualReport, ReportStatus
+from .forms import default_report_language
+from .models import AnnualReport, ReportLanguage, ReportStatus
 from .selectors import (
     CURVE_LABELS,
     annual_report_list,
@@ -31,6 +32,15 @@ class AnnualReportSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField(
         help_text="Where to fetch the PDF once the report is ready; null until then."
     )
+    failure_code = serializers.CharField(
+        read_only=True,
+        help_text="Why the report failed, as a stable code; empty unless failed.",
+    )
+    failure_reason = serializers.CharField(
+        source="failure_message",
+        read_only=True,
+        help_text="Why the report failed, in the language the request asked for.",
+    )
 
     class Meta:
         model = AnnualReport
@@ -38,7 +48,9 @@ class AnnualReportSerializer(serializers.ModelSerializer):
             "id",
             "year",
             "year_label",
+            "language",
             "status",
+            "failure_code",
             "failure_reason",
             "requested_by",
             "requested_at",
@@ -64,6 +76,14 @@ class ReportRequestSerializer(serializers.Serializer):
         max_value=2100,
         help_text="A reporting year that has quarters (named by the year it starts in).",
     )
+    language = serializers.ChoiceField(
+        choices=ReportLanguage.choices,
+        required=False,
+        help_text=(
+            "The report's language: en-gb, cy, or bilingual (Welsh, then English). "
+            "Defaults to the request's language (Accept-Language)."
+        ),
+    )
 
 
 @extend_schema(tags=["reports"])
@@ -86,8 +106,8 @@ class ReportList(TenantAPIView, generics.ListAPIView):
         summary="Request a year's annual report (admins)",
         description=(
             "Queues the PDF's rendering and answers 201 with the new report. When "
-            "a report of the same year with the same figures is already queued, "
-            "rendering or ready, answers 200 with that one instead."
+            "a report of the same year and language with the same figures is "
+            "already queued, rendering or ready, answers 200 with that one instead."
         ),
         request=ReportRequestSerializer,
         responses={
@@ -104,6 +124,9 @@ class ReportList(TenantAPIView, generics.ListAPIView):
                 partnership=request.partnership,
                 membership=request.membership,
                 year=incoming.validated_data["year"],
+                language=incoming.validated_data.get(
+                    "language", default_report_language()
+                ),
                 actor=request.user,
             )
         return Response(

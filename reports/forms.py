@@ -1,9 +1,30 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .models import ReportLanguage
+
+
+def default_report_language() -> str:
+    """The report language to offer first: the one the person reads the page in."""
+    if (get_language() or "").startswith("cy"):
+        return ReportLanguage.WELSH
+    return ReportLanguage.ENGLISH
 
 
 class ReportRequestForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Reporting year"), coerce=int)
+    language = forms.ChoiceField(
+        label=_("Language of the report"),
+        choices=ReportLanguage.choices,
+        widget=forms.RadioSelect,
+        # Left out (an older form, a script): the language of the page.
+        required=False,
+        error_messages={"invalid_choice": _("Choose English, Welsh or bilingual.")},
+        help_text=_(
+            "A bilingual report holds the whole report in Welsh, then in English."
+        ),
+    )
 
     def __init__(self, *args, years: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -11,6 +32,10 @@ class ReportRequestForm(forms.Form):
         self.fields["year"].error_messages["invalid_choice"] = _(
             "Choose a reporting year that has quarters."
         )
+        self.fields["language"].initial = default_report_language()
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or default_report_language()
 
 
 class FrameworkChoiceForm(forms.Form):

@@ -3,6 +3,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jobs.models import BackgroundJob
 from partnerships.models import Partnership
@@ -13,6 +14,37 @@ class ReportStatus(models.TextChoices):
     RENDERING = "rendering", _("Rendering")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
+
+
+class ReportLanguage(models.TextChoices):
+    """The language of an annual report's text.
+
+    Bilingual puts both in one document, Welsh first (``annual.py``).
+    """
+
+    ENGLISH = "en-gb", pgettext_lazy("report language", "English")
+    WELSH = "cy", pgettext_lazy("report language", "Welsh")
+    BILINGUAL = (
+        "bilingual",
+        pgettext_lazy("report language", "Bilingual (Welsh and English)"),
+    )
+
+
+# The order of the languages in a report in each language.
+REPORT_LANGUAGES = {
+    ReportLanguage.ENGLISH: ("en-gb",),
+    ReportLanguage.WELSH: ("cy",),
+    ReportLanguage.BILINGUAL: ("cy", "en-gb"),
+}
+
+FAILURE_MESSAGES = {
+    "gave_up": _("The render stopped %(count)s times without finishing."),
+    "lost": _("The render was lost (no worker finished it). Ask again."),
+    "timeout": _("The render took longer than %(seconds)s seconds and was stopped."),
+    "superseded": _("The data changed after this request; a newer report holds it."),
+    "storage": _("The PDF could not be stored: %(error)s."),
+    "render_error": _("The report could not be rendered (%(error)s)."),
+}
 
 
 def report_storage():
@@ -28,14 +60,24 @@ class AnnualReport(BackgroundJob):
     """One request for a partnership's annual report PDF, and its outcome.
 
     ``data_version`` is a digest of the document's content (everything but
-    the date it was produced). The database holds at most one live report
-    (queued, rendering or ready) per partnership, year and data version, so
-    asking again for unchanged data returns the report already made.
+    the date it was produced) and its language. The database holds at most
+    one live report (queued, rendering or ready) per partnership, year,
+    language and data version, so asking again for unchanged data in the same
+    language returns the report already made, and an English and a Welsh
+    report of the same year live side by side.
     """
+
+    FAILURE_MESSAGES = FAILURE_MESSAGES
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField(_("reporting year"))
     year_label = models.CharField(max_length=20)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=ReportLanguage.choices,
+        default=ReportLanguage.ENGLISH,
+    )
     data_version = models.CharField(max_length=64)
     status = models.CharField(
         max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
@@ -62,8 +104,12 @@ class AnnualReport(BackgroundJob):
                 | (Q(page_count__isnull=False) & ~Q(file_name="")),
                 name="annualreport_ready_has_file",
             ),
+            models.CheckConstraint(
+                condition=Q(language__in=ReportLanguage.values),
+                name="annualreport_language_known",
+            ),
             models.UniqueConstraint(
-                fields=["partnership", "year", "data_version"],
+                fields=["partnership", "year", "language", "data_version"],
                 condition=~Q(status=ReportStatus.FAILED),
                 name="annualreport_one_live_per_version",
             ),
@@ -79,7 +125,12 @@ class AnnualReport(BackgroundJob):
 
     @property
     def download_name(self) -> str:
+        suffix = {
+            ReportLanguage.ENGLISH: "",
+            ReportLanguage.WELSH: "-cy",
+            ReportLanguage.BILINGUAL: "-cy-en",
+        }.get(self.language, "")
         return (
             f"{self.partnership.slug}-annual-report-"
-            f"{self.year_label.replace('/', '-')}.pdf"
+            f"{self.year_label.replace('/', '-')}{suffix}.pdf"
         )

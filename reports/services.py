@@ -29,20 +29,27 @@ from partnerships.models import Membership, Partnership, User
 from partnerships.tenancy import partnership_scope
 
 from .annual import annual_report_document, render_pdf, report_years
-from .models import AnnualReport, ReportStatus, report_storage
+from .models import AnnualReport, ReportLanguage, ReportStatus, report_storage
 
 logger = logging.getLogger(__name__)
 
 
 def annual_report_request(
-    *, partnership: Partnership, membership: Membership | None, year: int, actor: User
+    *,
+    partnership: Partnership,
+    membership: Membership | None,
+    year: int,
+    language: str = ReportLanguage.ENGLISH,
+    actor: User,
 ) -> tuple[AnnualReport, bool]:
-    """The report for this year's current data, and whether it is new."""
+    """The report for this year's current data in ``language``, and whether new."""
     if not roles.may_administer(membership):
         raise PermissionDenied(_("Only partnership admins can request reports."))
     years = dict(report_years(partnership=partnership))
     if year not in years:
         raise ValidationError({"year": _("Choose a reporting year that has quarters.")})
+    if language not in ReportLanguage.values:
+        raise ValidationError({"language": _("Choose English, Welsh or bilingual.")})
     from .tasks import render_annual_report
 
     with transaction.atomic():
@@ -51,11 +58,14 @@ def annual_report_request(
         Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
         _fail_stale(partnership)
         version = annual_report_document(
-            partnership=partnership, year=year
+            partnership=partnership, year=year, language=language
         ).data_version
         existing = (
             AnnualReport.objects.filter(
-                partnership=partnership, year=year, data_version=version
+                partnership=partnership,
+                year=year,
+                language=language,
+                data_version=version,
             )
             .exclude(status=ReportStatus.FAILED)
             .first()
@@ -66,6 +76,7 @@ def annual_report_request(
             partnership=partnership,
             year=year,
             year_label=years[year],
+            language=language,
             data_version=version,
             requested_by=actor,
         )
@@ -104,16 +115,20 @@ def _fail_stale(partnership: Partnership) -> None:
         pending=(ReportStatus.QUEUED, ReportStatus.RENDERING),
         started_field="requested_at",
         older_than=stale_after(),
-        reason=_("The render was lost (no worker finished it). Ask again."),
+        code="lost",
     )
 
 
-def _fail(report_id: int, partnership_id: int, reason: str) -> None:
+def _fail(
+    report_id: int, partnership_id: int, code: str, params: dict | None = None
+) -> None:
+    """Fail the report with one of ``AnnualReport.FAILURE_MESSAGES``."""
     with partnership_scope(partnership_id):
         job_fail(
             AnnualReport.objects.filter(partnership_id=partnership_id),
             pk=report_id,
-            reason=reason,
+            code=code,
+            params=params,
             unless=(ReportStatus.READY,),
         )
 
@@ -126,7 +141,7 @@ def annual_report_render(*, report_id: int, partnership_id: int) -> None:
             pk=report_id,
             waiting=(ReportStatus.QUEUED, ReportStatus.RENDERING),
             status=ReportStatus.RENDERING,
-            gave_up=_("The render stopped %(count)s times without finishing."),
+            gave_up="gave_up",
             started_at=timezone.now(),
         )
         if report is None:
@@ -138,30 +153,23 @@ def annual_report_render(*, report_id: int, partnership_id: int) -> None:
         _fail(
             report_id,
             partnership_id,
-            _("The render took longer than %(seconds)s seconds and was stopped.")
-            % {"seconds": settings.REPORT_RENDER_TIME_LIMIT},
+            "timeout",
+            {"seconds": settings.REPORT_RENDER_TIME_LIMIT},
         )
     except _Superseded:
-        _fail(
-            report_id,
-            partnership_id,
-            _("The data changed after this request; a newer report holds it."),
-        )
+        _fail(report_id, partnership_id, "superseded")
     except OSError as error:
         logger.exception("Annual report %s could not be stored", report_id)
         _fail(
             report_id,
             partnership_id,
-            _("The PDF could not be stored: %(error)s.")
-            % {"error": error.strerror or error},
+            "storage",
+            {"error": str(error.strerror or error)},
         )
     except Exception as error:
         logger.exception("Annual report %s failed to render", report_id)
         _fail(
-            report_id,
-            partnership_id,
-            _("The report could not be rendered (%(error)s).")
-            % {"error": type(error).__name__},
+            report_id, partnership_id, "render_error", {"error": type(error).__name__}
         )
 
 
@@ -179,7 +187,9 @@ def _render(report_id: int, partnership_id: int) -> None:
             return
         started = time.perf_counter()
         document = annual_report_document(
-            partnership=report.partnership, year=report.year
+            partnership=report.partnership,
+            year=report.year,
+            language=report.language,
         )
         if document.data_version != report.data_version:
             # The data changed between the request and the render: this
@@ -188,6 +198,7 @@ def _render(report_id: int, partnership_id: int) -> None:
                 AnnualReport.objects.filter(
                     partnership_id=partnership_id,
                     year=report.year,
+                    language=report.language,
                     data_version=document.data_version,
                 )
                 .exclude(status=ReportStatus.FAILED)

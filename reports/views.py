@@ -112,6 +112,7 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
                     partnership=partnership,
                     membership=membership,
                     year=form.cleaned_data["year"],
+                    language=form.cleaned_data["language"],
                     actor=request.user,
                 )
             except ValidationError as error:

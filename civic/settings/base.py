@@ -12,7 +12,6 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("CIVIC_VAR_DIR", BASE_DIR / "var"))
@@ -215,9 +214,9 @@ LOGIN_REDIRECT_URL = "partnerships:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
-# Welsh ("cy") joins when its translation catalogue does: offering it before
-# then would mark English pages as Welsh for Welsh-preferring browsers.
-LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
+# Each language named in itself, as a language switch must (a Welsh reader
+# looks for "Cymraeg", not "Welsh"), so the names are not translated.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The partnership's own texts in both languages (django-modeltranslation):
 # each registered field gets ``<field>_en`` and ``<field>_cy`` columns in the

@@ -88,3 +88,49 @@ def test_admin_requests_the_report_and_a_viewer_downloads_it(
         context.close()
         stop(worker)
     a11y.assert_clean()
+
+
+def test_admin_requests_a_bilingual_report_beside_the_english_one(
+    transactional_db, live_server, browser, a11y, report_storage, tmp_path
+):
+    with tenancy.platform_scope():
+        partnership, admin, _expected = build_framework()
+
+    worker, worker_log = start_worker("browser-languages", tmp_path)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, admin)
+        page.goto(live_server.url + reverse("reports:reports", args=[partnership.slug]))
+        expect(page.get_by_label("English", exact=True)).to_be_checked()
+        page.get_by_role("button", name="Request report").click()
+        expect(
+            page.get_by_role("link", name="Download the 2024/25 report (English)")
+        ).to_be_visible(timeout=60_000)
+
+        page.get_by_label("Bilingual (Welsh and English)").check()
+        a11y.check(page, "Reports page, choosing the report's language")
+        page.get_by_role("button", name="Request report").click()
+        bilingual = page.get_by_role(
+            "link", name="Download the 2024/25 report (Bilingual (Welsh and English))"
+        )
+        expect(bilingual).to_be_visible(timeout=60_000)
+        a11y.check(page, "Reports page, an English and a bilingual report")
+        with page.expect_download() as download_info:
+            bilingual.click()
+        download = download_info.value
+        assert download.suggested_filename == (
+            "bro-dyfrdwy-annual-report-2024-25-cy-en.pdf"
+        )
+        saved = tmp_path / download.suggested_filename
+        download.save_as(saved)
+        pages = [" ".join(p.extract_text().split()) for p in PdfReader(saved).pages]
+        assert "Blwyddyn adrodd 2024/25" in pages[0]
+        assert any("Reporting year 2024/25" in text for text in pages[1:])
+        with tenancy.partnership_scope(partnership.pk):
+            languages = sorted(AnnualReport.objects.values_list("language", flat=True))
+        assert languages == ["bilingual", "en-gb"]
+    finally:
+        context.close()
+        stop(worker)
+    a11y.assert_clean()

@@ -54,5 +54,5 @@ def confirmed(job, user) -> ImportJob:
 
 def messages_of(job) -> list[str]:
     return [p["message"] for p in job.problems] + (
-        [job.failure_reason] if job.failure_reason else []
+        [job.failure_message] if job.failure_message else []
     )

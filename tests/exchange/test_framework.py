@@ -113,7 +113,7 @@ def test_an_exported_framework_imports_back_unchanged(
     job = import_framework(source, admin, exported)
     assert job.status == ImportStatus.REJECTED
     assert job.preview["counts"]["create"] == job.preview["counts"]["update"] == 0
-    assert "already stored" in job.failure_reason
+    assert "already stored" in job.failure_message
 
     # Into a new partnership, whose export is then the same file.
     target = PartnershipFactory()

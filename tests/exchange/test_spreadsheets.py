@@ -172,7 +172,7 @@ def test_an_unreadable_upload_rejects_the_job_with_the_reason(
 ):
     job = checked_job(world.partnership, world.admin, SimpleUploadedFile(name, content))
     assert job.status == ImportStatus.REJECTED
-    assert expected in job.failure_reason
+    assert expected in job.failure_message
     assert not QuarterlyValue.objects.exists()
 
 

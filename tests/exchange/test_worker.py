@@ -63,7 +63,7 @@ def test_a_worker_checks_and_imports_an_uploaded_file(tmp_path, import_storage):
             logs=[log],
         )
         done = job_state(job.pk, p.pk)
-        assert done.status == ImportStatus.DONE, done.failure_reason
+        assert done.status == ImportStatus.DONE, done.failure_message
         assert "apply_import" in log.read_text()
         with tenancy.partnership_scope(p.pk):
             values = list(QuarterlyValue.objects.order_by("period__quarter"))

@@ -48,7 +48,7 @@ def test_a_claim_counts_the_attempt_and_moves_the_job_on(partnership):
             pk=job.pk,
             waiting=(ImportStatus.QUEUED,),
             status=ImportStatus.CHECKING,
-            gave_up="Stopped %(count)s times.",
+            gave_up="gave_up",
             progress=5,
         )
         assert (claimed.status, claimed.attempts, claimed.progress) == (
@@ -63,7 +63,7 @@ def test_a_claim_counts_the_attempt_and_moves_the_job_on(partnership):
                 pk=job.pk,
                 waiting=(ImportStatus.QUEUED,),
                 status=ImportStatus.CHECKING,
-                gave_up="Stopped %(count)s times.",
+                gave_up="gave_up",
             )
             is None
         )
@@ -78,14 +78,18 @@ def test_a_claim_gives_up_after_the_last_attempt(partnership):
                 pk=stuck.pk,
                 waiting=(ReportStatus.QUEUED, ReportStatus.RENDERING),
                 status=ReportStatus.RENDERING,
-                gave_up="Stopped %(count)s times.",
+                gave_up="gave_up",
             )
             is None
         )
         stuck.refresh_from_db()
-    assert (stuck.status, stuck.failure_reason) == (
+    assert (stuck.status, stuck.failure_code, stuck.failure_params) == (
         ReportStatus.FAILED,
-        f"Stopped {MAX_ATTEMPTS} times.",
+        "gave_up",
+        {"count": MAX_ATTEMPTS},
+    )
+    assert stuck.failure_message == (
+        f"The render stopped {MAX_ATTEMPTS} times without finishing."
     )
     assert stuck.finished_at is not None
 
@@ -96,10 +100,22 @@ def test_a_failure_leaves_a_finished_job_alone(partnership):
     jobs = ImportJob.objects.filter(partnership=partnership)
     with tenancy.partnership_scope(partnership.pk):
         for job in (done, running):
-            job_fail(jobs, pk=job.pk, reason="Broken.", unless=(ImportStatus.DONE,))
+            job_fail(
+                jobs,
+                pk=job.pk,
+                code="import_error",
+                params={"error": "Broken"},
+                unless=(ImportStatus.DONE,),
+            )
             job.refresh_from_db()
     assert done.status == ImportStatus.DONE
-    assert (running.status, running.failure_reason) == (ImportStatus.FAILED, "Broken.")
+    assert (running.status, running.failure_code) == (
+        ImportStatus.FAILED,
+        "import_error",
+    )
+    assert running.failure_message == (
+        "Nothing was imported because of an error (Broken)."
+    )
 
 
 def test_stale_jobs_fail_and_fresh_ones_wait(partnership):
@@ -114,10 +130,11 @@ def test_stale_jobs_fail_and_fresh_ones_wait(partnership):
             pending=(ReportStatus.QUEUED, ReportStatus.RENDERING),
             started_field="requested_at",
             older_than=datetime.timedelta(hours=1),
-            reason="Lost.",
+            code="lost",
         )
     assert failed == 1
     old.refresh_from_db()
     fresh.refresh_from_db()
-    assert (old.status, old.failure_reason) == (ReportStatus.FAILED, "Lost.")
+    assert (old.status, old.failure_code) == (ReportStatus.FAILED, "lost")
+    assert old.failure_message.startswith("The render was lost")
     assert fresh.status == ReportStatus.RENDERING

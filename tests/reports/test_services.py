@@ -74,7 +74,7 @@ def test_render_stores_a_ready_pdf(report_storage):
 
     assert report.status == ReportStatus.READY
     assert report.attempts == 1
-    assert report.failure_reason == ""
+    assert report.failure_message == ""
     assert report.started_at <= report.finished_at
     stored = report_storage / report.file_name
     assert stored.is_file() and stored.stat().st_size == report.size_bytes
@@ -140,7 +140,7 @@ def test_a_report_that_keeps_killing_its_worker_is_given_up(report_storage):
     )
     report = render(report)
     assert report.status == ReportStatus.FAILED
-    assert "stopped 3 times" in report.failure_reason
+    assert "stopped 3 times" in report.failure_message
 
 
 def test_a_failed_render_says_why_and_can_be_asked_for_again(settings, tmp_path):
@@ -157,7 +157,7 @@ def test_a_failed_render_says_why_and_can_be_asked_for_again(settings, tmp_path)
     report, _created = request(partnership, admin)
     report = render(report)
     assert report.status == ReportStatus.FAILED
-    assert report.failure_reason.startswith("The PDF could not be stored")
+    assert report.failure_message.startswith("The PDF could not be stored")
     assert report.file_name == ""
 
     settings.STORAGES = {
@@ -195,7 +195,7 @@ def test_a_lost_render_is_marked_failed_when_someone_asks_again(report_storage):
     again, created = request(partnership, admin)
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED
-    assert "lost" in report.failure_reason
+    assert "lost" in report.failure_message
     assert created and again.status == ReportStatus.QUEUED
 
 

@@ -88,7 +88,7 @@ def test_a_worker_killed_mid_render_leaves_the_report_to_the_next_worker(
             logs=[first_log, second_log],
         )
         done = report_state(report.pk, partnership.pk)
-        assert done.status == ReportStatus.READY, done.failure_reason
+        assert done.status == ReportStatus.READY, done.failure_message
         assert done.attempts == 2
         assert "render_annual_report" in second_log.read_text()
 
