@@ -235,7 +235,10 @@ def annual_report_content(
             if not summary.measure.is_headline:
                 continue
             chart, description = measure_chart(
-                summary.measure, summary.trend, id_prefix=f"chart-{summary.measure.pk}"
+                summary.measure,
+                summary.trend,
+                id_prefix=f"chart-{summary.measure.pk}",
+                year=year,
             )
             items.append(
                 HeadlineMeasure(

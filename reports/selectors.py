@@ -284,6 +284,14 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
             period__year__in=wanted_years
         )
     )
+    # A retired measure has left the dashboard; a past year's dashboard and
+    # report still show it where it has figures in that year.
+    reported_in_year = {v.measure_id for v in values if v.period.year == year}
+    measures = [
+        m
+        for m in measures
+        if m.retired_at is None or (year != now.year and m.pk in reported_in_year)
+    ]
     summaries = _summaries(
         measures,
         values,
@@ -354,6 +362,7 @@ def measure_chart(
     *,
     quarters: list[Quarter] | None = None,
     id_prefix: str = "chart",
+    year: int,
 ) -> tuple[SafeString, str]:
     """The measure's quarterly chart and its text alternative.
 
@@ -366,7 +375,7 @@ def measure_chart(
     def fmt(v):
         return rules.format_figure(measure.value_type, v)
 
-    target = measure.annual_target
+    target = measure.target_for(year)
     target_label = _("Annual target")
     if target is not None and measure.aggregation == Aggregation.SUM:
         target = target / 4
@@ -438,7 +447,9 @@ def measure_page_get(*, partnership: Partnership, pk: int) -> MeasurePage:
     def fmt(v):
         return rules.format_figure(measure.value_type, v)
 
-    chart, description = measure_chart(measure, series, quarters=quarters)
+    chart, description = measure_chart(
+        measure, series, quarters=quarters, year=now.year
+    )
     return MeasurePage(
         measure=measure,
         series=series,
