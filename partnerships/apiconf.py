@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination, status
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
@@ -92,8 +93,10 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs) -> JsonResponse:
-    """Unknown paths under /api/ answer in the API's shape, not an HTML page."""
+    """Unknown paths under /api/ answer in the API's shape, not an HTML page
+    (a write to one too: it changes nothing, so no CSRF page before it)."""
     return JsonResponse({"detail": _("Not found."), "errors": {}}, status=404)
 
 
