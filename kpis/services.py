@@ -660,3 +660,67 @@ def measure_delete(
             % {"code": measure.code}
         )
     measure.delete()
+
+
+@transaction.atomic
+def partnership_settings_update(
+    *,
+    partnership: Partnership,
+    actor: User,
+    name: str,
+    reporting_year_start_month: int,
+    area_code: str = "",
+    comparator_area_code: str = "",
+) -> Partnership:
+    """The partnership's name, reporting year and areas.
+
+    The reporting year cannot move once figures exist: their quarters, the
+    years they were judged in and their targets are named by it."""
+    require_admin(partnership, actor)
+    errors = {}
+    if not name.strip():
+        errors["name"] = [_("Give the partnership a name.")]
+    if not 1 <= reporting_year_start_month <= 12:
+        errors["reporting_year_start_month"] = [_("Choose a month.")]
+    elif (
+        reporting_year_start_month != partnership.reporting_year_start_month
+        and QuarterlyValue.objects.filter(partnership=partnership).exists()
+    ):
+        errors["reporting_year_start_month"] = [
+            _(
+                "Figures have been entered, so the reporting year can no longer "
+                "change: their quarters and targets are named by it."
+            )
+        ]
+    elif (
+        reporting_year_start_month != partnership.reporting_year_start_month
+        and PerformanceMeasure.objects.filter(
+            partnership=partnership, baseline_period__isnull=False
+        ).exists()
+    ):
+        errors["reporting_year_start_month"] = [
+            _(
+                "Measures name the quarter of their baseline in this reporting "
+                "year: clear those quarters first."
+            )
+        ]
+    if errors:
+        raise ValidationError(errors)
+    if reporting_year_start_month != partnership.reporting_year_start_month:
+        # No figures, so no quarter holds anything: the empty quarters of the
+        # old year go, and period_get_or_create makes the new year's.
+        Period.objects.filter(partnership=partnership).delete()
+    partnership.name = name.strip()
+    partnership.reporting_year_start_month = reporting_year_start_month
+    partnership.area_code = area_code.strip()
+    partnership.comparator_area_code = comparator_area_code.strip()
+    partnership.full_clean()
+    partnership.save(
+        update_fields=[
+            "name",
+            "reporting_year_start_month",
+            "area_code",
+            "comparator_area_code",
+        ]
+    )
+    return partnership
