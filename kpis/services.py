@@ -342,6 +342,24 @@ def measure_targets_set(
     return measure
 
 
+@transaction.atomic
+def measure_targets_upsert(
+    *,
+    partnership: Partnership,
+    measure: PerformanceMeasure,
+    targets: dict[int, Decimal | None],
+) -> PerformanceMeasure:
+    """Targets by year from a framework import (the importer checked the
+    role), with the editor's rules."""
+    if measure.partnership_id != partnership.pk:
+        raise PermissionDenied
+    errors = _target_errors(measure, measure.value_type, targets)
+    if errors:
+        raise ValidationError({"targets": errors})
+    _targets_write(partnership, measure, targets)
+    return measure
+
+
 # --- The strategy editor's measures ------------------------------------------
 
 # What the editor and the API may set on a measure, besides leads and targets.
