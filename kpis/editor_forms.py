@@ -181,6 +181,16 @@ class MeasureForm(ServiceForm):
     def targets(self) -> dict:
         return {year: self.cleaned_data.get(f"target_{year}") for year in self.years}
 
+    def add_service_errors(self, error) -> None:
+        """A year's target refused goes beside that year's field."""
+        by_year = getattr(error, "error_dict", {}).pop("targets", [])
+        for item in by_year:
+            year = (item.params or {}).get("year")
+            name = f"target_{year}"
+            self.add_error(name if name in self.fields else None, item.messages)
+        if getattr(error, "error_dict", None) or not hasattr(error, "error_dict"):
+            super().add_service_errors(error)
+
     def add_service_error(self, name: str, messages: list[str]) -> None:
         if name == "baseline_period":
             name = "baseline_quarter"

@@ -275,25 +275,22 @@ def targets_keep_reported_years(
 
 def _target_errors(
     measure: PerformanceMeasure, value_type: str, targets: dict[int, Decimal | None]
-) -> list[str]:
+) -> list[ValidationError]:
+    """Each refused year's message; its ``params["year"]`` names the year, so
+    a form can put it beside that year's field."""
     errors = []
     for year, target in sorted(targets.items()):
         if not 2000 <= year <= 2100:
-            errors.append(
-                _("%(year)s is not a reporting year: give one from 2000 to 2100.")
-                % {"year": year}
-            )
+            message = _("%(year)s is not a reporting year: give one from 2000 to 2100.")
         elif target is not None and target < 0:
-            errors.append(
-                _("The target for %(year)s cannot be negative.") % {"year": year}
-            )
+            message = _("The target for %(year)s cannot be negative.")
         elif target is not None and value_type in PERCENT_KINDS and target > 100:
-            errors.append(
-                _("The target for %(year)s is a percentage: at most 100.")
-                % {"year": year}
-            )
+            message = _("The target for %(year)s is a percentage: at most 100.")
         elif target is not None and abs(target) >= Decimal(10) ** 12:
-            errors.append(_("The target for %(year)s is too large.") % {"year": year})
+            message = _("The target for %(year)s is too large.")
+        else:
+            continue
+        errors.append(ValidationError(message, params={"year": year}))
     return errors
 
 
