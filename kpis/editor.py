@@ -97,17 +97,33 @@ def strategy_editor(request: HttpRequest, slug: str) -> HttpResponse:
     return _render_strategy(request)
 
 
-def _save(request, form, key, write, done: str, anchor: str):
-    """Validate ``form``, call ``write(form)``; on refusal show the page again."""
+def _save(request, form, key, write, done: str, anchor: str, partial: str = ""):
+    """Validate ``form``, call ``write(form)``; on refusal show the page again.
+
+    From htmx (an edit form with ``partial``), only that form comes back: the
+    saved one fresh with "Saved.", or the refused one with its messages."""
+    saved = None
     if form.is_valid():
         try:
             with transaction.atomic():
-                write(form)
+                saved = write(form)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, done)
-            return redirect(_editor_url(request.partnership.slug, anchor))
+            if not (request.htmx and partial):
+                messages.success(request, done)
+                return redirect(_editor_url(request.partnership.slug, anchor))
+    if request.htmx and partial:
+        if saved is not None:
+            kwargs = {"instance": saved, "prefix": form.prefix}
+            if isinstance(form, OutcomeForm):
+                kwargs["partnership"] = request.partnership
+            form = type(form)(**kwargs)
+        return render(
+            request,
+            f"kpis/strategy.html#{partial}",
+            {"form": form, "saved": saved is not None},
+        )
     return _render_strategy(request, status=400, bound={key: form})
 
 
@@ -166,6 +182,7 @@ def priority_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         ),
         _("Saved the priority."),
         f"#priority-{pk}",
+        partial="priority-form",
     )
 
 
@@ -210,6 +227,7 @@ def outcome_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         ),
         _("Saved the outcome."),
         f"#outcome-{pk}",
+        partial="outcome-form",
     )
 
 

@@ -543,3 +543,57 @@ def test_another_partnerships_measure_is_404_in_the_api():
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.unit != "x"
+
+
+def test_htmx_saves_a_priority_in_place_and_shows_a_refusal_beside_the_field():
+    partnership = PartnershipFactory()
+    client = client_for(member(partnership, Role.ADMIN))
+    priority = PriorityFactory(partnership=partnership, name="Health")
+    PriorityFactory(partnership=partnership, name="Learning")
+    url = reverse(
+        "kpis:priority_edit", kwargs={"slug": partnership.slug, "pk": priority.pk}
+    )
+    prefix = f"p{priority.pk}"
+    response = client.post(
+        url,
+        {f"{prefix}-name": "Health and care", f"{prefix}-position": 0},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert text.lstrip().startswith("<form") and "Saved." in text
+    assert 'value="Health and care"' in text
+    priority.refresh_from_db()
+    assert priority.name == "Health and care"
+
+    response = client.post(
+        url,
+        {f"{prefix}-name": "learning", f"{prefix}-position": 0},
+        headers={"HX-Request": "true"},
+    )
+    assert "There is already a priority called “learning”." in response.content.decode()
+    priority.refresh_from_db()
+    assert priority.name == "Health and care"
+
+
+def test_an_outcome_moved_to_another_priority_takes_its_measures_along():
+    partnership = PartnershipFactory()
+    client = client_for(member(partnership, Role.ADMIN))
+    measure = MeasureFactory(partnership=partnership)
+    other = PriorityFactory(partnership=partnership, name="Other")
+    outcome = measure.outcome
+    prefix = f"o{outcome.pk}"
+    response = client.post(
+        reverse(
+            "kpis:outcome_edit", kwargs={"slug": partnership.slug, "pk": outcome.pk}
+        ),
+        {
+            f"{prefix}-statement": outcome.statement,
+            f"{prefix}-priority": other.pk,
+            f"{prefix}-horizon": "long",
+            f"{prefix}-position": 0,
+        },
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.priority == other
