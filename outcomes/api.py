@@ -1,7 +1,8 @@
 """The framework, read-only: mission, priorities, outcomes, projects."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -75,6 +76,7 @@ class PriorityWriteSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class PartnershipPriorityField(serializers.PrimaryKeyRelatedField):
     """A priority of the request's partnership, by id; another's is unknown."""
 
