@@ -1,6 +1,8 @@
 """The strategy framework in and out of a spreadsheet.
 
-Four sheets: Mission (one row), Priorities, Outcomes and Measures. The
+Five sheets: Mission (one row), Priorities, Outcomes, Measures and Targets
+(one row per measure and reporting year; a workbook without it imports as
+before, the measures' annual targets standing for every year). The
 export writes exactly what the import reads, so an exported framework
 imports back unchanged. A CSV holds one sheet: it is read as the Measures
 sheet, and the priorities and outcomes it names are created with it.
@@ -11,6 +13,7 @@ framework services (``mission_set``, ``priority_upsert``, ``outcome_upsert``,
 the whole import back.
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,18 +24,20 @@ from django.utils.translation import gettext as _
 
 from kpis.models import (
     ALLOWED_AGGREGATIONS,
+    MeasureTarget,
     PerformanceMeasure,
     QuarterlyValue,
     ValueType,
 )
-from kpis.services import measure_upsert
+from kpis.periods import year_label
+from kpis.services import measure_targets_upsert, measure_upsert
 from outcomes.models import Horizon, Mission, Outcome, Priority
 from outcomes.services import mission_set, outcome_upsert, priority_upsert
 from partnerships.models import Partnership
 
 from .kinds import AGGREGATIONS, DIRECTIONS, HORIZONS, KINDS, QUESTIONS
 from .parsing import Column, Problems, Row, map_headers
-from .spreadsheets import SheetSpec, Workbook, xlsx_bytes
+from .spreadsheets import SheetSpec, Workbook, cell_text, xlsx_bytes
 
 MISSION = (
     Column("statement", "Mission", required=True, aliases=("statement",)),
@@ -88,6 +93,13 @@ WELSH_TEXTS = {
     "Outcomes": {"statement": None, "what_it_looks_like": None},
     "Measures": {"name": 300, "unit": 60, "definition": None, "data_source": 300},
 }
+TARGETS = (
+    Column("code", "Code", required=True, aliases=("measure",)),
+    Column("year", "Reporting year", required=True, aliases=("year",)),
+    Column("target", "Target", required=True),
+)
+# "2026", or "2026/27" as the app labels a year that starts in September.
+YEAR_TEXT = re.compile(r"(\d{4})(?:\s*[/-]\s*\d{2,4})?")
 # The shipped template and worked example (seed 001's action plan, written
 # by the demo: scripts/make-import-examples.py), offered on the import page.
 EXAMPLES_DIR = Path(settings.BASE_DIR) / "docs" / "import"
@@ -99,8 +111,10 @@ SHEETS = (
     ("Priorities", PRIORITIES),
     ("Outcomes", OUTCOMES),
     ("Measures", MEASURES),
+    ("Targets", TARGETS),
 )
 WIDTHS = {
+    "Targets": (12, 16, 12),
     "Mission": (60, 12, 80, 60, 80),
     "Priorities": (40, 80, 40, 80),
     "Outcomes": (60, 30, 26, 60, 60, 60),
@@ -142,11 +156,18 @@ class FrameworkPlan:
     priorities: list[Planned] = field(default_factory=list)
     outcomes: list[Planned] = field(default_factory=list)
     measures: list[Planned] = field(default_factory=list)
+    targets: list[Planned] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
 
     def all(self) -> list[Planned]:
         mission = [self.mission] if self.mission else []
-        return [*mission, *self.priorities, *self.outcomes, *self.measures]
+        return [
+            *mission,
+            *self.priorities,
+            *self.outcomes,
+            *self.measures,
+            *self.targets,
+        ]
 
     def preview(self) -> dict:
         counts = {"create": 0, "update": 0, "unchanged": 0}
@@ -571,7 +592,75 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
                 {**fields, "priority": priority, "outcome": outcome},
             )
         )
+    _plan_targets(plan, partnership, sheets, indexes, stored_measures)
     return plan
+
+
+def _plan_targets(plan, partnership, sheets, indexes, stored_measures) -> None:
+    """The Targets sheet: one row per measure and reporting year."""
+    if "Targets" not in sheets:
+        return
+    problems = plan.problems
+    kinds = {p.key.casefold(): p.fields.get("value_type") for p in plan.measures}
+    for code, measure in stored_measures.items():
+        kinds.setdefault(code, measure.value_type)
+    stored = {
+        (t.measure.code.casefold(), t.year): t.target
+        for t in MeasureTarget.objects.filter(partnership=partnership).select_related(
+            "measure"
+        )
+    }
+    seen: dict[tuple[str, int], int] = {}
+    for number, cells in sheets["Targets"].rows:
+        row = Row("Targets", number, cells, indexes["Targets"], TARGETS, problems)
+        code = row.text("code", max_length=20, required=True)
+        raw_year = row.raw("year")
+        year_text = cell_text(raw_year) if raw_year is not None else ""
+        if isinstance(raw_year, int | float) and not isinstance(raw_year, bool):
+            year_text = str(int(raw_year))
+        match = YEAR_TEXT.fullmatch(year_text.strip())
+        year = int(match.group(1)) if match else None
+        if year is None or not 2000 <= year <= 2100:
+            row.problem(
+                "year",
+                _("Give the reporting year as the year it starts in, like 2026."),
+            )
+        target = row.number("target")
+        if target is None and row.ok:
+            row.problem("target", _("Give the year's target."))
+        kind = kinds.get(code.casefold()) if code else None
+        if code and code.casefold() not in kinds:
+            row.problem(
+                "code",
+                _("No measure has the code %(code)s: add it to the Measures sheet.")
+                % {"code": code},
+            )
+        if target is not None and target < 0:
+            row.problem("target", _("A target cannot be negative."))
+        elif (
+            target is not None
+            and kind in (ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE)
+            and target > 100
+        ):
+            row.problem("target", _("A percentage target is at most 100."))
+        if year is not None and (code.casefold(), year) in seen:
+            row.problem(
+                "year",
+                _("This measure's target for this year is also on row %(row)s.")
+                % {"row": seen[(code.casefold(), year)]},
+            )
+        if not row.ok:
+            continue
+        seen[(code.casefold(), year)] = number
+        current = stored.get((code.casefold(), year))
+        action = (
+            "create"
+            if current is None
+            else ("unchanged" if Decimal(current) == target else "update")
+        )
+        plan.targets.append(
+            Planned("Targets", number, code, action, {"year": year, "target": target})
+        )
 
 
 def framework_write(*, partnership: Partnership, plan: FrameworkPlan) -> Problems:
@@ -656,6 +745,27 @@ def framework_write(*, partnership: Partnership, plan: FrameworkPlan) -> Problem
                 )
             ),
         )
+    by_code: dict[str, dict[int, Decimal]] = {}
+    for planned in plan.targets:
+        if planned.action != "unchanged":
+            by_code.setdefault(planned.key.casefold(), {})[planned.fields["year"]] = (
+                planned.fields["target"]
+            )
+    if by_code:
+        measures = {
+            m.code.casefold(): m
+            for m in PerformanceMeasure.objects.filter(partnership=partnership)
+        }
+        for planned in plan.targets:
+            targets = by_code.pop(planned.key.casefold(), None)
+            measure = measures.get(planned.key.casefold())
+            if targets and measure is not None:
+                attempt(
+                    planned,
+                    lambda measure=measure, targets=targets: measure_targets_upsert(
+                        partnership=partnership, measure=measure, targets=targets
+                    ),
+                )
     return problems
 
 
@@ -753,6 +863,21 @@ def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
             ],
             WIDTHS["Measures"],
         ),
+        SheetSpec(
+            "Targets",
+            [c.header for c in TARGETS],
+            [
+                [
+                    t.measure.code,
+                    year_label(t.year, partnership.reporting_year_start_month),
+                    _number(t.target),
+                ]
+                for t in MeasureTarget.objects.filter(partnership=partnership)
+                .select_related("measure")
+                .order_by("measure__position", "measure__code", "year")
+            ],
+            WIDTHS["Targets"],
+        ),
     ]
 
 
@@ -779,6 +904,10 @@ GUIDE = (
     "quarters; empty takes the usual one for the kind. A count sums, latest or "
     "mean; a percentage ratio, latest or mean; number and percentage ratio or "
     "latest; a score mean or latest; a milestone latest.",
+    "Targets: one row per measure and reporting year (the strategy's "
+    "trajectory): the measure's code, the year it starts in (2026, or 2026/27) "
+    "and the target. Annual target on the Measures sheet is used for any year "
+    "without a row here.",
     "Annual target and Baseline: numbers (a percentage at most 100). Headline: "
     "yes for a key performance indicator. Priority and Outcome: as written on "
     "their sheets; an outcome's priority is taken when the priority is empty.",

@@ -1,16 +1,24 @@
 """Performance measures (read) and quarterly values (read, bulk record)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from outcomes.selectors import outcome_list, priority_list
 from partnerships.api import (
     NON_FIELD,
     AdminForWrites,
@@ -23,14 +31,19 @@ from partnerships.api import (
     django_errors,
     error_responses,
 )
+from partnerships.models import User
 
-from . import recording, selectors, welsh
+from . import recording, selectors, services, welsh
 from .models import (
+    Aggregation,
     Dimension,
     DimensionCategory,
+    Direction,
     PerformanceMeasure,
     QuarterlyValue,
+    Question,
     ReviewStatus,
+    ValueType,
 )
 from .periods import KEY_PATTERN, Quarter
 
@@ -60,6 +73,10 @@ class MeasureSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     )
     leads = serializers.SerializerMethodField(
         help_text="Email addresses of the people assigned to report it."
+    )
+    targets = serializers.SerializerMethodField()
+    retired = serializers.SerializerMethodField(
+        help_text="Retired: off the dashboard and entry, kept in history."
     )
     breakdowns = DimensionSerializer(
         source="dimensions",
@@ -96,10 +113,183 @@ class MeasureSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
             "unit_cy",
             "definition_cy",
             "data_source_cy",
+            "change_threshold",
+            "targets",
+            "retired",
         ]
 
     def get_leads(self, measure: PerformanceMeasure) -> list[str]:
         return sorted(user.email for user in measure.leads.all())
+
+    @extend_schema_field(
+        serializers.DictField(
+            child=serializers.DecimalField(**DECIMAL),
+            help_text=(
+                "The target of each reporting year that has its own, keyed by the "
+                "calendar year it starts in; other years have `annual_target`."
+            ),
+        )
+    )
+    def get_targets(self, measure: PerformanceMeasure) -> dict[str, str]:
+        years = getattr(measure, "target_years", None) or []
+        values = getattr(measure, "target_values", None) or []
+        return {
+            str(year): f"{value:.2f}" for year, value in zip(years, values, strict=True)
+        }
+
+    def get_retired(self, measure: PerformanceMeasure) -> bool:
+        return measure.retired_at is not None
+
+
+class MeasureWriteSerializer(serializers.Serializer):
+    """A measure's fields as the editor sets them (PATCH: any of them)."""
+
+    code = serializers.CharField(max_length=20)
+    name = serializers.CharField(max_length=300)
+    question = serializers.ChoiceField(choices=Question.choices)
+    value_type = serializers.ChoiceField(choices=ValueType.choices)
+    unit = serializers.CharField(max_length=60, allow_blank=True, required=False)
+    direction = serializers.ChoiceField(choices=Direction.choices, required=False)
+    is_headline = serializers.BooleanField(required=False)
+    aggregation = serializers.ChoiceField(
+        choices=Aggregation.choices,
+        required=False,
+        help_text="Left out: the usual rule for the kind of value.",
+    )
+    annual_target = serializers.DecimalField(
+        **DECIMAL,
+        allow_null=True,
+        required=False,
+        help_text="The target of every year without its own (see `targets`).",
+    )
+    baseline_value = serializers.DecimalField(
+        **DECIMAL, allow_null=True, required=False
+    )
+    baseline_period = serializers.CharField(
+        allow_null=True,
+        required=False,
+        help_text="The quarter the baseline was measured in, as “YYYY-Q”.",
+        validators=[
+            RegexValidator(KEY_PATTERN, "Give the quarter as YYYY-Q, e.g. 2024-1.")
+        ],
+    )
+    definition = serializers.CharField(
+        allow_blank=True, required=False, max_length=10000
+    )
+    data_source = serializers.CharField(
+        allow_blank=True, required=False, max_length=300
+    )
+    change_threshold = serializers.IntegerField(
+        allow_null=True, required=False, min_value=1, max_value=1000
+    )
+    breakdowns = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        max_length=2,
+        required=False,
+        help_text="The names of up to two breakdown dimensions, in order.",
+    )
+    priority = serializers.IntegerField(allow_null=True, required=False, min_value=1)
+    outcome = serializers.IntegerField(allow_null=True, required=False, min_value=1)
+    position = serializers.IntegerField(required=False, min_value=0, max_value=32767)
+    leads = serializers.ListField(
+        child=serializers.EmailField(),
+        max_length=100,
+        required=False,
+        help_text="Email addresses of the leads (members only); replaces the list.",
+    )
+    targets = serializers.DictField(
+        child=serializers.DecimalField(**DECIMAL, allow_null=True),
+        required=False,
+        help_text=(
+            "Targets by reporting year, keyed by the calendar year it starts in "
+            '(as in `values/bulk/`): `{"2026": "60"}`; null clears a year\'s own '
+            "target. Years left out keep theirs."
+        ),
+    )
+    retired = serializers.BooleanField(
+        required=False,
+        help_text="Retire (true) or bring back (false); a retired measure leaves "
+        "the dashboard and entry, and keeps its figures and history.",
+    )
+
+    def validate_baseline_period(self, key: str | None) -> str | None:
+        if key is not None and not 2000 <= int(key[:4]) <= 2100:
+            raise serializers.ValidationError(_("Give a year from 2000 to 2100."))
+        return key
+
+    def validate_targets(self, targets: dict) -> dict[int, object]:
+        result = {}
+        for key, value in targets.items():
+            if not (isinstance(key, str) and key.isdecimal() and len(key) == 4):
+                raise serializers.ValidationError(
+                    _("Name each year by the calendar year it starts in, like 2026.")
+                )
+            result[int(key)] = value
+        return result
+
+
+def _measure_changes(request: Request, data: dict) -> tuple[dict, list | None, dict]:
+    """The serializer's data as the service's fields, leads and targets."""
+    partnership = request.partnership
+    data = dict(data)
+    leads = data.pop("leads", None)
+    targets = data.pop("targets", None) or {}
+    data.pop("retired", None)
+    errors: dict[str, list[str]] = {}
+    if "baseline_period" in data:
+        key = data.pop("baseline_period")
+        data["baseline_period"] = (
+            services.period_get_or_create(
+                partnership=partnership,
+                quarter=Quarter.parse_key(key, partnership.reporting_year_start_month),
+            )
+            if key
+            else None
+        )
+    for name, rows, message in (
+        ("priority", priority_list(partnership=partnership), _("No such priority.")),
+        ("outcome", outcome_list(partnership=partnership), _("No such outcome.")),
+    ):
+        if data.get(name) is not None:
+            found = rows.filter(pk=data[name]).first()
+            if found is None:
+                errors[name] = [message]
+            data[name] = found
+    if "breakdowns" in data:
+        names = data.pop("breakdowns")
+        dimensions = {
+            d.name: d for d in Dimension.objects.filter(partnership=partnership)
+        }
+        unknown = [n for n in names if n not in dimensions]
+        if unknown:
+            errors["breakdowns"] = [
+                _("No breakdown is called “%(name)s”.") % {"name": n} for n in unknown
+            ]
+        found = [dimensions.get(n) for n in names] + [None, None]
+        data["breakdown_first"], data["breakdown_second"] = found[0], found[1]
+    users = None
+    if leads is not None:
+        members = {
+            u.email.casefold(): u
+            for u in User.objects.filter(memberships__partnership=partnership)
+        }
+        outsiders = [e for e in leads if e.casefold() not in members]
+        if outsiders:
+            errors["leads"] = [
+                _("%(email)s is not a member of this partnership.") % {"email": e}
+                for e in outsiders
+            ]
+        users = [members[e.casefold()] for e in leads if e.casefold() in members]
+    if errors:
+        raise ValidationError(errors)
+    return data, users, targets
+
+
+def _measure_answer(request: Request, measure: PerformanceMeasure, code: int):
+    return Response(
+        MeasureSerializer(_measures(request.partnership).get(pk=measure.pk)).data,
+        status=code,
+    )
 
 
 class MeasureFilters(serializers.Serializer):
@@ -127,10 +317,37 @@ def _measures(partnership):
     responses={200: MeasureSerializer(many=True), **error_responses(400)},
 )
 class MeasureList(TenantAPIView, FilteredListMixin, generics.ListAPIView):
-    """The partnership's performance measures, in the framework's order."""
+    """The partnership's performance measures, in the framework's order;
+    admins add one with POST."""
 
     serializer_class = MeasureSerializer
     filter_serializer_class = MeasureFilters
+    permission_classes = [IsAuthenticated, AdminForWrites]
+
+    @extend_schema(
+        parameters=[],
+        request=MeasureWriteSerializer,
+        responses={201: MeasureSerializer, **error_responses(400, 403)},
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        incoming = MeasureWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        with transaction.atomic(), self.history_context():
+            fields, leads, targets = _measure_changes(request, incoming.validated_data)
+            measure = services.measure_create(
+                partnership=request.partnership,
+                actor=request.user,
+                fields=fields,
+                leads=leads,
+                targets=targets,
+            )
+            if incoming.validated_data.get("retired"):
+                services.measure_retire(
+                    partnership=request.partnership,
+                    actor=request.user,
+                    measure=measure,
+                )
+        return _measure_answer(request, measure, status.HTTP_201_CREATED)
 
     def get_queryset(self):
         filters = self.filters()
@@ -148,13 +365,54 @@ class MeasureList(TenantAPIView, FilteredListMixin, generics.ListAPIView):
     tags=["framework"], responses={200: MeasureSerializer, **error_responses()}
 )
 class MeasureDetail(TenantAPIView, generics.RetrieveAPIView):
-    """One measure, by its code."""
+    """One measure, by its code; admins change it with PATCH, or DELETE one
+    without figures (one with figures is retired instead)."""
 
     serializer_class = MeasureSerializer
     lookup_field = "code"
+    permission_classes = [IsAuthenticated, AdminForWrites]
 
     def get_queryset(self):
         return _measures(self.request.partnership)
+
+    @extend_schema(
+        request=MeasureWriteSerializer,
+        responses={200: MeasureSerializer, **error_responses(400, 403)},
+    )
+    def patch(self, request: Request, slug: str, code: str) -> Response:
+        measure = self.get_object()
+        incoming = MeasureWriteSerializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        retired = incoming.validated_data.get("retired")
+        with transaction.atomic(), self.history_context():
+            fields, leads, targets = _measure_changes(request, incoming.validated_data)
+            measure = services.measure_update(
+                partnership=request.partnership,
+                actor=request.user,
+                measure=measure,
+                changes=fields,
+                leads=leads,
+                targets=targets,
+            )
+            if retired is not None:
+                change = (
+                    services.measure_retire if retired else services.measure_restore
+                )
+                change(
+                    partnership=request.partnership,
+                    actor=request.user,
+                    measure=measure,
+                )
+        return _measure_answer(request, measure, status.HTTP_200_OK)
+
+    @extend_schema(responses={204: None, **error_responses(400, 403)})
+    def delete(self, request: Request, slug: str, code: str) -> Response:
+        measure = self.get_object()
+        with self.history_context():
+            services.measure_delete(
+                partnership=request.partnership, actor=request.user, measure=measure
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class QuarterlyValueSerializer(serializers.ModelSerializer):

@@ -261,6 +261,7 @@ class PerformanceMeasure(models.Model):
     aggregation = models.CharField(
         _("how quarters make a year"), max_length=6, choices=Aggregation.choices
     )
+    # The target of any reporting year without one of its own (MeasureTarget).
     annual_target = models.DecimalField(
         _("annual target"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -303,6 +304,9 @@ class PerformanceMeasure(models.Model):
         related_name="assigned_measures",
         blank=True,
     )
+    # A measure with figures is retired, never deleted: it leaves the
+    # dashboard and entry, and stays in its history, past reports and exports.
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     class Meta:
         ordering = ["position", "code"]
@@ -386,6 +390,66 @@ class PerformanceMeasure(models.Model):
     @property
     def dimensions(self) -> list[Dimension]:
         return [d for d in (self.breakdown_first, self.breakdown_second) if d]
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+    def target_for(self, year: int):
+        """The target of the reporting year starting in calendar year ``year``.
+
+        Reads the targets ``kpis.selectors.with_targets`` annotated, or else
+        the table; a year without its own target has ``annual_target``.
+        """
+        if hasattr(self, "target_years"):
+            own = dict(
+                zip(self.target_years or [], self.target_values or [], strict=True)
+            )
+        else:
+            own = dict(self.targets.values_list("year", "target"))
+        return own.get(year, self.annual_target)
+
+
+# Every change of a year's target is kept, whatever path made it.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="MeasureTargetEvent",
+    context_field=pghistory.ContextJSONField(),
+    append_only=True,
+)
+class MeasureTarget(models.Model):
+    """A measure's target for one reporting year: the strategy's trajectory."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    measure = models.ForeignKey(
+        PerformanceMeasure, on_delete=models.CASCADE, related_name="targets"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("reporting year"),
+        help_text=_("The calendar year the reporting year starts in."),
+    )
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "measure", "year"],
+                name="measure_target_one_per_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(target__gte=0), name="measure_target_year_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__range=(1990, 2200)),
+                name="measure_target_year_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.year}: {self.target}"
 
 
 class MeasureLead(models.Model):

@@ -37,7 +37,10 @@ def measures_led(membership: Membership | None) -> set[int] | None:
 def measures_to_enter(
     measures: QuerySet[PerformanceMeasure], membership: Membership | None
 ) -> QuerySet[PerformanceMeasure]:
-    """``measures`` narrowed to those this member may enter (one query)."""
+    """``measures`` narrowed to those this member may enter (one query).
+
+    A retired measure has left entry: nobody enters its figures."""
+    measures = measures.filter(retired_at__isnull=True)
     if roles.may_enter_every_measure(membership):
         return measures
     if not roles.may_enter_figures(membership):
@@ -51,6 +54,8 @@ def measures_to_enter(
 
 def may_enter(membership: Membership | None, measure: PerformanceMeasure) -> bool:
     if membership is None or membership.partnership_id != measure.partnership_id:
+        return False
+    if measure.retired_at is not None:
         return False
     if roles.may_enter_every_measure(membership):
         return True

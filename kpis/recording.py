@@ -547,7 +547,11 @@ def quarterly_values_record(
         )
     }
     led = policy.measures_led(membership)
-    allowed = [m for m in measures.values() if led is None or m.pk in led]
+    allowed = [
+        m
+        for m in measures.values()
+        if (led is None or m.pk in led) and m.retired_at is None
+    ]
     categories = _categories_of({d for m in allowed for d in m.dimensions})
     # In the order every writer takes them (``values_for_update``).
     stored = _stored_for_update(partnership, period, allowed)
@@ -576,6 +580,11 @@ def quarterly_values_record(
                 "measure": [
                     _("No measure has the code “%(code)s”.") % {"code": row.measure}
                 ]
+            }
+            continue
+        if measure.retired_at is not None:
+            errors[index] = {
+                "measure": [_("This measure is retired: it takes no more figures.")]
             }
             continue
         if led is not None and measure.pk not in led:

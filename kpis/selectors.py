@@ -1,10 +1,13 @@
 import datetime
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
+from django.contrib.postgres.aggregates import ArrayAgg, JSONBAgg
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -16,6 +19,7 @@ from . import policy, rules
 from .models import (
     DimensionCategory,
     MeasureLead,
+    MeasureTarget,
     PerformanceMeasure,
     Period,
     PeriodLockChange,
@@ -23,7 +27,7 @@ from .models import (
     ReviewStatus,
     ValueType,
 )
-from .periods import Quarter
+from .periods import Quarter, year_label
 
 
 def current_quarter(
@@ -38,16 +42,52 @@ def periods_for_entry(*, partnership: Partnership, count: int = 5) -> list[Quart
     return list(reversed(current_quarter(partnership=partnership).back(count)))
 
 
-def measure_list(*, partnership: Partnership) -> QuerySet[PerformanceMeasure]:
-    return PerformanceMeasure.objects.filter(partnership=partnership).select_related(
-        "priority", "outcome", "baseline_period", "breakdown_first", "breakdown_second"
+def with_targets(
+    measures: QuerySet[PerformanceMeasure], partnership: Partnership
+) -> QuerySet[PerformanceMeasure]:
+    """Each measure annotated with its targets by year (``target_for`` reads
+    them), read with the measures rather than in a query of their own."""
+    own = MeasureTarget.objects.filter(
+        partnership=partnership, measure=OuterRef("pk")
+    ).values("measure")
+    return measures.annotate(
+        target_years=Subquery(
+            own.annotate(a=ArrayAgg("year", order_by="year")).values("a")[:1]
+        ),
+        target_values=Subquery(
+            own.annotate(a=ArrayAgg("target", order_by="year")).values("a")[:1]
+        ),
     )
+
+
+def measure_list(
+    *, partnership: Partnership, include_retired: bool = True
+) -> QuerySet[PerformanceMeasure]:
+    """The partnership's measures, each with its targets by year."""
+    measures = with_targets(
+        PerformanceMeasure.objects.filter(partnership=partnership).select_related(
+            "priority",
+            "outcome",
+            "baseline_period",
+            "breakdown_first",
+            "breakdown_second",
+        ),
+        partnership,
+    )
+    if not include_retired:
+        measures = measures.filter(retired_at__isnull=True)
+    return measures
+
+
+def measure_list_current(*, partnership: Partnership) -> QuerySet[PerformanceMeasure]:
+    """The measures still reported: retired ones have left dashboards and entry."""
+    return measure_list(partnership=partnership, include_retired=False)
 
 
 def measure_list_for_entry(*, membership: Membership) -> QuerySet[PerformanceMeasure]:
     """What a member may enter: admins every measure, leads their own, viewers none."""
     return policy.measures_to_enter(
-        measure_list(partnership=membership.partnership), membership
+        measure_list_current(partnership=membership.partnership), membership
     )
 
 
@@ -161,6 +201,12 @@ class YearSummary:
         return text
 
     @property
+    def target(self) -> Decimal | None:
+        """The target of this year, not of another: a later change of next
+        year's target leaves this year judged as it was."""
+        return self.measure.target_for(self.year)
+
+    @property
     def last_quarter(self) -> int | None:
         return max((e.quarter for e in self.entries), default=None)
 
@@ -169,12 +215,12 @@ class YearSummary:
         if self.last_quarter is None:
             return None
         return rules.pro_rata_target(
-            self.measure.aggregation, self.measure.annual_target, len(self.reported)
+            self.measure.aggregation, self.target, len(self.reported)
         )
 
     @property
     def target_display(self) -> str:
-        return rules.format_figure(self.measure.value_type, self.measure.annual_target)
+        return rules.format_figure(self.measure.value_type, self.target)
 
     @property
     def pro_rata_display(self) -> str:
@@ -186,7 +232,7 @@ class YearSummary:
             value_type=self.measure.value_type,
             aggregation=self.measure.aggregation,
             direction=self.measure.direction,
-            annual_target=self.measure.annual_target,
+            annual_target=self.target,
             entries=self.entries,
             done_earlier=self.done_earlier,
         )
@@ -398,6 +444,11 @@ MEASURE_FIELDS = (
     "definition",
     "data_source",
     "change_threshold",
+    "baseline_period_id",
+    "breakdown_first_id",
+    "breakdown_second_id",
+    "outcome_id",
+    "priority_id",
 )
 
 
@@ -420,11 +471,12 @@ def measure_history(
     """Changes to the measure's definition and targets, newest first."""
     event_model = apps.get_model("kpis", "MeasureEvent")
     events = list(
-        event_model.objects.filter(
-            partnership=partnership, pgh_obj_id=measure.pk
-        ).order_by("pgh_created_at", "pgh_id")
+        event_model.objects.filter(partnership=partnership, pgh_obj_id=measure.pk)
+        .annotate(target_events=_target_events_json(partnership, measure))
+        .order_by("pgh_created_at", "pgh_id")
     )
-    users = _users_named(events)
+    target_events = _target_events_of(events)
+    users = _users_named([*events, *target_events])
     entries = []
     previous = None
     for event in events:
@@ -432,12 +484,23 @@ def measure_history(
             changes = [_("Measure created")]
         else:
             changes = []
+            if previous.retired_at != event.retired_at:
+                changes.append(
+                    _("Retired")
+                    if event.retired_at
+                    else _("Brought back from retirement")
+                )
             for name in MEASURE_FIELDS:
                 before, after = _english(previous, name), _english(event, name)
                 if before == after:
                     continue
-                label = PerformanceMeasure._meta.get_field(name).verbose_name
-                if name in ("definition", "data_source", "name"):
+                field = PerformanceMeasure._meta.get_field(name.removesuffix("_id"))
+                label = field.verbose_name
+                if name.endswith("_id") or name in (
+                    "definition",
+                    "data_source",
+                    "name",
+                ):
                     changes.append(_("%(field)s changed") % {"field": capfirst(label)})
                 else:
                     changes.append(
@@ -458,7 +521,118 @@ def measure_history(
         if changes:
             who, path = _who_and_path(event.pgh_context, users)
             entries.append(HistoryEntry(event.pgh_created_at, who, path, changes))
+    entries.extend(_target_history(partnership, events, target_events, users))
+    entries.sort(key=lambda entry: entry.at)
     entries.reverse()
+    return entries
+
+
+def _default_at(measure_events: list, at) -> Decimal | None:
+    """The measure's default target at ``at`` (the migration's copies)."""
+    earlier = [e for e in measure_events if e.pgh_created_at <= at]
+    return earlier[-1].annual_target if earlier else None
+
+
+def _target_events_json(partnership: Partnership, measure: PerformanceMeasure):
+    """The measure's target events as one JSON list, read with its own events
+    so the measure page's history costs no query more."""
+    event_model = apps.get_model("kpis", "MeasureTargetEvent")
+    rows = (
+        event_model.objects.filter(partnership=partnership, measure_id=measure.pk)
+        .values("measure_id")
+        .annotate(
+            all=JSONBAgg(
+                JSONObject(
+                    id="pgh_id",
+                    at="pgh_created_at",
+                    label="pgh_label",
+                    obj="pgh_obj_id",
+                    context="pgh_context",
+                    context_id="pgh_context_id",
+                    year="year",
+                    target="target",
+                ),
+                order_by=("pgh_created_at", "pgh_id"),
+            )
+        )
+        .values("all")
+    )
+    return Subquery(rows[:1])
+
+
+@dataclass
+class TargetEvent:
+    pgh_created_at: datetime.datetime
+    pgh_label: str
+    pgh_obj_id: int
+    pgh_context: dict | None
+    pgh_context_id: str | None
+    year: int
+    target: Decimal
+
+
+def _target_events_of(events) -> list[TargetEvent]:
+    raw = (events[0].target_events if events else None) or []
+    return [
+        TargetEvent(
+            pgh_created_at=datetime.datetime.fromisoformat(row["at"]),
+            pgh_label=row["label"],
+            pgh_obj_id=row["obj"],
+            pgh_context=row["context"],
+            pgh_context_id=row["context_id"],
+            year=row["year"],
+            target=Decimal(str(row["target"])),
+        )
+        for row in raw
+    ]
+
+
+def _target_history(
+    partnership: Partnership,
+    measure_events: list,
+    events: list[TargetEvent],
+    users: dict[int, User],
+) -> list[HistoryEntry]:
+    """Each change of a year's target, as the measure's history shows it.
+
+    A year given its own target equal to the default it followed (the copy
+    made before the default changes) changed nothing, and is not shown."""
+
+    # (time, context, old default) of each change of the default target: the
+    # years given the old default just before it are copies, not changes.
+    default_changes = {
+        (
+            event.pgh_created_at,
+            str(event.pgh_context_id) if event.pgh_context_id else None,
+            earlier.annual_target,
+        )
+        for earlier, event in itertools.pairwise(measure_events)
+        if earlier.annual_target != event.annual_target
+    }
+    start = partnership.reporting_year_start_month
+    last: dict[int, Decimal | None] = {}
+    entries = []
+    for event in events:
+        year = year_label(event.year, start)
+        before = last.get(event.pgh_obj_id)
+        after = None if event.pgh_label == "delete" else event.target
+        last[event.pgh_obj_id] = after
+        if event.pgh_label == "insert" and (
+            (event.pgh_created_at, event.pgh_context_id, event.target)
+            in default_changes
+            or (
+                event.pgh_context is None
+                and event.target == _default_at(measure_events, event.pgh_created_at)
+            )
+        ):
+            continue
+        text = _("Target for %(year)s: %(before)s → %(after)s") % {
+            "year": year,
+            "before": _field_text(before),
+            "after": _field_text(after),
+        }
+        who, path = _who_and_path(event.pgh_context, users)
+        entries.append(HistoryEntry(event.pgh_created_at, who, path, [text]))
     return entries
 
 

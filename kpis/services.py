@@ -1,5 +1,9 @@
+import datetime
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outcomes.services import priority_under_outcome
@@ -12,6 +16,7 @@ from .models import (
     Dimension,
     DimensionCategory,
     MeasureLead,
+    MeasureTarget,
     PerformanceMeasure,
     Period,
     QuarterlyValue,
@@ -62,6 +67,10 @@ def measure_upsert(
     measure = PerformanceMeasure.objects.filter(
         partnership=partnership, code=code
     ).first() or PerformanceMeasure(partnership=partnership, code=code)
+    if measure.pk is not None and "annual_target" in fields:
+        targets_keep_reported_years(
+            partnership=partnership, measure=measure, new=fields["annual_target"]
+        )
     texts = {name: fields.pop(name) for name in MEASURE_TEXTS if name in fields}
     texts_set(measure, english=texts, welsh=welsh)
     for name, value in fields.items():
@@ -248,4 +257,512 @@ def partnership_areas_set(
     partnership.area_code = area_code.strip()
     partnership.comparator_area_code = comparator_area_code.strip()
     partnership.save(update_fields=["area_code", "comparator_area_code"])
+    return partnership
+
+
+# --- Targets by year ---------------------------------------------------------
+
+PERCENT_KINDS = (ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE)
+
+
+def _years_to_keep(partnership: Partnership) -> set[int]:
+    """The reporting years whose judgement must not move: those with figures,
+    and the current one."""
+    today = timezone.localdate()
+    current = Quarter.containing(today, partnership.reporting_year_start_month)
+    reported = set(
+        Period.objects.filter(partnership=partnership, values__isnull=False)
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    return reported | {current.year}
+
+
+def targets_keep_reported_years(
+    *, partnership: Partnership, measure: PerformanceMeasure, new: Decimal | None
+) -> None:
+    """Before a measure's default target changes, the years already reported
+    (and the current one) that follow the default get the old default as
+    their own target, so they stay judged as they were."""
+    old = measure.annual_target
+    if old is None or (new is not None and Decimal(new) == old):
+        return
+    have = set(
+        MeasureTarget.objects.filter(
+            partnership=partnership, measure=measure
+        ).values_list("year", flat=True)
+    )
+    MeasureTarget.objects.bulk_create(
+        [
+            MeasureTarget(partnership=partnership, measure=measure, year=y, target=old)
+            for y in sorted(_years_to_keep(partnership) - have)
+        ]
+    )
+
+
+def _target_errors(
+    measure: PerformanceMeasure, value_type: str, targets: dict[int, Decimal | None]
+) -> list[ValidationError]:
+    """Each refused year's message; its ``params["year"]`` names the year, so
+    a form can put it beside that year's field."""
+    errors = []
+    for year, target in sorted(targets.items()):
+        if not 2000 <= year <= 2100:
+            message = _("%(year)s is not a reporting year: give one from 2000 to 2100.")
+        elif target is not None and target < 0:
+            message = _("The target for %(year)s cannot be negative.")
+        elif target is not None and value_type in PERCENT_KINDS and target > 100:
+            message = _("The target for %(year)s is a percentage: at most 100.")
+        elif target is not None and abs(target) >= Decimal(10) ** 12:
+            message = _("The target for %(year)s is too large.")
+        else:
+            continue
+        errors.append(ValidationError(message, params={"year": year}))
+    return errors
+
+
+def _targets_write(
+    partnership: Partnership,
+    measure: PerformanceMeasure,
+    targets: dict[int, Decimal | None],
+) -> None:
+    stored = {
+        t.year: t
+        for t in MeasureTarget.objects.filter(
+            partnership=partnership, measure=measure
+        ).select_for_update()
+    }
+    for year, target in sorted(targets.items()):
+        row = stored.get(year)
+        if target is None:
+            if row is not None:
+                row.delete()
+        elif row is None:
+            MeasureTarget.objects.create(
+                partnership=partnership, measure=measure, year=year, target=target
+            )
+        elif row.target != target:
+            row.target = target
+            row.save(update_fields=["target"])
+
+
+@transaction.atomic
+def measure_targets_set(
+    *,
+    partnership: Partnership,
+    actor: User,
+    measure: PerformanceMeasure,
+    targets: dict[int, Decimal | None],
+) -> PerformanceMeasure:
+    """Set the targets of some reporting years (None clears a year's own
+    target); other years keep theirs."""
+    require_admin(partnership, actor)
+    if measure.partnership_id != partnership.pk:
+        raise PermissionDenied
+    errors = _target_errors(measure, measure.value_type, targets)
+    if errors:
+        raise ValidationError({"targets": errors})
+    _targets_write(partnership, measure, targets)
+    return measure
+
+
+@transaction.atomic
+def measure_targets_upsert(
+    *,
+    partnership: Partnership,
+    measure: PerformanceMeasure,
+    targets: dict[int, Decimal | None],
+) -> PerformanceMeasure:
+    """Targets by year from a framework import (the importer checked the
+    role), with the editor's rules."""
+    if measure.partnership_id != partnership.pk:
+        raise PermissionDenied
+    errors = _target_errors(measure, measure.value_type, targets)
+    if errors:
+        raise ValidationError({"targets": errors})
+    _targets_write(partnership, measure, targets)
+    return measure
+
+
+# --- The strategy editor's measures ------------------------------------------
+
+# What the editor and the API may set on a measure, besides leads and targets.
+MEASURE_EDITABLE = (
+    "code",
+    "name",
+    "question",
+    "value_type",
+    "unit",
+    "direction",
+    "is_headline",
+    "aggregation",
+    "annual_target",
+    "baseline_value",
+    "baseline_period",
+    "definition",
+    "data_source",
+    "change_threshold",
+    "breakdown_first",
+    "breakdown_second",
+    "priority",
+    "outcome",
+    "position",
+)
+
+
+def _measure_errors(
+    partnership: Partnership,
+    measure: PerformanceMeasure,
+    changes: dict,
+    has_figures: bool,
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    def after(name: str):
+        return changes[name] if name in changes else getattr(measure, name)
+
+    for name in ("priority", "outcome", "breakdown_first", "breakdown_second"):
+        obj = changes.get(name)
+        if obj is not None and obj.partnership_id != partnership.pk:
+            raise PermissionDenied
+    baseline_period = changes.get("baseline_period")
+    if baseline_period is not None and baseline_period.partnership_id != partnership.pk:
+        raise PermissionDenied
+    code = (after("code") or "").strip()
+    if not code:
+        add("code", _("Give the measure a short code, like “CR-01”."))
+    elif len(code) > 20 or "/" in code:
+        add("code", _("A code has at most 20 characters and no “/”."))
+    elif (
+        PerformanceMeasure.objects.filter(partnership=partnership, code__iexact=code)
+        .exclude(pk=measure.pk)
+        .exists()
+    ):
+        add("code", _("Another measure has the code “%(code)s”.") % {"code": code})
+    if not (after("name") or "").strip():
+        add("name", _("Give the measure a name."))
+    value_type = after("value_type")
+    if value_type not in ValueType.values:
+        add("value_type", _("Choose the kind of value."))
+    elif has_figures and value_type != measure.value_type:
+        add(
+            "value_type",
+            _("This measure already has figures, so its kind of value cannot change."),
+        )
+    aggregation = after("aggregation")
+    if value_type in ValueType.values and aggregation not in ALLOWED_AGGREGATIONS.get(
+        value_type, ()
+    ):
+        add("aggregation", _("This rule does not suit this kind of value."))
+    target = after("annual_target")
+    if target is not None and target < 0:
+        add("annual_target", _("A target cannot be negative."))
+    elif target is not None and value_type in PERCENT_KINDS and target > 100:
+        add("annual_target", _("A percentage target is at most 100."))
+    threshold = after("change_threshold")
+    if threshold is not None and not 1 <= threshold <= 1000:
+        add("change_threshold", _("Give a percentage from 1 to 1000."))
+    first, second = after("breakdown_first"), after("breakdown_second")
+    if second is not None and first is None:
+        add("breakdown_second", _("Choose the first breakdown first."))
+    elif second is not None and second == first:
+        add("breakdown_second", _("Choose two different breakdowns."))
+    if first is not None and value_type != ValueType.COUNT:
+        add("breakdown_first", _("Only counts can be broken down."))
+    if (
+        measure.pk is not None
+        and (first, second) != (measure.breakdown_first, measure.breakdown_second)
+        and QuarterlyValue.objects.filter(partnership=partnership, measure=measure)
+        .exclude(breakdown={})
+        .exists()
+    ):
+        add(
+            "breakdown_first",
+            _("Figures already use this measure's breakdown, so it cannot change."),
+        )
+    return errors
+
+
+def _leads_check(partnership: Partnership, leads: list[User]) -> None:
+    members = set(
+        Membership.objects.filter(
+            partnership=partnership,
+            user__in=leads,
+            role__in=[Role.LEAD, Role.ADMIN],
+        ).values_list("user_id", flat=True)
+    )
+    outsiders = [user for user in leads if user.pk not in members]
+    if outsiders:
+        raise ValidationError(
+            {
+                "leads": [
+                    _(
+                        "%(email)s is not a lead or admin of this partnership, "
+                        "so cannot lead a measure."
+                    )
+                    % {"email": user.email}
+                    for user in outsiders
+                ]
+            }
+        )
+
+
+def _leads_write(
+    partnership: Partnership, measure: PerformanceMeasure, leads: list[User]
+) -> None:
+    wanted = {user.pk for user in leads}
+    MeasureLead.objects.filter(partnership=partnership, measure=measure).exclude(
+        user__in=wanted
+    ).delete()
+    have = set(
+        MeasureLead.objects.filter(
+            partnership=partnership, measure=measure
+        ).values_list("user_id", flat=True)
+    )
+    MeasureLead.objects.bulk_create(
+        [
+            MeasureLead(partnership=partnership, measure=measure, user_id=pk)
+            for pk in sorted(wanted - have)
+        ]
+    )
+
+
+def _measure_save(
+    *,
+    partnership: Partnership,
+    measure: PerformanceMeasure,
+    changes: dict,
+    leads: list[User] | None,
+    targets: dict[int, Decimal | None] | None,
+) -> PerformanceMeasure:
+    unknown = set(changes) - set(MEASURE_EDITABLE)
+    if unknown:
+        raise ValueError(f"Not an editable measure field: {sorted(unknown)}")
+    has_figures = (
+        measure.pk is not None
+        and QuarterlyValue.objects.filter(
+            partnership=partnership, measure=measure
+        ).exists()
+    )
+    errors = _measure_errors(partnership, measure, changes, has_figures)
+    value_type = changes.get("value_type", measure.value_type)
+    if targets:
+        target_errors = _target_errors(measure, value_type, targets)
+        if target_errors:
+            errors["targets"] = target_errors
+    if leads is not None:
+        try:
+            _leads_check(partnership, leads)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    if measure.pk is not None and "annual_target" in changes:
+        targets_keep_reported_years(
+            partnership=partnership, measure=measure, new=changes["annual_target"]
+        )
+    if "code" in changes:
+        changes["code"] = changes["code"].strip()
+    for name, value in changes.items():
+        setattr(measure, name, value)
+    if "outcome" in changes or "priority" in changes:
+        given = (
+            measure.priority
+            if "priority" in changes or measure.outcome is None
+            else None
+        )
+        measure.priority = priority_under_outcome(
+            outcome=measure.outcome, priority=given
+        )
+    if measure.pk is None and "position" not in changes:
+        measure.position = PerformanceMeasure.objects.filter(
+            partnership=partnership
+        ).count()
+    measure.full_clean()
+    measure.save()
+    if leads is not None:
+        _leads_write(partnership, measure, leads)
+    if targets:
+        _targets_write(partnership, measure, targets)
+    return measure
+
+
+@transaction.atomic
+def measure_create(
+    *,
+    partnership: Partnership,
+    actor: User,
+    fields: dict,
+    leads: list[User] | None = None,
+    targets: dict[int, Decimal | None] | None = None,
+) -> PerformanceMeasure:
+    """A new performance measure, with its leads and targets by year."""
+    require_admin(partnership, actor)
+    fields = dict(fields)
+    fields.setdefault("direction", "up")
+    if "aggregation" not in fields and fields.get("value_type") in ALLOWED_AGGREGATIONS:
+        fields["aggregation"] = ALLOWED_AGGREGATIONS[fields["value_type"]][0]
+    measure = PerformanceMeasure(partnership=partnership)
+    return _measure_save(
+        partnership=partnership,
+        measure=measure,
+        changes=fields,
+        leads=leads,
+        targets=targets,
+    )
+
+
+@transaction.atomic
+def measure_update(
+    *,
+    partnership: Partnership,
+    actor: User,
+    measure: PerformanceMeasure,
+    changes: dict,
+    leads: list[User] | None = None,
+    targets: dict[int, Decimal | None] | None = None,
+) -> PerformanceMeasure:
+    """Change a measure's definition (kept in its history), leads or targets.
+
+    Only the fields in ``changes`` change; ``leads`` None leaves the leads.
+    """
+    require_admin(partnership, actor)
+    if measure.partnership_id != partnership.pk:
+        raise PermissionDenied
+    measure = PerformanceMeasure.objects.select_for_update().get(
+        partnership=partnership, pk=measure.pk
+    )
+    return _measure_save(
+        partnership=partnership,
+        measure=measure,
+        changes=dict(changes),
+        leads=leads,
+        targets=targets,
+    )
+
+
+def measure_has_figures(
+    *, partnership: Partnership, measure: PerformanceMeasure
+) -> bool:
+    return QuarterlyValue.objects.filter(
+        partnership=partnership, measure=measure
+    ).exists()
+
+
+@transaction.atomic
+def measure_retire(
+    *,
+    partnership: Partnership,
+    actor: User,
+    measure: PerformanceMeasure,
+    when: datetime.datetime | None = None,
+) -> PerformanceMeasure:
+    """The measure leaves the dashboard and entry; its figures, history, past
+    reports and exports keep it."""
+    require_admin(partnership, actor)
+    if measure.partnership_id != partnership.pk:
+        raise PermissionDenied
+    if measure.retired_at is None:
+        measure.retired_at = when or timezone.now()
+        measure.save(update_fields=["retired_at"])
+    return measure
+
+
+@transaction.atomic
+def measure_restore(
+    *, partnership: Partnership, actor: User, measure: PerformanceMeasure
+) -> PerformanceMeasure:
+    """A retired measure comes back to the dashboard and entry."""
+    require_admin(partnership, actor)
+    if measure.partnership_id != partnership.pk:
+        raise PermissionDenied
+    if measure.retired_at is not None:
+        measure.retired_at = None
+        measure.save(update_fields=["retired_at"])
+    return measure
+
+
+@transaction.atomic
+def measure_delete(
+    *, partnership: Partnership, actor: User, measure: PerformanceMeasure
+) -> None:
+    """Delete a measure that has no figures; one with figures is retired."""
+    require_admin(partnership, actor)
+    if measure.partnership_id != partnership.pk:
+        raise PermissionDenied
+    if measure_has_figures(partnership=partnership, measure=measure):
+        raise ValidationError(
+            _(
+                "%(code)s has figures, so it cannot be deleted: retire it "
+                "instead, and it stays in its history and past reports."
+            )
+            % {"code": measure.code}
+        )
+    measure.delete()
+
+
+@transaction.atomic
+def partnership_settings_update(
+    *,
+    partnership: Partnership,
+    actor: User,
+    name: str,
+    reporting_year_start_month: int,
+    area_code: str = "",
+    comparator_area_code: str = "",
+) -> Partnership:
+    """The partnership's name, reporting year and areas.
+
+    The reporting year cannot move once figures exist: their quarters, the
+    years they were judged in and their targets are named by it."""
+    require_admin(partnership, actor)
+    errors = {}
+    if not name.strip():
+        errors["name"] = [_("Give the partnership a name.")]
+    if not 1 <= reporting_year_start_month <= 12:
+        errors["reporting_year_start_month"] = [_("Choose a month.")]
+    elif (
+        reporting_year_start_month != partnership.reporting_year_start_month
+        and QuarterlyValue.objects.filter(partnership=partnership).exists()
+    ):
+        errors["reporting_year_start_month"] = [
+            _(
+                "Figures have been entered, so the reporting year can no longer "
+                "change: their quarters and targets are named by it."
+            )
+        ]
+    elif (
+        reporting_year_start_month != partnership.reporting_year_start_month
+        and PerformanceMeasure.objects.filter(
+            partnership=partnership, baseline_period__isnull=False
+        ).exists()
+    ):
+        errors["reporting_year_start_month"] = [
+            _(
+                "Measures name the quarter of their baseline in this reporting "
+                "year: clear those quarters first."
+            )
+        ]
+    if errors:
+        raise ValidationError(errors)
+    if reporting_year_start_month != partnership.reporting_year_start_month:
+        # No figures, so no quarter holds anything: the empty quarters of the
+        # old year go, and period_get_or_create makes the new year's.
+        Period.objects.filter(partnership=partnership).delete()
+    partnership.name = name.strip()
+    partnership.reporting_year_start_month = reporting_year_start_month
+    partnership.area_code = area_code.strip()
+    partnership.comparator_area_code = comparator_area_code.strip()
+    partnership.full_clean()
+    partnership.save(
+        update_fields=[
+            "name",
+            "reporting_year_start_month",
+            "area_code",
+            "comparator_area_code",
+        ]
+    )
     return partnership

@@ -5,7 +5,7 @@ Included under /p/<slug>/ by civic/urls.py.
 
 from django.urls import path
 
-from . import views
+from . import editor, views
 
 app_name = "kpis"
 
@@ -36,6 +36,29 @@ urlpatterns = [
         name="measure_checks",
     ),
     path("welsh/", views.welsh_texts, name="welsh_texts"),
+    path("strategy/", editor.strategy_editor, name="strategy"),
+    path("strategy/mission/", editor.mission_edit, name="mission_edit"),
+    path("strategy/priorities/", editor.priority_add, name="priority_add"),
+    path(
+        "strategy/priorities/<int:pk>/",
+        editor.priority_edit,
+        name="priority_edit",
+    ),
+    path("strategy/outcomes/", editor.outcome_add, name="outcome_add"),
+    path("strategy/outcomes/<int:pk>/", editor.outcome_edit, name="outcome_edit"),
+    path("strategy/measures/new/", editor.measure_edit, name="measure_add"),
+    path("strategy/measures/<int:pk>/", editor.measure_edit, name="measure_edit"),
+    path(
+        "strategy/measures/<int:pk>/retire/",
+        editor.measure_retire,
+        name="measure_retire",
+    ),
+    path(
+        "strategy/measures/<int:pk>/delete/",
+        editor.measure_delete,
+        name="measure_delete",
+    ),
+    path("settings/", editor.partnership_settings, name="partnership_settings"),
     path(
         "quarter/settings/",
         views.reporting_settings,

@@ -1,20 +1,23 @@
 """The framework, read-only: mission, priorities, outcomes, projects."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnerships.api import (
+    AdminForWrites,
     BilingualSerializerMixin,
     FilteredListMixin,
     TenantAPIView,
     error_responses,
 )
 
-from . import selectors
-from .models import Mission, Outcome, Priority, Project
+from . import selectors, services
+from .models import Horizon, Mission, Outcome, Priority, Project
 
 
 class MissionSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
@@ -81,6 +84,38 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
         ]
 
 
+class PriorityWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    mission_statement = serializers.CharField(
+        required=False, allow_blank=True, max_length=10000, default=""
+    )
+    position = serializers.IntegerField(
+        required=False, min_value=0, max_value=32767, help_text="Last if left out."
+    )
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class PartnershipPriorityField(serializers.PrimaryKeyRelatedField):
+    """A priority of the request's partnership, by id; another's is unknown."""
+
+    def get_queryset(self):
+        return selectors.priority_list(partnership=self.context["partnership"])
+
+
+class OutcomeWriteSerializer(serializers.Serializer):
+    statement = serializers.CharField(max_length=10000)
+    priority = PartnershipPriorityField(
+        allow_null=True, help_text="The priority's id, or null for the mission."
+    )
+    horizon = serializers.ChoiceField(choices=Horizon.choices)
+    what_it_looks_like = serializers.CharField(
+        required=False, allow_blank=True, max_length=10000, default=""
+    )
+    position = serializers.IntegerField(
+        required=False, min_value=0, max_value=32767, help_text="Last if left out."
+    )
+
+
 class OutcomeFilters(serializers.Serializer):
     priority = serializers.IntegerField(
         required=False, min_value=1, help_text="Only this priority's outcomes."
@@ -110,10 +145,30 @@ class MissionDetail(TenantAPIView):
     responses={200: PrioritySerializer(many=True), **error_responses()},
 )
 class PriorityList(TenantAPIView, generics.ListAPIView):
+    """The partnership's priorities; admins add one with POST."""
+
     serializer_class = PrioritySerializer
+    permission_classes = [IsAuthenticated, AdminForWrites]
 
     def get_queryset(self):
         return selectors.priority_list(partnership=self.request.partnership)
+
+    @extend_schema(
+        request=PriorityWriteSerializer,
+        responses={201: PrioritySerializer, **error_responses(400, 403)},
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        incoming = PriorityWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        with self.history_context():
+            priority = services.priority_create(
+                partnership=request.partnership,
+                actor=request.user,
+                **incoming.validated_data,
+            )
+        return Response(
+            PrioritySerializer(priority).data, status=status.HTTP_201_CREATED
+        )
 
 
 @extend_schema(
@@ -132,13 +187,34 @@ class PriorityDetail(TenantAPIView, generics.RetrieveAPIView):
     responses={200: OutcomeSerializer(many=True), **error_responses(400)},
 )
 class OutcomeList(TenantAPIView, FilteredListMixin, generics.ListAPIView):
+    """The partnership's outcomes; admins add one with POST."""
+
     serializer_class = OutcomeSerializer
     filter_serializer_class = OutcomeFilters
+    permission_classes = [IsAuthenticated, AdminForWrites]
 
     def get_queryset(self):
         return selectors.outcome_list(partnership=self.request.partnership).filter(
             **{f"{name}_id": value for name, value in self.filters().items()}
         )
+
+    @extend_schema(
+        parameters=[],
+        request=OutcomeWriteSerializer,
+        responses={201: OutcomeSerializer, **error_responses(400, 403)},
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        incoming = OutcomeWriteSerializer(
+            data=request.data, context={"partnership": request.partnership}
+        )
+        incoming.is_valid(raise_exception=True)
+        with self.history_context():
+            outcome = services.outcome_create(
+                partnership=request.partnership,
+                actor=request.user,
+                **incoming.validated_data,
+            )
+        return Response(OutcomeSerializer(outcome).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(

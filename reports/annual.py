@@ -260,6 +260,7 @@ def annual_report_content(
                 summary.trend,
                 quarters=dashboard.quarters,
                 id_prefix=f"{prefix}chart-{summary.measure.pk}",
+                year=year,
             )
             items.append(
                 HeadlineMeasure(

@@ -340,6 +340,14 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
             period__year__in=wanted_years
         )
     )
+    # A retired measure has left the dashboard; a past year's dashboard and
+    # report still show it where it has figures in that year.
+    reported_in_year = {v.measure_id for v in values if v.period.year == year}
+    measures = [
+        m
+        for m in measures
+        if m.retired_at is None or (year != now.year and m.pk in reported_in_year)
+    ]
     summaries = _summaries(
         measures,
         values,
@@ -410,6 +418,7 @@ def measure_chart(
     *,
     quarters: list[Quarter] | None = None,
     id_prefix: str = "chart",
+    year: int,
 ) -> tuple[SafeString, str]:
     """The measure's quarterly chart and its text alternative.
 
@@ -429,7 +438,7 @@ def measure_chart(
             series, title=title, description=description, id_prefix=id_prefix
         )
         return chart, description
-    target = measure.annual_target
+    target = measure.target_for(year)
     target_label = _("Annual target")
     if target is not None and measure.aggregation == Aggregation.SUM:
         target = target / 4
@@ -505,7 +514,10 @@ def measure_page_get(*, partnership: Partnership, pk: int) -> MeasurePage:
         return rules.format_figure(measure.value_type, v)
 
     chart, description = measure_chart(
-        measure, history.series, quarters=history.quarters
+        measure,
+        history.series,
+        quarters=history.quarters,
+        year=history.quarters[-1].year,
     )
     return MeasurePage(
         measure=measure,

@@ -286,3 +286,56 @@ def test_a_measure_under_another_priority_s_outcome_is_a_row_error():
         "leave Priority empty."
     )
     assert not PerformanceMeasure.objects.filter(partnership=partnership).exists()
+
+
+def test_targets_by_year_go_out_and_come_back_in_the_workbook(
+    django_capture_on_commit_callbacks,
+):
+    from kpis.models import MeasureTarget
+
+    source = PartnershipFactory()
+    build_framework(source)
+    a1 = PerformanceMeasure.objects.get(partnership=source, code="A1")
+    for year, target in ((2026, 50), (2027, 60)):
+        MeasureTarget.objects.create(
+            partnership=source, measure=a1, year=year, target=target
+        )
+    exported = framework_file(partnership=source)
+    assert sheet_values(exported)["Targets"] == (
+        ["Code", "Reporting year", "Target"],
+        [["A1", "2026/27", 50], ["A1", "2027/28", 60]],
+    )
+    target = PartnershipFactory()
+    target_admin = admin_of(target)
+    with django_capture_on_commit_callbacks(execute=False):
+        job = import_framework(target, target_admin, exported)
+        assert job.status == ImportStatus.READY, messages_of(job)
+        job = confirmed(job, target_admin)
+    assert job.status == ImportStatus.DONE, messages_of(job)
+    assert dict(
+        MeasureTarget.objects.filter(
+            partnership=target, measure__code="A1"
+        ).values_list("year", "target")
+    ) == {2026: 50, 2027: 60}
+
+
+def test_a_bad_targets_row_is_named_by_sheet_row_and_column():
+    partnership = PartnershipFactory()
+    admin = admin_of(partnership)
+    sheets = framework_sheets(partnership=partnership)
+    content = xlsx_bytes(
+        [
+            *[s for s in sheets if s.name != "Targets"],
+            SheetSpec(
+                "Targets",
+                ["Code", "Reporting year", "Target"],
+                [["NOPE", "2026", 5], ["", "soon", -1]],
+                (12, 16, 12),
+            ),
+        ]
+    )
+    job = import_framework(partnership, admin, content)
+    assert job.status == ImportStatus.REJECTED
+    text = " ".join(messages_of(job))
+    assert "No measure has the code NOPE" in text
+    assert "like 2026" in text

@@ -362,3 +362,29 @@ def test_locked_quarters_still_refuse_changes(upgraded):
     with pytest.raises(psycopg.Error) as refused, upgraded.transaction():
         upgraded.execute(update)
     assert refused.value.sqlstate == LOCKED_QUARTER_SQLSTATE
+
+
+def test_each_reported_year_keeps_the_annual_target_it_had(upgraded):
+    """kpis 0018: every measure with a target gets it as its own target for
+    each reporting year with figures (and the current one), so that a later
+    change leaves those years judged as they were."""
+    missing = upgraded.execute(
+        """
+        SELECT m.code, pe.year
+        FROM kpis_performancemeasure m
+        JOIN kpis_period pe ON pe.partnership_id = m.partnership_id
+        WHERE m.annual_target IS NOT NULL
+          AND EXISTS (SELECT 1 FROM kpis_quarterlyvalue v WHERE v.period_id = pe.id)
+          AND NOT EXISTS (
+              SELECT 1 FROM kpis_measuretarget t
+              WHERE t.measure_id = m.id AND t.year = pe.year
+                AND t.target = m.annual_target
+          )
+        """
+    ).fetchall()
+    assert missing == []
+    copied = upgraded.execute("SELECT count(*) FROM kpis_measuretarget").fetchone()[0]
+    targeted = upgraded.execute(
+        "SELECT count(*) FROM kpis_performancemeasure WHERE annual_target IS NOT NULL"
+    ).fetchone()[0]
+    assert targeted > 0 and copied >= 2 * targeted

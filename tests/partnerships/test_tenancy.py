@@ -37,6 +37,8 @@ TENANT_TABLES = [
     "kpis_period",
     "kpis_performancemeasure",
     "kpis_measurelead",
+    "kpis_measuretarget",
+    "kpis_measuretargetevent",
     "kpis_quarterlyvalue",
     "kpis_periodlockchange",
     "kpis_dimension",

@@ -210,7 +210,7 @@ def test_the_measure_chart_of_a_milestone_is_the_milestone_chart():
 
     measure = MeasureFactory.build(value_type=ValueType.MILESTONE, name="Hub opened")
     chart, description = measure_chart(
-        measure, [Point("2025/26 Q1", D(0)), Point("2025/26 Q2", D(1))]
+        measure, [Point("2025/26 Q1", D(0)), Point("2025/26 Q2", D(1))], year=2025
     )
     assert 'class="line-chart milestone-chart"' in chart
     assert "Hub opened by quarter" in chart
