@@ -85,7 +85,7 @@ def year_summary_rows(*, partnership: Partnership, year: int | None) -> list[lis
                     summary.measure.code,
                     summary.measure.name,
                     figures.figure,
-                    summary.measure.annual_target,
+                    figures.target,
                     figures.pro_rata_target,
                     figures.status.label,
                     len(figures.reported),

@@ -184,7 +184,7 @@ class MeasureYearSerializer(serializers.Serializer):
     )
     figure_display = serializers.CharField(source="summary.display")
     target = serializers.DecimalField(
-        source="summary.measure.annual_target",
+        source="summary.target",
         max_digits=14,
         decimal_places=2,
         allow_null=True,
