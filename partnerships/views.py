@@ -320,6 +320,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 
 @tenant_view
 @require_POST
+@recent_authentication_required
 def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
     _require_admin(request)
     form = InvitationForm(request.POST, partnership=request.partnership)
@@ -357,6 +358,7 @@ def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 @tenant_view
 @require_POST
+@recent_authentication_required
 def member_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     _require_admin(request)
     get_object_or_404(selectors.member_list(partnership=request.partnership), pk=pk)
@@ -393,6 +395,7 @@ def member_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @tenant_view
 @require_POST
+@recent_authentication_required
 def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     _require_admin(request)
     get_object_or_404(selectors.member_list(partnership=request.partnership), pk=pk)

@@ -492,6 +492,10 @@ SPECTACULAR_SETTINGS = {
         "ReviewStatusEnum": "kpis.models.ReviewStatus",
         "ReportStatusEnum": "reports.models.ReportStatus",
         "ProjectStatusEnum": "outcomes.models.ProjectStatus",
+        # Two "language" fields: a report's (English, Welsh or bilingual) and
+        # an invitation email's (a language of the site).
+        "ReportLanguageEnum": "reports.models.ReportLanguage",
+        "SiteLanguageEnum": [code for code, _name in LANGUAGES],
     },
 }
 

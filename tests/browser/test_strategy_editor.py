@@ -16,6 +16,7 @@ from outcomes.models import Outcome, Priority
 from partnerships import services as partnership_services
 from partnerships import tenancy
 from partnerships.models import Role
+from tests.browser.second_factor import pass_second_factor
 from tests.factories import PASSWORD, UserFactory
 
 # The clock is pinned (tests/conftest.py): 16 November 2026, so with a
@@ -72,6 +73,7 @@ def test_the_admin_builds_a_priority_an_outcome_and_two_measures(
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page, user.email)
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Strategy"
     ).click()
