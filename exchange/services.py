@@ -252,10 +252,10 @@ def _finish_check(job_id, partnership_id, *, preview, problems, failure) -> None
             job.status = ImportStatus.REJECTED
         elif nothing:
             job.status = ImportStatus.REJECTED
-            job.failure_reason = _(
-                "Nothing to import: everything in the file is already stored."
+            job.failure_reason = (
+                _("Nothing to import: everything in the file is already stored.")
                 if preview.get("counts", {}).get("unchanged")
-                else "Nothing to import: the file has no rows to import."
+                else _("Nothing to import: the file has no rows to import.")
             )
         else:
             job.status = ImportStatus.READY

@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -150,3 +151,14 @@ def api_token_revoke(
             },
         )
     return token
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """Record the language a person reads: their emails and sign-in land in it."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose English or Cymraeg.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

@@ -7,13 +7,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import policy, selectors, services
 from .decorators import tenant_view
-from .forms import ApiTokenForm
+from .forms import ApiTokenForm, LanguageForm, PasswordResetForm
+from .i18n import language_of, twin_path
 from .models import ApiToken, SecurityEventKind
 from .security import security_event_record
 
@@ -162,3 +164,61 @@ def security_events(request: HttpRequest, slug: str) -> HttpResponse:
         "partnerships/security_events.html",
         {"events": events, "shown": SECURITY_EVENTS_SHOWN},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """Your account: the language of your emails and of signing in."""
+    if request.method == "POST":
+        form = LanguageForm(request.POST)
+        if form.is_valid():
+            language = form.cleaned_data["language"]
+            services.user_language_set(user=request.user, language=language)
+            messages.success(request, _("Your language is saved."))
+            # Shown in the language just chosen: that page's own address.
+            return redirect(twin_path(request.path, language))
+    else:
+        form = LanguageForm(initial={"language": language_of(request.user)})
+    return render(request, "partnerships/account.html", {"form": form})
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The language switch, for someone signed in: the same page in the other
+    language, and that language recorded as theirs (emails included).
+
+    Signed out, the switch is a plain link to the page's twin; this view
+    only redirects.
+    """
+    form = LanguageForm(request.POST)
+    following = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        following,
+        allowed_hosts={request.get_host()},
+        require_https=request.is_secure(),
+    ) or not following.startswith("/"):
+        following = "/"
+    if not form.is_valid():
+        return redirect(following)
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        services.user_language_set(user=request.user, language=language)
+    return redirect(twin_path(following, language))
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, its email in the recipient's language."""
+
+    form_class = PasswordResetForm
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, landing in the person's own language: a Welsh
+    reader who signs in on the English page goes on in Welsh."""
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        if not url.startswith("/") or url.startswith("//"):
+            return url
+        return twin_path(url, language_of(self.request.user))

@@ -12,7 +12,6 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("CIVIC_VAR_DIR", BASE_DIR / "var"))
@@ -68,7 +67,9 @@ MIDDLEWARE = [
     "civic.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Pages: the language their address names (/cy/... Welsh, else English);
+    # the API and the admin site: Accept-Language (partnerships.i18n).
+    "partnerships.i18n.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnerships.policy.policy_context",
+                "partnerships.i18n.language_twin",
             ],
         },
     },
@@ -197,9 +199,9 @@ LOGIN_REDIRECT_URL = "partnerships:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
-# Welsh ("cy") joins when its translation catalogue does: offering it before
-# then would mark English pages as Welsh for Welsh-preferring browsers.
-LANGUAGES = [("en-gb", _("English"))]
+# Each language named in itself, as a language switch must (a Welsh reader
+# looks for "Cymraeg", not "Welsh"), so the names are not translated.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -339,6 +341,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "civic@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the
+# tests' real worker writes its emails there).
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 # The address links in emails start with: the site as its users reach it.
 SITE_URL = os.environ.get("CIVIC_SITE_URL", "http://localhost:8000")
 
