@@ -48,5 +48,7 @@ def send_return_email(value_id: int, partnership_id: int) -> bool:
     second copy would make wrong.
     """
     with partnership_scope(partnership_id):
-        partnership = Partnership.objects.get(pk=partnership_id)
+        partnership = Partnership.objects.filter(pk=partnership_id).first()
+        if partnership is None:
+            return False
         return value_return_email_send(partnership=partnership, value_id=value_id)

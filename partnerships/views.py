@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -175,7 +176,9 @@ def account(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             language = form.cleaned_data["language"]
             services.user_language_set(user=request.user, language=language)
-            messages.success(request, _("Your language is saved."))
+            # Said in the language chosen: the next page is in it.
+            with translation.override(language):
+                messages.success(request, _("Your language is saved."))
             # Shown in the language just chosen: that page's own address.
             return redirect(twin_path(request.path, language))
     else:

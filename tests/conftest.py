@@ -3,7 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from tests.demo_database import (  # noqa: F401 (fixtures)
     demo_database,
@@ -84,3 +86,17 @@ def import_storage(settings, tmp_path):
         },
     }
     return location
+
+
+@pytest.fixture(autouse=True)
+def english_between_tests():
+    """Each test starts, and leaves the next, in the site's language.
+
+    A request the test client makes to a /cy/ page activates Welsh in the
+    test's own thread (the locale middleware activates, never deactivates),
+    so a ``reverse()`` after it would give Welsh addresses, in this test and
+    the next.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
