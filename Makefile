@@ -37,6 +37,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
+	$(PY) scripts/check-catalogue.py
 
 format: venv
 	$(VENV)/bin/ruff format .
