@@ -1,6 +1,7 @@
 """The framework, read-only: mission, priorities, outcomes, projects."""
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
@@ -61,7 +62,9 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 class OutcomeFilters(serializers.Serializer):
     priority = serializers.IntegerField(
-        required=False, min_value=1, help_text="Only this priority's outcomes."
+        required=False,
+        min_value=1,
+        help_text=gettext_lazy("Only this priority's outcomes."),
     )
 
 

@@ -195,3 +195,12 @@ def test_welsh_dates_use_welsh_month_names():
 
 def test_new_people_read_english_until_they_choose():
     assert User.objects.create_user("new@example.net").language == "en-gb"
+
+
+def test_the_api_documentation_follows_accept_language(client):
+    url = reverse("api:schema") + "?format=json"
+    english = client.get(url).content.decode()
+    welsh_schema = client.get(url, headers={"accept-language": "cy"}).content.decode()
+    assert "The story behind the number." in english
+    assert welsh("The story behind the number.") in welsh_schema
+    assert "The story behind the number." not in welsh_schema
