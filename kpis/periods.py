@@ -9,7 +9,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 
 # "YYYY-Q": the quarter as URLs, the API and forms name it, e.g. "2024-1".
 KEY_PATTERN = r"^\d{4}-[1-4]$"
@@ -43,7 +43,8 @@ class Quarter:
         match = _KEY.fullmatch(key) if isinstance(key, str) else None
         if match is None:
             raise ValueError(
-                f"A quarter is given as YYYY-Q, e.g. 2024-1, not {str(key)[:20]!r}."
+                gettext("A quarter is given as YYYY-Q, e.g. 2024-1, not %(given)s.")
+                % {"given": repr(str(key)[:20])}
             )
         return cls(int(match.group(1)), int(match.group(2)), start_month)
 

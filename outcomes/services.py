@@ -3,6 +3,7 @@ loading the same framework twice changes nothing."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from partnerships.models import Organisation, Partnership
 
@@ -49,7 +50,7 @@ def priority_upsert(
 def _check_same_partnership(partnership: Partnership, **related) -> None:
     for field, obj in related.items():
         if obj is not None and obj.partnership_id != partnership.pk:
-            raise ValidationError({field: "It belongs to another partnership."})
+            raise ValidationError({field: _("It belongs to another partnership.")})
 
 
 def priority_under_outcome(

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -58,7 +59,11 @@ def membership_grant(
 ) -> Membership:
     if organisation is not None and organisation.partnership_id != partnership.pk:
         raise ValidationError(
-            {"organisation": "The organisation belongs to another partnership."}
+            {
+                "organisation": gettext(
+                    "The organisation belongs to another partnership."
+                )
+            }
         )
     previous = (
         Membership.objects.filter(partnership=partnership, user=user)
