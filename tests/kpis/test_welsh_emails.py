@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from kpis import notices, recording, review, services
 from kpis.periods import Quarter
 from kpis.reminders import reminders_send
+from kpis.tasks import send_quarter_reminders
 from partnerships import tenancy
 from partnerships.models import Role
 from tests.factories import (
@@ -131,8 +132,19 @@ def test_no_return_email_once_the_figure_is_no_longer_returned(mailoutbox):
     assert mailoutbox == []
 
 
+def sent_email(path):
+    """The first message in a file the file-based email backend wrote."""
+    return email.message_from_bytes(path.read_bytes().split(b"\n" + b"-" * 79)[0])
+
+
+def body_of(message) -> str:
+    return message.get_payload(decode=True).decode(message.get_content_charset())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_sends_the_return_email_in_welsh(tmp_path, monkeypatch):
+def test_a_real_worker_sends_the_return_email_and_reminder_in_welsh(
+    tmp_path, monkeypatch
+):
     outbox = tmp_path / "mail"
     outbox.mkdir()
     monkeypatch.setenv(
@@ -160,15 +172,30 @@ def test_a_real_worker_sends_the_return_email_in_welsh(tmp_path, monkeypatch):
             what="the worker to send the return email",
             logs=[log],
         )
+        # Then beat's hourly reminders, after the deadline: the returned
+        # figure is still outstanding, so the lead hears it is overdue.
+        send_quarter_reminders.delay("2026-11-02")
+        reminder_files = wait_for(
+            lambda: [f for f in outbox.iterdir() if f not in files and f.read_text()],
+            timeout=60,
+            what="the worker to send the reminder",
+            logs=[log],
+        )
     finally:
         stop(worker)
-    message = email.message_from_string(files[0].read_text().split("\n" + "-" * 79)[0])
+    reminder = sent_email(reminder_files[0])
+    reminder_subject = str(
+        email.header.make_header(email.header.decode_header(reminder["Subject"]))
+    )
+    assert "2026/27 Ch2" in reminder_subject
+    assert "30 Hydref 2026" in body_of(reminder)
+    message = sent_email(files[0])
     assert message["To"] == lead.email
     subject = str(
         email.header.make_header(email.header.decode_header(message["Subject"]))
     )
     assert subject.startswith("Wedi'i ddychwelyd i'w newid")
     assert "2026/27 Ch2" in subject
-    body = message.get_payload(decode=True).decode()
+    body = body_of(message)
     assert "Mae'r ffigur yn rhy uchel." in body
     assert "/cy/p/" in body
