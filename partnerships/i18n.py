@@ -73,12 +73,13 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
 
 def twin_path(path: str, language: str) -> str:
     """The same page (path and query) in ``language``: the Welsh page is the
-    English one under /cy/."""
+    English one under /cy/. The API, the admin site and the like have one
+    address, which stays as it is."""
     if path == f"/{WELSH}" or path.startswith(WELSH_PREFIX):
         english = path[len(WELSH_PREFIX) - 1 :] or "/"
     else:
         english = path
-    if language == WELSH:
+    if language == WELSH and not _unprefixed(english.split("?", 1)[0]):
         return f"/{WELSH}{english}"
     return english
 

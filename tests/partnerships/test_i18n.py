@@ -42,6 +42,8 @@ def test_twin_path_adds_and_removes_the_welsh_prefix_keeping_the_query():
     assert twin_path("/", "cy") == "/cy/"
     assert twin_path("/cy/", "en-gb") == "/"
     assert twin_path("/cy/accounts/login/", "cy") == "/cy/accounts/login/"
+    assert twin_path("/api/v1/docs/", "cy") == "/api/v1/docs/"
+    assert twin_path("/admin/", "cy") == "/admin/"
 
 
 def test_a_welsh_address_serves_the_page_in_welsh(client, member):
