@@ -20,6 +20,8 @@ COPY jobs jobs
 COPY demo demo
 RUN pip install --no-cache-dir .
 COPY . .
+# The translation catalogues compiled (.mo files are built, not committed).
+RUN python scripts/compile-messages.py --force
 RUN DJANGO_SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build CIVIC_ADMIN_PATH=build \
     python manage.py collectstatic --no-input -v 0
 RUN useradd --system --home /app civic \

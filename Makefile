@@ -12,7 +12,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev,demo]'
 	touch $@
 
+# Then the Welsh catalogue compiled (.mo files are built, not committed).
 venv: $(VENV)/.installed
+	$(PY) scripts/compile-messages.py
 
 system-deps:
 	scripts/install-system-deps.sh
@@ -47,6 +49,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
+	$(PY) scripts/check-catalogue.py
 
 format: venv
 	$(VENV)/bin/ruff format .

@@ -1,8 +1,14 @@
 """The site's URLs: each app routes its own pages in its ``urls.py``, under
 its own namespace (``{% url 'kpis:my_measures' slug %}``); a partnership's
-pages all live under /p/<slug>/."""
+pages all live under /p/<slug>/.
+
+Every page has an English address and a Welsh one, the same under /cy/
+(``i18n_patterns`` without a prefix for English, so English addresses are
+the ones they always were). The API and the admin site have one address,
+and follow the caller's Accept-Language (partnerships.i18n)."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import urls as auth_urls
 from django.urls import include, path, re_path
@@ -16,11 +22,12 @@ tenant_patterns = [
     path("", include("exchange.urls")),
 ]
 
-# Django's sign-in and password views, some of them replaced by ones that
-# record security events (or, the sign-in, say whether MFA applies), at the
-# same addresses and names.
+# Django's sign-in and password views, some replaced by ones that record
+# security events, say whether MFA applies (sign-in) or speak the person's
+# language, at the same addresses and names.
 RECORDED = {
     "login": partnership_views.LoginView,
+    "password_reset": partnership_views.PasswordResetView,
     "password_change": partnership_views.PasswordChangeView,
     "password_reset_confirm": partnership_views.PasswordResetConfirmView,
 }
@@ -32,12 +39,15 @@ account_patterns = [
 ]
 
 urlpatterns = [
-    path("", include("partnerships.urls")),
-    # Django's own sign-in and password pages keep Django's un-namespaced
-    # names ("login", "password_reset"), which its views reverse.
-    path("accounts/", include(account_patterns)),
     path(settings.ADMIN_URL_PREFIX.lstrip("/"), admin.site.urls),
-    path("p/<slug:slug>/", include(tenant_patterns)),
     path("api/v1/", include("civic.api_urls")),
     re_path(r"^api/", api_not_found),
+    *i18n_patterns(
+        path("", include("partnerships.urls")),
+        # Django's own sign-in and password pages keep Django's un-namespaced
+        # names ("login", "password_reset"), which its views reverse.
+        path("accounts/", include(account_patterns)),
+        path("p/<slug:slug>/", include(tenant_patterns)),
+        prefix_default_language=False,
+    ),
 ]

@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -69,10 +70,12 @@ class MeasureSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
         source="baseline_period.label",
         allow_null=True,
         read_only=True,
-        help_text="The quarter the baseline was measured in, e.g. “2023/24 Q4”.",
+        help_text=gettext_lazy(
+            "The quarter the baseline was measured in, e.g. “2023/24 Q4”."
+        ),
     )
     leads = serializers.SerializerMethodField(
-        help_text="Email addresses of the people assigned to report it."
+        help_text=gettext_lazy("Email addresses of the people assigned to report it.")
     )
     targets = serializers.SerializerMethodField()
     retired = serializers.SerializerMethodField(
@@ -83,8 +86,10 @@ class MeasureSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
         many=True,
         read_only=True,
         help_text=(
-            "The dimensions its counts are broken down by, in order; a value's "
-            "breakdown is keyed “<category id>” or “<first id>:<second id>”."
+            gettext_lazy(
+                "The dimensions its counts are broken down by, in order; a value's "
+                "breakdown is keyed “<category id>” or “<first id>:<second id>”."
+            )
         ),
     )
 
@@ -296,7 +301,10 @@ class MeasureFilters(serializers.Serializer):
     priority = serializers.IntegerField(required=False, min_value=1)
     outcome = serializers.IntegerField(required=False, min_value=1)
     headline = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text="Headline KPIs only."
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy("Headline KPIs only."),
     )
 
 
@@ -416,18 +424,26 @@ class MeasureDetail(TenantAPIView, generics.RetrieveAPIView):
 
 
 class QuarterlyValueSerializer(serializers.ModelSerializer):
-    measure = serializers.CharField(source="measure.code", help_text="Measure code.")
+    measure = serializers.CharField(
+        source="measure.code", help_text=gettext_lazy("Measure code.")
+    )
     year = serializers.IntegerField(
         source="period.year",
-        help_text="The reporting year, named by the calendar year it starts in.",
+        help_text=gettext_lazy(
+            "The reporting year, named by the calendar year it starts in."
+        ),
     )
     quarter = serializers.IntegerField(source="period.quarter")
-    period = serializers.SerializerMethodField(help_text="“YYYY-Q”, e.g. “2024-1”.")
+    period = serializers.SerializerMethodField(
+        help_text=gettext_lazy("“YYYY-Q”, e.g. “2024-1”.")
+    )
     period_label = serializers.CharField(source="period.label")
     quarter_locked = serializers.BooleanField(source="period.is_locked")
     breakdown = serializers.DictField(
         child=serializers.IntegerField(),
-        help_text="Counts by breakdown category (see the measure's breakdowns).",
+        help_text=gettext_lazy(
+            "Counts by breakdown category (see the measure's breakdowns)."
+        ),
     )
     entered_by = serializers.EmailField(source="entered_by.email", allow_null=True)
 
@@ -464,13 +480,13 @@ class ValueFilters(serializers.Serializer):
     quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
     period = serializers.CharField(
         required=False,
-        help_text="A quarter as “YYYY-Q”, e.g. “2024-1”.",
+        help_text=gettext_lazy("A quarter as “YYYY-Q”, e.g. “2024-1”."),
         validators=[
             RegexValidator(KEY_PATTERN, "Give the quarter as YYYY-Q, e.g. 2024-1.")
         ],
     )
     measure = serializers.CharField(
-        required=False, max_length=20, help_text="A measure code."
+        required=False, max_length=20, help_text=gettext_lazy("A measure code.")
     )
     status = serializers.ChoiceField(choices=ReviewStatus.choices, required=False)
 
@@ -529,36 +545,45 @@ class ValueDetail(TenantAPIView, generics.RetrieveAPIView):
 
 
 class ValueRowSerializer(serializers.Serializer):
-    measure = serializers.CharField(max_length=20, help_text="The measure's code.")
+    measure = serializers.CharField(
+        max_length=20, help_text=gettext_lazy("The measure's code.")
+    )
     value = serializers.DecimalField(
         **DECIMAL,
         required=False,
         allow_null=True,
         help_text=(
-            "The figure: a count (whole, 0 or more), a score, a milestone (1 done, "
-            "0 not), or a percentage given directly."
+            gettext_lazy(
+                "The figure: a count (whole, 0 or more), a score, a milestone (1 done, "
+                "0 not), or a percentage given directly."
+            )
         ),
     )
     numerator = serializers.DecimalField(
         **DECIMAL,
         required=False,
         allow_null=True,
-        help_text="For percentages and “number and %”: the number …",
+        help_text=gettext_lazy("For percentages and “number and %”: the number …"),
     )
     denominator = serializers.DecimalField(
-        **DECIMAL, required=False, allow_null=True, help_text="… out of this many."
+        **DECIMAL,
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("… out of this many."),
     )
     story = serializers.CharField(
         required=False,
         allow_blank=True,
         default="",
         max_length=recording.STORY_MAX_LENGTH,
-        help_text="The story behind the number.",
+        help_text=gettext_lazy("The story behind the number."),
     )
     breakdown = serializers.DictField(
         child=serializers.IntegerField(min_value=0, max_value=10**12, allow_null=True),
         required=False,
-        help_text="Counts by breakdown category, keyed as the measure's breakdowns say.",
+        help_text=gettext_lazy(
+            "Counts by breakdown category, keyed as the measure's breakdowns say."
+        ),
     )
     version = serializers.IntegerField(
         required=False,
@@ -566,9 +591,11 @@ class ValueRowSerializer(serializers.Serializer):
         min_value=0,
         max_value=2**31 - 1,
         help_text=(
-            "The version you last read (0: you expect none stored). When the "
-            "stored value has moved on, nothing is recorded and the answer is "
-            "409 with the value now stored. Leave out to overwrite."
+            gettext_lazy(
+                "The version you last read (0: you expect none stored). When the "
+                "stored value has moved on, nothing is recorded and the answer is "
+                "409 with the value now stored. Leave out to overwrite."
+            )
         ),
     )
 
@@ -577,7 +604,9 @@ class BulkValuesSerializer(serializers.Serializer):
     year = serializers.IntegerField(
         min_value=2000,
         max_value=2100,
-        help_text="The reporting year, named by the calendar year it starts in.",
+        help_text=gettext_lazy(
+            "The reporting year, named by the calendar year it starts in."
+        ),
     )
     quarter = serializers.IntegerField(min_value=1, max_value=4)
     values = ValueRowSerializer(
@@ -588,15 +617,23 @@ class BulkValuesSerializer(serializers.Serializer):
 class BulkResultSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     quarter = serializers.IntegerField()
-    created = serializers.IntegerField(help_text="Values recorded for the first time.")
-    updated = serializers.IntegerField(help_text="Values that replaced stored ones.")
-    values = QuarterlyValueSerializer(many=True, help_text="In the order sent.")
+    created = serializers.IntegerField(
+        help_text=gettext_lazy("Values recorded for the first time.")
+    )
+    updated = serializers.IntegerField(
+        help_text=gettext_lazy("Values that replaced stored ones.")
+    )
+    values = QuarterlyValueSerializer(
+        many=True, help_text=gettext_lazy("In the order sent.")
+    )
 
 
 class ConflictSerializer(ErrorSerializer):
     current = serializers.DictField(
         child=QuarterlyValueSerializer(),
-        help_text="The value now stored, keyed by the index of the row it stopped.",
+        help_text=gettext_lazy(
+            "The value now stored, keyed by the index of the row it stopped."
+        ),
     )
 
 
@@ -616,17 +653,19 @@ class ValueBulk(TenantAPIView):
     @extend_schema(
         tags=["values"],
         operation_id="values_bulk_record",
-        summary="Record a quarter's values, all or none",
+        summary=gettext_lazy("Record a quarter's values, all or none"),
         description=(
-            "Creates or replaces one quarter's values for the listed measures in one "
-            "transaction, with the entry form's rules: project leads only their own "
-            "measures and only figures not yet submitted or approved, admins every "
-            "measure; nothing in a locked quarter. If any row fails nothing is "
-            "recorded, and `errors.values` lists the failing rows by index, e.g. "
-            '`{"errors": {"values": {"3": {"value": ["A count is a whole number, 0 '
-            'or more."]}}}}`. 403 when a row names a measure you may not record; '
-            "409 when a row's `version` is stale, with the stored value under "
-            "`current`."
+            gettext_lazy(
+                "Creates or replaces one quarter's values for the listed measures in one "
+                "transaction, with the entry form's rules: project leads only their own "
+                "measures and only figures not yet submitted or approved, admins every "
+                "measure; nothing in a locked quarter. If any row fails nothing is "
+                "recorded, and `errors.values` lists the failing rows by index, e.g. "
+                '`{"errors": {"values": {"3": {"value": ["A count is a whole number, 0 '
+                'or more."]}}}}`. 403 when a row names a measure you may not record; '
+                "409 when a row's `version` is stale, with the stored value under "
+                "`current`."
+            )
         ),
         request=BulkValuesSerializer,
         examples=[
@@ -636,7 +675,8 @@ class ValueBulk(TenantAPIView):
             200: BulkResultSerializer,
             **error_responses(400, 403),
             409: OpenApiResponse(
-                ConflictSerializer, description="A row's version was stale."
+                ConflictSerializer,
+                description=gettext_lazy("A row's version was stale."),
             ),
         },
     )

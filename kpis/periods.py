@@ -9,6 +9,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, pgettext
+
 # "YYYY-Q": the quarter as URLs, the API and forms name it, e.g. "2024-1".
 KEY_PATTERN = r"^\d{4}-[1-4]$"
 _KEY = re.compile(r"(\d{4})-([1-4])")
@@ -41,7 +43,8 @@ class Quarter:
         match = _KEY.fullmatch(key) if isinstance(key, str) else None
         if match is None:
             raise ValueError(
-                f"A quarter is given as YYYY-Q, e.g. 2024-1, not {str(key)[:20]!r}."
+                gettext("A quarter is given as YYYY-Q, e.g. 2024-1, not %(given)s.")
+                % {"given": repr(str(key)[:20])}
             )
         return cls(int(match.group(1)), int(match.group(2)), start_month)
 
@@ -56,7 +59,12 @@ class Quarter:
 
     @property
     def label(self) -> str:
-        return f"{self.year_label} Q{self.quarter}"
+        """ "2024/25 Q2" in English, "2024/25 Ch2" in Welsh ("chwarter"), as
+        Welsh public bodies' quarterly reports write it."""
+        return pgettext("quarter label", "%(year)s Q%(quarter)s") % {
+            "year": self.year_label,
+            "quarter": self.quarter,
+        }
 
     @property
     def starts_on(self) -> datetime.date:

@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
+from partnerships.i18n import in_language_of
 from partnerships.models import Membership, Partnership, Role, User
 
 from .models import (
@@ -226,12 +226,6 @@ def _violated_constraint(error: IntegrityError) -> str | None:
     return getattr(diag, "constraint_name", None)
 
 
-def _language_for(user: User) -> str:
-    # Where a user's own language goes once Welsh ("cy") is offered and people
-    # can choose it; until then everyone reads the site's language.
-    return settings.LANGUAGE_CODE
-
-
 def my_measures_url(*, partnership: Partnership, quarter: Quarter) -> str:
     path = reverse("kpis:my_measures", kwargs={"slug": partnership.slug})
     query = f"?quarter={quarter.key}"
@@ -246,18 +240,20 @@ def _reminder_email(
     measures: list[PerformanceMeasure],
     today: datetime.date,
 ) -> EmailMessage:
-    context = {
-        "name": user.get_short_name(),
-        "partnership": partnership.name,
-        "reason": due.reason,
-        "quarter": due.quarter.label,
-        "deadline": due.deadline,
-        "days_overdue": (today - due.deadline).days,
-        "measures": measures,
-        "count": len(measures),
-        "url": my_measures_url(partnership=partnership, quarter=due.quarter),
-    }
-    with translation.override(_language_for(user)):
+    # The recipient's language for all of it: the quarter's label, the dates
+    # and the link (a Welsh reader's goes to the Welsh page).
+    with in_language_of(user):
+        context = {
+            "name": user.get_short_name(),
+            "partnership": partnership.name,
+            "reason": due.reason,
+            "quarter": due.quarter.label,
+            "deadline": due.deadline,
+            "days_overdue": (today - due.deadline).days,
+            "measures": measures,
+            "count": len(measures),
+            "url": my_measures_url(partnership=partnership, quarter=due.quarter),
+        }
         subject = render_to_string("kpis/email/reminder_subject.txt", context)
         body = render_to_string("kpis/email/reminder.txt", context)
     # A header cannot hold a line break.

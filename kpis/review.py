@@ -17,11 +17,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partnerships import policy as roles
 from partnerships.models import Partnership, User
 
-from . import rules
+from . import notices, rules
 from .models import (
     MeasureLead,
     PerformanceMeasure,
@@ -340,6 +341,12 @@ def value_return(
             "reviewed_at",
         ]
     )
+    value_id, partnership_id = record.pk, partnership.pk
+    transaction.on_commit(
+        lambda: notices.value_return_queue(
+            partnership_id=partnership_id, value_id=value_id
+        )
+    )
     return record
 
 
@@ -358,9 +365,12 @@ def period_lock(*, partnership: Partnership, quarter: Quarter, actor: User) -> P
     )
     if waiting:
         raise ValidationError(
-            _(
-                "%(count)s figure(s) of %(quarter)s are not approved yet. Approve "
-                "or return them before locking the quarter."
+            ngettext(
+                "%(count)s figure of %(quarter)s is not approved yet. Approve "
+                "or return it before locking the quarter.",
+                "%(count)s figures of %(quarter)s are not approved yet. Approve "
+                "or return them before locking the quarter.",
+                waiting,
             )
             % {"count": waiting, "quarter": period.label}
         )

@@ -7,6 +7,7 @@ from django.utils import timezone
 from partnerships.models import Partnership
 from partnerships.tenancy import partnership_scope, platform_scope
 
+from .notices import value_return_email_send
 from .reminders import reminders_send
 
 logger = logging.getLogger(__name__)
@@ -37,3 +38,17 @@ def send_quarter_reminders(today: str | None = None) -> int:
                 "Quarter reminders failed for partnership %s", partnership_id
             )
     return sent
+
+
+@shared_task
+def send_return_email(value_id: int, partnership_id: int) -> bool:
+    """Email a returned figure's lead (queued when the return commits).
+
+    Sent again if delivered twice (acks late); the email says nothing a
+    second copy would make wrong.
+    """
+    with partnership_scope(partnership_id):
+        partnership = Partnership.objects.filter(pk=partnership_id).first()
+        if partnership is None:
+            return False
+        return value_return_email_send(partnership=partnership, value_id=value_id)

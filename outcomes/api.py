@@ -1,6 +1,7 @@
 """The framework, read-only: mission, priorities, outcomes, projects."""
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -118,7 +119,9 @@ class OutcomeWriteSerializer(serializers.Serializer):
 
 class OutcomeFilters(serializers.Serializer):
     priority = serializers.IntegerField(
-        required=False, min_value=1, help_text="Only this priority's outcomes."
+        required=False,
+        min_value=1,
+        help_text=gettext_lazy("Only this priority's outcomes."),
     )
 
 

@@ -73,7 +73,7 @@ def priority_upsert(
 def _check_same_partnership(partnership: Partnership, **related) -> None:
     for field, obj in related.items():
         if obj is not None and obj.partnership_id != partnership.pk:
-            raise ValidationError({field: "It belongs to another partnership."})
+            raise ValidationError({field: _("It belongs to another partnership.")})
 
 
 def priority_under_outcome(

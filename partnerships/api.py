@@ -12,6 +12,7 @@ partnership. Writes name the user and the path "api" in the change history.
 import pghistory
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -40,7 +41,9 @@ class CivicAPIView(APIView):
             "slug",
             str,
             OpenApiParameter.PATH,
-            description="The partnership's short name, as in its web address.",
+            description=gettext_lazy(
+                "The partnership's short name, as in its web address."
+            ),
         )
     ]
 )
@@ -82,12 +85,16 @@ class AdminForWrites(BasePermission):
 
 
 class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="What went wrong, in a sentence.")
+    detail = serializers.CharField(
+        help_text=gettext_lazy("What went wrong, in a sentence.")
+    )
     errors = serializers.DictField(
         child=serializers.JSONField(),
         help_text=(
-            "Messages by field, each a list of strings; rows of a list are keyed "
-            "by their index. Empty for errors that concern no field."
+            gettext_lazy(
+                "Messages by field, each a list of strings; rows of a list are keyed "
+                "by their index. Empty for errors that concern no field."
+            )
         ),
     )
 
@@ -131,7 +138,9 @@ class MembershipSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
     reporting_year_start_month = serializers.IntegerField(
         source="partnership.reporting_year_start_month",
-        help_text="1 = January … 9 = September; a year is named by the year it starts in.",
+        help_text=gettext_lazy(
+            "1 = January … 9 = September; a year is named by the year it starts in."
+        ),
     )
 
 

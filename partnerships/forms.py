@@ -2,11 +2,13 @@ import copy
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.utils import translation
 from django.utils.dates import MONTHS as _MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from .i18n import in_language_of
 from .models import Organisation, Role
 
 
@@ -193,4 +195,26 @@ class ReauthenticateForm(forms.Form):
         if with_code:
             self.fields["code"] = copy.deepcopy(
                 SecondFactorCodeForm.base_fields["code"]
+            )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        help_text=_("The language of your emails and of the site when you sign in."),
+    )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's, but the email (subject, text and link) is in the language
+    its recipient chose, not the language of the page that asked for it."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, *args, **kwargs
+    ):
+        with in_language_of(context["user"]):
+            super().send_mail(
+                subject_template_name, email_template_name, context, *args, **kwargs
             )

@@ -51,6 +51,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # The language of this person's emails, and of the pages they land on
+    # when they sign in (partnerships.i18n); a page's own address still
+    # decides the language it is shown in.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en-gb",
+        help_text=_("The language of your emails and of the site when you sign in."),
+    )
 
     objects = UserManager()
 

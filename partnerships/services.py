@@ -1,9 +1,11 @@
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -66,7 +68,11 @@ def membership_grant(
 ) -> Membership:
     if organisation is not None and organisation.partnership_id != partnership.pk:
         raise ValidationError(
-            {"organisation": "The organisation belongs to another partnership."}
+            {
+                "organisation": gettext(
+                    "The organisation belongs to another partnership."
+                )
+            }
         )
     previous = (
         Membership.objects.filter(partnership=partnership, user=user)
@@ -159,3 +165,14 @@ def api_token_revoke(
             },
         )
     return token
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """Record the language a person reads: their emails and sign-in land in it."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose English or Cymraeg.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

@@ -12,6 +12,8 @@ app_name = "partnerships"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("account/", views.account, name="account"),
+    path("account/language/", views.language_switch, name="language_switch"),
     path("account/tokens/", views.api_tokens, name="api_tokens"),
     path(
         "account/tokens/<int:pk>/revoke/",

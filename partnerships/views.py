@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,11 +22,14 @@ from .forms import (
     AcceptInvitationForm,
     ApiTokenForm,
     InvitationForm,
+    LanguageForm,
     MemberForm,
     OrganisationForm,
     OrganisationMergeForm,
     PartnershipCreateForm,
+    PasswordResetForm,
 )
+from .i18n import language_of, twin_path
 from .models import ApiToken, Invitation, Role, SecurityEventKind
 from .security import security_event_record
 
@@ -145,14 +149,6 @@ def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpRes
         {"cooloff_minutes": settings.AXES_COOLOFF_MINUTES},
         status=429,
     )
-
-
-class LoginView(auth_views.LoginView):
-    """Django's sign-in page, saying so where the MFA requirement is lifted
-    (the demo)."""
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(mfa_exempt=not settings.MFA_REQUIRED, **kwargs)
 
 
 @method_decorator(recent_authentication_required, name="dispatch")
@@ -728,3 +724,67 @@ def partnership_new(request: HttpRequest) -> HttpResponse:
     return render(
         request, "partnerships/partnership_new.html", {"form": form}, status=status
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """Your account: the language of your emails and of signing in."""
+    if request.method == "POST":
+        form = LanguageForm(request.POST)
+        if form.is_valid():
+            language = form.cleaned_data["language"]
+            services.user_language_set(user=request.user, language=language)
+            # Said in the language chosen: the next page is in it.
+            with translation.override(language):
+                messages.success(request, _("Your language is saved."))
+            # Shown in the language just chosen: that page's own address.
+            return redirect(twin_path(request.path, language))
+    else:
+        form = LanguageForm(initial={"language": language_of(request.user)})
+    return render(request, "partnerships/account.html", {"form": form})
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The language switch, for someone signed in: the same page in the other
+    language, and that language recorded as theirs (emails included).
+
+    Signed out, the switch is a plain link to the page's twin; this view
+    only redirects.
+    """
+    form = LanguageForm(request.POST)
+    following = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        following,
+        allowed_hosts={request.get_host()},
+        require_https=request.is_secure(),
+    ) or not following.startswith("/"):
+        following = "/"
+    if not form.is_valid():
+        return redirect(following)
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        services.user_language_set(user=request.user, language=language)
+    return redirect(twin_path(following, language))
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, its email in the recipient's language."""
+
+    form_class = PasswordResetForm
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, landing in the person's own language (a Welsh
+    reader who signs in on the English page goes on in Welsh), and saying so
+    where the MFA requirement is lifted (the demo)."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(mfa_exempt=not settings.MFA_REQUIRED, **kwargs)
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        if not url.startswith("/") or url.startswith("//"):
+            return url
+        return twin_path(url, language_of(self.request.user))

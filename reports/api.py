@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -30,7 +31,9 @@ from .views import ready_report_file
 class AnnualReportSerializer(serializers.ModelSerializer):
     requested_by = serializers.EmailField(source="requested_by.email", allow_null=True)
     download_url = serializers.SerializerMethodField(
-        help_text="Where to fetch the PDF once the report is ready; null until then."
+        help_text=gettext_lazy(
+            "Where to fetch the PDF once the report is ready; null until then."
+        )
     )
     failure_code = serializers.CharField(
         read_only=True,
@@ -74,7 +77,9 @@ class ReportRequestSerializer(serializers.Serializer):
     year = serializers.IntegerField(
         min_value=2000,
         max_value=2100,
-        help_text="A reporting year that has quarters (named by the year it starts in).",
+        help_text=gettext_lazy(
+            "A reporting year that has quarters (named by the year it starts in)."
+        ),
     )
     language = serializers.ChoiceField(
         choices=ReportLanguage.choices,
@@ -103,11 +108,14 @@ class ReportList(TenantAPIView, generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
-        summary="Request a year's annual report (admins)",
+        summary=gettext_lazy("Request a year's annual report (admins)"),
         description=(
-            "Queues the PDF's rendering and answers 201 with the new report. When "
-            "a report of the same year and language with the same figures is "
-            "already queued, rendering or ready, answers 200 with that one instead."
+            gettext_lazy(
+                "Queues the PDF's rendering and answers 201 with the new report. "
+                "When a report of the same year and language with the same "
+                "figures is already queued, rendering or ready, answers 200 with "
+                "that one instead."
+            )
         ),
         request=ReportRequestSerializer,
         responses={
@@ -147,10 +155,10 @@ class ReportDetail(TenantAPIView, generics.RetrieveAPIView):
 
 @extend_schema(
     tags=["reports"],
-    summary="Download a ready report's PDF",
+    summary=gettext_lazy("Download a ready report's PDF"),
     responses={
         (200, "application/pdf"): OpenApiResponse(
-            OpenApiTypes.BINARY, description="The PDF."
+            OpenApiTypes.BINARY, description=gettext_lazy("The PDF.")
         ),
         **error_responses(),
     },

@@ -1,6 +1,4 @@
 import datetime
-import subprocess
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,34 +12,6 @@ from tests.demo_database import (  # noqa: F401 (fixtures)
     demo_database_copy,
     demo_template,
 )
-
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-
-
-def pytest_configure(config):
-    """Compile the translation catalogues the tests read (Welsh pages, PDFs).
-
-    Before any test translates anything, so every process of the run, the
-    Celery workers it starts included, reads the catalogue as it stands.
-    """
-    for po in LOCALE_DIR.glob("*/LC_MESSAGES/*.po"):
-        mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            subprocess.run(
-                ["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True
-            )
-
-
-@pytest.fixture(autouse=True)
-def _default_language():
-    """Each test starts in the default language.
-
-    A request in Welsh (Accept-Language, /cy/) leaves Welsh active in the
-    thread that served it, which would otherwise carry into the next test.
-    """
-    yield
-    translation.deactivate()
-
 
 # The instant a test that depends on today pins its clock to, unless its
 # ``clock`` marker names another: mid-November, well inside a quarter for
@@ -131,13 +101,14 @@ def import_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def default_language():
-    """Each test starts in the default language.
+def english_between_tests():
+    """Each test starts, and leaves the next, in the site's language.
 
-    A request in Welsh leaves Welsh active in the test's thread (the locale
-    middleware activates it and nothing deactivates it), and the next test's
-    factories would then write their texts into the Welsh columns
-    (django-modeltranslation's constructor writes the active language's).
+    A request the test client makes to a /cy/ page activates Welsh in the
+    test's own thread (the locale middleware activates, never deactivates),
+    so a ``reverse()`` after it would give Welsh addresses, in this test and
+    the next, and the next test's factories would write their texts into the
+    Welsh columns (django-modeltranslation writes the active language's).
     """
     translation.activate(settings.LANGUAGE_CODE)
     yield

@@ -71,7 +71,9 @@ MIDDLEWARE = [
     "civic.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Pages: the language their address names (/cy/... Welsh, else English);
+    # the API and the admin site: Accept-Language (partnerships.i18n).
+    "partnerships.i18n.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -114,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnerships.policy.policy_context",
+                "partnerships.i18n.language_twin",
             ],
         },
     },
@@ -365,6 +368,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "civic@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the
+# tests' real worker writes its emails there).
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 # The address links in emails start with: the site as its users reach it.
 SITE_URL = os.environ.get("CIVIC_SITE_URL", "http://localhost:8000")
 

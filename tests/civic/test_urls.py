@@ -12,6 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 ROUTES = {
     "partnerships:home": "/",
     "partnerships:healthz": "/healthz",
+    "partnerships:account": "/account/",
+    "partnerships:language_switch": "/account/language/",
     "partnerships:api_tokens": "/account/tokens/",
     "partnerships:api_token_revoke": "/account/tokens/7/revoke/",
     "partnerships:security_events": "/p/wrexham-civic-mission/security/",

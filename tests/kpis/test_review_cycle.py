@@ -282,7 +282,7 @@ def test_a_quarter_cannot_be_locked_while_a_figure_is_unapproved(team):
     approve(team, first)
     with pytest.raises(ValidationError) as error:
         lock(team)
-    assert "1 figure(s)" in messages_of(error)
+    assert "1 figure of" in messages_of(error)
     team.period.refresh_from_db()
     assert not team.period.is_locked
     assert not PeriodLockChange.objects.exists()
