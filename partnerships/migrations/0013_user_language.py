@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0008_security_events'),
+        ('partnerships', '0012_partnership_welsh_status'),
     ]
 
     operations = [
