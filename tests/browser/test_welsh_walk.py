@@ -203,8 +203,16 @@ def enter_a_figure_in_welsh(page) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_page_in_welsh_as_every_role(demo_database_copy, live_server, browser):
+def test_every_page_in_welsh_as_every_role(
+    demo_database_copy, live_server, browser, settings
+):
     import axe_playwright_python
+
+    # The demo's pages as the demo shows them: its accounts sign in with a
+    # password alone (``make demo`` lifts the MFA requirement; the
+    # requirement itself is tested in tests/partnerships/test_mfa.py and
+    # tests/browser/test_mfa.py).
+    settings.MFA_REQUIRED = False
 
     with tenancy.platform_scope():
         User.objects.filter(email__in=EMAILS.values()).update(language="cy")
