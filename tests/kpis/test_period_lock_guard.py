@@ -191,3 +191,27 @@ def test_the_admin_form_turns_the_databases_refusal_into_a_form_error(locked):
     assert not form.is_valid()
     assert "This quarter is locked" in form.non_field_errors()[0]
     assert Period.objects.get(pk=locked.pk).ends_on == locked.ends_on
+
+
+def test_no_session_can_tell_the_triggers_to_skip_it(locked):
+    """pgtrigger's ``pgtrigger.ignore`` setting, which any session may set,
+    is ignored itself (partnerships/trigger_guard.py)."""
+    record = PeriodLockChange.objects.create(
+        partnership=locked.partnership,
+        period=locked,
+        action=PeriodLockChange.Action.LOCKED,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pgtrigger.ignore', "
+            "(SELECT array_agg(tgname::text) FROM pg_trigger "
+            " WHERE NOT tgisinternal)::text, true)"
+        )
+    with (
+        pytest.raises(DatabaseError, match="Cannot update or delete"),
+        transaction.atomic(),
+    ):
+        PeriodLockChange.objects.filter(pk=record.pk).delete()
+    with _refused(LOCKED_PERIOD_SQLSTATE):
+        Period.objects.filter(pk=locked.pk).update(year=2030)
+    assert PeriodLockChange.objects.filter(pk=record.pk).exists()
