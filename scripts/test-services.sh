@@ -41,6 +41,10 @@ start)
   if [ -z "$("${psql_admin[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = 'civic'")" ]; then
     "${psql_admin[@]}" -c "CREATE ROLE civic LOGIN PASSWORD 'civic' NOSUPERUSER NOBYPASSRLS"
   fi
+  # The tests' owner drops a database copy WITH (FORCE), ending the runtime
+  # role's connections to it: that takes membership of the runtime role (the
+  # reverse, civic in civic_owner, is what must never be).
+  "${psql_admin[@]}" -c "GRANT civic TO civic_owner" 2>/dev/null
   if [ -z "$("${psql_admin[@]}" -c "SELECT 1 FROM pg_database WHERE datname = 'civic'")" ]; then
     "${psql_admin[@]}" -c "CREATE DATABASE civic OWNER civic_owner"
   fi

@@ -40,14 +40,20 @@ def test_the_tests_connect_as_the_runtime_role_which_owns_nothing():
             "(SELECT rolsuper OR rolbypassrls FROM pg_roles "
             " WHERE rolname = current_user), "
             "(SELECT datdba = current_user::regrole FROM pg_database "
-            " WHERE datname = current_database())"
+            " WHERE datname = current_database()), "
+            # A member of no role: it cannot SET ROLE to the owner.
+            "(SELECT count(*) FROM pg_auth_members "
+            " WHERE member = current_user::regrole)"
         )
-        role, owned, can_create, privileged, owns_database = cursor.fetchone()
+        role, owned, can_create, privileged, owns_database, member_of = (
+            cursor.fetchone()
+        )
     assert role == settings.DATABASE_RUNTIME_ROLE
     assert owned == 0
     assert can_create is False
     assert privileged is False
     assert owns_database is False
+    assert member_of == 0
 
 
 @pytest.mark.parametrize("statement", REFUSED.values(), ids=REFUSED.keys())
