@@ -50,7 +50,18 @@ def embedded_database_urls() -> tuple[str, str]:
         )
         if "1 row" in owned:
             server.psql("ALTER DATABASE civic OWNER TO civic_owner;")
-            server.psql("\\c civic\nREASSIGN OWNED BY civic TO civic_owner;")
+            server.psql(
+                "\\c civic\n"
+                "REASSIGN OWNED BY civic TO civic_owner;\n"
+                # What partnerships 0009 grants, should it have run already.
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "
+                "public TO civic;\n"
+                "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO civic;\n"
+                "ALTER DEFAULT PRIVILEGES FOR ROLE civic_owner IN SCHEMA public "
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO civic;\n"
+                "ALTER DEFAULT PRIVILEGES FOR ROLE civic_owner IN SCHEMA public "
+                "GRANT USAGE, SELECT ON SEQUENCES TO civic;\n"
+            )
     # pgserver listens on a socket in its data directory.
     socket_dir = str(data_dir).replace("/", "%2F")
     _embedded_server = server
