@@ -1,11 +1,14 @@
 from django import forms
 from django.contrib import admin
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from partnerships.models import Membership
 
 from .models import (
+    LOCKED_PERIOD_SQLSTATE,
+    REOPEN_UNRECORDED_SQLSTATE,
     Dimension,
     DimensionCategory,
     MeasureLead,
@@ -67,13 +70,76 @@ class PerformanceMeasureAdmin(TranslationAdmin):
     inlines = [MeasureLeadInline]
 
 
+class _TrialWrite(Exception):
+    """Rolls back the write a form makes to hear the database's verdict."""
+
+
+# What the database's guards on kpis_period (PERIOD_LOCK_GUARD) mean, beside
+# the form.
+PERIOD_REFUSALS = {
+    LOCKED_PERIOD_SQLSTATE: _(
+        "This quarter is locked: its dates and label cannot change. Reopen it "
+        "on the quarter page first."
+    ),
+    REOPEN_UNRECORDED_SQLSTATE: _(
+        "A locked quarter can only be reopened on the quarter page, which records why."
+    ),
+}
+
+
+class PeriodAdminForm(forms.ModelForm):
+    class Meta:
+        model = Period
+        fields = ["partnership", "year", "quarter", "starts_on", "ends_on"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or self.instance.pk is None:
+            return
+        # The quarter may have been locked since the page was shown: try the
+        # write in a savepoint and turn the database's refusal into a form
+        # error rather than a server error.
+        try:
+            with transaction.atomic():
+                self.instance.save()
+                raise _TrialWrite
+        except _TrialWrite:
+            pass
+        except DatabaseError as error:
+            code = getattr(error.__cause__, "sqlstate", None)
+            if code not in PERIOD_REFUSALS:
+                raise
+            self.add_error(None, PERIOD_REFUSALS[code])
+
+
 @admin.register(Period)
 class PeriodAdmin(admin.ModelAdmin):
+    form = PeriodAdminForm
     list_display = ["__str__", "partnership", "starts_on", "ends_on", "locked_at"]
     list_filter = ["partnership"]
     # Locking and reopening go through the quarter page, which keeps the
     # reason; here they are only shown.
     readonly_fields = ["locked_at", "locked_by"]
+    # A locked quarter's dates and label are settled (the database refuses
+    # to change them too).
+    locked_readonly_fields = ["partnership", "year", "quarter", "starts_on", "ends_on"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_locked:
+            return [*self.locked_readonly_fields, *self.readonly_fields]
+        return self.readonly_fields
+
+    def get_actions(self, request):
+        # A quarter's lock history cannot be deleted, so neither can a
+        # quarter that has one: no bulk delete that would end in a refusal.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.lock_changes.exists():
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(PeriodLockChange)
@@ -85,6 +151,10 @@ class PeriodLockChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Append-only: the database refuses to delete a record too.
         return False
 
 

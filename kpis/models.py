@@ -18,6 +18,42 @@ from partnerships.models import Partnership
 
 from .periods import Quarter
 
+LOCKED_PERIOD_SQLSTATE = "23L02"
+REOPEN_UNRECORDED_SQLSTATE = "23L03"
+
+# A locked quarter is settled: whatever path writes (the admin site, a bulk
+# update, raw SQL), its dates, label and lock time stay as they were locked,
+# and its lock is lifted only with a reopen record written in the same
+# transaction (``period_reopen`` writes the record first, stamped with the
+# transaction's ``now()``, then clears the lock). The records cannot be
+# changed or deleted (PeriodLockChange's append_only), so a reopening always
+# leaves its trace.
+PERIOD_LOCK_GUARD = pgtrigger.Trigger(
+    name="locked_period_guard",
+    level=pgtrigger.Row,
+    when=pgtrigger.Before,
+    operation=pgtrigger.Update,
+    condition=pgtrigger.Condition("OLD.locked_at IS NOT NULL"),
+    func=f"""
+    IF (NEW.partnership_id, NEW.year, NEW.quarter, NEW.starts_on, NEW.ends_on)
+        IS DISTINCT FROM
+        (OLD.partnership_id, OLD.year, OLD.quarter, OLD.starts_on, OLD.ends_on)
+        OR (NEW.locked_at IS NOT NULL AND NEW.locked_at <> OLD.locked_at)
+    THEN
+        RAISE EXCEPTION 'The quarter is locked: its dates and label cannot change.'
+            USING ERRCODE = '{LOCKED_PERIOD_SQLSTATE}';
+    END IF;
+    IF NEW.locked_at IS NULL AND NOT EXISTS (
+        SELECT 1 FROM kpis_periodlockchange
+        WHERE period_id = OLD.id AND action = 'reopened' AND at = now()
+    ) THEN
+        RAISE EXCEPTION 'A locked quarter is reopened only with a reopen record.'
+            USING ERRCODE = '{REOPEN_UNRECORDED_SQLSTATE}';
+    END IF;
+    RETURN NEW;
+    """,
+)
+
 
 class Period(models.Model):
     """One reporting quarter of one partnership."""
@@ -41,6 +77,7 @@ class Period(models.Model):
 
     class Meta:
         ordering = ["year", "quarter"]
+        triggers = [PERIOD_LOCK_GUARD]
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "year", "quarter"], name="period_unique"
@@ -96,6 +133,12 @@ class PeriodLockChange(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        # The lock history is kept whatever path writes, as the figures' is.
+        triggers = [
+            pgtrigger.Protect(
+                name="append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(action__in=["locked", "reopened"]),

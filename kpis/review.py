@@ -404,9 +404,8 @@ def period_reopen(
     )
     if period is None or not period.is_locked:
         raise ValidationError(_("That quarter is not locked."))
-    period.locked_at = None
-    period.locked_by = None
-    period.save(update_fields=["locked_at", "locked_by"])
+    # The record first: the database lifts a lock only when this
+    # transaction has recorded the reopening (kpis.models.PERIOD_LOCK_GUARD).
     PeriodLockChange.objects.create(
         partnership=partnership,
         period=period,
@@ -416,6 +415,9 @@ def period_reopen(
         path=_history_path(),
         at=_database_now(),
     )
+    period.locked_at = None
+    period.locked_by = None
+    period.save(update_fields=["locked_at", "locked_by"])
     return period
 
 

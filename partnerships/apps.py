@@ -7,6 +7,11 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from . import signin
+        from .trigger_guard import trigger_ignoring_disable
 
         signin.connect()
+        # Sent once per app after every migrate; partnerships' own is enough.
+        post_migrate.connect(trigger_ignoring_disable, sender=self)

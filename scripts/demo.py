@@ -4,9 +4,12 @@
 the same database instead (`make partnership`, `make superuser`).
 
 With DATABASE_URL unset, an embedded PostgreSQL (the pgserver package) runs
-under var/pgdata. The application connects to it as "civic", a role that owns
-its tables but is neither a superuser nor BYPASSRLS, so row-level security
-applies in the demo exactly as in production.
+under var/pgdata with the two roles of a deployment, neither a superuser nor
+BYPASSRLS: "civic_owner" owns the schema and runs `migrate` and `demo_load`;
+the server connects as "civic", the runtime role that owns nothing. Row-level
+security and the runtime role's limits apply in the demo exactly as in
+production. With DATABASE_URL set, DATABASE_OWNER_URL names the owner (the
+same URL when unset: a single-role database).
 """
 
 import contextlib
@@ -21,7 +24,8 @@ PYTHON = sys.executable
 _embedded_server = None
 
 
-def embedded_database_url() -> str:
+def embedded_database_urls() -> tuple[str, str]:
+    """The runtime and owner URLs of the embedded server, made on first use."""
     global _embedded_server
     import pgserver
 
@@ -29,21 +33,52 @@ def embedded_database_url() -> str:
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(data_dir, cleanup_mode="stop")
     server.psql(
-        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'civic') THEN "
-        "CREATE ROLE civic LOGIN PASSWORD 'civic' CREATEDB NOSUPERUSER NOBYPASSRLS; "
+        "DO $$ BEGIN "
+        "IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'civic_owner') THEN "
+        "CREATE ROLE civic_owner LOGIN PASSWORD 'civic_owner' NOSUPERUSER "
+        "NOBYPASSRLS; END IF; "
+        "IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'civic') THEN "
+        "CREATE ROLE civic LOGIN PASSWORD 'civic' NOSUPERUSER NOBYPASSRLS; "
         "END IF; END $$;"
     )
     exists = server.psql("SELECT 1 FROM pg_database WHERE datname = 'civic';")
     if "1 row" not in exists:
-        server.psql("CREATE DATABASE civic OWNER civic;")
+        server.psql("CREATE DATABASE civic OWNER civic_owner;")
+    else:
+        # A var/pgdata from before the two roles: hand everything civic owns
+        # to the owner (the migrations then grant civic its row privileges).
+        owned = server.psql(
+            "SELECT 1 FROM pg_database WHERE datname = 'civic' "
+            "AND datdba = 'civic'::regrole;"
+        )
+        if "1 row" in owned:
+            server.psql("ALTER DATABASE civic OWNER TO civic_owner;")
+            server.psql(
+                "\\c civic\n"
+                "REASSIGN OWNED BY civic TO civic_owner;\n"
+                # What partnerships 0009 grants, should it have run already.
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "
+                "public TO civic;\n"
+                "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO civic;\n"
+                "ALTER DEFAULT PRIVILEGES FOR ROLE civic_owner IN SCHEMA public "
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO civic;\n"
+                "ALTER DEFAULT PRIVILEGES FOR ROLE civic_owner IN SCHEMA public "
+                "GRANT USAGE, SELECT ON SEQUENCES TO civic;\n"
+            )
     # pgserver listens on a socket in its data directory.
     socket_dir = str(data_dir).replace("/", "%2F")
     _embedded_server = server
-    return f"postgresql://civic:civic@{socket_dir}/civic"
+    return (
+        f"postgresql://civic:civic@{socket_dir}/civic",
+        f"postgresql://civic_owner:civic_owner@{socket_dir}/civic",
+    )
 
 
-def manage(*args: str) -> None:
-    subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
+def manage(*args: str, database_url: str | None = None) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url or os.environ["DATABASE_URL"]}
+    subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT, env=env
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -61,19 +96,23 @@ def main(argv: list[str]) -> int:
         )
     )
     if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = embedded_database_url()
+        runtime, owner = embedded_database_urls()
+        os.environ["DATABASE_URL"] = runtime
+        os.environ["DATABASE_OWNER_URL"] = owner
         print("Using the embedded PostgreSQL under var/pgdata.")
-    manage("migrate", "--no-input", "-v", "0")
+    owner = os.environ.get("DATABASE_OWNER_URL") or os.environ["DATABASE_URL"]
+    # The owner migrates and loads; the server runs as the runtime role.
+    manage("migrate", "--no-input", "-v", "0", database_url=owner)
     if argv[:1] == ["manage"]:
         try:
-            manage(*argv[1:])
+            manage(*argv[1:], database_url=owner)
         except subprocess.CalledProcessError as error:
             return error.returncode
         return 0
     port = os.environ.get("PORT", "8000")
     # Partnerships and people added beside the demo (make partnership, the
     # staff page, invitations) stay as they are; the demo's are refreshed.
-    manage("demo_load", "--beside-others")
+    manage("demo_load", "--beside-others", database_url=owner)
     print(f"\nServing on http://127.0.0.1:{port}/  (Ctrl-C to stop)\n")
     with contextlib.suppress(KeyboardInterrupt):
         manage("runserver", f"127.0.0.1:{port}", "--noreload")

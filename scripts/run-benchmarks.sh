@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 if [ "${1:-}" != "--inside" ]; then
   exec scripts/with-services.sh "$0" --inside
 fi
-.venv/bin/python manage.py migrate --verbosity 0 --no-input
+# Migrated as the owner role; the benchmarks run as the runtime role.
+DATABASE_URL=$DATABASE_OWNER_URL .venv/bin/python manage.py migrate --verbosity 0 --no-input
 status=0
 for benchmark in benchmarks/*.py; do
   echo "== ${benchmark}"

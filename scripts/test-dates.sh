@@ -20,11 +20,11 @@ if [ -n "${CIVIC_TEST_DATES:-}" ]; then
   IFS=',' read -r -a dates <<<"$CIVIC_TEST_DATES"
 fi
 
-if [ -z "${DATABASE_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then
+if [ -z "${DATABASE_URL:-}" ] || [ -z "${DATABASE_OWNER_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then
   eval "$(scripts/test-services.sh start)"
   trap 'scripts/test-services.sh stop' EXIT
 fi
-export DATABASE_URL REDIS_URL
+export DATABASE_URL DATABASE_OWNER_URL REDIS_URL
 
 failed=()
 for when in "${dates[@]}"; do

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # start | stop: a throwaway PostgreSQL and Redis for one test run.
 #
-# `start` prints the environment to export (DATABASE_URL, REDIS_URL). The
-# application connects as the role "civic", which owns its tables but is not a
-# superuser and cannot bypass row-level security (the migrations FORCE it).
+# `start` prints the environment to export (DATABASE_URL, DATABASE_OWNER_URL,
+# REDIS_URL). Two roles, neither a superuser nor BYPASSRLS:
+# - "civic_owner" owns the database, its schema and tables, runs `migrate`
+#   and creates the test databases (CREATEDB);
+# - "civic", the runtime role the application and the tests connect as, owns
+#   nothing: it reads and writes rows (the grants and default privileges the
+#   migrations give it), under row-level security the migrations FORCE.
 set -euo pipefail
 
 action=${1:?usage: test-services.sh start|stop}
@@ -31,11 +35,18 @@ start)
       start >/dev/null
   fi
   psql_admin=(psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA)
-  if [ -z "$("${psql_admin[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = 'civic'")" ]; then
-    "${psql_admin[@]}" -c "CREATE ROLE civic LOGIN PASSWORD 'civic' CREATEDB NOSUPERUSER NOBYPASSRLS"
+  if [ -z "$("${psql_admin[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = 'civic_owner'")" ]; then
+    "${psql_admin[@]}" -c "CREATE ROLE civic_owner LOGIN PASSWORD 'civic_owner' CREATEDB NOSUPERUSER NOBYPASSRLS"
   fi
+  if [ -z "$("${psql_admin[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = 'civic'")" ]; then
+    "${psql_admin[@]}" -c "CREATE ROLE civic LOGIN PASSWORD 'civic' NOSUPERUSER NOBYPASSRLS"
+  fi
+  # The tests' owner drops a database copy WITH (FORCE), ending the runtime
+  # role's connections to it: that takes membership of the runtime role (the
+  # reverse, civic in civic_owner, is what must never be).
+  "${psql_admin[@]}" -c "GRANT civic TO civic_owner" 2>/dev/null
   if [ -z "$("${psql_admin[@]}" -c "SELECT 1 FROM pg_database WHERE datname = 'civic'")" ]; then
-    "${psql_admin[@]}" -c "CREATE DATABASE civic OWNER civic"
+    "${psql_admin[@]}" -c "CREATE DATABASE civic OWNER civic_owner"
   fi
   if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
     redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
@@ -43,6 +54,7 @@ start)
     for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   fi
   echo "export DATABASE_URL=postgres://civic:civic@127.0.0.1:$pg_port/civic"
+  echo "export DATABASE_OWNER_URL=postgres://civic_owner:civic_owner@127.0.0.1:$pg_port/civic"
   echo "export REDIS_URL=redis://127.0.0.1:$redis_port/0"
   ;;
 stop)

@@ -5,8 +5,10 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.db import connection
+from django.test import TransactionTestCase
 from django.utils import translation
 
+from tests.database_roles import as_database_owner
 from tests.demo_database import (  # noqa: F401 (fixtures)
     demo_database,
     demo_database_copy,
@@ -17,6 +19,45 @@ from tests.demo_database import (  # noqa: F401 (fixtures)
 # ``clock`` marker names another: mid-November, well inside a quarter for
 # every year-start month (and Q1 of a September year, Q3 of an April one).
 PINNED_NOW = datetime.datetime(2026, 11, 16, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """The owner role creates and migrates the test database; tests run as
+    the runtime role, which owns nothing (pytest-django's own fixture, with
+    the roles switched around it)."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    keepdb = django_db_keepdb and not django_db_createdb
+    with django_db_blocker.unblock(), as_database_owner():
+        db_cfg = setup_databases(
+            verbosity=request.config.option.verbose, interactive=False, keepdb=keepdb
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock(), as_database_owner():
+            teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+
+
+_transactional_teardown = TransactionTestCase._fixture_teardown
+
+
+def _transactional_teardown_as_owner(self):
+    # A transactional test's database is emptied with TRUNCATE, which only
+    # the tables' owner may run.
+    with as_database_owner():
+        _transactional_teardown(self)
+
+
+TransactionTestCase._fixture_teardown = _transactional_teardown_as_owner
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ import pytest
 from django.db import OperationalError, connection
 
 from demo.loader import DemoResult, demo_load
+from tests.database_roles import as_database_owner
 
 # Civic mission: 2026/27 Q1 (Sep–Nov 2026); cohesion: 2026 Q3 (Oct–Dec 2026).
 DEMO_TODAY = datetime.date(2026, 11, 15)
@@ -40,8 +41,12 @@ class DemoDatabase:
 
 
 def _maintenance(sql: str) -> None:
-    """Run a statement that cannot run inside the database it is about."""
-    with connection._nodb_cursor() as cursor:
+    """Run a statement that cannot run inside the database it is about.
+
+    As the owner role, which creates the test databases: a copy made by the
+    runtime role would be the runtime role's, its schema included.
+    """
+    with as_database_owner(), connection._nodb_cursor() as cursor:
         cursor.execute(sql)
 
 

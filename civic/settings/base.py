@@ -138,6 +138,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
+# Two roles (README, "Database roles"): DATABASE_URL names the role this
+# process connects as. Web, workers and beat use the runtime role, which owns
+# nothing; `migrate`, `demo_load` and the other owner commands run with
+# DATABASE_URL set to the owner's URL. The migrations grant the runtime role,
+# named here, its row privileges.
+DATABASE_RUNTIME_ROLE = os.environ.get("DATABASE_RUNTIME_ROLE", "civic")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partnerships.User"

@@ -23,6 +23,7 @@ VARIABLE = re.compile(r"\$\{(\w+)(?:(:\?|:-)([^}]*))?\}")
 SECRETS = {
     "DJANGO_SECRET_KEY",
     "POSTGRES_PASSWORD",
+    "POSTGRES_OWNER_PASSWORD",
     "POSTGRES_SUPERUSER_PASSWORD",
     "REDIS_PASSWORD",
     # Not a secret strictly, but chosen per deployment like one.
@@ -121,9 +122,19 @@ def test_redis_requires_its_password_and_the_app_sends_it():
     for name in ("migrate", "web", "worker", "beat"):
         environment = services[name]["environment"]
         assert environment["REDIS_URL"] == f"redis://:{password}@redis:6379/0"
-        assert (
-            f"civic:{env['POSTGRES_PASSWORD']}@postgres" in environment["DATABASE_URL"]
-        )
+
+
+def test_only_migrate_connects_as_the_owner_role():
+    env = filled_env()
+    services = compose(env)["services"]
+    runtime = f"postgres://civic:{env['POSTGRES_PASSWORD']}@postgres:5432/civic"
+    owner = f"postgres://civic_owner:{env['POSTGRES_OWNER_PASSWORD']}@postgres"
+    assert services["migrate"]["environment"]["DATABASE_URL"].startswith(owner)
+    for name in ("web", "worker", "beat"):
+        assert services[name]["environment"]["DATABASE_URL"] == runtime
+    postgres = services["postgres"]["environment"]
+    assert postgres["CIVIC_PASSWORD"] == env["POSTGRES_PASSWORD"]
+    assert postgres["CIVIC_OWNER_PASSWORD"] == env["POSTGRES_OWNER_PASSWORD"]
 
 
 def test_only_the_proxy_is_published_and_gunicorn_trusts_only_it():

@@ -26,6 +26,8 @@ from django.apps import apps
 from django.conf import settings
 from psycopg import sql
 
+from tests.database_roles import owner_settings
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE = "demo_at_ed15907"
@@ -41,21 +43,22 @@ NOT_MODELS = {"django_migrations"}
 GROWS = {"django_content_type", "auth_permission"}
 
 
-def _conninfo(dbname: str) -> str:
+def _conninfo(dbname: str, role: dict | None = None) -> str:
     database = settings.DATABASES["default"]
+    role = role or database
     return psycopg.conninfo.make_conninfo(
         dbname=dbname,
-        user=database["USER"],
-        password=database["PASSWORD"],
+        user=role["USER"],
+        password=role["PASSWORD"],
         host=database["HOST"],
         port=database["PORT"] or 5432,
     )
 
 
-def _database_url(dbname: str) -> str:
+def _database_url(dbname: str, role: dict) -> str:
     database = settings.DATABASES["default"]
     return (
-        f"postgres://{database['USER']}:{database['PASSWORD']}@"
+        f"postgres://{role['USER']}:{role['PASSWORD']}@"
         f"{database['HOST']}:{database['PORT'] or 5432}/{dbname}"
     )
 
@@ -68,17 +71,22 @@ def _dump_sql() -> str:
 
 @pytest.fixture(scope="module")
 def upgraded():
-    """A connection, as the application's role, to the migrated copy."""
+    """A connection, as the application's runtime role, to the migrated copy.
+
+    The owner role creates the database, restores the dump and migrates, as
+    in a deployment; the runtime role reads what the migrations granted it.
+    """
+    owner = owner_settings()
     maintenance = settings.DATABASES["default"]["NAME"]
     dbname = f"civic_upgrade_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(_conninfo(maintenance), autocommit=True) as admin:
+    with psycopg.connect(_conninfo(maintenance, owner), autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
     try:
-        with psycopg.connect(_conninfo(dbname), autocommit=True) as restore:
+        with psycopg.connect(_conninfo(dbname, owner), autocommit=True) as restore:
             restore.execute(_dump_sql())
         env = {
             **os.environ,
-            "DATABASE_URL": _database_url(dbname),
+            "DATABASE_URL": _database_url(dbname, owner),
             "DJANGO_SETTINGS_MODULE": "civic.settings.test",
         }
         subprocess.run(
@@ -92,7 +100,7 @@ def upgraded():
             connection.execute("SELECT set_config('civic.platform', 'on', false)")
             yield connection
     finally:
-        with psycopg.connect(_conninfo(maintenance), autocommit=True) as admin:
+        with psycopg.connect(_conninfo(maintenance, owner), autocommit=True) as admin:
             admin.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
                     sql.Identifier(dbname)

@@ -4,6 +4,7 @@ the database, and each partnership's kept from every other."""
 import json
 import logging
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -16,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from partnerships import selectors, services, tenancy
 from partnerships.models import Membership, Role, SecurityEvent, SecurityEventKind
 from partnerships.security import security_event_record
+from tests.database_roles import owner_connection
 from tests.factories import (
     PASSWORD,
     MeasureFactory,
@@ -196,22 +198,33 @@ def test_each_event_is_logged_as_one_json_line(caplog):
     ],
 )
 def test_the_database_refuses_to_change_or_delete_an_event(sql):
+    # Were row-level security relaxed (by the tables' owner, in a transaction
+    # of its own, before this test's touches the table), the trigger refuses.
+    with owner_connection() as owner:
+        owner.execute(
+            "ALTER TABLE partnerships_securityevent NO FORCE ROW LEVEL SECURITY"
+        )
+        owner.execute(
+            "INSERT INTO partnerships_securityevent (occurred_at, kind, email, "
+            "detail) VALUES (now(), 'signed_in', 'someone@example.org', '{}')"
+        )
+        with pytest.raises(psycopg.Error, match="Cannot update or delete"):
+            owner.execute(sql)
     security_event_record(kind=Kind.SIGNED_IN, actor=UserFactory())
     # Row-level security has no UPDATE or DELETE policy: no row is reachable,
     # the platform scope included.
     with connection.cursor() as cursor:
         cursor.execute(sql)
         assert cursor.rowcount == 0
-    # And were it relaxed (by the table's owner), the trigger refuses.
+    # And the runtime role the application connects as cannot relax it.
     with (
-        pytest.raises(DatabaseError, match="Cannot update or delete"),
+        pytest.raises(DatabaseError, match="must be owner"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
         cursor.execute(
             "ALTER TABLE partnerships_securityevent NO FORCE ROW LEVEL SECURITY"
         )
-        cursor.execute(sql)
     assert SecurityEvent.objects.get().email
 
 
