@@ -8,12 +8,10 @@ leads is the strategy editor's page.
 """
 
 import re
-import time
 from decimal import Decimal
 
 import pytest
-from django.core import mail
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from kpis import selectors as kpi_selectors
 from kpis import services as kpi_services
@@ -23,8 +21,8 @@ from outcomes.models import Horizon
 from partnerships import services as partnership_services
 from partnerships import tenancy
 from partnerships.models import Membership, Role, User
-from tests.browser.second_factor import pass_second_factor
-from tests.factories import PASSWORD, UserFactory
+from tests.browser.flows import emailed_link, sign_in
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("clock")]
 
@@ -76,26 +74,6 @@ def setting(transactional_db):
     return partnership, measure, admin
 
 
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    pass_second_factor(page, user.email)
-
-
-def emailed_link(timeout: float = 10) -> str:
-    """The invitation link, once the live server's transaction has committed
-    and sent the email (the locmem backend shares this process)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for message in mail.outbox:
-            if LEAD_EMAIL in message.to:
-                return re.search(r"https?://\S+/invitations/\S+/", message.body)[0]
-        time.sleep(0.1)
-    raise AssertionError("no invitation email was sent")
-
-
 @pytest.mark.parametrize("size", list(VIEWPORTS), ids=str)
 @pytest.mark.django_db(transaction=True)
 def test_an_admin_invites_a_lead_who_joins_and_enters_a_figure(
@@ -112,7 +90,7 @@ def test_an_admin_invites_a_lead_who_joins_and_enters_a_figure(
     # --- The admin invites the lead. ----------------------------------------
     admin_context = browser.new_context(base_url=live_server.url, viewport=viewport)
     page = admin_context.new_page()
-    sign_in(page, admin)
+    sign_in(page, admin.email)
     page.goto(members_path)
     expect(page.get_by_role("heading", level=1, name="Members")).to_be_visible()
     expect(
@@ -149,7 +127,7 @@ def test_an_admin_invites_a_lead_who_joins_and_enters_a_figure(
         )
     ).to_be_visible()
     a11y.check(page, f"members, invitation sent ({size})")
-    link = emailed_link()
+    link = emailed_link(LEAD_EMAIL)
 
     # --- The lead opens the link and sets a password. -------------------------
     lead_context = browser.new_context(base_url=live_server.url, viewport=viewport)

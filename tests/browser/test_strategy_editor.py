@@ -9,15 +9,15 @@ import re
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from kpis.models import MeasureTarget, PerformanceMeasure
 from outcomes.models import Outcome, Priority
 from partnerships import services as partnership_services
 from partnerships import tenancy
 from partnerships.models import Role
-from tests.browser.second_factor import pass_second_factor
-from tests.factories import PASSWORD, UserFactory
+from tests.browser.flows import add_measure, check_both_sizes, sign_in
+from tests.factories import UserFactory
 
 # The clock is pinned (tests/conftest.py): 16 November 2026, so with a
 # September year the current reporting year is 2026/27.
@@ -39,26 +39,6 @@ def admin(transactional_db):
     return partnership, user
 
 
-def check_both_sizes(page: Page, a11y, label: str) -> None:
-    a11y.check(page, f"{label} at 1366")
-    page.set_viewport_size({"width": 390, "height": 844})
-    a11y.check(page, f"{label} at 390")
-    page.set_viewport_size({"width": 1366, "height": 900})
-
-
-def add_measure(page: Page, code: str, name: str, kind: str, rule: str, targets):
-    page.get_by_role("link", name="Add a measure").click()
-    expect(page.get_by_role("heading", level=1, name="Add a measure")).to_be_visible()
-    page.get_by_label("Code").fill(code)
-    page.get_by_label("Name", exact=True).fill(name)
-    page.get_by_label("RBA question").select_option(label="How much did we do?")
-    page.get_by_label("Kind of value").select_option(label=kind)
-    page.get_by_label("How quarters make a year").select_option(label=rule)
-    page.get_by_label("Outcome", exact=True).select_option(index=1)
-    for year, target in targets.items():
-        page.get_by_label(f"Target for {year}").fill(target)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_admin_builds_a_priority_an_outcome_and_two_measures(
     live_server, browser, admin, a11y
@@ -69,11 +49,7 @@ def test_the_admin_builds_a_priority_an_outcome_and_two_measures(
         base_url=live_server.url, viewport={"width": 1366, "height": 900}
     )
     page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    pass_second_factor(page, user.email)
+    sign_in(page, user.email)
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Strategy"
     ).click()
