@@ -180,7 +180,7 @@ def test_an_english_workbook_and_an_old_one_still_import(world):
     assert job.status == ImportStatus.READY, messages_of(job)
 
 
-def test_a_welsh_sheet_mixed_with_english_headers_imports(world):
+def test_a_welsh_sheet_mixed_with_english_headers_imports(client, world):
     """A header is read in either language, whatever the sheet is called."""
     with translation.override("cy"):
         welsh = headers(MEASURES)[:4]
@@ -196,6 +196,15 @@ def test_a_welsh_sheet_mixed_with_english_headers_imports(world):
     )
     assert job.status == ImportStatus.READY, messages_of(job)
     assert job.preview["rows"][0]["sheet"] == "Measures"
+    # The preview names the sheet in the reader's language.
+    client.force_login(world.admin)
+    page = client.get(
+        url("import_job", world.partnership, "cy", job.pk),
+        headers={"accept-language": "cy"},
+    ).content.decode()
+    assert "<td>Mesurau</td>" in page
+    english = client.get(url("import_job", world.partnership, None, job.pk))
+    assert "<td>Measures</td>" in english.content.decode()
 
 
 def test_messages_and_the_job_page_name_sheets_in_the_readers_language(client, world):
