@@ -10,8 +10,16 @@ them to what this code makes.
 
 from decimal import Decimal
 
-from exchange.framework import MEASURES, MISSION, OUTCOMES, PRIORITIES, WIDTHS
+from exchange.framework import (
+    MEASURES,
+    MISSION,
+    OUTCOMES,
+    PRIORITIES,
+    WIDTHS,
+    sheet_name,
+)
 from exchange.kinds import AGGREGATIONS, DIRECTIONS, HORIZONS, KINDS, QUESTIONS
+from exchange.parsing import headers
 from exchange.spreadsheets import SheetSpec
 
 from .specs import MeasureSpec, PartnershipSpec
@@ -87,19 +95,20 @@ def example_sheets(spec: PartnershipSpec) -> list[SheetSpec]:
             spec.mission_description_cy,
         ]
     ]
+    # Sheet names and headers in the active language, as the template's.
     return [
-        SheetSpec("Mission", [c.header for c in MISSION], mission, WIDTHS["Mission"]),
+        SheetSpec(sheet_name("Mission"), headers(MISSION), mission, WIDTHS["Mission"]),
         SheetSpec(
-            "Priorities",
-            [c.header for c in PRIORITIES],
+            sheet_name("Priorities"),
+            headers(PRIORITIES),
             priorities,
             WIDTHS["Priorities"],
         ),
         SheetSpec(
-            "Outcomes", [c.header for c in OUTCOMES], outcomes, WIDTHS["Outcomes"]
+            sheet_name("Outcomes"), headers(OUTCOMES), outcomes, WIDTHS["Outcomes"]
         ),
         SheetSpec(
-            "Measures", [c.header for c in MEASURES], measures, WIDTHS["Measures"]
+            sheet_name("Measures"), headers(MEASURES), measures, WIDTHS["Measures"]
         ),
     ]
 

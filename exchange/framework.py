@@ -21,6 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kpis.models import (
     ALLOWED_AGGREGATIONS,
@@ -36,53 +37,120 @@ from outcomes.services import mission_set, outcome_upsert, priority_upsert
 from partnerships.models import Partnership
 
 from .kinds import AGGREGATIONS, DIRECTIONS, HORIZONS, KINDS, QUESTIONS
-from .parsing import Column, Problems, Row, map_headers
-from .spreadsheets import SheetSpec, Workbook, cell_text, xlsx_bytes
+from .parsing import Column, Problems, Row, headers, in_every_language, map_headers
+from .spreadsheets import SheetSpec, Workbook, cell_text, normalise_header, xlsx_bytes
 
 MISSION = (
-    Column("statement", "Mission", required=True, aliases=("statement",)),
-    Column("target_year", "Target year"),
-    Column("description", "Description", aliases=("what it means",)),
-    Column("statement_cy", "Mission (Cymraeg)"),
-    Column("description_cy", "Description (Cymraeg)"),
+    Column(
+        "statement",
+        pgettext_lazy("spreadsheet column", "Mission"),
+        required=True,
+        aliases=("statement",),
+    ),
+    Column("target_year", pgettext_lazy("spreadsheet column", "Target year")),
+    Column(
+        "description",
+        pgettext_lazy("spreadsheet column", "Description"),
+        aliases=("what it means",),
+    ),
+    Column("statement_cy", pgettext_lazy("spreadsheet column", "Mission (Cymraeg)")),
+    Column(
+        "description_cy", pgettext_lazy("spreadsheet column", "Description (Cymraeg)")
+    ),
 )
 PRIORITIES = (
-    Column("name", "Priority", required=True, aliases=("name",)),
-    Column("mission_statement", "Mission statement"),
-    Column("name_cy", "Priority (Cymraeg)"),
-    Column("mission_statement_cy", "Mission statement (Cymraeg)"),
+    Column(
+        "name",
+        pgettext_lazy("spreadsheet column", "Priority"),
+        required=True,
+        aliases=("name",),
+    ),
+    Column(
+        "mission_statement", pgettext_lazy("spreadsheet column", "Mission statement")
+    ),
+    Column("name_cy", pgettext_lazy("spreadsheet column", "Priority (Cymraeg)")),
+    Column(
+        "mission_statement_cy",
+        pgettext_lazy("spreadsheet column", "Mission statement (Cymraeg)"),
+    ),
 )
 OUTCOMES = (
-    Column("statement", "Outcome", required=True, aliases=("statement",)),
-    Column("priority", "Priority"),
-    Column("horizon", "Horizon"),
-    Column("what_it_looks_like", "What this will look like"),
-    Column("statement_cy", "Outcome (Cymraeg)"),
-    Column("what_it_looks_like_cy", "What this will look like (Cymraeg)"),
+    Column(
+        "statement",
+        pgettext_lazy("spreadsheet column", "Outcome"),
+        required=True,
+        aliases=("statement",),
+    ),
+    Column("priority", pgettext_lazy("spreadsheet column", "Priority")),
+    Column("horizon", pgettext_lazy("spreadsheet column", "Horizon")),
+    Column(
+        "what_it_looks_like",
+        pgettext_lazy("spreadsheet column", "What this will look like"),
+    ),
+    Column("statement_cy", pgettext_lazy("spreadsheet column", "Outcome (Cymraeg)")),
+    Column(
+        "what_it_looks_like_cy",
+        pgettext_lazy("spreadsheet column", "What this will look like (Cymraeg)"),
+    ),
 )
 MEASURES = (
-    Column("code", "Code", required=True),
-    Column("name", "Name", required=True, aliases=("measure", "performance measure")),
-    Column("question", "RBA question", required=True, aliases=("question",)),
-    Column("value_type", "Kind of value", required=True, aliases=("kind",)),
-    Column("unit", "Unit"),
-    Column("direction", "Direction", aliases=("desired direction",)),
+    Column("code", pgettext_lazy("spreadsheet column", "Code"), required=True),
+    Column(
+        "name",
+        pgettext_lazy("spreadsheet column", "Name"),
+        required=True,
+        aliases=("measure", "performance measure"),
+    ),
+    Column(
+        "question",
+        pgettext_lazy("spreadsheet column", "RBA question"),
+        required=True,
+        aliases=("question",),
+    ),
+    Column(
+        "value_type",
+        pgettext_lazy("spreadsheet column", "Kind of value"),
+        required=True,
+        aliases=("kind",),
+    ),
+    Column("unit", pgettext_lazy("spreadsheet column", "Unit")),
+    Column(
+        "direction",
+        pgettext_lazy("spreadsheet column", "Direction"),
+        aliases=("desired direction",),
+    ),
     Column(
         "aggregation",
-        "Aggregation",
+        pgettext_lazy("spreadsheet column", "Aggregation"),
         aliases=("how quarters make a year", "year rule"),
     ),
-    Column("annual_target", "Annual target", aliases=("target",)),
-    Column("baseline_value", "Baseline"),
-    Column("priority", "Priority"),
-    Column("outcome", "Outcome"),
-    Column("is_headline", "Headline", aliases=("kpi", "headline measure")),
-    Column("definition", "Definition"),
-    Column("data_source", "Data source", aliases=("source",)),
-    Column("name_cy", "Name (Cymraeg)"),
-    Column("unit_cy", "Unit (Cymraeg)"),
-    Column("definition_cy", "Definition (Cymraeg)"),
-    Column("data_source_cy", "Data source (Cymraeg)"),
+    Column(
+        "annual_target",
+        pgettext_lazy("spreadsheet column", "Annual target"),
+        aliases=("target",),
+    ),
+    Column("baseline_value", pgettext_lazy("spreadsheet column", "Baseline")),
+    Column("priority", pgettext_lazy("spreadsheet column", "Priority")),
+    Column("outcome", pgettext_lazy("spreadsheet column", "Outcome")),
+    Column(
+        "is_headline",
+        pgettext_lazy("spreadsheet column", "Headline"),
+        aliases=("kpi", "headline measure"),
+    ),
+    Column("definition", pgettext_lazy("spreadsheet column", "Definition")),
+    Column(
+        "data_source",
+        pgettext_lazy("spreadsheet column", "Data source"),
+        aliases=("source",),
+    ),
+    Column("name_cy", pgettext_lazy("spreadsheet column", "Name (Cymraeg)")),
+    Column("unit_cy", pgettext_lazy("spreadsheet column", "Unit (Cymraeg)")),
+    Column(
+        "definition_cy", pgettext_lazy("spreadsheet column", "Definition (Cymraeg)")
+    ),
+    Column(
+        "data_source_cy", pgettext_lazy("spreadsheet column", "Data source (Cymraeg)")
+    ),
 )
 # The Welsh column of each text ("Name (Cymraeg)"), with its length limit.
 # A sheet without a text's Welsh column leaves the stored Welsh text as it is;
@@ -94,9 +162,19 @@ WELSH_TEXTS = {
     "Measures": {"name": 300, "unit": 60, "definition": None, "data_source": 300},
 }
 TARGETS = (
-    Column("code", "Code", required=True, aliases=("measure",)),
-    Column("year", "Reporting year", required=True, aliases=("year",)),
-    Column("target", "Target", required=True),
+    Column(
+        "code",
+        pgettext_lazy("spreadsheet column", "Code"),
+        required=True,
+        aliases=("measure",),
+    ),
+    Column(
+        "year",
+        pgettext_lazy("spreadsheet column", "Reporting year"),
+        required=True,
+        aliases=("year",),
+    ),
+    Column("target", pgettext_lazy("spreadsheet column", "Target"), required=True),
 )
 # "2026", or "2026/27" as the app labels a year that starts in September.
 YEAR_TEXT = re.compile(r"(\d{4})(?:\s*[/-]\s*\d{2,4})?")
@@ -105,7 +183,19 @@ YEAR_TEXT = re.compile(r"(\d{4})(?:\s*[/-]\s*\d{2,4})?")
 EXAMPLES_DIR = Path(settings.BASE_DIR) / "docs" / "import"
 TEMPLATE_FILE = "framework-template.xlsx"
 EXAMPLE_FILE = "community-cohesion-framework.xlsx"
+# The same example with Welsh sheet names, headers and guide.
+EXAMPLE_FILE_CY = "community-cohesion-framework.cy.xlsx"
 
+# Each sheet by its key (the English name, which the code and the stored
+# problems use) with its name as written in the person's language. An import
+# finds a sheet by its name in any of the site's languages.
+SHEET_NAMES = {
+    "Mission": pgettext_lazy("spreadsheet sheet", "Mission"),
+    "Priorities": pgettext_lazy("spreadsheet sheet", "Priorities"),
+    "Outcomes": pgettext_lazy("spreadsheet sheet", "Outcomes"),
+    "Measures": pgettext_lazy("spreadsheet sheet", "Measures"),
+    "Targets": pgettext_lazy("spreadsheet sheet", "Targets"),
+}
 SHEETS = (
     ("Mission", MISSION),
     ("Priorities", PRIORITIES),
@@ -223,6 +313,36 @@ def _welsh(row: Row, sheet: str, index: dict[str, int]) -> dict[str, str]:
     }
 
 
+def sheet_name(key: str) -> str:
+    """The sheet's name in the active language."""
+    return str(SHEET_NAMES[key])
+
+
+def sheet_label(name: str) -> str:
+    """A stored problem's or preview row's sheet, named in the reader's language.
+
+    Jobs store a framework sheet by its key and a figures sheet by the name
+    it had in the file; either is shown as the reader's language names it.
+    Any other name (a sheet the file called something else) is shown as is.
+    """
+    from .values import SHEET as VALUES_SHEET
+
+    wanted = normalise_header(name)
+    for label in (*SHEET_NAMES.values(), VALUES_SHEET):
+        if wanted in {normalise_header(n) for n in in_every_language(label)}:
+            return str(label)
+    return name
+
+
+def _find_sheet(workbook: Workbook, key: str):
+    """The workbook's sheet ``key``, named in any of the site's languages."""
+    for name in (*in_every_language(SHEET_NAMES[key]), key):
+        sheet = workbook.sheet(name)
+        if sheet is not None:
+            return sheet
+    return None
+
+
 def framework_plan(*, partnership: Partnership, workbook: Workbook) -> FrameworkPlan:
     plan = FrameworkPlan()
     problems = plan.problems
@@ -232,7 +352,7 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
     else:
         sheets = {}
         for name, _columns in SHEETS:
-            sheet = workbook.sheet(name)
+            sheet = _find_sheet(workbook, name)
             if sheet is not None:
                 sheets[name] = sheet
         if "Measures" not in sheets and not sheets:
@@ -241,9 +361,16 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
                 None,
                 "",
                 _(
-                    "The workbook has none of the sheets Mission, Priorities, "
-                    "Outcomes and Measures. Start from the framework template."
-                ),
+                    "The workbook has none of the sheets %(mission)s, "
+                    "%(priorities)s, %(outcomes)s and %(measures)s. Start from "
+                    "the framework template."
+                )
+                % {
+                    "mission": sheet_name("Mission"),
+                    "priorities": sheet_name("Priorities"),
+                    "outcomes": sheet_name("Outcomes"),
+                    "measures": sheet_name("Measures"),
+                },
             )
             return plan
     indexes = {}
@@ -346,10 +473,10 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
             row.problem(
                 key,
                 _(
-                    "No priority is called “%(name)s”: add it to the Priorities "
+                    "No priority is called “%(name)s”: add it to the %(sheet)s "
                     "sheet, or correct the name."
                 )
-                % {"name": text[:80]},
+                % {"name": text[:80], "sheet": sheet_name("Priorities")},
             )
         return name
 
@@ -632,8 +759,8 @@ def _plan_targets(plan, partnership, sheets, indexes, stored_measures) -> None:
         if code and code.casefold() not in kinds:
             row.problem(
                 "code",
-                _("No measure has the code %(code)s: add it to the Measures sheet.")
-                % {"code": code},
+                _("No measure has the code %(code)s: add it to the %(sheet)s sheet.")
+                % {"code": code, "sheet": sheet_name("Measures")},
             )
         if target is not None and target < 0:
             row.problem("target", _("A target cannot be negative."))
@@ -803,11 +930,11 @@ def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
     )
     return [
         SheetSpec(
-            "Mission", [c.header for c in MISSION], mission_rows, WIDTHS["Mission"]
+            sheet_name("Mission"), headers(MISSION), mission_rows, WIDTHS["Mission"]
         ),
         SheetSpec(
-            "Priorities",
-            [c.header for c in PRIORITIES],
+            sheet_name("Priorities"),
+            headers(PRIORITIES),
             [
                 [
                     p.name_en,
@@ -820,8 +947,8 @@ def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
             WIDTHS["Priorities"],
         ),
         SheetSpec(
-            "Outcomes",
-            [c.header for c in OUTCOMES],
+            sheet_name("Outcomes"),
+            headers(OUTCOMES),
             [
                 [
                     o.statement_en,
@@ -836,8 +963,8 @@ def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
             WIDTHS["Outcomes"],
         ),
         SheetSpec(
-            "Measures",
-            [c.header for c in MEASURES],
+            sheet_name("Measures"),
+            headers(MEASURES),
             [
                 [
                     m.code,
@@ -864,8 +991,8 @@ def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
             WIDTHS["Measures"],
         ),
         SheetSpec(
-            "Targets",
-            [c.header for c in TARGETS],
+            sheet_name("Targets"),
+            headers(TARGETS),
             [
                 [
                     t.measure.code,
@@ -881,52 +1008,93 @@ def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
     ]
 
 
+# The guide sheet, in the person's language (``guide_lines``).
 GUIDE = (
-    "Strategy framework: how to fill this template",
-    "Fill the Mission, Priorities, Outcomes and Measures sheets, then upload "
-    "the file on the Import and export page (partnership admins). You will see "
-    "what will be created or updated, and every problem by sheet, row and "
-    "column, before anything is saved; then everything is saved, or nothing.",
-    "Mission: one row: the mission, its target year and what it means.",
-    "Priorities: one row per priority (theme) with its own mission statement.",
-    "Outcomes: one row per outcome; Priority names a row of the Priorities "
-    "sheet (or leave it empty). Horizon: Short term (1–2 years), Intermediate "
-    "(up to 7 years) or Long term.",
-    "Measures: one row per performance measure. Code: a short unique code "
-    "(up to 20 characters), which the quarterly figures use.",
-    "RBA question: How much did we do? / How well did we do it? / Is anyone "
-    "better off?",
-    "Kind of value: Count / Percentage / Number and percentage / Score or "
-    "average / Milestone (done / not done).",
-    "Direction: Higher is better / Lower is better (empty: higher).",
-    "Aggregation (how quarters make a year): Sum of the quarters / Latest "
-    "quarter / Ratio of the summed numerators and denominators / Mean of the "
-    "quarters; empty takes the usual one for the kind. A count sums, latest or "
-    "mean; a percentage ratio, latest or mean; number and percentage ratio or "
-    "latest; a score mean or latest; a milestone latest.",
-    "Targets: one row per measure and reporting year (the strategy's "
-    "trajectory): the measure's code, the year it starts in (2026, or 2026/27) "
-    "and the target. Annual target on the Measures sheet is used for any year "
-    "without a row here.",
-    "Annual target and Baseline: numbers (a percentage at most 100). Headline: "
-    "yes for a key performance indicator. Priority and Outcome: as written on "
-    "their sheets; an outcome's priority is taken when the priority is empty.",
-    "Importing again updates what has the same code (measures), name "
-    "(priorities) or statement (outcomes); nothing is deleted.",
-    "A CSV file holds only the Measures sheet's columns; the priorities and "
-    "outcomes it names are created with it.",
-    "Welsh: each text has a Welsh column beside it, such as Name (Cymraeg). "
-    "Where it is empty, Welsh pages show the English text. A sheet without a "
-    "Welsh column leaves the Welsh texts stored as they are.",
+    gettext_lazy("Strategy framework: how to fill this template"),
+    gettext_lazy(
+        "Fill the Mission, Priorities, Outcomes and Measures sheets, then upload "
+        "the file on the Import and export page (partnership admins). You will see "
+        "what will be created or updated, and every problem by sheet, row and "
+        "column, before anything is saved; then everything is saved, or nothing."
+    ),
+    gettext_lazy("Mission: one row: the mission, its target year and what it means."),
+    gettext_lazy(
+        "Priorities: one row per priority (theme) with its own mission statement."
+    ),
+    gettext_lazy(
+        "Outcomes: one row per outcome; Priority names a row of the Priorities "
+        "sheet (or leave it empty). Horizon: Short term (1–2 years), Intermediate "
+        "(up to 7 years) or Long term."
+    ),
+    gettext_lazy(
+        "Measures: one row per performance measure. Code: a short unique code "
+        "(up to 20 characters), which the quarterly figures use."
+    ),
+    gettext_lazy(
+        "RBA question: How much did we do? / How well did we do it? / Is anyone "
+        "better off?"
+    ),
+    gettext_lazy(
+        "Kind of value: Count / Percentage / Number and percentage / Score or "
+        "average / Milestone (done / not done)."
+    ),
+    gettext_lazy("Direction: Higher is better / Lower is better (empty: higher)."),
+    gettext_lazy(
+        "Aggregation (how quarters make a year): Sum of the quarters / Latest "
+        "quarter / Ratio of the summed numerators and denominators / Mean of the "
+        "quarters; empty takes the usual one for the kind. A count sums, latest or "
+        "mean; a percentage ratio, latest or mean; number and percentage ratio or "
+        "latest; a score mean or latest; a milestone latest."
+    ),
+    gettext_lazy(
+        "Targets: one row per measure and reporting year (the strategy's "
+        "trajectory): the measure's code, the year it starts in (2026, or 2026/27) "
+        "and the target. Annual target on the Measures sheet is used for any year "
+        "without a row here."
+    ),
+    gettext_lazy(
+        "Annual target and Baseline: numbers (a percentage at most 100). Headline: "
+        "yes for a key performance indicator. Priority and Outcome: as written on "
+        "their sheets; an outcome's priority is taken when the priority is empty."
+    ),
+    gettext_lazy(
+        "Importing again updates what has the same code (measures), name "
+        "(priorities) or statement (outcomes); nothing is deleted."
+    ),
+    gettext_lazy(
+        "A CSV file holds only the Measures sheet's columns; the priorities and "
+        "outcomes it names are created with it."
+    ),
+    gettext_lazy(
+        "Welsh: each text has a Welsh column beside it, such as Name (Cymraeg). "
+        "Where it is empty, Welsh pages show the English text. A sheet without a "
+        "Welsh column leaves the Welsh texts stored as they are."
+    ),
 )
 
 
+def guide_lines() -> list[str]:
+    """The guide sheet's lines in the active language."""
+    return [str(line) for line in GUIDE]
+
+
 def framework_file(*, partnership: Partnership | None, guide: bool = True) -> bytes:
+    """The template (no partnership) or the partnership's framework.
+
+    Sheet names, headers and the guide are in the active language.
+    """
     if partnership is None:
         sheets = [
-            SheetSpec(name, [c.header for c in columns], [], WIDTHS[name])
+            SheetSpec(sheet_name(name), headers(columns), [], WIDTHS[name])
             for name, columns in SHEETS
         ]
     else:
         sheets = framework_sheets(partnership=partnership)
-    return xlsx_bytes(sheets, guide=GUIDE if guide else ())
+    return xlsx_bytes(sheets, guide=guide_lines() if guide else ())
+
+
+def example_file_name(language: str | None) -> str:
+    """The shipped worked example in ``language`` (English unless Welsh)."""
+    if (language or "").split("-")[0] == "cy":
+        return EXAMPLE_FILE_CY
+    return EXAMPLE_FILE

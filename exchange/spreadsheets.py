@@ -31,6 +31,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -137,7 +138,12 @@ def normalise_header(text) -> str:
 
 
 def neutralise(value):
-    """A cell value that no spreadsheet program will run as a formula."""
+    """A cell value that no spreadsheet program will run as a formula.
+
+    A lazy text (a header or guide line) is written in the active language.
+    """
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpRequest
 
@@ -121,11 +121,16 @@ def import_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     job = get_object_or_404(import_job_list(membership=request.membership), pk=pk)
     problems_by_sheet: dict[str, list[dict]] = {}
     for problem in job.problems:
-        problems_by_sheet.setdefault(problem.get("sheet") or _("File"), []).append(
-            problem
-        )
+        sheet = framework.sheet_label(problem.get("sheet") or "") or _("File")
+        problems_by_sheet.setdefault(sheet, []).append(problem)
+    # The preview names each row's sheet; shown in the reader's language.
+    preview_rows = [
+        {**row, "sheet": framework.sheet_label(row["sheet"])} if "sheet" in row else row
+        for row in job.preview.get("rows") or []
+    ]
     context = {
         "job": job,
+        "preview_rows": preview_rows,
         "problems_by_sheet": problems_by_sheet,
         # The job keeps the first problems; the count covers them all.
         "problem_count": max(job.preview.get("problem_count") or 0, len(job.problems)),
@@ -274,8 +279,10 @@ def framework_template(request: HttpRequest, slug: str) -> HttpResponse:
 def framework_example(request: HttpRequest, slug: str) -> HttpResponse:
     """Seed 001's action plan filled into the template: a worked example.
 
-    The shipped file in docs/import/, which the demo writes
-    (``scripts/make-import-examples.py``) and a test holds to the demo's data.
+    The shipped file in docs/import/ in the request's language, which the
+    demo writes (``scripts/make-import-examples.py``) and a test holds to
+    the demo's data.
     """
-    content = (framework.EXAMPLES_DIR / framework.EXAMPLE_FILE).read_bytes()
+    name = framework.example_file_name(get_language())
+    content = (framework.EXAMPLES_DIR / name).read_bytes()
     return _download(content, "example-community-cohesion-framework.xlsx", "xlsx")

@@ -19,19 +19,27 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.utils import translation  # noqa: E402
+
 from demo.examples import community_cohesion_example  # noqa: E402
 from exchange.framework import (  # noqa: E402
-    EXAMPLE_FILE,
     EXAMPLES_DIR,
-    GUIDE,
     TEMPLATE_FILE,
+    example_file_name,
     framework_file,
+    guide_lines,
 )
 from exchange.spreadsheets import xlsx_bytes  # noqa: E402
 
 EXAMPLES_DIR.mkdir(parents=True, exist_ok=True)
-(EXAMPLES_DIR / TEMPLATE_FILE).write_bytes(framework_file(partnership=None))
-(EXAMPLES_DIR / EXAMPLE_FILE).write_bytes(
-    xlsx_bytes(community_cohesion_example(), guide=GUIDE)
-)
-print(f"wrote {EXAMPLES_DIR}/{TEMPLATE_FILE} and {EXAMPLE_FILE}")
+with translation.override("en-gb"):
+    (EXAMPLES_DIR / TEMPLATE_FILE).write_bytes(framework_file(partnership=None))
+# The worked example in each language: sheet names, headers and guide.
+for language in ("en-gb", "cy"):
+    with translation.override(language):
+        name = example_file_name(language)
+        (EXAMPLES_DIR / name).write_bytes(
+            xlsx_bytes(community_cohesion_example(), guide=guide_lines())
+        )
+        print(f"wrote {EXAMPLES_DIR}/{name}")
+print(f"wrote {EXAMPLES_DIR}/{TEMPLATE_FILE}")
