@@ -116,6 +116,19 @@ def test_the_demo_on_a_phone_and_a_desktop(
     expect(nav.get_by_role("link", name="Dashboard")).to_be_hidden()
     context.close()
 
+    # Without JavaScript the Menu button stays hidden and the full list shows.
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, java_script_enabled=False
+    )
+    page = _sign_in(context)
+    page.goto(pages["dashboard"])
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("button", name="Menu")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Dashboard")).to_be_visible()
+    expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
+    a11y.check(page, "dashboard at 390 without JavaScript", javascript=False)
+    context.close()
+
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
     page = _sign_in(context)
     for label, path in pages.items():
