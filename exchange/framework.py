@@ -636,16 +636,18 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
             elif not refs:
                 row.problem(
                     "outcome",
-                    _(
-                        "No outcome reads “%(text)s”%(under)s: add it to the "
-                        "Outcomes sheet, or copy its statement exactly."
-                    )
-                    % {
-                        "text": outcome_text[:80],
-                        "under": _(" under %(p)s") % {"p": priority}
+                    (
+                        _(
+                            "No outcome reads “%(text)s” under %(p)s: add it to "
+                            "the Outcomes sheet, or copy its statement exactly."
+                        )
                         if priority
-                        else "",
-                    },
+                        else _(
+                            "No outcome reads “%(text)s”: add it to the "
+                            "Outcomes sheet, or copy its statement exactly."
+                        )
+                    )
+                    % {"text": outcome_text[:80], "p": priority},
                 )
             else:
                 row.problem(

@@ -283,7 +283,10 @@ class MeasureChecksForm(ServiceErrorsMixin, forms.Form):
         label=_("Broken down by"), queryset=None, required=False, empty_label=_("None")
     )
     breakdown_second = forms.ModelChoiceField(
-        label=_("and by"), queryset=None, required=False, empty_label=_("None")
+        label=_("Also broken down by"),
+        queryset=None,
+        required=False,
+        empty_label=_("None"),
     )
     change_threshold = forms.IntegerField(
         label=_("Change that needs a note (%)"),

@@ -351,13 +351,19 @@ def plausibility_flags(
             flags.append(
                 Flag(
                     "big_change",
-                    _(
-                        "%(change)s%% %(way)s on last quarter (%(previous)s), more "
-                        "than the %(threshold)s%% that needs a note."
+                    (
+                        _(
+                            "%(change)s%% up on last quarter (%(previous)s), more "
+                            "than the %(threshold)s%% that needs a note."
+                        )
+                        if change > 0
+                        else _(
+                            "%(change)s%% down on last quarter (%(previous)s), more "
+                            "than the %(threshold)s%% that needs a note."
+                        )
                     )
                     % {
                         "change": _trim(abs(change), 0),
-                        "way": _("up") if change > 0 else _("down"),
                         "previous": fmt(previous),
                         "threshold": threshold,
                     },
@@ -374,10 +380,14 @@ def plausibility_flags(
                 Flag(
                     "against_direction",
                     _(
-                        "%(way)s for the third quarter running, against the "
+                        "Down for the third quarter running, against the "
                         "desired direction."
                     )
-                    % {"way": _("Down") if direction == Direction.UP else _("Up")},
+                    if direction == Direction.UP
+                    else _(
+                        "Up for the third quarter running, against the "
+                        "desired direction."
+                    ),
                 )
             )
     return flags

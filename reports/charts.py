@@ -138,7 +138,8 @@ def describe(
 
     ``forecast`` (the baseline forecast's points, after the last actual one)
     adds where the curve goes if nothing changes; ``unit`` names the
-    spacing of the points ("quarters" unless told, "years" for indicators).
+    spacing of the points: "quarters" unless told, "years" for indicators
+    (each a whole sentence of its own, for translation).
     """
     known = [p for p in series if p.value is not None]
     if not known:
@@ -146,12 +147,19 @@ def describe(
             "first": series[0].label,
             "last": series[-1].label,
         }
-    text = _(
-        "%(count)s of %(total)s %(unit)s reported; from %(first)s in %(fl)s to %(last)s in %(ll)s."
+    text = (
+        _(
+            "%(count)s of %(total)s years reported; from %(first)s in %(fl)s to "
+            "%(last)s in %(ll)s."
+        )
+        if unit == "years"
+        else _(
+            "%(count)s of %(total)s quarters reported; from %(first)s in %(fl)s to "
+            "%(last)s in %(ll)s."
+        )
     ) % {
         "count": len(known),
         "total": len(series),
-        "unit": unit or _("quarters"),
         "first": fmt(known[0].value),
         "fl": known[0].label,
         "last": fmt(known[-1].value),

@@ -205,7 +205,7 @@ def indicator_page_get(*, partnership: Partnership, number: int) -> IndicatorPag
             lower=lower,
             upper=upper,
         )
-        description = describe(main.points, format_value, unit=_("years")).removesuffix(
+        description = describe(main.points, format_value, unit="years").removesuffix(
             "."
         ) + (" " + _("(%(area)s).") % {"area": main.name})
         for other in others:
