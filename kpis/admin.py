@@ -1,9 +1,14 @@
-from django import forms
 from django.contrib import admin
-from django.db import DatabaseError, transaction
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from partnerships.admin_tenancy import (
+    TenantAdmin,
+    TenantAdminMixin,
+    TenantInlineMixin,
+    TenantModelForm,
+    database_refusal_register,
+)
 from partnerships.models import Membership
 
 from .models import (
@@ -20,7 +25,7 @@ from .models import (
 )
 
 
-class MeasureLeadForm(forms.ModelForm):
+class MeasureLeadForm(TenantModelForm):
     """Says so beside the row when the person is not a member of the
     measure's partnership, which the database would refuse at commit
     (kpis migration 0017), rather than failing the whole save."""
@@ -46,7 +51,7 @@ class MeasureLeadForm(forms.ModelForm):
         return cleaned
 
 
-class MeasureLeadInline(admin.TabularInline):
+class MeasureLeadInline(TenantInlineMixin, admin.TabularInline):
     model = MeasureLead
     form = MeasureLeadForm
     extra = 0
@@ -54,7 +59,7 @@ class MeasureLeadInline(admin.TabularInline):
 
 
 @admin.register(PerformanceMeasure)
-class PerformanceMeasureAdmin(TranslationAdmin):
+class PerformanceMeasureAdmin(TenantAdminMixin, TranslationAdmin):
     list_display = [
         "code",
         "name",
@@ -70,50 +75,30 @@ class PerformanceMeasureAdmin(TranslationAdmin):
     inlines = [MeasureLeadInline]
 
 
-class _TrialWrite(Exception):
-    """Rolls back the write a form makes to hear the database's verdict."""
-
-
 # What the database's guards on kpis_period (PERIOD_LOCK_GUARD) mean, beside
-# the form.
-PERIOD_REFUSALS = {
-    LOCKED_PERIOD_SQLSTATE: _(
+# the form (the admin site's forms try each write first: see
+# partnerships/admin_tenancy.py).
+database_refusal_register(
+    LOCKED_PERIOD_SQLSTATE,
+    _(
         "This quarter is locked: its dates and label cannot change. Reopen it "
         "on the quarter page first."
     ),
-    REOPEN_UNRECORDED_SQLSTATE: _(
-        "A locked quarter can only be reopened on the quarter page, which records why."
-    ),
-}
+)
+database_refusal_register(
+    REOPEN_UNRECORDED_SQLSTATE,
+    _("A locked quarter can only be reopened on the quarter page, which records why."),
+)
 
 
-class PeriodAdminForm(forms.ModelForm):
+class PeriodAdminForm(TenantModelForm):
     class Meta:
         model = Period
         fields = ["partnership", "year", "quarter", "starts_on", "ends_on"]
 
-    def _post_clean(self):
-        super()._post_clean()
-        if self.errors or self.instance.pk is None:
-            return
-        # The quarter may have been locked since the page was shown: try the
-        # write in a savepoint and turn the database's refusal into a form
-        # error rather than a server error.
-        try:
-            with transaction.atomic():
-                self.instance.save()
-                raise _TrialWrite
-        except _TrialWrite:
-            pass
-        except DatabaseError as error:
-            code = getattr(error.__cause__, "sqlstate", None)
-            if code not in PERIOD_REFUSALS:
-                raise
-            self.add_error(None, PERIOD_REFUSALS[code])
-
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(TenantAdmin):
     form = PeriodAdminForm
     list_display = ["__str__", "partnership", "starts_on", "ends_on", "locked_at"]
     list_filter = ["partnership"]
@@ -158,14 +143,14 @@ class PeriodLockChangeAdmin(admin.ModelAdmin):
         return False
 
 
-class DimensionCategoryInline(TranslationTabularInline):
+class DimensionCategoryInline(TenantInlineMixin, TranslationTabularInline):
     model = DimensionCategory
     extra = 3
     fields = ["name", "position", "partnership"]
 
 
 @admin.register(Dimension)
-class DimensionAdmin(TranslationAdmin):
+class DimensionAdmin(TenantAdminMixin, TranslationAdmin):
     list_display = ["name", "partnership", "is_exhaustive"]
     list_filter = ["partnership"]
     inlines = [DimensionCategoryInline]
@@ -184,7 +169,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuarterlyValue)
-class QuarterlyValueAdmin(admin.ModelAdmin):
+class QuarterlyValueAdmin(TenantAdmin):
     list_display = [
         "measure",
         "period",

@@ -1,13 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .admin_tenancy import TenantAdmin, TenantInlineMixin, TenantModelForm
 from .models import (
     ApiToken,
     Membership,
     Organisation,
     Partnership,
+    Role,
     SecurityEvent,
     SecurityEventKind,
     User,
@@ -137,13 +141,69 @@ class UserAdmin(BaseUserAdmin):
         return response
 
 
-class OrganisationInline(admin.TabularInline):
+def _is_last_admin(membership) -> bool:
+    """Whether the stored membership is its partnership's only admin (the
+    partnership's row locked first, as the members services do, so two
+    staff cannot demote the last two admins at once)."""
+    if membership.pk is None:
+        return False
+    Partnership.objects.select_for_update(no_key=True).filter(
+        pk=membership.partnership_id
+    ).first()
+    stored = Membership.objects.filter(pk=membership.pk).values("role").first()
+    return (
+        stored is not None
+        and stored["role"] == Role.ADMIN
+        and not Membership.objects.filter(
+            partnership_id=membership.partnership_id, role=Role.ADMIN
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+LAST_ADMIN = _(
+    "This is the partnership's only admin. Make someone else an admin first."
+)
+
+
+class MembershipAdminForm(TenantModelForm):
+    """The last admin keeps the role, as on the members page."""
+
+    def clean(self):
+        cleaned = super().clean()
+        moved = self.instance.pk is not None and (
+            cleaned.get("role") != Role.ADMIN
+            or (
+                cleaned.get("partnership") is not None
+                and cleaned["partnership"].pk != self.instance.partnership_id
+            )
+        )
+        if moved and _is_last_admin(self.instance):
+            self.add_error("role", LAST_ADMIN)
+        return cleaned
+
+
+class MembershipInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if form.instance.pk is None:
+                continue
+            deleted = self.can_delete and self._should_delete_form(form)
+            if deleted and _is_last_admin(form.instance):
+                raise ValidationError(LAST_ADMIN)
+
+
+class OrganisationInline(TenantInlineMixin, admin.TabularInline):
     model = Organisation
     extra = 0
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TenantInlineMixin, admin.TabularInline):
     model = Membership
+    form = MembershipAdminForm
+    formset = MembershipInlineFormSet
     extra = 0
     autocomplete_fields = ["user"]
 
@@ -178,17 +238,25 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(TenantAdmin):
     list_display = ["name", "partnership"]
     list_filter = ["partnership"]
     search_fields = ["name"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(TenantAdmin):
+    form = MembershipAdminForm
     list_display = ["user", "partnership", "role", "organisation"]
     list_filter = ["partnership", "role"]
     autocomplete_fields = ["user"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # The last admin is not removed here either (the list's delete
+        # action checks each membership it is given: see delete_queryset).
+        if obj is not None and _is_last_admin(obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change) -> None:
         previous = _previous_role(obj)
@@ -200,7 +268,17 @@ class MembershipAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset) -> None:
-        for membership in queryset.select_related("user", "partnership"):
+        chosen = list(queryset.select_related("user", "partnership"))
+        left = {
+            m.partnership_id
+            for m in Membership.objects.filter(role=Role.ADMIN).exclude(
+                pk__in=[c.pk for c in chosen]
+            )
+        }
+        if any(m.role == Role.ADMIN and m.partnership_id not in left for m in chosen):
+            self.message_user(request, LAST_ADMIN, messages.ERROR)
+            return
+        for membership in chosen:
             _record_membership_removed(request, membership)
         super().delete_queryset(request, queryset)
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from partnerships.admin import PartnershipAdmin
+from partnerships.admin_tenancy import TenantAdmin, TenantInlineMixin
 from partnerships.models import Partnership
 
 from .models import (
@@ -81,7 +82,7 @@ class NationalIndicatorAdmin(TranslationAdmin):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(admin.ModelAdmin):
+class ContributionAdmin(TenantAdmin):
     list_display = ["__str__", "partnership", "created_at"]
     list_filter = ["partnership"]
     raw_id_fields = ["priority", "outcome", "measure", "project"]
@@ -106,7 +107,7 @@ class IndicatorSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(CurveStory)
-class CurveStoryAdmin(admin.ModelAdmin):
+class CurveStoryAdmin(TenantAdmin):
     list_display = ["__str__", "partnership", "year", "updated_at"]
     list_filter = ["partnership", "year"]
     raw_id_fields = ["indicator"]
@@ -116,7 +117,7 @@ class CurveStoryAdmin(admin.ModelAdmin):
 # (partnerships knows nothing of frameworks, so its admin gains the inline here).
 
 
-class FrameworkAdoptionInline(admin.StackedInline):
+class FrameworkAdoptionInline(TenantInlineMixin, admin.StackedInline):
     model = FrameworkAdoption
     extra = 0
     max_num = 1
