@@ -322,7 +322,7 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
     start = partnership.reporting_year_start_month
     now = current_quarter(partnership=partnership)
     periods = list(period_list_with_figures(partnership=partnership))
-    known_years = sorted({p.year for p in periods} | {now.year})
+    known_years = sorted({p.year for p in periods} | {now.year}, reverse=True)
     if year not in known_years:
         year = now.year
     # The trend shows the eight quarters up to the chosen year's end, or up to
