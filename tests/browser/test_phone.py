@@ -56,6 +56,17 @@ def _pages(measure_pk: int) -> dict[str, str]:
     }
 
 
+WIDE_TABLES = """() => [...document.querySelectorAll('.table-wrap')]
+  .filter(w => w.scrollWidth > w.clientWidth + 1)
+  .map(w => w.querySelector('table')?.className)"""
+
+NAME_NOT_CUT_SIDEWAYS = """() => {
+  // Wrapped to two lines, not cut off sideways after a few letters.
+  const name = document.querySelector('.site-header__partnership');
+  return name.scrollWidth <= name.clientWidth + 1;
+}"""
+
+
 def _assert_status_on_screen(page, label: str) -> None:
     width = page.viewport_size["width"]
     edges = page.evaluate(STATUS_RIGHT_EDGES)
@@ -93,6 +104,13 @@ def test_the_demo_on_a_phone_and_a_desktop(
         # The language switch stays in the header row, outside the menu.
         expect(page.locator(".site-header .language-switch button")).to_be_visible()
         _assert_status_on_screen(page, label)
+        # No table scrolls sideways on a phone (the Quarter page's counts by
+        # lead and by organisation stack as cards too).
+        wide = page.evaluate(WIDE_TABLES)
+        assert not wide, (label, wide)
+        # The partnership's name wraps rather than being cut off after a
+        # few letters.
+        assert page.evaluate(NAME_NOT_CUT_SIDEWAYS), label
         sizes = page.evaluate(CHART_TEXT_SIZES)
         if label == "measure page":
             assert sizes, "the measure page draws a chart"
