@@ -19,7 +19,7 @@ from exchange.framework import (
     sheet_name,
 )
 from exchange.kinds import AGGREGATIONS, DIRECTIONS, HORIZONS, KINDS, QUESTIONS
-from exchange.parsing import headers
+from exchange.parsing import headers, yes_no
 from exchange.spreadsheets import SheetSpec
 
 from .specs import MeasureSpec, PartnershipSpec
@@ -38,7 +38,7 @@ def _measure_row(spec: MeasureSpec, *, priority: str, outcome: str) -> list:
         Decimal(str(spec.baseline_value)) if spec.baseline_value is not None else None,
         priority,
         outcome,
-        "yes" if spec.headline else "no",
+        yes_no(spec.headline),
         spec.definition,
         spec.data_source,
         spec.name_cy,

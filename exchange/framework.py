@@ -37,7 +37,15 @@ from outcomes.services import mission_set, outcome_upsert, priority_upsert
 from partnerships.models import Partnership
 
 from .kinds import AGGREGATIONS, DIRECTIONS, HORIZONS, KINDS, QUESTIONS
-from .parsing import Column, Problems, Row, headers, in_every_language, map_headers
+from .parsing import (
+    Column,
+    Problems,
+    Row,
+    headers,
+    in_every_language,
+    map_headers,
+    yes_no,
+)
 from .spreadsheets import SheetSpec, Workbook, cell_text, normalise_header, xlsx_bytes
 
 MISSION = (
@@ -980,7 +988,7 @@ def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
                     _number(m.baseline_value),
                     m.priority.name_en if m.priority else "",
                     m.outcome.statement_en if m.outcome else "",
-                    "yes" if m.is_headline else "no",
+                    yes_no(m.is_headline),
                     m.definition_en or "",
                     m.data_source_en or "",
                     m.name_cy or "",

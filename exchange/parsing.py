@@ -5,12 +5,15 @@ them the way a person finds them in their spreadsheet.
 """
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .spreadsheets import Sheet, cell_text, normalise_header
 
@@ -192,7 +195,7 @@ class Row:
             if default is None:
                 self.problem(key, _("This cell is empty; it needs a value."))
             return default
-        value = choices.lookup.get(_choice_key(text))
+        value = choices.lookup.get(choice_key(text))
         if value is None:
             self.problem(
                 key,
@@ -202,13 +205,31 @@ class Row:
         return value
 
     def flag(self, key: str) -> bool:
-        text = self.text(key).casefold()
-        if text in ("", "no", "n", "false", "0", "-"):
+        raw = self.text(key).strip()
+        if raw in ("", "-"):
             return False
-        if text in ("yes", "y", "true", "1", "x", "kpi", "✓"):
+        if raw == "✓" or choice_key(raw) in YES_WORDS:
             return True
+        if choice_key(raw) in NO_WORDS:
+            return False
         self.problem(key, _("Write yes or no."))
         return False
+
+
+def yes_no(flag: bool) -> str:
+    """A yes/no cell as exports and templates write it, in the active language."""
+    # Translators: a yes/no cell of a spreadsheet (Headline).
+    return (
+        pgettext("spreadsheet cell", "yes")
+        if flag
+        else pgettext("spreadsheet cell", "no")
+    )
+
+
+# Welsh answers "ie"/"na", and also "oes"/"nac oes" (is there?) or
+# "do"/"naddo" (did it?); the English ones are read whatever the language.
+YES_WORDS = frozenset({"yes", "y", "true", "1", "x", "kpi", "ie", "oes", "do"})
+NO_WORDS = frozenset({"no", "n", "false", "0", "na", "nac oes", "naddo", "nage"})
 
 
 def _finite(row: Row, key: str, value: Decimal) -> Decimal | None:
@@ -221,21 +242,40 @@ def _finite(row: Row, key: str, value: Decimal) -> Decimal | None:
     return value
 
 
-def _choice_key(text: str) -> str:
-    return " ".join(re.sub(r"[^\w%/]+", " ", text.casefold()).split())
+def choice_key(text: str) -> str:
+    """A label as compared: lower case, without accents ("sgôr" is "sgor"),
+    punctuation and spacing."""
+    plain = "".join(
+        c
+        for c in unicodedata.normalize("NFKD", text.casefold())
+        if not unicodedata.combining(c)
+    )
+    return " ".join(re.sub(r"[^\w%/]+", " ", plain).split())
 
 
 class Choices:
     """A choice's stored values, each with its labels and aliases.
 
-    The first label of each is the one exports write and messages list; the
-    stored value itself and the other aliases are accepted too, whatever
-    their case and punctuation.
+    The first label of each (translated) is the one exports write and
+    messages list, in the active language; an import accepts it in every
+    language, and the stored value itself and the other aliases too,
+    whatever their case, accents and punctuation.
     """
 
     def __init__(self, options: dict[str, tuple[str, ...]]):
-        self.labels = {value: labels[0] for value, labels in options.items()}
-        self.lookup = {}
-        for value, labels in options.items():
+        self.options = options
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Each stored value's label in the active language."""
+        return {value: str(labels[0]) for value, labels in self.options.items()}
+
+    @cached_property
+    def lookup(self) -> dict[str, str]:
+        # Built on first use: translations are not ready at import time.
+        lookup = {}
+        for value, labels in self.options.items():
             for label in (*labels, value):
-                self.lookup[_choice_key(label)] = value
+                for text in in_every_language(label):
+                    lookup[choice_key(text)] = value
+        return lookup

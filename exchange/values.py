@@ -52,7 +52,15 @@ from partnerships import policy as roles
 from partnerships.models import Membership, Partnership, User
 
 from .kinds import KINDS
-from .parsing import Column, Problems, Row, headers, in_every_language, map_headers
+from .parsing import (
+    Column,
+    Problems,
+    Row,
+    choice_key,
+    headers,
+    in_every_language,
+    map_headers,
+)
 from .spreadsheets import SheetSpec, Workbook, cell_text, csv_bytes, xlsx_bytes
 
 # The sheet's name and its headers are written in the person's language;
@@ -110,7 +118,12 @@ COLUMNS = (
 )
 # How many rows the preview lists one by one; the counts cover them all.
 PREVIEW_ROWS = 300
-MILESTONE_WORDS = {"done": 1, "yes": 1, "not done": 0, "no": 0}
+# A milestone's Value in words, in either language (compared as choice
+# labels are: case, accents and apostrophes aside).
+MILESTONE_WORDS = {
+    **{choice_key(word): 1 for word in ("done", "yes", "ie", "wedi'i chwblhau")},
+    **{choice_key(w): 0 for w in ("not done", "no", "na", "heb ei chwblhau")},
+}
 FIELD_COLUMNS = {
     "value": "value",
     "numerator": "numerator",
@@ -179,16 +192,18 @@ def figure_text(kind: str, value, numerator, denominator) -> str:
     return rules.format_figure(kind, value)
 
 
+# "Q" in English, "Ch" (chwarter) in Welsh, as Quarter.label writes them.
 _QUARTER = re.compile(
-    r"^\s*(?:(\d{4})(?:\s*[/-]\s*(\d{2,4}))?\s*Q\s*([1-4])|Q\s*([1-4])\s*(\d{4})"
-    r"(?:\s*[/-]\s*(\d{2,4}))?)\s*$",
+    r"^\s*(?:(\d{4})(?:\s*[/-]\s*(\d{2,4}))?\s*(?:Q|Ch)\s*([1-4])"
+    r"|(?:Q|Ch)\s*([1-4])\s*(\d{4})(?:\s*[/-]\s*(\d{2,4}))?)\s*$",
     re.IGNORECASE,
 )
 
 
 @functools.lru_cache(maxsize=512)
 def parse_quarter(text: str, start_month: int) -> Quarter | None:
-    """ "2024/25 Q1", "2024 Q1" or "Q1 2024/25" in the partnership's years."""
+    """ "2024/25 Q1", "2024 Q1" or "Q1 2024/25" (or "Ch1") in the
+    partnership's years."""
     match = _QUARTER.match(text)
     if not match:
         return None
@@ -321,10 +336,10 @@ def _plan_row(row: Row, measures, led, start_month, today, seen):
                     "given": kind_text[:40],
                 },
             )
-    if measure.value_type == ValueType.MILESTONE and value_raw.casefold() in (
+    if measure.value_type == ValueType.MILESTONE and choice_key(value_raw) in (
         MILESTONE_WORDS
     ):
-        value = Decimal(MILESTONE_WORDS[value_raw.casefold()])
+        value = Decimal(MILESTONE_WORDS[choice_key(value_raw)])
     else:
         value = row.number("value")
     numerator = row.number("numerator")

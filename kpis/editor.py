@@ -342,6 +342,8 @@ def measure_retire(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         services.measure_restore(
             partnership=request.partnership, actor=request.user, measure=measure
         )
+        # Translators: %(name)s, a measure's name, cannot take a mutation: in
+        # Welsh put a noun before it ("â'r mesur %(name)s").
         text = _("Brought back %(name)s.")
     messages.success(request, text % {"name": measure.name})
     return redirect(_editor_url(slug, f"#measure-{pk}"))

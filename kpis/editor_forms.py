@@ -8,6 +8,7 @@ the same things with the same messages. A translated column (``name_cy``,
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from outcomes.models import Mission, Outcome, Priority
 from partnerships.models import Partnership, User
@@ -36,7 +37,7 @@ class PriorityForm(ServiceForm):
     class Meta:
         model = Priority
         fields = ["name", "mission_statement", "position"]
-        labels = {"position": _("Order")}
+        labels = {"position": pgettext_lazy("position in a list", "Order")}
         widgets = {"mission_statement": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -44,7 +45,7 @@ class OutcomeForm(ServiceForm):
     class Meta:
         model = Outcome
         fields = ["statement", "priority", "horizon", "what_it_looks_like", "position"]
-        labels = {"position": _("Order")}
+        labels = {"position": pgettext_lazy("position in a list", "Order")}
         widgets = {
             "statement": forms.Textarea(attrs={"rows": 2}),
             "what_it_looks_like": forms.Textarea(attrs={"rows": 2}),
@@ -104,7 +105,7 @@ class MeasureForm(ServiceForm):
         ]
         labels = {
             "annual_target": _("Target for any other year"),
-            "position": _("Order"),
+            "position": pgettext_lazy("position in a list", "Order"),
         }
         help_texts = {
             "annual_target": _(

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import (
     Aggregation,
@@ -106,7 +107,10 @@ class QuarterlyValueForm(ServiceErrorsMixin, forms.Form):
         elif kind == ValueType.MILESTONE:
             number_fields["value"] = forms.TypedChoiceField(
                 label=_("Milestone"),
-                choices=[("1", _("Done")), ("0", _("Not done"))],
+                choices=[
+                    ("1", pgettext_lazy("milestone", "Done")),
+                    ("0", pgettext_lazy("milestone", "Not done")),
+                ],
                 coerce=int,
                 empty_value=None,
                 widget=forms.RadioSelect,

@@ -35,6 +35,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+from partnerships.conjunctions import AND_BEFORE_VOWEL, welsh_and
 
 from .models import Aggregation, Direction, ValueType
 from .periods import Quarter
@@ -203,10 +206,23 @@ def quarters_missing(*, reported: Iterable[int], ended: Iterable[int]) -> list[i
 
 
 def _quarter_names(quarters: Sequence[int]) -> str:
-    names = [f"Q{q}" for q in quarters]
+    """ "Q1", "Q1 and Q3", "Q1, Q2 and Q4" (Welsh "Ch1, Ch2 a Ch4")."""
+    names = [
+        # Translators: a quarter of the reporting year, without the year.
+        pgettext("quarter number", "Q%(quarter)s") % {"quarter": q}
+        for q in quarters
+    ]
     if len(names) == 1:
         return names[0]
-    return ", ".join(names[:-1]) + str(_(" and ")) + names[-1]
+    values = {"list": ", ".join(names[:-1]), "last": names[-1]}
+    if welsh_and(names[-1]) == AND_BEFORE_VOWEL:
+        # Translators: a list of quarters; %(last)s begins with a vowel.
+        text = pgettext("and before a vowel", "%(list)s and %(last)s")
+    else:
+        # Translators: a list of quarters; %(last)s begins with a consonant
+        # ("Ch4" in Welsh, which "a" leaves as it is).
+        text = pgettext("and before a consonant", "%(list)s and %(last)s")
+    return text % values
 
 
 def missing_note(missing: Sequence[int], rate_only: Sequence[int] = ()) -> str:
@@ -291,7 +307,11 @@ def format_figure(value_type: str, figure: Decimal | None) -> str:
     if figure is None:
         return "—"
     if value_type == ValueType.MILESTONE:
-        return str(_("Done")) if figure >= 1 else str(_("Not done"))
+        return (
+            pgettext("milestone", "Done")
+            if figure >= 1
+            else pgettext("milestone", "Not done")
+        )
     if value_type in (ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE):
         return f"{_trim(figure, 1)}%"
     text = _trim(figure, 2)

@@ -11,7 +11,7 @@ from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from partnerships.models import Membership, Partnership, User
 
@@ -486,7 +486,7 @@ def measure_history(
             changes = []
             if previous.retired_at != event.retired_at:
                 changes.append(
-                    _("Retired")
+                    pgettext("a measure's history", "Retired")
                     if event.retired_at
                     else _("Brought back from retirement")
                 )

@@ -235,18 +235,23 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
             # Saving again from here replaces the value now stored, knowingly.
             form.data = form.data.copy()
             form.data[form.add_prefix("version")] = conflict.version
-            form.add_error(
-                None,
-                _(
+            values = {
+                "who": conflict.entered_by,
+                "when": date_format(timezone.localtime(conflict.updated_at), "H:i"),
+            }
+            if conflict.entered_by:
+                text = _(
                     "%(who)s saved this figure at %(when)s while you were "
                     "editing. Check the value now stored; your figures are still "
                     "below. Save again to replace it with yours."
                 )
-                % {
-                    "who": conflict.entered_by or _("Someone"),
-                    "when": date_format(timezone.localtime(conflict.updated_at), "H:i"),
-                },
-            )
+            else:
+                text = _(
+                    "Someone saved this figure at %(when)s while you were "
+                    "editing. Check the value now stored; your figures are still "
+                    "below. Save again to replace it with yours."
+                )
+            form.add_error(None, text % values)
         except ValidationError as error:
             form.add_service_errors(error)
     saved = form.is_valid()

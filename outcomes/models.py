@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partnerships.models import Organisation, Partnership
 
@@ -175,7 +176,7 @@ class Outcome(models.Model):
 class ProjectStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
-    COMPLETE = "complete", _("Complete")
+    COMPLETE = "complete", pgettext_lazy("project status", "Complete")
     PAUSED = "paused", _("Paused")
 
 

@@ -61,8 +61,11 @@ def invitation_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def invitation_url(secret: str) -> str:
-    path = reverse("partnerships:invitation_accept", kwargs={"secret": secret})
+def invitation_url(secret: str, language: str) -> str:
+    """The emailed link, to the acceptance page in the invitation's language
+    (/cy/invitations/... for Welsh), as the email itself is."""
+    with translation.override(language):
+        path = reverse("partnerships:invitation_accept", kwargs={"secret": secret})
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -212,7 +215,7 @@ def invitation_create(
         request=request,
         detail={"email": email, "role": role, "invitation_id": invitation.pk},
     )
-    url = invitation_url(secret)
+    url = invitation_url(secret, invitation.language)
     _queue_email(invitation, url)
     return SentInvitation(invitation=invitation, url=url)
 
@@ -251,7 +254,7 @@ def invitation_resend(
         request=request,
         detail={"email": invitation.email, "invitation_id": invitation.pk},
     )
-    url = invitation_url(secret)
+    url = invitation_url(secret, invitation.language)
     _queue_email(invitation, url)
     return SentInvitation(invitation=invitation, url=url)
 
@@ -340,7 +343,14 @@ def invitation_accept(
             validate_password(password or "", user=candidate)
         except ValidationError as error:
             raise ValidationError({"new_password1": error.messages}) from None
-        user = User.objects.create_user(invitation.email, password, full_name=full_name)
+        # The language they were invited in is their choice until they
+        # change it: their pages after signing in and their emails.
+        user = User.objects.create_user(
+            invitation.email,
+            password,
+            full_name=full_name,
+            language=invitation.language,
+        )
     elif user.email.lower() != invitation.email.lower():
         raise InvitationUnusable(
             _(

@@ -290,6 +290,8 @@ def _event_summary(event) -> str:
     elif kind == SecurityEventKind.ORGANISATION_ADDED:
         text = _("Added the organisation %(organisation)s.")
     elif kind == SecurityEventKind.ORGANISATION_RENAMED:
+        # Translators: organisations' names cannot take a mutation: avoid
+        # putting them after "yn", "â" or "i" in Welsh.
         text = _("Renamed %(previous_organisation)s to %(organisation)s.")
     elif kind == SecurityEventKind.ORGANISATION_MERGED:
         text = _("Merged %(previous_organisation)s into %(organisation)s.")
@@ -654,6 +656,8 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
         if membership is not None:
             messages.success(
                 request,
+                # Translators: %(name)s, the partnership's name, cannot take a
+                # mutation: in Welsh put a noun before it ("i'r bartneriaeth").
                 _("Welcome to %(name)s.") % {"name": membership.partnership.name},
             )
             return redirect(membership.partnership)

@@ -18,6 +18,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 
 @dataclass(frozen=True)
@@ -388,8 +389,8 @@ def _milestone_state(point: Point) -> str:
 
 def milestone_labels() -> dict[str, str]:
     return {
-        "done": _("Done"),
-        "not_done": _("Not done"),
+        "done": pgettext("milestone", "Done"),
+        "not_done": pgettext("milestone", "Not done"),
         "missing": _("Not reported"),
     }
 

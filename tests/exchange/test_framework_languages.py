@@ -226,7 +226,7 @@ def test_messages_and_the_job_page_name_sheets_in_the_readers_language(client, w
         "Cod",
     )
     assert problem["message"] == (
-        "Nid oes gan unrhyw fesur y cod ZZ9: ychwanegwch ef at y daflen Mesurau."
+        "Nid oes gan unrhyw fesur y cod ZZ9: ychwanegwch ef at y ddalen Mesurau."
     )
 
     client.force_login(world.admin)
@@ -247,7 +247,7 @@ def test_a_workbook_without_framework_sheets_names_them_in_welsh(world):
         job = checked_job(world.partnership, world.admin, upload, kind="framework")
     assert job.status == ImportStatus.REJECTED
     assert messages_of(job)[0] == (
-        "Nid oes gan y llyfr gwaith yr un o'r taflenni Cenhadaeth, Blaenoriaethau, "
+        "Nid oes gan y llyfr gwaith yr un o'r dalennau Cenhadaeth, Blaenoriaethau, "
         "Canlyniadau a Mesurau. Dechreuwch o dempled y fframwaith."
     )
 
