@@ -39,7 +39,7 @@ REFERENCE_DATA_GUARD = pgtrigger.Trigger(
     when=pgtrigger.Before,
     operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
     func=f"""
-    IF current_setting('civic.platform', true) IS DISTINCT FROM 'on' THEN
+    IF NOT civic_platform_active() THEN
         RAISE EXCEPTION 'Reference data is read-only: only platform staff change it.'
             USING ERRCODE = '{REFERENCE_READ_ONLY_SQLSTATE}';
     END IF;
