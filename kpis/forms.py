@@ -11,10 +11,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.text_limits import limit_of
+
 from .models import (
     Aggregation,
     DimensionCategory,
     PerformanceMeasure,
+    PeriodLockChange,
     QuarterlyValue,
     ValueType,
 )
@@ -227,7 +230,7 @@ class QuarterlyValueForm(ServiceErrorsMixin, forms.Form):
 class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for returning"),
-        max_length=2000,
+        max_length=limit_of(QuarterlyValue, "return_reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={
             "required": _("Say why you are returning it, so the lead can fix it.")
@@ -238,7 +241,7 @@ class ReturnForm(forms.Form):
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for reopening"),
-        max_length=2000,
+        max_length=limit_of(PeriodLockChange, "reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Say why the quarter is being reopened.")},
     )
