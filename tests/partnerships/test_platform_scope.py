@@ -129,3 +129,26 @@ def test_a_proof_seen_in_one_transaction_is_worthless_in_the_next():
         _set("civic.platform", "on")
         _set("civic.platform_proof", seen)
         assert _periods_of(theirs.partnership_id) == 0
+
+
+def test_the_policy_function_is_cheap_and_the_owner_s():
+    # STABLE and called as a scalar subquery: once per query, not per row;
+    # PARALLEL RESTRICTED, so tenant queries keep their parallel plans.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proname, provolatile, proparallel, prosecdef, "
+            "pg_get_userbyid(proowner) <> current_user "
+            "FROM pg_proc WHERE proname LIKE 'civic_platform_%' ORDER BY proname"
+        )
+        assert cursor.fetchall() == [
+            ("civic_platform_active", "s", "r", True, True),
+            ("civic_platform_nonce", "s", "r", False, True),
+        ]
+        cursor.execute(
+            "SELECT count(*) FROM pg_policies WHERE schemaname = 'public' "
+            "AND (qual LIKE '%civic.platform%' OR with_check LIKE '%civic.platform%')"
+        )
+        assert cursor.fetchone() == (0,)
+        cursor.execute("EXPLAIN SELECT count(*) FROM kpis_period")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "InitPlan" in plan
