@@ -35,6 +35,7 @@ from kpis.services import measure_targets_upsert, measure_upsert
 from outcomes.models import Horizon, Mission, Outcome, Priority
 from outcomes.services import mission_set, outcome_upsert, priority_upsert
 from partnerships.models import Partnership
+from partnerships.text_limits import limit_of
 
 from .kinds import AGGREGATIONS, DIRECTIONS, HORIZONS, KINDS, QUESTIONS
 from .parsing import (
@@ -164,10 +165,21 @@ MEASURES = (
 # A sheet without a text's Welsh column leaves the stored Welsh text as it is;
 # an empty Welsh cell clears it.
 WELSH_TEXTS = {
-    "Mission": {"statement": 300, "description": None},
-    "Priorities": {"name": 200, "mission_statement": None},
-    "Outcomes": {"statement": None, "what_it_looks_like": None},
-    "Measures": {"name": 300, "unit": 60, "definition": None, "data_source": 300},
+    "Mission": {"statement": 300, "description": limit_of(Mission, "description")},
+    "Priorities": {
+        "name": 200,
+        "mission_statement": limit_of(Priority, "mission_statement"),
+    },
+    "Outcomes": {
+        "statement": limit_of(Outcome, "statement"),
+        "what_it_looks_like": limit_of(Outcome, "what_it_looks_like"),
+    },
+    "Measures": {
+        "name": 300,
+        "unit": 60,
+        "definition": limit_of(PerformanceMeasure, "definition"),
+        "data_source": 300,
+    },
 }
 TARGETS = (
     Column(
@@ -404,7 +416,9 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
             fields = {
                 "statement": statement,
                 "target_year": int(year) if year is not None else None,
-                "description": row.text("description"),
+                "description": row.text(
+                    "description", max_length=limit_of(Mission, "description")
+                ),
                 "welsh": _welsh(row, "Mission", indexes["Mission"]),
             }
             if row.ok:
@@ -429,7 +443,10 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
         )
         name = row.text("name", max_length=200, required=True)
         fields = {
-            "mission_statement": row.text("mission_statement"),
+            "mission_statement": row.text(
+                "mission_statement",
+                max_length=limit_of(Priority, "mission_statement"),
+            ),
             "welsh": _welsh(row, "Priorities", indexes["Priorities"]),
         }
         if name.casefold() in file_priorities:
@@ -499,7 +516,9 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
     outcome_refs: dict[str, list[tuple[str, str]]] = {}
     for number, cells in sheets.get("Outcomes").rows if "Outcomes" in sheets else []:
         row = Row("Outcomes", number, cells, indexes["Outcomes"], OUTCOMES, problems)
-        statement = row.text("statement", required=True)
+        statement = row.text(
+            "statement", max_length=limit_of(Outcome, "statement"), required=True
+        )
         priority = priority_ref(row, "priority")
         horizon = row.choice("horizon", HORIZONS, default=Horizon.SHORT)
         key = ((priority or "").casefold(), statement.casefold())
@@ -513,7 +532,10 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
         file_outcomes[key] = number
         fields = {
             "horizon": horizon,
-            "what_it_looks_like": row.text("what_it_looks_like"),
+            "what_it_looks_like": row.text(
+                "what_it_looks_like",
+                max_length=limit_of(Outcome, "what_it_looks_like"),
+            ),
             "position": len(plan.outcomes),
             "welsh": _welsh(row, "Outcomes", indexes["Outcomes"]),
         }
@@ -701,7 +723,9 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
             "annual_target": target,
             "baseline_value": baseline,
             "is_headline": row.flag("is_headline"),
-            "definition": row.text("definition"),
+            "definition": row.text(
+                "definition", max_length=limit_of(PerformanceMeasure, "definition")
+            ),
             "data_source": row.text("data_source", max_length=300),
             "position": len(plan.measures),
             "welsh": _welsh(row, "Measures", indexes["Measures"]),

@@ -33,6 +33,7 @@ from partnerships.api import (
     error_responses,
 )
 from partnerships.models import User
+from partnerships.text_limits import limit_of
 
 from . import recording, selectors, services, welsh
 from .models import (
@@ -179,7 +180,9 @@ class MeasureWriteSerializer(serializers.Serializer):
         ],
     )
     definition = serializers.CharField(
-        allow_blank=True, required=False, max_length=10000
+        allow_blank=True,
+        required=False,
+        max_length=limit_of(PerformanceMeasure, "definition"),
     )
     data_source = serializers.CharField(
         allow_blank=True, required=False, max_length=300

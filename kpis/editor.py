@@ -6,6 +6,7 @@ beside the fields and nothing saved. The services (``outcomes.services``,
 ``kpis.services``) validate and save, as for the API.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,12 +20,14 @@ from django_htmx.http import HttpRequest
 from outcomes import selectors as strategy
 from outcomes import services as strategy_services
 from partnerships import policy as roles
-from partnerships.decorators import tenant_view
+from partnerships import services as partnership_services
+from partnerships.decorators import recent_authentication_required, tenant_view
 from partnerships.models import Role, User
 
 from . import selectors, services
 from .editor_forms import (
     MeasureForm,
+    MemberSecondFactorForm,
     MissionForm,
     OutcomeForm,
     PartnershipSettingsForm,
@@ -376,7 +379,9 @@ def partnership_settings(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = request.partnership
     if request.method == "GET":
         form = PartnershipSettingsForm(instance=partnership)
-        return render(request, "kpis/partnership_settings.html", {"form": form})
+        return render(
+            request, "kpis/partnership_settings.html", _settings_context(request, form)
+        )
     form = PartnershipSettingsForm(request.POST, instance=partnership)
     if form.is_valid():
         try:
@@ -390,4 +395,57 @@ def partnership_settings(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Saved the partnership's settings."))
             return redirect(reverse("kpis:partnership_settings", kwargs={"slug": slug}))
     partnership.refresh_from_db()
-    return render(request, "kpis/partnership_settings.html", {"form": form}, status=400)
+    return render(
+        request,
+        "kpis/partnership_settings.html",
+        _settings_context(request, form),
+        status=400,
+    )
+
+
+def _settings_context(request: HttpRequest, form: PartnershipSettingsForm) -> dict:
+    return {
+        "form": form,
+        "second_factor_form": MemberSecondFactorForm(
+            initial={
+                "members_need_second_factor": (
+                    request.partnership.members_need_second_factor
+                )
+            }
+        ),
+        "mfa_required_here": settings.MFA_REQUIRED,
+    }
+
+
+@tenant_view
+@require_POST
+@recent_authentication_required
+def partnership_second_factor(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask a second factor of every member, or stop asking it."""
+    _require_admin(request)
+    form = MemberSecondFactorForm(request.POST)
+    form.is_valid()
+    required = bool(form.cleaned_data.get("members_need_second_factor"))
+    partnership_services.partnership_second_factor_requirement_set(
+        partnership=request.partnership,
+        required=required,
+        actor=request.user,
+        request=request,
+    )
+    if required:
+        messages.success(
+            request,
+            _(
+                "Every member must now use two-step sign-in. Members without an "
+                "authenticator app are asked to add one when they next open the "
+                "partnership's pages."
+            ),
+        )
+    else:
+        messages.success(
+            request,
+            _("Only admins must now use two-step sign-in; other members may."),
+        )
+    return redirect(
+        reverse("kpis:partnership_settings", kwargs={"slug": slug}) + "#two-step"
+    )

@@ -229,3 +229,9 @@ class PartnershipSettingsForm(ServiceForm):
             "area_code",
             "comparator_area_code",
         ]
+
+
+class MemberSecondFactorForm(forms.Form):
+    members_need_second_factor = forms.BooleanField(
+        label=_("Every member must use two-step sign-in"), required=False
+    )

@@ -12,10 +12,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from partnerships.text_limits import limit_of
+
 from .models import (
     Aggregation,
     DimensionCategory,
     PerformanceMeasure,
+    PeriodLockChange,
     QuarterlyValue,
     ValueType,
 )
@@ -231,7 +234,7 @@ class QuarterlyValueForm(ServiceErrorsMixin, forms.Form):
 class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for returning"),
-        max_length=2000,
+        max_length=limit_of(QuarterlyValue, "return_reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={
             "required": _("Say why you are returning it, so the lead can fix it.")
@@ -242,7 +245,7 @@ class ReturnForm(forms.Form):
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for reopening"),
-        max_length=2000,
+        max_length=limit_of(PeriodLockChange, "reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Say why the quarter is being reopened.")},
     )

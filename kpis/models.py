@@ -15,6 +15,7 @@ from outcomes.models import (
     priority_follows_outcome,
 )
 from partnerships.models import Partnership
+from partnerships.text_limits import REASON_TEXT, STORY_TEXT, limited_text
 
 from .periods import Quarter
 
@@ -123,7 +124,7 @@ class PeriodLockChange(models.Model):
         Period, on_delete=models.CASCADE, related_name="lock_changes"
     )
     action = models.CharField(max_length=8, choices=Action.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = limited_text(_("reason"), limit=REASON_TEXT, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -314,7 +315,7 @@ class PerformanceMeasure(models.Model):
     baseline_period = models.ForeignKey(
         Period, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    definition = models.TextField(_("definition"), blank=True)
+    definition = limited_text(_("definition"), blank=True)
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
     change_threshold = models.PositiveSmallIntegerField(
         _("change that needs a note (%)"),
@@ -638,7 +639,7 @@ class QuarterlyValue(models.Model):
     denominator = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True
     )
-    story = models.TextField(_("the story behind the number"), blank=True)
+    story = limited_text(_("the story behind the number"), limit=STORY_TEXT, blank=True)
     # Counts by breakdown category: {"<category id>": n} for one dimension,
     # {"<first id>:<second id>": n} for two. Held in the row, so a lock, a
     # conflict check and the history cover the breakdown with the total.
@@ -649,7 +650,9 @@ class QuarterlyValue(models.Model):
         choices=ReviewStatus.choices,
         default=ReviewStatus.DRAFT,
     )
-    return_reason = models.TextField(_("reason for returning"), blank=True)
+    return_reason = limited_text(
+        _("reason for returning"), limit=REASON_TEXT, blank=True
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

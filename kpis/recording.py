@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from partnerships import policy as roles
 from partnerships.models import Membership, Partnership, User
+from partnerships.text_limits import limit_of
 
 from . import policy, rules
 from .models import (
@@ -146,7 +147,7 @@ def _validate_numbers(
 
 
 # The longest story behind a number, on every path (form, API, import).
-STORY_MAX_LENGTH = 5000
+STORY_MAX_LENGTH = limit_of(QuarterlyValue, "story")
 
 
 def story_check(story: str) -> str:

@@ -16,10 +16,11 @@ from rest_framework.response import Response
 from partnerships import policy as roles
 from partnerships.api import TenantAPIView, error_responses
 from partnerships.apiconf import ApiError
+from partnerships.text_limits import limit_of
 
 from . import review, selectors
 from .api import QuarterlyValueSerializer
-from .models import QuarterlyValue
+from .models import PeriodLockChange, QuarterlyValue
 from .periods import Quarter
 
 
@@ -181,7 +182,8 @@ class QuarterSubmit(TenantAPIView):
 
 class ReturnSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=2000, help_text="Why it is returned: the lead sees it beside it."
+        max_length=limit_of(QuarterlyValue, "return_reason"),
+        help_text="Why it is returned: the lead sees it beside it.",
     )
 
 
@@ -289,7 +291,8 @@ class QuarterApproveSubmitted(TenantAPIView):
 
 class ReopenSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=2000, help_text="Kept in the history of every figure of the quarter."
+        max_length=limit_of(PeriodLockChange, "reason"),
+        help_text="Kept in the history of every figure of the quarter.",
     )
 
 

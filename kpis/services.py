@@ -91,6 +91,27 @@ def measure_upsert(
     return measure
 
 
+# Enough for any breakdown a figure is reported by (age bands, wards, ethnic
+# groups); thousands would make every form and table of it unusable.
+CATEGORIES_PER_DIMENSION = 50
+
+
+def _categories_count_check(categories: list[str]) -> None:
+    if len(categories) > CATEGORIES_PER_DIMENSION:
+        raise ValidationError(
+            {
+                "categories": _(
+                    "Keep a breakdown to %(limit)s categories or fewer "
+                    "(this lists %(count)s)."
+                )
+                % {
+                    "limit": CATEGORIES_PER_DIMENSION,
+                    "count": f"{len(categories):,}",
+                }
+            }
+        )
+
+
 @transaction.atomic
 def dimension_upsert(
     *,
@@ -108,6 +129,7 @@ def dimension_upsert(
     their Welsh names, empty for none yet."""
     if not categories:
         raise ValidationError({"categories": _("A breakdown needs categories.")})
+    _categories_count_check(categories)
     dimension, _created = Dimension.objects.update_or_create(
         partnership=partnership,
         name_en=name,
@@ -126,6 +148,9 @@ def dimension_upsert(
             name_en=category,
             defaults={"position": index, "name_cy": welsh.strip() or None},
         )
+    # Categories are added to those it had: the limit is on the whole.
+    if len(categories) <= CATEGORIES_PER_DIMENSION < dimension.categories.count():
+        _categories_count_check(list(dimension.categories.all()))
     return dimension
 
 
@@ -153,6 +178,11 @@ def dimension_create(
         }
     if len(categories) < 2:
         errors["categories"] = _("List at least two categories, one per line.")
+    elif len(categories) > CATEGORIES_PER_DIMENSION:
+        try:
+            _categories_count_check(categories)
+        except ValidationError as error:
+            errors["categories"] = error.message_dict["categories"]
     elif len({c.casefold() for c in categories}) != len(categories):
         errors["categories"] = _("Each category can only be listed once.")
     elif any(len(c) > 100 for c in categories):

@@ -60,6 +60,11 @@ urlpatterns = [
     ),
     path("settings/", editor.partnership_settings, name="partnership_settings"),
     path(
+        "settings/two-step/",
+        editor.partnership_second_factor,
+        name="partnership_second_factor",
+    ),
+    path(
         "quarter/settings/",
         views.reporting_settings,
         name="reporting_settings",

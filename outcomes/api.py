@@ -16,6 +16,7 @@ from partnerships.api import (
     TenantAPIView,
     error_responses,
 )
+from partnerships.text_limits import limit_of
 
 from . import selectors, services
 from .models import Horizon, Mission, Outcome, Priority, Project
@@ -88,7 +89,10 @@ class ProjectSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
 class PriorityWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     mission_statement = serializers.CharField(
-        required=False, allow_blank=True, max_length=10000, default=""
+        required=False,
+        allow_blank=True,
+        max_length=limit_of(Priority, "mission_statement"),
+        default="",
     )
     position = serializers.IntegerField(
         required=False, min_value=0, max_value=32767, help_text="Last if left out."
@@ -104,13 +108,16 @@ class PartnershipPriorityField(serializers.PrimaryKeyRelatedField):
 
 
 class OutcomeWriteSerializer(serializers.Serializer):
-    statement = serializers.CharField(max_length=10000)
+    statement = serializers.CharField(max_length=limit_of(Outcome, "statement"))
     priority = PartnershipPriorityField(
         allow_null=True, help_text="The priority's id, or null for the mission."
     )
     horizon = serializers.ChoiceField(choices=Horizon.choices)
     what_it_looks_like = serializers.CharField(
-        required=False, allow_blank=True, max_length=10000, default=""
+        required=False,
+        allow_blank=True,
+        max_length=limit_of(Outcome, "what_it_looks_like"),
+        default="",
     )
     position = serializers.IntegerField(
         required=False, min_value=0, max_value=32767, help_text="Last if left out."

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from partnerships.models import Organisation, Partnership
+from partnerships.text_limits import limited_text
 
 
 class Mission(models.Model):
@@ -16,7 +17,7 @@ class Mission(models.Model):
     target_year = models.PositiveSmallIntegerField(
         _("target year"), null=True, blank=True
     )
-    description = models.TextField(_("what it means"), blank=True)
+    description = limited_text(_("what it means"), blank=True)
 
     class Meta:
         constraints = [
@@ -43,7 +44,7 @@ class Priority(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(_("name"), max_length=200)
-    mission_statement = models.TextField(_("mission statement"), blank=True)
+    mission_statement = limited_text(_("mission statement"), blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -138,11 +139,11 @@ class Outcome(models.Model):
         related_name="outcomes",
     )
     position = models.PositiveSmallIntegerField(default=0)
-    statement = models.TextField(_("outcome"))
+    statement = limited_text(_("outcome"))
     horizon = models.CharField(
         _("horizon"), max_length=12, choices=Horizon.choices, default=Horizon.SHORT
     )
-    what_it_looks_like = models.TextField(_("what this will look like"), blank=True)
+    what_it_looks_like = limited_text(_("what this will look like"), blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -199,7 +200,7 @@ class Project(models.Model):
         related_name="projects",
     )
     name = models.CharField(_("name"), max_length=300)
-    description = models.TextField(_("how we will achieve this"), blank=True)
+    description = limited_text(_("how we will achieve this"), blank=True)
     lead_organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True
     )

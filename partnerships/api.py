@@ -19,7 +19,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import members, policy, selectors, tenancy
+from . import members, mfa, policy, selectors, services, tenancy
 from .apiconf import NON_FIELD, ApiError, django_errors
 from .models import Invitation, Role
 
@@ -61,6 +61,20 @@ class TenantAPIView(CivicAPIView):
         request.membership = membership
         request.partnership = membership.partnership
         tenancy.set_partnership(membership.partnership_id)
+        if (
+            settings.MFA_REQUIRED
+            and membership.partnership.members_need_second_factor
+            and not mfa.has_second_factor(request.user)
+        ):
+            # A token outlives the sign-in it was made in: a partnership that
+            # asks a second factor of everyone refuses the API to a member
+            # who has none, as its pages send them to add one.
+            raise exceptions.PermissionDenied(
+                _(
+                    "This partnership asks every member to use two-step sign-in. "
+                    "Add an authenticator app under Two-step sign-in first."
+                )
+            )
         super().check_permissions(request)
 
     def history_context(self) -> pghistory.context:
@@ -558,3 +572,57 @@ class BilingualSerializerMixin:
             if f"{name}_cy" in data and hasattr(instance, f"{name}_en"):
                 data[name] = getattr(instance, f"{name}_en") or ""
         return data
+
+
+class SecondFactorRequirementAsk(serializers.Serializer):
+    members_need_second_factor = serializers.BooleanField(
+        help_text=(
+            "Every member must use two-step sign-in (admins must in any case). "
+            "Members without a second factor are sent to add one, and the API "
+            "refuses them (403) until they have."
+        ),
+    )
+
+
+@extend_schema(tags=["members"])
+class SecondFactorRequirement(TenantAPIView):
+    """Whether the partnership asks a second factor of all its members; PUT
+    changes it (admins; a browser session needs a recent sign-in, as the
+    Settings page does)."""
+
+    permission_classes = [AdminOnly]
+
+    def _answer(self, request) -> Response:
+        return Response(
+            {
+                "members_need_second_factor": (
+                    request.partnership.members_need_second_factor
+                )
+            }
+        )
+
+    @extend_schema(responses={200: SecondFactorRequirementAsk, **error_responses(403)})
+    def get(self, request, slug: str):
+        return self._answer(request)
+
+    @extend_schema(
+        request=SecondFactorRequirementAsk,
+        responses={200: SecondFactorRequirementAsk, **error_responses(400, 403)},
+    )
+    def put(self, request, slug: str):
+        incoming = SecondFactorRequirementAsk(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        if request.auth is None and not mfa.authenticated_recently(request):
+            raise exceptions.PermissionDenied(
+                _(
+                    "Nothing was changed. Confirm it is you (sign in again), "
+                    "or use an API token, then try again."
+                )
+            )
+        services.partnership_second_factor_requirement_set(
+            partnership=request.partnership,
+            required=incoming.validated_data["members_need_second_factor"],
+            actor=request.user,
+            request=request,
+        )
+        return self._answer(request)

@@ -8,6 +8,11 @@ from django.urls import path
 from . import api
 
 urlpatterns = [
+    path(
+        "two-step-sign-in/",
+        api.SecondFactorRequirement.as_view(),
+        name="second_factor_requirement",
+    ),
     path("members/", api.MemberList.as_view(), name="member_list"),
     path("members/<int:pk>/", api.MemberDetail.as_view(), name="member_detail"),
     path("invitations/", api.InvitationList.as_view(), name="invitation_list"),

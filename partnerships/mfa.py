@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.models import Device
@@ -59,15 +60,32 @@ SECOND_FACTOR_PASSED = "passed"
 
 
 def mfa_required(user: User) -> bool:
-    """Whether this person must use a second factor: platform staff, and
-    anyone who administers a partnership (unless the setting lifts it)."""
+    """Whether this person must use a second factor: platform staff, anyone
+    who administers a partnership, and every member of a partnership that
+    asks it of all its members (unless the setting lifts it)."""
     if not settings.MFA_REQUIRED or not user.is_authenticated:
         return False
     if user.is_staff or user.is_superuser:
         return True
     # Memberships are visible to their own user (row-level security).
     with tenancy.scope(user_id=user.pk):
-        return Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+        return (
+            Membership.objects.filter(user=user)
+            .filter(
+                Q(role=Role.ADMIN) | Q(partnership__members_need_second_factor=True)
+            )
+            .exists()
+        )
+
+
+def membership_needs_second_factor(membership: Membership | None) -> bool:
+    """Whether this partnership's pages ask a second factor of this member."""
+    if membership is None or not settings.MFA_REQUIRED:
+        return False
+    return (
+        membership.role == Role.ADMIN
+        or membership.partnership.members_need_second_factor
+    )
 
 
 def second_factor_owed(user: User) -> str:

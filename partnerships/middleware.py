@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils.translation import ngettext
 
-from . import mfa, policy, selectors, tenancy
+from . import mfa, selectors, tenancy
 
 TENANT_URL_KWARG = "slug"
 
@@ -171,7 +171,8 @@ class SecondFactorMiddleware:
     signed out.
 
     Also catches a session that was "none" at sign-in but reaches a
-    partnership it administers (a role given since): enrol first.
+    partnership it administers (a role given since) or one that has since
+    asked a second factor of all its members: enrol first.
     """
 
     def __init__(self, get_response):
@@ -196,7 +197,7 @@ class SecondFactorMiddleware:
             return None
         if owed == mfa.SECOND_FACTOR_NONE and settings.MFA_REQUIRED:
             membership = getattr(request, "membership", None)
-            if user.is_staff or policy.may_administer(membership):
+            if user.is_staff or mfa.membership_needs_second_factor(membership):
                 owed = mfa.SECOND_FACTOR_ENROL
         if owed == mfa.SECOND_FACTOR_NONE:
             return self._admin_site_reauthentication(request, view_name)

@@ -131,6 +131,11 @@ class Partnership(models.Model):
     comparator_area_code = models.CharField(
         _("comparator area code"), max_length=20, blank=True
     )
+    # Admins (and platform staff) must use a second factor in any case; this
+    # asks it of everyone else too (partnerships.mfa.mfa_required).
+    members_need_second_factor = models.BooleanField(
+        _("every member must use two-step sign-in"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -366,6 +371,10 @@ class SecurityEventKind(models.TextChoices):
     RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
     RECOVERY_CODES_MADE = "recovery_codes_made", _("Recovery codes made")
     REAUTHENTICATED = "reauthenticated", _("Identity confirmed again")
+    MFA_REQUIREMENT_CHANGED = (
+        "mfa_requirement_changed",
+        _("Two-step sign-in requirement changed"),
+    )
 
 
 class SecurityEvent(models.Model):

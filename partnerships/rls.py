@@ -12,9 +12,12 @@ the admin site, bulk updates, raw SQL):
 
 from django.db import migrations
 
+from .platform_scope import INSTALL_FUNCTIONS, PLATFORM_ACTIVE
+
+# The platform scope is the owner's function's to grant (platform_scope.py).
 TENANT_MATCH = (
     "partnership_id = NULLIF(current_setting('civic.partnership_id', true), '')::bigint"
-    " OR current_setting('civic.platform', true) = 'on'"
+    f" OR {PLATFORM_ACTIVE}"
 )
 OWN_MEMBERSHIP = "user_id = NULLIF(current_setting('civic.user_id', true), '')::bigint"
 
@@ -25,6 +28,7 @@ def enable_rls(table: str, *, extra_read: str | None = None) -> migrations.RunSQ
         using = f"({TENANT_MATCH} OR {extra_read})"
     return migrations.RunSQL(
         sql=[
+            *INSTALL_FUNCTIONS,
             f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
             f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
             f"CREATE POLICY tenant_isolation ON {table} USING {using} "
@@ -71,6 +75,7 @@ def enable_rls_platform_events(table: str) -> migrations.RunSQL:
     """
     return migrations.RunSQL(
         sql=[
+            *INSTALL_FUNCTIONS,
             f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
             f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
             f"CREATE POLICY tenant_read ON {table} FOR SELECT USING ({TENANT_MATCH})",

@@ -2,12 +2,13 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
+from . import policy
 from .models import (
     ApiToken,
     Membership,
@@ -176,3 +177,29 @@ def user_language_set(*, user: User, language: str) -> User:
         user.language = language
         user.save(update_fields=["language"])
     return user
+
+
+@transaction.atomic
+def partnership_second_factor_requirement_set(
+    *, partnership: Partnership, required: bool, actor: User, request=None
+) -> Partnership:
+    """Ask a second factor of every member (admins must have one anyway).
+
+    Members without one are sent to add one the next time they open the
+    partnership's pages (partnerships.middleware.SecondFactorMiddleware), and
+    cannot remove their last one while the requirement stands."""
+    membership = Membership.objects.filter(partnership=partnership, user=actor).first()
+    if not policy.may_administer(membership):
+        raise PermissionDenied(_("Only the partnership's admins can do this."))
+    if required == partnership.members_need_second_factor:
+        return partnership
+    partnership.members_need_second_factor = required
+    partnership.save(update_fields=["members_need_second_factor"])
+    security_event_record(
+        kind=SecurityEventKind.MFA_REQUIREMENT_CHANGED,
+        actor=actor,
+        partnership=partnership,
+        request=request,
+        detail={"members_need_second_factor": required},
+    )
+    return partnership

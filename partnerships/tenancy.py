@@ -1,9 +1,10 @@
 """The tenant context that PostgreSQL row-level security reads.
 
 Every tenant table has a policy that admits a row only when its partnership_id
-equals the transaction-local setting ``civic.partnership_id``, or when
-``civic.platform`` is 'on' (platform staff in the admin site, management
-commands). Memberships are also visible to their own user through
+equals the transaction-local setting ``civic.partnership_id``, or in the
+platform scope (platform staff in the admin site, management commands), which
+needs ``civic.platform`` 'on' and a proof only the application can make
+(partnerships/platform_scope.py). Memberships are also visible to their own user through
 ``civic.user_id``, so the partnership picker works before a tenant is chosen.
 With nothing set the policies admit nothing: a query someone forgot to scope
 returns no rows rather than another partnership's.
@@ -17,9 +18,12 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
+from .platform_scope import proof
+
 PARTNERSHIP = "civic.partnership_id"
 USER = "civic.user_id"
 PLATFORM = "civic.platform"
+PLATFORM_PROOF = "civic.platform_proof"
 INVITATION = "civic.invitation_digest"
 
 
@@ -32,7 +36,7 @@ def _apply(values: dict[str, str]) -> None:
 
 
 def _current() -> dict[str, str]:
-    names = (PARTNERSHIP, USER, PLATFORM)
+    names = (PARTNERSHIP, USER, PLATFORM, PLATFORM_PROOF)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT " + ", ".join("current_setting(%s, true)" for _ in names), names
@@ -65,6 +69,20 @@ def set_invitation(digest: str) -> None:
     _apply({INVITATION: digest})
 
 
+def _platform(on: bool) -> dict[str, str]:
+    if not on:
+        return {PLATFORM: "off", PLATFORM_PROOF: ""}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT civic_platform_nonce()")
+        (nonce,) = cursor.fetchone()
+    return {PLATFORM: "on", PLATFORM_PROOF: proof(nonce)}
+
+
+def set_platform() -> None:
+    """Open the platform scope in the current transaction (inside a scope)."""
+    _apply(_platform(True))
+
+
 def current_partnership_id() -> int | None:
     value = _current()[PARTNERSHIP]
     return int(value) if value else None
@@ -90,7 +108,7 @@ def scope(
             {
                 PARTNERSHIP: "" if partnership_id is None else str(partnership_id),
                 USER: "" if user_id is None else str(user_id),
-                PLATFORM: "on" if platform else "off",
+                **_platform(platform),
             }
         )
         yield

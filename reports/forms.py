@@ -2,6 +2,9 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.text_limits import MaxTextLength, limit_of
+from wellbeing.models import CurveStory
+
 from .models import ReportLanguage
 
 
@@ -59,21 +62,25 @@ class CurveStoryForm(forms.Form):
         help_text=_("Why the curve looks as it does: causes and forces at work."),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
+        validators=[MaxTextLength(limit_of(CurveStory, "story"))],
     )
     partners = forms.CharField(
         label=_("Partners with a role to play"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        validators=[MaxTextLength(limit_of(CurveStory, "partners"))],
     )
     what_works = forms.CharField(
         label=_("What works"),
         help_text=_("What could work to turn the curve, including low-cost ideas."),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        validators=[MaxTextLength(limit_of(CurveStory, "what_works"))],
     )
     action_plan = forms.CharField(
         label=_("Action plan"),
         help_text=_("What the partnership proposes to do."),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        validators=[MaxTextLength(limit_of(CurveStory, "action_plan"))],
     )

@@ -4,7 +4,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import connection
 from django.test import TransactionTestCase
 from django.utils import translation
 
@@ -95,9 +94,10 @@ def platform_context(request):
         or "live_server" in request.fixturenames
     )
     if (marker or "db" in request.fixturenames) and not transactional:
+        from partnerships import tenancy
+
         request.getfixturevalue("db")
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('civic.platform', 'on', true)")
+        tenancy.set_platform()
     yield
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from kpis.models import PerformanceMeasure
 from outcomes.models import Outcome, Priority
 from partnerships.models import Partnership
+from partnerships.text_limits import limited_text
 
 # --- National well-being frameworks: shared reference data ---------------------
 #
@@ -39,7 +40,7 @@ REFERENCE_DATA_GUARD = pgtrigger.Trigger(
     when=pgtrigger.Before,
     operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
     func=f"""
-    IF current_setting('civic.platform', true) IS DISTINCT FROM 'on' THEN
+    IF NOT civic_platform_active() THEN
         RAISE EXCEPTION 'Reference data is read-only: only platform staff change it.'
             USING ERRCODE = '{REFERENCE_READ_ONLY_SQLSTATE}';
     END IF;
@@ -80,7 +81,7 @@ class NationalFramework(ShippedReference):
             "Which edition of the framework, e.g. '2015 Act, 2021 indicators'."
         ),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = limited_text(_("description"), blank=True)
     source_url = models.URLField(_("source"), max_length=500, blank=True)
 
     class Meta:
@@ -100,7 +101,7 @@ class FrameworkElement(ShippedReference):
     )
     code = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = limited_text(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     # The Welsh name (name_cy, django-modeltranslation) checked against an
     # official source; an unchecked one is marked so on Welsh pages.
@@ -151,7 +152,7 @@ class IndicatorSet(ShippedReference):
     name = models.CharField(_("name"), max_length=200)
     laid_on = models.DateField(_("published or laid on"), null=True, blank=True)
     is_current = models.BooleanField(_("the set in force"), default=False)
-    description = models.TextField(_("description"), blank=True)
+    description = limited_text(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -218,8 +219,8 @@ class NationalIndicator(ShippedReference):
         blank=True,
         help_text=_("VERIFIED, MEMORY-HIGH, PARTIAL, UNKNOWN... as shipped."),
     )
-    evidence = models.TextField(_("evidence"), blank=True)
-    source_hint = models.TextField(_("data source"), blank=True)
+    evidence = limited_text(_("evidence"), blank=True)
+    source_hint = limited_text(_("data source"), blank=True)
     sets = models.ManyToManyField(
         IndicatorSet,
         through="IndicatorSetMembership",
@@ -274,7 +275,7 @@ class IndicatorSetMembership(ShippedReference):
         blank=True,
         help_text=_("Empty when the set uses the indicator's direction."),
     )
-    basis = models.TextField(_("how this membership was established"), blank=True)
+    basis = limited_text(_("how this membership was established"), blank=True)
 
     class Meta:
         db_table = "kpis_indicatorsetmembership"
@@ -453,7 +454,7 @@ class IndicatorSeries(models.Model):
         blank=True,
         help_text=_("Empty for the whole population, e.g. 'Female' or 'Age 16-24'."),
     )
-    source_note = models.TextField(
+    source_note = limited_text(
         _("source"),
         blank=True,
         help_text=_("The notes above the header of the imported file."),
@@ -526,10 +527,10 @@ class CurveStory(models.Model):
     year = models.PositiveSmallIntegerField(
         _("reporting year"), help_text=_("The year the story was written for.")
     )
-    story = models.TextField(_("the story behind the curve"), blank=True)
-    partners = models.TextField(_("partners with a role to play"), blank=True)
-    what_works = models.TextField(_("what works"), blank=True)
-    action_plan = models.TextField(_("action plan"), blank=True)
+    story = limited_text(_("the story behind the curve"), blank=True)
+    partners = limited_text(_("partners with a role to play"), blank=True)
+    what_works = limited_text(_("what works"), blank=True)
+    action_plan = limited_text(_("action plan"), blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -13,6 +13,7 @@ from kpis.periods import Quarter
 from kpis.services import require_admin
 from outcomes.models import Outcome, Priority, Project
 from partnerships.models import Partnership, User
+from partnerships.text_limits import MaxTextLength, limit_of
 
 from .models import (
     Contribution,
@@ -143,15 +144,26 @@ def curve_story_save(
         raise ValidationError(
             _("Only the current reporting year's story can be edited.")
         )
+    texts = {
+        "story": story.strip(),
+        "partners": partners.strip(),
+        "what_works": what_works.strip(),
+        "action_plan": action_plan.strip(),
+    }
+    errors = {}
+    for name, text in texts.items():
+        try:
+            MaxTextLength(limit_of(CurveStory, name))(text)
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
     curve_story, _created = CurveStory.objects.update_or_create(
         partnership=partnership,
         indicator=indicator,
         year=year,
         defaults={
-            "story": story.strip(),
-            "partners": partners.strip(),
-            "what_works": what_works.strip(),
-            "action_plan": action_plan.strip(),
+            **texts,
             "updated_by": actor,
             "updated_at": timezone.now(),
         },

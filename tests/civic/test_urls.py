@@ -80,6 +80,7 @@ ROUTES = {
     "kpis:measure_retire": "/p/wrexham-civic-mission/strategy/measures/7/retire/",
     "kpis:measure_delete": "/p/wrexham-civic-mission/strategy/measures/7/delete/",
     "kpis:partnership_settings": "/p/wrexham-civic-mission/settings/",
+    "kpis:partnership_second_factor": "/p/wrexham-civic-mission/settings/two-step/",
     "exchange:data": "/p/wrexham-civic-mission/data/",
     "exchange:import_upload": "/p/wrexham-civic-mission/data/import/",
     "exchange:import_job": "/p/wrexham-civic-mission/data/import/7/",
@@ -96,6 +97,9 @@ ROUTES = {
     "api:redoc": "/api/v1/redoc/",
     "api:partnership_list": "/api/v1/partnerships/",
     "api:member_list": "/api/v1/p/wrexham-civic-mission/members/",
+    "api:second_factor_requirement": (
+        "/api/v1/p/wrexham-civic-mission/two-step-sign-in/"
+    ),
     "api:member_detail": "/api/v1/p/wrexham-civic-mission/members/7/",
     "api:invitation_list": "/api/v1/p/wrexham-civic-mission/invitations/",
     "api:invitation_resend": "/api/v1/p/wrexham-civic-mission/invitations/7/resend/",

@@ -26,6 +26,7 @@ from django.apps import apps
 from django.conf import settings
 from psycopg import sql
 
+from partnerships.platform_scope import proof as platform_proof
 from tests.database_roles import owner_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,10 +96,19 @@ def upgraded():
             env=env,
             check=True,
         )
-        with psycopg.connect(_conninfo(dbname), autocommit=True) as connection:
-            # Every partnership's rows: the role cannot bypass row-level security.
-            connection.execute("SELECT set_config('civic.platform', 'on', false)")
+        with psycopg.connect(_conninfo(dbname)) as connection:
+            # Every partnership's rows: the role cannot bypass row-level
+            # security, and enters the platform scope only with the
+            # application's proof, valid for one transaction, which the tests
+            # share (partnerships/platform_scope.py).
+            (nonce,) = connection.execute("SELECT civic_platform_nonce()").fetchone()
+            connection.execute(
+                "SELECT set_config('civic.platform', 'on', true), "
+                "set_config('civic.platform_proof', %s, true)",
+                [platform_proof(nonce)],
+            )
             yield connection
+            connection.rollback()
     finally:
         with psycopg.connect(_conninfo(maintenance, owner), autocommit=True) as admin:
             admin.execute(
