@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -30,7 +31,7 @@ from kpis.models import (
     QuarterlyValue,
     ValueType,
 )
-from kpis.periods import year_label
+from kpis.periods import Quarter, year_label
 from kpis.services import measure_targets_upsert, measure_upsert
 from outcomes.models import Horizon, Mission, Outcome, Priority
 from outcomes.services import mission_set, outcome_upsert, priority_upsert
@@ -39,6 +40,7 @@ from partnerships.models import Partnership
 from .kinds import AGGREGATIONS, DIRECTIONS, HORIZONS, KINDS, QUESTIONS
 from .parsing import Column, Problems, Row, headers, in_every_language, map_headers
 from .spreadsheets import SheetSpec, Workbook, cell_text, normalise_header, xlsx_bytes
+from .values import parse_quarter
 
 MISSION = (
     Column(
@@ -151,6 +153,12 @@ MEASURES = (
     Column(
         "data_source_cy", pgettext_lazy("spreadsheet column", "Data source (Cymraeg)")
     ),
+    # Last, so that workbooks made before it still line up.
+    Column(
+        "due_quarter",
+        pgettext_lazy("spreadsheet column", "Due quarter"),
+        aliases=("due",),
+    ),
 )
 # The Welsh column of each text ("Name (Cymraeg)"), with its length limit.
 # A sheet without a text's Welsh column leaves the stored Welsh text as it is;
@@ -227,6 +235,7 @@ WIDTHS = {
         12,
         50,
         30,
+        14,
     ),
 }
 
@@ -341,6 +350,33 @@ def _find_sheet(workbook: Workbook, key: str):
         if sheet is not None:
             return sheet
     return None
+
+
+def _due_quarter(row: Row, kind: str | None, start_month: int) -> Quarter | None:
+    """A milestone's due quarter, written like "2026/27 Q3" or "2026-3"."""
+    text = row.text("due_quarter")
+    if not text:
+        return None
+    due = parse_quarter(text, start_month)
+    if due is None:
+        try:
+            due = Quarter.parse_key(text, start_month)
+        except ValueError:
+            due = None
+    if due is None:
+        row.problem(
+            "due_quarter",
+            _("“%(text)s” is not a quarter; write it like “%(example)s”.")
+            % {
+                "text": text[:40],
+                "example": Quarter.containing(timezone.localdate(), start_month).label,
+            },
+        )
+        return None
+    if kind != ValueType.MILESTONE:
+        row.problem("due_quarter", _("Only a milestone has a due quarter."))
+        return None
+    return due
 
 
 def framework_plan(*, partnership: Partnership, workbook: Workbook) -> FrameworkPlan:
@@ -578,6 +614,7 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
         ):
             row.problem("annual_target", _("A percentage target is at most 100."))
         baseline = row.number("baseline_value")
+        due = _due_quarter(row, kind, partnership.reporting_year_start_month)
         priority = priority_ref(row, "priority")
         outcome_text = row.text("outcome")
         outcome = None
@@ -698,6 +735,10 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
             "position": len(plan.measures),
             "welsh": _welsh(row, "Measures", indexes["Measures"]),
         }
+        if "due_quarter" in indexes["Measures"]:
+            # A sheet without the column leaves the due quarters as they are.
+            fields["due_year"] = due.year if due else None
+            fields["due_quarter"] = due.quarter if due else None
         if not row.ok:
             continue
         if existing is None:
@@ -987,6 +1028,13 @@ def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
                     m.unit_cy or "",
                     m.definition_cy or "",
                     m.data_source_cy or "",
+                    Quarter(
+                        m.due_year,
+                        m.due_quarter,
+                        partnership.reporting_year_start_month,
+                    ).label
+                    if m.due_year
+                    else "",
                 ]
                 for m in measures
             ],
