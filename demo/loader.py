@@ -157,6 +157,7 @@ def demo_load(*, today: datetime.date, beside_others: bool = False) -> DemoResul
                 spec, partnership=partnership, actor=admin, today=today
             )
             _first_reporting_quarter_set(partnership, admin=admin, today=today)
+            _milestones_due_set(spec, partnership=partnership, admin=admin, today=today)
             result.values_created += _load_values(
                 spec, partnership=partnership, actor=admin, today=today
             )
@@ -184,6 +185,32 @@ def _first_reporting_quarter_set(
         comparator_area_code=partnership.comparator_area_code,
         first_reporting_quarter=first.key,
     )
+
+
+def _milestones_due_set(
+    spec: PartnershipSpec, *, partnership: Partnership, admin: User, today
+) -> None:
+    """Each milestone's due quarter, counted from the first quarter of demo
+    history as its spec says (``MeasureSpec.due_quarter``)."""
+    history, _current = demo_quarters(partnership, today)
+    due_specs = {
+        code: s.due_quarter
+        for code, s in measure_specs(spec).items()
+        if s.value_type == "milestone" and s.due_quarter is not None
+    }
+    for measure in PerformanceMeasure.objects.filter(
+        partnership=partnership, code__in=due_specs
+    ):
+        due = history[0]
+        for _step in range(due_specs[measure.code]):
+            due = due.next()
+        if (measure.due_year, measure.due_quarter) != (due.year, due.quarter):
+            kpi_services.measure_update(
+                partnership=partnership,
+                actor=admin,
+                measure=measure,
+                changes={"due_year": due.year, "due_quarter": due.quarter},
+            )
 
 
 def _review_history(partnership: Partnership, *, admin: User, today) -> None:
