@@ -145,6 +145,13 @@ MEASURES = (
         pgettext_lazy("spreadsheet column", "Data source"),
         aliases=("source",),
     ),
+    # A milestone's; the import finds columns by their headers, so workbooks
+    # made before it still import (and leave due quarters as they are).
+    Column(
+        "due_quarter",
+        pgettext_lazy("spreadsheet column", "Due quarter"),
+        aliases=("due",),
+    ),
     Column("name_cy", pgettext_lazy("spreadsheet column", "Name (Cymraeg)")),
     Column("unit_cy", pgettext_lazy("spreadsheet column", "Unit (Cymraeg)")),
     Column(
@@ -152,12 +159,6 @@ MEASURES = (
     ),
     Column(
         "data_source_cy", pgettext_lazy("spreadsheet column", "Data source (Cymraeg)")
-    ),
-    # Last, so that workbooks made before it still line up.
-    Column(
-        "due_quarter",
-        pgettext_lazy("spreadsheet column", "Due quarter"),
-        aliases=("due",),
     ),
 )
 # The Welsh column of each text ("Name (Cymraeg)"), with its length limit.
@@ -231,11 +232,11 @@ WIDTHS = {
         10,
         50,
         30,
+        14,
         60,
         12,
         50,
         30,
-        14,
     ),
 }
 
@@ -1024,10 +1025,6 @@ def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
                     "yes" if m.is_headline else "no",
                     m.definition_en or "",
                     m.data_source_en or "",
-                    m.name_cy or "",
-                    m.unit_cy or "",
-                    m.definition_cy or "",
-                    m.data_source_cy or "",
                     Quarter(
                         m.due_year,
                         m.due_quarter,
@@ -1035,6 +1032,10 @@ def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
                     ).label
                     if m.due_year
                     else "",
+                    m.name_cy or "",
+                    m.unit_cy or "",
+                    m.definition_cy or "",
+                    m.data_source_cy or "",
                 ]
                 for m in measures
             ],

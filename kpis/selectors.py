@@ -185,6 +185,20 @@ class YearSummary:
         return due.label if due else ""
 
     @property
+    def due_note(self) -> str:
+        """Why a milestone not done has its status: not yet due, or past due."""
+        due = self.due
+        figure = self.figure
+        if due is None or figure is None or figure >= 1:
+            return ""
+        as_of = rules.judged_on(self.year, due.start_month, timezone.localdate())
+        if due.ends_on < as_of:
+            return _("Not done by %(quarter)s, when it was due.") % {
+                "quarter": due.label
+            }
+        return _("Not due until %(quarter)s.") % {"quarter": due.label}
+
+    @property
     def reported(self) -> list[int]:
         return rules.quarters_reported(
             self.measure.value_type, self.entries, self.measure.aggregation

@@ -113,8 +113,10 @@ def test_the_year_summary_judges_against_the_due_quarter(clock):
     )
     assert summary.due == DUE
     assert summary.status == Status.ON_TRACK
+    assert summary.due_note == "Not due until 2026/27 Q3."
     clock.move_to(datetime.datetime(2027, 1, 5, 12, 0, tzinfo=datetime.UTC))
     assert summary.status == Status.OFF_TRACK
+    assert summary.due_note == "Not done by 2026/27 Q3, when it was due."
 
 
 @pytest.mark.django_db
@@ -147,3 +149,5 @@ def test_the_years_api_gives_the_due_quarter_and_done_stays_done(client, clock):
     assert years[2026]["status"] == "on_track"
     assert years[2026]["quarters_missing"] == []
     assert years[2025]["due_quarter"] == "2025-4"
+    # Done, so nothing to explain.
+    assert years[2025]["due_note"] == ""

@@ -18,6 +18,8 @@ from tests.factories import MeasureFactory, MembershipFactory, PartnershipFactor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
+DUE = [c.key for c in MEASURES].index("due_quarter")
+
 
 @pytest.fixture
 def team():
@@ -138,7 +140,7 @@ def measure_row(code, kind, due):
         "How much did we do?",
         kind,
     )
-    row[-1] = due
+    row[DUE] = due
     return row
 
 
@@ -165,9 +167,9 @@ def test_the_workbook_sets_due_quarters_and_exports_them(team, import_storage):
 
     sheets = {s.name: s for s in framework_sheets(partnership=partnership)}
     measures = sheets["Measures"]
-    assert measures.headers[-1] == "Due quarter"
+    assert measures.headers[DUE] == "Due quarter"
     row = next(r for r in measures.rows if r[0] == "MS-2")
-    assert row[-1] == "2026/27 Q4"
+    assert row[DUE] == "2026/27 Q4"
 
 
 def test_the_workbook_refuses_a_due_quarter_for_a_count(team, import_storage):
