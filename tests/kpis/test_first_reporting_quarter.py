@@ -285,3 +285,50 @@ def test_no_reminders_for_a_quarter_before_the_first(team, mailoutbox, first, se
         partnership=partnership, today=datetime.date(2026, 11, 2)
     ) == (sent)
     assert [m.to for m in mailoutbox] == [[lead.email]] * sent
+
+
+def test_the_migration_sets_each_partnership_s_as_it_was_derived():
+    """kpis 0023 sets the earlier of the creation quarter and the earliest
+    figure's for every partnership that has none, and leaves the others."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module(
+        "kpis.migrations.0023_milestone_due_quarter_digest_sent"
+    )
+    with_history = PartnershipFactory(reporting_year_start_month=APRIL)
+    MeasureFactory(partnership=with_history)
+    admin = MembershipFactory(partnership=with_history, role=Role.ADMIN).user
+    period = services.period_get_or_create(
+        partnership=with_history, quarter=Quarter(2023, 4, APRIL)
+    )
+    recording.quarterly_value_record(
+        partnership=with_history,
+        measure=with_history.performancemeasure_set.get(),
+        period=period,
+        actor=admin,
+        value=D(1),
+    )
+    new = PartnershipFactory(reporting_year_start_month=APRIL)
+    already = PartnershipFactory(
+        reporting_year_start_month=APRIL,
+        first_reporting_year=2020,
+        first_reporting_quarter=2,
+    )
+
+    migration.first_reporting_quarters_set(apps, SimpleNamespace(connection=connection))
+
+    found = {
+        p.pk: (p.first_reporting_year, p.first_reporting_quarter)
+        for p in Partnership.objects.filter(
+            pk__in=[with_history.pk, new.pk, already.pk]
+        )
+    }
+    assert found == {
+        with_history.pk: (2023, 4),
+        new.pk: (2026, 3),
+        already.pk: (2020, 2),
+    }
