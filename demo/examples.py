@@ -41,6 +41,7 @@ def _measure_row(spec: MeasureSpec, *, priority: str, outcome: str) -> list:
         yes_no(spec.headline),
         spec.definition,
         spec.data_source,
+        "",  # Due quarter: the demo's are counted from its history, not fixed.
         spec.name_cy,
         spec.unit_cy,
         spec.definition_cy,

@@ -44,6 +44,7 @@ from kpis.models import (
     ValueType,
 )
 from kpis.periods import Quarter
+from kpis.selectors import first_reporting_quarter_set
 from outcomes.models import Outcome, Priority, Project
 from partnerships import tenancy
 from partnerships.models import Partnership, User
@@ -155,12 +156,61 @@ def demo_load(*, today: datetime.date, beside_others: bool = False) -> DemoResul
             national.population_load(
                 spec, partnership=partnership, actor=admin, today=today
             )
+            _first_reporting_quarter_set(partnership, admin=admin, today=today)
+            _milestones_due_set(spec, partnership=partnership, admin=admin, today=today)
             result.values_created += _load_values(
                 spec, partnership=partnership, actor=admin, today=today
             )
             _review_history(partnership, admin=admin, today=today)
             result.partnerships.append(_summary(partnership))
     return result
+
+
+def _first_reporting_quarter_set(
+    partnership: Partnership, *, admin: User, today: datetime.date
+) -> None:
+    """The demo reports from its first quarter of history (or an earlier
+    load's), so no quarter of it is outside the first reporting quarter."""
+    history, _current = demo_quarters(partnership, today)
+    first = history[0]
+    stored = first_reporting_quarter_set(partnership)
+    if stored is not None and stored < first:
+        first = stored
+    kpi_services.partnership_settings_update(
+        partnership=partnership,
+        actor=admin,
+        name=partnership.name,
+        reporting_year_start_month=partnership.reporting_year_start_month,
+        area_code=partnership.area_code,
+        comparator_area_code=partnership.comparator_area_code,
+        first_reporting_quarter=first.key,
+    )
+
+
+def _milestones_due_set(
+    spec: PartnershipSpec, *, partnership: Partnership, admin: User, today
+) -> None:
+    """Each milestone's due quarter, counted from the first quarter of demo
+    history as its spec says (``MeasureSpec.due_quarter``)."""
+    history, _current = demo_quarters(partnership, today)
+    due_specs = {
+        code: s.due_quarter
+        for code, s in measure_specs(spec).items()
+        if s.value_type == "milestone" and s.due_quarter is not None
+    }
+    for measure in PerformanceMeasure.objects.filter(
+        partnership=partnership, code__in=due_specs
+    ):
+        due = history[0]
+        for _step in range(due_specs[measure.code]):
+            due = due.next()
+        if (measure.due_year, measure.due_quarter) != (due.year, due.quarter):
+            kpi_services.measure_update(
+                partnership=partnership,
+                actor=admin,
+                measure=measure,
+                changes={"due_year": due.year, "due_quarter": due.quarter},
+            )
 
 
 def _review_history(partnership: Partnership, *, admin: User, today) -> None:

@@ -53,6 +53,12 @@ class MeasureSpec:
     demo_size: float | None = None
     # Index of the demo quarter a milestone is done in, when it is known.
     done_quarter: int | None = None
+    # Index of the demo quarter a milestone is due by (0 = the first quarter
+    # of history; past the current quarter, it is not yet due). The seeds give
+    # years, not quarters: the strategy's first steps (its research strategy,
+    # the Children's University business plan, the directory) come early, the
+    # research outputs later.
+    due_quarter: int | None = None
     # The partnership's breakdown dimensions this count is split by, by name.
     breakdown: tuple[str, ...] = ()
     name_cy: str = ""

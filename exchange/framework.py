@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -30,7 +31,7 @@ from kpis.models import (
     QuarterlyValue,
     ValueType,
 )
-from kpis.periods import year_label
+from kpis.periods import Quarter, year_label
 from kpis.services import measure_targets_upsert, measure_upsert
 from outcomes.models import Horizon, Mission, Outcome, Priority
 from outcomes.services import mission_set, outcome_upsert, priority_upsert
@@ -48,6 +49,7 @@ from .parsing import (
     yes_no,
 )
 from .spreadsheets import SheetSpec, Workbook, cell_text, normalise_header, xlsx_bytes
+from .values import parse_quarter
 
 MISSION = (
     Column(
@@ -152,6 +154,13 @@ MEASURES = (
         pgettext_lazy("spreadsheet column", "Data source"),
         aliases=("source",),
     ),
+    # A milestone's; the import finds columns by their headers, so workbooks
+    # made before it still import (and leave due quarters as they are).
+    Column(
+        "due_quarter",
+        pgettext_lazy("spreadsheet column", "Due quarter"),
+        aliases=("due",),
+    ),
     Column("name_cy", pgettext_lazy("spreadsheet column", "Name (Cymraeg)")),
     Column("unit_cy", pgettext_lazy("spreadsheet column", "Unit (Cymraeg)")),
     Column(
@@ -243,6 +252,7 @@ WIDTHS = {
         10,
         50,
         30,
+        14,
         60,
         12,
         50,
@@ -361,6 +371,33 @@ def _find_sheet(workbook: Workbook, key: str):
         if sheet is not None:
             return sheet
     return None
+
+
+def _due_quarter(row: Row, kind: str | None, start_month: int) -> Quarter | None:
+    """A milestone's due quarter, written like "2026/27 Q3" or "2026-3"."""
+    text = row.text("due_quarter")
+    if not text:
+        return None
+    due = parse_quarter(text, start_month)
+    if due is None:
+        try:
+            due = Quarter.parse_key(text, start_month)
+        except ValueError:
+            due = None
+    if due is None:
+        row.problem(
+            "due_quarter",
+            _("“%(text)s” is not a quarter; write it like “%(example)s”.")
+            % {
+                "text": text[:40],
+                "example": Quarter.containing(timezone.localdate(), start_month).label,
+            },
+        )
+        return None
+    if kind != ValueType.MILESTONE:
+        row.problem("due_quarter", _("Only a milestone has a due quarter."))
+        return None
+    return due
 
 
 def framework_plan(*, partnership: Partnership, workbook: Workbook) -> FrameworkPlan:
@@ -608,6 +645,7 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
         ):
             row.problem("annual_target", _("A percentage target is at most 100."))
         baseline = row.number("baseline_value")
+        due = _due_quarter(row, kind, partnership.reporting_year_start_month)
         priority = priority_ref(row, "priority")
         outcome_text = row.text("outcome")
         outcome = None
@@ -730,6 +768,10 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
             "position": len(plan.measures),
             "welsh": _welsh(row, "Measures", indexes["Measures"]),
         }
+        if "due_quarter" in indexes["Measures"]:
+            # A sheet without the column leaves the due quarters as they are.
+            fields["due_year"] = due.year if due else None
+            fields["due_quarter"] = due.quarter if due else None
         if not row.ok:
             continue
         if existing is None:
@@ -1015,6 +1057,13 @@ def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
                     yes_no(m.is_headline),
                     m.definition_en or "",
                     m.data_source_en or "",
+                    Quarter(
+                        m.due_year,
+                        m.due_quarter,
+                        partnership.reporting_year_start_month,
+                    ).label
+                    if m.due_year
+                    else "",
                     m.name_cy or "",
                     m.unit_cy or "",
                     m.definition_cy or "",

@@ -39,6 +39,7 @@ from kpis.policy import measures_led
 from kpis.recording import (
     STORY_MAX_LENGTH,
     FigureWrite,
+    before_first_message,
     figures_claim,
     figures_write,
     locked_message,
@@ -47,7 +48,7 @@ from kpis.recording import (
     value_numbers_check,
     values_for_update,
 )
-from kpis.selectors import measure_list_for_entry
+from kpis.selectors import first_reporting_quarter_set, measure_list_for_entry
 from partnerships import policy as roles
 from partnerships.models import Membership, Partnership, User
 
@@ -266,10 +267,11 @@ def values_plan(
     led = measures_led(membership)
     today = today or timezone.localdate()
     start_month = partnership.reporting_year_start_month
+    first = first_reporting_quarter_set(partnership)
     seen: dict[tuple[int, int, int], int] = {}
     for number, cells in sheet.rows:
         row = Row(sheet.name, number, cells, index, COLUMNS, problems)
-        planned = _plan_row(row, measures, led, start_month, today, seen)
+        planned = _plan_row(row, measures, led, start_month, today, seen, first)
         if planned == "empty":
             plan.skipped += 1
         elif planned is not None:
@@ -278,7 +280,7 @@ def values_plan(
     return plan
 
 
-def _plan_row(row: Row, measures, led, start_month, today, seen):
+def _plan_row(row: Row, measures, led, start_month, today, seen, first=None):
     code = row.text("code")
     value_raw = cell_text(row.raw("value"))
     numerator_raw = cell_text(row.raw("numerator"))
@@ -322,6 +324,9 @@ def _plan_row(row: Row, measures, led, start_month, today, seen):
             "quarter",
             _("%(quarter)s has not started yet.") % {"quarter": quarter.label},
         )
+        return None
+    if first is not None and quarter < first:
+        row.problem("quarter", before_first_message(quarter, first))
         return None
     kind_text = row.text("kind")
     if kind_text:

@@ -14,6 +14,7 @@ from partnerships.models import Membership
 from .models import (
     LOCKED_PERIOD_SQLSTATE,
     REOPEN_UNRECORDED_SQLSTATE,
+    DigestSent,
     Dimension,
     DimensionCategory,
     MeasureLead,
@@ -160,6 +161,20 @@ class DimensionAdmin(TenantAdminMixin, TranslationAdmin):
 class ReminderAdmin(admin.ModelAdmin):
     list_display = ["user", "partnership", "year", "quarter", "reason", "sent_at"]
     list_filter = ["partnership", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DigestSent)
+class DigestSentAdmin(admin.ModelAdmin):
+    """What each admin's daily digests covered; kept, never edited."""
+
+    list_display = ["user", "partnership", "day", "figure_count", "covered_until"]
+    list_filter = ["partnership"]
 
     def has_add_permission(self, request):
         return False

@@ -75,6 +75,9 @@ class MeasureSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
             "The quarter the baseline was measured in, e.g. “2023/24 Q4”."
         ),
     )
+    due_quarter = serializers.SerializerMethodField(
+        help_text="A milestone's due quarter as YYYY-Q, or null."
+    )
     leads = serializers.SerializerMethodField(
         help_text=gettext_lazy("Email addresses of the people assigned to report it.")
     )
@@ -111,6 +114,7 @@ class MeasureSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
             "annual_target",
             "baseline_value",
             "baseline_period",
+            "due_quarter",
             "definition",
             "data_source",
             "leads",
@@ -123,6 +127,11 @@ class MeasureSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
             "targets",
             "retired",
         ]
+
+    def get_due_quarter(self, measure) -> str | None:
+        if measure.due_year is None:
+            return None
+        return f"{measure.due_year}-{measure.due_quarter}"
 
     def get_leads(self, measure: PerformanceMeasure) -> list[str]:
         return sorted(user.email for user in measure.leads.all())
@@ -177,6 +186,15 @@ class MeasureWriteSerializer(serializers.Serializer):
         help_text="The quarter the baseline was measured in, as “YYYY-Q”.",
         validators=[
             RegexValidator(KEY_PATTERN, "Give the quarter as YYYY-Q, e.g. 2024-1.")
+        ],
+    )
+    due_quarter = serializers.CharField(
+        allow_null=True,
+        required=False,
+        help_text="A milestone's due quarter, as “YYYY-Q”; null clears it. A "
+        "milestone not done is on track until it has ended, off track after.",
+        validators=[
+            RegexValidator(KEY_PATTERN, "Give the quarter as YYYY-Q, e.g. 2026-3.")
         ],
     )
     definition = serializers.CharField(
@@ -244,6 +262,11 @@ def _measure_changes(request: Request, data: dict) -> tuple[dict, list | None, d
     targets = data.pop("targets", None) or {}
     data.pop("retired", None)
     errors: dict[str, list[str]] = {}
+    if "due_quarter" in data:
+        key = data.pop("due_quarter")
+        data["due_year"], data["due_quarter"] = (
+            (int(key[:4]), int(key[5])) if key else (None, None)
+        )
     if "baseline_period" in data:
         key = data.pop("baseline_period")
         data["baseline_period"] = (
@@ -802,3 +825,60 @@ class WelshTextSet(TenantAPIView):
             {**data, "text": getattr(obj, f"{data['field']}_cy") or ""},
             status=status.HTTP_200_OK,
         )
+
+
+class PartnershipSettingsSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    reporting_year_start_month = serializers.IntegerField(min_value=1, max_value=12)
+    first_reporting_quarter = serializers.RegexField(
+        KEY_PATTERN,
+        help_text=(
+            "The first quarter that takes figures, as YYYY-Q; quarters before it "
+            "are neither missing nor overdue. Not after the current quarter, nor "
+            "after the earliest quarter holding figures."
+        ),
+        error_messages={"invalid": gettext_lazy("Give a quarter as YYYY-Q.")},
+    )
+    area_code = serializers.CharField(max_length=20, allow_blank=True)
+    comparator_area_code = serializers.CharField(max_length=20, allow_blank=True)
+
+
+def _settings_answer(partnership) -> dict:
+    return {
+        "name": partnership.name,
+        "reporting_year_start_month": partnership.reporting_year_start_month,
+        "first_reporting_quarter": selectors.first_reporting_quarter_read(
+            partnership=partnership
+        ).key,
+        "area_code": partnership.area_code,
+        "comparator_area_code": partnership.comparator_area_code,
+    }
+
+
+class PartnershipSettings(TenantAPIView):
+    """The partnership's settings, as on its Settings page (admins change them)."""
+
+    permission_classes = [IsAuthenticated, AdminForWrites]
+
+    @extend_schema(tags=["framework"], responses={200: PartnershipSettingsSerializer})
+    def get(self, request: Request, slug: str) -> Response:
+        return Response(_settings_answer(request.partnership))
+
+    @extend_schema(
+        tags=["framework"],
+        request=PartnershipSettingsSerializer,
+        responses={200: PartnershipSettingsSerializer, **error_responses(400, 403)},
+    )
+    def patch(self, request: Request, slug: str) -> Response:
+        incoming = PartnershipSettingsSerializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        partnership = request.partnership
+        changes = {**_settings_answer(partnership), **incoming.validated_data}
+        if "first_reporting_quarter" not in incoming.validated_data:
+            changes["first_reporting_quarter"] = None
+        with self.history_context():
+            services.partnership_settings_update(
+                partnership=partnership, actor=request.user, **changes
+            )
+        partnership.refresh_from_db()
+        return Response(_settings_answer(partnership))

@@ -16,6 +16,7 @@ urlpatterns = [
         api.MeasureDetail.as_view(),
         name="measure_detail",
     ),
+    path("settings/", api.PartnershipSettings.as_view(), name="partnership_settings"),
     path("welsh-texts/", api.WelshTextSet.as_view(), name="welsh_text_set"),
     path("values/", api.ValueList.as_view(), name="value_list"),
     path("values/bulk/", api.ValueBulk.as_view(), name="value_bulk"),

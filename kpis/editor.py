@@ -270,6 +270,7 @@ def _measure_write(request, form: MeasureForm, measure: PerformanceMeasure | Non
         if quarter
         else None
     )
+    changes.update(form.due_fields())
     leads = list(form.cleaned_data["leads"])
     if measure is None:
         return services.measure_create(
@@ -377,17 +378,22 @@ def partnership_settings(request: HttpRequest, slug: str) -> HttpResponse:
     """Name, reporting year and areas; links to deadlines and the framework."""
     _require_admin(request)
     partnership = request.partnership
+    first = selectors.first_reporting_quarter_read(partnership=partnership)
     if request.method == "GET":
-        form = PartnershipSettingsForm(instance=partnership)
+        form = PartnershipSettingsForm(instance=partnership, first=first)
         return render(
             request, "kpis/partnership_settings.html", _settings_context(request, form)
         )
-    form = PartnershipSettingsForm(request.POST, instance=partnership)
+    form = PartnershipSettingsForm(request.POST, instance=partnership, first=first)
     if form.is_valid():
         try:
             with transaction.atomic():
+                changes = form.changes()
+                changes["first_reporting_quarter"] = (
+                    changes["first_reporting_quarter"] or None
+                )
                 services.partnership_settings_update(
-                    partnership=partnership, actor=request.user, **form.changes()
+                    partnership=partnership, actor=request.user, **changes
                 )
         except ValidationError as error:
             form.add_service_errors(error)

@@ -7,6 +7,7 @@ the same things with the same messages. A translated column (``name_cy``,
 """
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -73,6 +74,16 @@ class MeasureForm(ServiceForm):
         help_text=_("As year-quarter, e.g. 2023-4 for the fourth quarter of 2023."),
         error_messages={"invalid": _("Give the quarter as YYYY-Q, e.g. 2023-4.")},
     )
+    due = forms.RegexField(
+        label=_("Due quarter (milestones)"),
+        regex=KEY_PATTERN,
+        required=False,
+        help_text=_(
+            "As year-quarter, e.g. 2026-3. A milestone not done is on track "
+            "until this quarter ends, then off track."
+        ),
+        error_messages={"invalid": _("Give the quarter as YYYY-Q, e.g. 2026-3.")},
+    )
     leads = forms.ModelMultipleChoiceField(
         label=_("Leads"),
         queryset=User.objects.none(),
@@ -132,6 +143,12 @@ class MeasureForm(ServiceForm):
                 if instance.baseline_period_id
                 else "",
             )
+            initial.setdefault(
+                "due",
+                f"{instance.due_year}-{instance.due_quarter}"
+                if instance.due_year
+                else "",
+            )
             initial.setdefault("leads", list(instance.leads.all()))
             for year in years:
                 own = dict(
@@ -179,6 +196,14 @@ class MeasureForm(ServiceForm):
             return None
         return Quarter.parse_key(key, self.partnership.reporting_year_start_month)
 
+    def due_fields(self) -> dict:
+        """The due quarter as the model holds it (a year and a quarter)."""
+        key = self.cleaned_data.get("due")
+        if not key:
+            return {"due_year": None, "due_quarter": None}
+        due = Quarter.parse_key(key, self.partnership.reporting_year_start_month)
+        return {"due_year": due.year, "due_quarter": due.quarter}
+
     def targets(self) -> dict:
         return {year: self.cleaned_data.get(f"target_{year}") for year in self.years}
 
@@ -195,6 +220,8 @@ class MeasureForm(ServiceForm):
     def add_service_error(self, name: str, messages: list[str]) -> None:
         if name == "baseline_period":
             name = "baseline_quarter"
+        if name in ("due_year", "due_quarter"):
+            name = "due"
         if name == "targets":
             name = None
         super().add_service_error(name, messages)
@@ -216,9 +243,23 @@ MONTHS = [
 ]
 
 
+# How far back the first reporting quarter can be chosen on the page (the
+# API takes any quarter from 1990).
+FIRST_QUARTER_CHOICES_BACK = 40
+
+
 class PartnershipSettingsForm(ServiceForm):
     reporting_year_start_month = forms.TypedChoiceField(
         label=_("Reporting year starts in"), choices=MONTHS, coerce=int
+    )
+    # The model holds it as a year and a quarter; the form as one "YYYY-Q".
+    # Left out of a form (an older page), the setting stays as it is.
+    first_reporting_quarter = forms.ChoiceField(
+        label=_("First reporting quarter"),
+        required=False,
+        help_text=_(
+            "Quarters before it take no figures and are never missing or overdue."
+        ),
     )
 
     class Meta:
@@ -226,10 +267,22 @@ class PartnershipSettingsForm(ServiceForm):
         fields = [
             "name",
             "reporting_year_start_month",
+            "first_reporting_quarter",
             "area_code",
             "comparator_area_code",
         ]
 
+    def __init__(self, *args, first: Quarter, **kwargs):
+        super().__init__(*args, **kwargs)
+        start = first.start_month
+        current = Quarter.containing(timezone.localdate(), start)
+        quarters = current.back(FIRST_QUARTER_CHOICES_BACK)
+        if first not in quarters:
+            quarters.append(first)
+        self.fields["first_reporting_quarter"].choices = [
+            (q.key, q.label) for q in sorted(quarters, reverse=True)
+        ]
+        self.initial["first_reporting_quarter"] = first.key
 
 class MemberSecondFactorForm(forms.Form):
     members_need_second_factor = forms.BooleanField(

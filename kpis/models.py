@@ -315,6 +315,14 @@ class PerformanceMeasure(models.Model):
     baseline_period = models.ForeignKey(
         Period, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A milestone's due quarter: judged against it, not against the year end
+    # (kpis.rules.status). Named by reporting year and quarter, as periods are.
+    due_year = models.PositiveSmallIntegerField(
+        _("due in reporting year"), null=True, blank=True
+    )
+    due_quarter = models.PositiveSmallIntegerField(
+        _("due in quarter"), null=True, blank=True
+    )
     definition = limited_text(_("definition"), blank=True)
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
     change_threshold = models.PositiveSmallIntegerField(
@@ -412,6 +420,15 @@ class PerformanceMeasure(models.Model):
                     & ~Q(breakdown_second=models.F("breakdown_first"))
                 ),
                 name="measure_breakdown_second_after_first",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_year__isnull=True, due_quarter__isnull=True)
+                | Q(
+                    value_type=ValueType.MILESTONE,
+                    due_year__range=(1990, 2200),
+                    due_quarter__range=(1, 4),
+                ),
+                name="measure_due_quarter_milestones_only",
             ),
         ]
         # A measure under an outcome sits under the outcome's priority; the
@@ -765,3 +782,33 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} reminder to {self.user} for {self.year} Q{self.quarter}"
+
+
+class DigestSent(models.Model):
+    """An admin's daily digest, kept so that none is sent twice.
+
+    Each digest covers the review events after the previous one's
+    ``covered_until`` up to its own, so no submission is in two of them; the
+    database holds one per admin, partnership and day.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    covered_until = models.DateTimeField()
+    figure_count = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-covered_until"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "user", "day"],
+                name="digest_once_per_admin_and_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"digest to {self.user} for {self.day}"

@@ -353,6 +353,31 @@ def _categories_of(dimensions: Iterable) -> dict[int, set[int]]:
     return categories
 
 
+def quarter_open_check(*, partnership: Partnership, quarter: Quarter) -> None:
+    """Figures only for quarters from the first reporting quarter up to the
+    current one: raises ValidationError (keyed "quarter") for any other.
+
+    The lower bound is the first reporting quarter an admin set (Settings);
+    a partnership without one set takes figures for any quarter that has
+    started, as before the setting existed.
+    """
+    from .selectors import first_reporting_quarter_set
+
+    if quarter.starts_on > timezone.localdate():
+        raise ValidationError({"quarter": _("That quarter has not started yet.")})
+    first = first_reporting_quarter_set(partnership)
+    if first is not None and quarter < first:
+        raise ValidationError({"quarter": before_first_message(quarter, first)})
+
+
+def before_first_message(quarter: Quarter, first: Quarter) -> str:
+    return _(
+        "%(quarter)s is before %(first)s, the partnership's first reporting "
+        "quarter, so it takes no figures. An admin can change the first "
+        "reporting quarter in the settings."
+    ) % {"quarter": quarter.label, "first": first.label}
+
+
 def _check_editable(
     record: QuarterlyValue | None,
     membership: Membership,
@@ -395,6 +420,7 @@ def quarterly_value_record(
     membership = membership_get(partnership, actor)
     if not policy.may_enter(membership, measure):
         raise PermissionDenied(_("You cannot enter values for this measure."))
+    quarter_open_check(partnership=partnership, quarter=period.as_quarter)
     value, numerator, denominator = _validate_numbers(
         measure, value, numerator, denominator
     )
@@ -535,8 +561,7 @@ def quarterly_values_record(
     if not roles.may_enter_figures(membership):
         raise PermissionDenied(_("You cannot enter values."))
     wanted = Quarter(year, quarter, partnership.reporting_year_start_month)
-    if wanted.starts_on > timezone.localdate():
-        raise ValidationError({"quarter": _("That quarter has not started yet.")})
+    quarter_open_check(partnership=partnership, quarter=wanted)
     period = period_get_or_create(partnership=partnership, quarter=wanted)
     if is_locked_now(period):
         raise ValidationError({"quarter": locked_message(period)})

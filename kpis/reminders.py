@@ -29,6 +29,7 @@ from .models import (
     ReviewStatus,
 )
 from .periods import Quarter
+from .selectors import first_reporting_quarter_set
 
 logger = logging.getLogger(__name__)
 
@@ -127,9 +128,15 @@ def reminders_due(
 ) -> list[DueReminder]:
     """The reminders due today (``reminder_schedule``) for quarters not locked.
 
-    Locked quarters are done with, so they have none.
+    Locked quarters are done with, so they have none; quarters before the
+    partnership's first reporting quarter were never due, so none either.
     """
     due = reminder_schedule(partnership=partnership, today=today)
+    if not due:
+        return []
+    first = first_reporting_quarter_set(partnership)
+    if first is not None:
+        due = [r for r in due if not r.quarter < first]
     if not due:
         return []
     locked = Q()

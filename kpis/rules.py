@@ -22,6 +22,10 @@ Pure functions over plain values, so every rule is tested without a database.
   otherwise. A year with no figure at all is "No data yet".
 * A milestone done stays done: done in an earlier year, it is done (and on
   track, with nothing missing) in every later year, whatever this year holds.
+* A milestone not done yet is judged against its due quarter: on track until
+  the due quarter has ended, off track once it has (as of the day judged: today,
+  or the year's end for a year that is over). Without a due quarter, the year
+  end is its due date: at risk before the year's last quarter, off track in it.
 * Quarters before the partnership's first reporting quarter are neither
   missing nor overdue. The first reporting quarter is the earlier of the
   quarter the partnership was created in and the earliest quarter holding
@@ -273,7 +277,11 @@ def status(
     annual_target: Decimal | None,
     entries: Sequence[Entry],
     done_earlier: bool = False,
+    due: Quarter | None = None,
+    as_of: datetime.date | None = None,
 ) -> Status:
+    """``due`` and ``as_of``: a milestone's due quarter and the day it is
+    judged on (today, or the day after the year ends for a year that is over)."""
     figure = year_figure(value_type, aggregation, entries, done_earlier=done_earlier)
     if figure is None:
         return Status.NO_DATA
@@ -281,6 +289,8 @@ def status(
         return Status.ON_TRACK
     last_quarter = max(e.quarter for e in entries)
     if value_type == ValueType.MILESTONE:
+        if due is not None and as_of is not None:
+            return Status.OFF_TRACK if due.ends_on < as_of else Status.ON_TRACK
         return Status.AT_RISK if last_quarter < 4 else Status.OFF_TRACK
     target = pro_rata_target(
         aggregation,
@@ -300,6 +310,11 @@ def status(
     if figure >= target * (1 - AT_RISK_TOLERANCE):
         return Status.AT_RISK
     return Status.OFF_TRACK
+
+
+def judged_on(year: int, start_month: int, today: datetime.date) -> datetime.date:
+    """The day a year is judged on: today, or the day after it ends."""
+    return min(today, Quarter(year, 4, start_month).next().starts_on)
 
 
 def format_figure(value_type: str, figure: Decimal | None) -> str:

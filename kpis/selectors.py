@@ -42,6 +42,18 @@ def periods_for_entry(*, partnership: Partnership, count: int = 5) -> list[Quart
     return list(reversed(current_quarter(partnership=partnership).back(count)))
 
 
+def periods_open_for_figures(
+    *, partnership: Partnership, count: int = 5
+) -> list[Quarter]:
+    """``periods_for_entry`` without the quarters before the first reporting
+    quarter the admins set (they take no figures); the current one always."""
+    quarters = periods_for_entry(partnership=partnership, count=count)
+    first = first_reporting_quarter_set(partnership)
+    if first is None:
+        return quarters
+    return [q for q in quarters if not q < first] or quarters[:1]
+
+
 def with_targets(
     measures: QuerySet[PerformanceMeasure], partnership: Partnership
 ) -> QuerySet[PerformanceMeasure]:
@@ -154,6 +166,37 @@ class YearSummary:
     ended: list[int] = field(default_factory=list)
     # A milestone done in an earlier year: it stays done.
     done_earlier: bool = False
+    # The partnership's reporting year start, for a milestone's due quarter
+    # (read from the measure's partnership when not given).
+    start_month: int | None = None
+
+    @property
+    def due(self) -> Quarter | None:
+        """A milestone's due quarter, if it has one."""
+        measure = self.measure
+        if measure.value_type != ValueType.MILESTONE or measure.due_year is None:
+            return None
+        start = self.start_month or measure.partnership.reporting_year_start_month
+        return Quarter(measure.due_year, measure.due_quarter, start)
+
+    @property
+    def due_label(self) -> str:
+        due = self.due
+        return due.label if due else ""
+
+    @property
+    def due_note(self) -> str:
+        """Why a milestone not done has its status: not yet due, or past due."""
+        due = self.due
+        figure = self.figure
+        if due is None or figure is None or figure >= 1:
+            return ""
+        as_of = rules.judged_on(self.year, due.start_month, timezone.localdate())
+        if due.ends_on < as_of:
+            return _("Not done by %(quarter)s, when it was due.") % {
+                "quarter": due.label
+            }
+        return _("Not due until %(quarter)s.") % {"quarter": due.label}
 
     @property
     def reported(self) -> list[int]:
@@ -235,22 +278,60 @@ class YearSummary:
             annual_target=self.target,
             entries=self.entries,
             done_earlier=self.done_earlier,
+            due=(due := self.due),
+            as_of=rules.judged_on(self.year, due.start_month, timezone.localdate())
+            if due
+            else None,
         )
 
 
 def first_reporting_quarter_get(
     *, partnership: Partnership, earliest_figure: tuple[int, int] | None
 ) -> Quarter:
-    """The earlier of the partnership's creation quarter and its first figure's.
+    """The partnership's first reporting quarter, as its admins set it.
 
+    Unset (a partnership made before the setting, by a path that does not
+    set it), the earlier of its creation quarter and its first figure's.
     ``earliest_figure`` is the (year, quarter) of the partnership's earliest
     figure, read by the caller with a query it makes anyway
     (``period_list_with_figures``, ``measure_detail``'s annotations).
     """
     start = partnership.reporting_year_start_month
+    stored = first_reporting_quarter_set(partnership)
+    if stored is not None:
+        return stored
     created = Quarter.containing(timezone.localdate(partnership.created_at), start)
     return rules.first_reporting_quarter(
         created, Quarter(*earliest_figure, start) if earliest_figure else None
+    )
+
+
+def first_reporting_quarter_set(partnership: Partnership) -> Quarter | None:
+    """The first reporting quarter the partnership's admins set, if any."""
+    if partnership.first_reporting_year is None:
+        return None
+    return Quarter(
+        partnership.first_reporting_year,
+        partnership.first_reporting_quarter,
+        partnership.reporting_year_start_month,
+    )
+
+
+def first_reporting_quarter_read(*, partnership: Partnership) -> Quarter:
+    """``first_reporting_quarter_get`` for a caller that has not read the
+    partnership's earliest figure: one query when the setting is unset."""
+    if partnership.first_reporting_year is not None:
+        return first_reporting_quarter_get(
+            partnership=partnership, earliest_figure=None
+        )
+    earliest = (
+        QuarterlyValue.objects.filter(partnership=partnership)
+        .order_by("period__year", "period__quarter")
+        .values_list("period__year", "period__quarter")
+        .first()
+    )
+    return first_reporting_quarter_get(
+        partnership=partnership, earliest_figure=tuple(earliest) if earliest else None
     )
 
 

@@ -429,6 +429,8 @@ MEASURE_EDITABLE = (
     "annual_target",
     "baseline_value",
     "baseline_period",
+    "due_year",
+    "due_quarter",
     "definition",
     "data_source",
     "change_threshold",
@@ -502,6 +504,15 @@ def _measure_errors(
         add("breakdown_second", _("Choose two different breakdowns."))
     if first is not None and value_type != ValueType.COUNT:
         add("breakdown_first", _("Only counts can be broken down."))
+    due_year, due_quarter = after("due_year"), after("due_quarter")
+    if (due_year is None) != (due_quarter is None):
+        add("due_quarter", _("Give the due quarter as YYYY-Q, e.g. 2026-3."))
+    elif due_year is not None and value_type != ValueType.MILESTONE:
+        add("due_quarter", _("Only a milestone has a due quarter."))
+    elif due_year is not None and not (
+        1990 <= due_year <= 2200 and 1 <= due_quarter <= 4
+    ):
+        add("due_quarter", _("Give the due quarter as YYYY-Q, e.g. 2026-3."))
     if (
         measure.pk is not None
         and (first, second) != (measure.breakdown_first, measure.breakdown_second)
@@ -743,13 +754,30 @@ def partnership_settings_update(
     reporting_year_start_month: int,
     area_code: str = "",
     comparator_area_code: str = "",
+    first_reporting_quarter: str | None = None,
 ) -> Partnership:
-    """The partnership's name, reporting year and areas.
+    """The partnership's name, reporting year, first reporting quarter and areas.
 
     The reporting year cannot move once figures exist: their quarters, the
-    years they were judged in and their targets are named by it."""
+    years they were judged in and their targets are named by it.
+    ``first_reporting_quarter`` ("YYYY-Q", None to leave it) is the first
+    quarter that takes figures and can be missing or overdue; it is not after
+    the current quarter, nor after a quarter that holds figures (they would
+    be left outside it)."""
     require_admin(partnership, actor)
     errors = {}
+    first = None
+    if first_reporting_quarter is not None:
+        try:
+            first = first_reporting_quarter_check(
+                partnership=partnership,
+                key=first_reporting_quarter,
+                start_month=reporting_year_start_month
+                if 1 <= reporting_year_start_month <= 12
+                else partnership.reporting_year_start_month,
+            )
+        except ValidationError as error:
+            errors["first_reporting_quarter"] = error.messages
     if not name.strip():
         errors["name"] = [_("Give the partnership a name.")]
     if not 1 <= reporting_year_start_month <= 12:
@@ -786,6 +814,9 @@ def partnership_settings_update(
     partnership.reporting_year_start_month = reporting_year_start_month
     partnership.area_code = area_code.strip()
     partnership.comparator_area_code = comparator_area_code.strip()
+    if first is not None:
+        partnership.first_reporting_year = first.year
+        partnership.first_reporting_quarter = first.quarter
     partnership.full_clean()
     partnership.save(
         update_fields=[
@@ -793,6 +824,50 @@ def partnership_settings_update(
             "reporting_year_start_month",
             "area_code",
             "comparator_area_code",
+            "first_reporting_year",
+            "first_reporting_quarter",
         ]
     )
     return partnership
+
+
+# The earliest first reporting quarter: the years the targets can name.
+FIRST_REPORTING_YEAR_MIN = 1990
+
+
+def first_reporting_quarter_check(
+    *, partnership: Partnership, key: str, start_month: int
+) -> Quarter:
+    """The quarter ``key`` names, fit to be the first reporting quarter, or a
+    ValidationError that says why not."""
+    try:
+        first = Quarter.parse_key(key, start_month)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+    current = Quarter.containing(timezone.localdate(), start_month)
+    if first > current:
+        raise ValidationError(
+            _("The first reporting quarter cannot be after this quarter (%(current)s).")
+            % {"current": current.label}
+        )
+    if first.year < FIRST_REPORTING_YEAR_MIN:
+        raise ValidationError(
+            _("The first reporting quarter cannot be before %(year)s.")
+            % {"year": FIRST_REPORTING_YEAR_MIN}
+        )
+    earliest = (
+        QuarterlyValue.objects.filter(partnership=partnership)
+        .order_by("period__year", "period__quarter")
+        .values_list("period__year", "period__quarter")
+        .first()
+    )
+    if earliest and (first.year, first.quarter) > tuple(earliest):
+        held = Quarter(*earliest, start_month)
+        raise ValidationError(
+            _(
+                "%(quarter)s already holds figures, so the first reporting "
+                "quarter cannot be after it."
+            )
+            % {"quarter": held.label}
+        )
+    return first

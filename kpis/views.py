@@ -157,6 +157,7 @@ def _rows(
                     year=quarter.year,
                     label=quarter.year_label,
                     entries=this_year,
+                    start_month=quarter.start_month,
                 ),
                 flags=review.plausibility_flags_for(measure, figures[measure.pk]),
                 editable=policy.figure_editable(
@@ -187,7 +188,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     membership = request.membership
     if request.method == "POST" and not roles.may_enter_figures(membership):
         raise PermissionDenied
-    quarters = periods_for_entry(partnership=request.partnership)
+    quarters = selectors.periods_open_for_figures(partnership=request.partnership)
     quarter = _chosen_quarter(request, quarters)
     measures = list(selectors.measure_list_for_entry(membership=membership))
     period = _period(request, quarter)
@@ -302,7 +303,7 @@ def my_measures_submit(request: HttpRequest, slug: str) -> HttpResponse:
     """Submit the quarter's figures for review (a plain form, no htmx)."""
     if not roles.may_enter_figures(request.membership):
         raise PermissionDenied
-    quarters = periods_for_entry(partnership=request.partnership)
+    quarters = selectors.periods_open_for_figures(partnership=request.partnership)
     quarter = _chosen_quarter(request, quarters)
     try:
         result = review.quarter_submit(

@@ -207,6 +207,21 @@ class LanguageForm(forms.Form):
     )
 
 
+class DigestForm(forms.Form):
+    wants_daily_digest = forms.BooleanField(
+        label=_("Send me the daily digest of submitted figures"),
+        required=False,
+        widget=forms.CheckboxInput(
+            attrs={"aria-describedby": "id_wants_daily_digest_helptext"}
+        ),
+        help_text=_(
+            "For a partnership's admins: one email a day listing the figures "
+            "submitted, approved and returned since the last one; none on a day "
+            "with nothing to say."
+        ),
+    )
+
+
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's, but the email (subject, text and link) is in the language
     its recipient chose, not the language of the page that asked for it."""

@@ -61,6 +61,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         default="en-gb",
         help_text=_("The language of your emails and of the site when you sign in."),
     )
+    # Admins' daily email of the figures submitted, approved and returned
+    # (kpis.digest); each person may turn it off on Your account.
+    wants_daily_digest = models.BooleanField(
+        _("daily digest of submitted figures"),
+        default=True,
+        help_text=_(
+            "As a partnership's admin, one email a day listing the figures "
+            "submitted, approved and returned since the last one."
+        ),
+    )
 
     objects = UserManager()
 
@@ -136,6 +146,16 @@ class Partnership(models.Model):
     members_need_second_factor = models.BooleanField(
         _("every member must use two-step sign-in"), default=False
     )
+    # The first quarter the partnership reports: quarters before it are
+    # neither missing nor overdue, and take no figures. Unset, it is derived
+    # (kpis.selectors.first_reporting_quarter_get); the migration that added
+    # it set it for every partnership that then existed.
+    first_reporting_year = models.PositiveSmallIntegerField(
+        _("first reporting year"), null=True, blank=True
+    )
+    first_reporting_quarter = models.PositiveSmallIntegerField(
+        _("first reporting quarter"), null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -156,6 +176,17 @@ class Partnership(models.Model):
             models.CheckConstraint(
                 condition=models.Q(reminder_days_before__lte=60),
                 name="partnership_reminder_within_60_days",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    first_reporting_year__isnull=True,
+                    first_reporting_quarter__isnull=True,
+                )
+                | models.Q(
+                    first_reporting_year__range=(1990, 2200),
+                    first_reporting_quarter__range=(1, 4),
+                ),
+                name="partnership_first_reporting_quarter_valid",
             ),
         ]
 

@@ -30,11 +30,19 @@ API_TOKENS_PER_USER = 20
 def partnership_create(
     *, name: str, slug: str, reporting_year_start_month: int = 4, is_demo: bool = False
 ) -> Partnership:
+    # A new partnership reports from the quarter it is made in; an admin who
+    # brings earlier figures sets an earlier first reporting quarter.
+    today = timezone.localdate()
+    months_in = (today.month - reporting_year_start_month) % 12
     partnership = Partnership(
         name=name,
         slug=slug,
         reporting_year_start_month=reporting_year_start_month,
         is_demo=is_demo,
+        first_reporting_year=today.year
+        if today.month >= reporting_year_start_month
+        else today.year - 1,
+        first_reporting_quarter=months_in // 3 + 1,
     )
     partnership.full_clean()
     partnership.save()
@@ -203,3 +211,11 @@ def partnership_second_factor_requirement_set(
         detail={"members_need_second_factor": required},
     )
     return partnership
+
+
+def user_digest_set(*, user: User, wants: bool) -> User:
+    """Turn the admins' daily digest on or off for this person."""
+    if user.wants_daily_digest != wants:
+        user.wants_daily_digest = wants
+        user.save(update_fields=["wants_daily_digest"])
+    return user

@@ -21,6 +21,7 @@ from .decorators import recent_authentication_required, tenant_view
 from .forms import (
     AcceptInvitationForm,
     ApiTokenForm,
+    DigestForm,
     InvitationForm,
     LanguageForm,
     MemberForm,
@@ -733,8 +734,25 @@ def partnership_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
-    """Your account: the language of your emails and of signing in."""
-    if request.method == "POST":
+    """Your account: the language of your emails and of signing in, and the
+    admins' daily digest."""
+    digest_form = DigestForm(
+        initial={"wants_daily_digest": request.user.wants_daily_digest}
+    )
+    if request.method == "POST" and request.POST.get("form") == "digest":
+        digest_form = DigestForm(request.POST)
+        if digest_form.is_valid():
+            wants = digest_form.cleaned_data["wants_daily_digest"]
+            services.user_digest_set(user=request.user, wants=wants)
+            messages.success(
+                request,
+                _("You will get the daily digest.")
+                if wants
+                else _("You will not get the daily digest."),
+            )
+            return redirect(request.path)
+        form = LanguageForm(initial={"language": language_of(request.user)})
+    elif request.method == "POST":
         form = LanguageForm(request.POST)
         if form.is_valid():
             language = form.cleaned_data["language"]
@@ -746,7 +764,11 @@ def account(request: HttpRequest) -> HttpResponse:
             return redirect(twin_path(request.path, language))
     else:
         form = LanguageForm(initial={"language": language_of(request.user)})
-    return render(request, "partnerships/account.html", {"form": form})
+    return render(
+        request,
+        "partnerships/account.html",
+        {"form": form, "digest_form": digest_form},
+    )
 
 
 @require_POST

@@ -225,6 +225,18 @@ class MeasureYearSerializer(serializers.Serializer):
         help_text="Quarters that have ended with no figure: missing, never zero.",
     )
     missing_note = serializers.CharField(source="summary.missing_note")
+    due_quarter = serializers.CharField(
+        source="summary.due.key",
+        allow_null=True,
+        default=None,
+        help_text="A milestone's due quarter (YYYY-Q), or null: a milestone not "
+        "done is on track until its due quarter has ended, off track after.",
+    )
+    due_note = serializers.CharField(
+        source="summary.due_note",
+        help_text="For a milestone not done: why its status is what it is "
+        "(not due yet, or past its due quarter); empty otherwise.",
+    )
     curve = serializers.CharField(
         help_text="Turning the curve at the year's latest ended quarter: "
         "turning, not_turning or not_enough_history."

@@ -309,6 +309,7 @@ def _summaries(
                 entries=entries,
                 ended=ended or [],
                 done_earlier=bool(getattr(measure, "done_before", False)),
+                start_month=quarters[0].start_month if quarters else None,
             ),
             trend=trend,
             latest=latest,
@@ -578,6 +579,7 @@ def measure_history_get(*, partnership: Partnership, pk: int) -> MeasureHistory:
             ended=year_quarters_ended(
                 partnership=partnership, year=y, first=first_quarter
             ),
+            start_month=start,
         )
         for y in years_seen
     ]

@@ -353,6 +353,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kpis.tasks.send_quarter_reminders",
         "schedule": crontab(minute=0),
     },
+    # Admins' daily digest of figures submitted, approved and returned, at
+    # 07:00 (TIME_ZONE); a second run the same day sends nothing again.
+    "admin-digests": {
+        "task": "kpis.tasks.send_admin_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Jobs whose task the broker refused (Redis down) wait, marked; these
     # send them again once the broker is back (jobs.services.jobs_resend).
     "resend-unsent-imports": {

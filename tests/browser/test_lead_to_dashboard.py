@@ -128,8 +128,15 @@ def scenario(transactional_db) -> Scenario:
             partnership=partnership, measure=measure, user=lead
         )
 
-        # Two earlier quarters, so the dashboard has a trend to draw.
+        # Two earlier quarters, so the dashboard has a trend to draw: the
+        # partnership brings them, so it reports from the first of them.
         quarter = kpi_selectors.current_quarter(partnership=partnership)
+        first = quarter.back(3)[0]
+        partnership.first_reporting_year = first.year
+        partnership.first_reporting_quarter = first.quarter
+        partnership.save(
+            update_fields=["first_reporting_year", "first_reporting_quarter"]
+        )
         earlier_in_year = []
         for earlier, value in zip(quarter.back(3)[:-1], (9, 12), strict=True):
             if earlier.year == quarter.year:

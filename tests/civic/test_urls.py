@@ -127,6 +127,7 @@ ROUTES = {
     "api:quarter_lock": "/api/v1/p/wrexham-civic-mission/quarters/2026-1/lock/",
     "api:quarter_reopen": "/api/v1/p/wrexham-civic-mission/quarters/2026-1/reopen/",
     "api:welsh_text_set": "/api/v1/p/wrexham-civic-mission/welsh-texts/",
+    "api:partnership_settings": "/api/v1/p/wrexham-civic-mission/settings/",
     "api:value_detail": "/api/v1/p/wrexham-civic-mission/values/7/",
     "api:report_list": "/api/v1/p/wrexham-civic-mission/reports/",
     "api:report_detail": "/api/v1/p/wrexham-civic-mission/reports/7/",

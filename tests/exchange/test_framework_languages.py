@@ -47,6 +47,7 @@ WELSH_MEASURE_HEADERS = [
     "Pennawd",
     "Diffiniad",
     "Ffynhonnell data",
+    "Chwarter dyledus",
     "Enw (Cymraeg)",
     "Uned (Cymraeg)",
     "Diffiniad (Cymraeg)",
@@ -150,7 +151,8 @@ def test_a_welsh_headed_framework_workbook_imports_end_to_end(
     measures = PerformanceMeasure.objects.filter(partnership=partnership)
     assert measures.count() == len(example[3].rows) + 3  # and the world's three
     # The Welsh text columns ("Enw (Cymraeg)") came in with the Welsh headers.
-    welsh_names = {row[0]: row[14] for row in example[3].rows if row[14]}
+    name_cy = [c.key for c in MEASURES].index("name_cy")
+    welsh_names = {row[0]: row[name_cy] for row in example[3].rows if row[name_cy]}
     assert welsh_names
     for code, name_cy in welsh_names.items():
         assert measures.get(code=code).name_cy == name_cy
