@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kpis",
     "wellbeing",
     "reports",
+    "engagement",
     "exchange",
     "demo",
 ]
