@@ -20,6 +20,7 @@ tenant_patterns = [
     path("", include("reports.urls")),
     path("", include("kpis.urls")),
     path("", include("exchange.urls")),
+    path("", include("engagement.urls")),
 ]
 
 # Django's sign-in and password views, some replaced by ones that record

@@ -275,8 +275,10 @@ def _guarded(partnership: Partnership, day: datetime.date, write):
 
 @transaction.atomic
 def activity_create(
-    *, partnership: Partnership, actor: User, data: ActivityInput
+    *, partnership: Partnership, actor: User, data: ActivityInput, refresh: bool = True
 ) -> Activity:
+    """Log an activity. ``refresh=False`` leaves the computed figures to the
+    caller (the import logs many, then refreshes them once)."""
     membership = _membership(partnership, actor)
     if not may_log(membership):
         raise PermissionDenied(_("You cannot log engagement activity."))
@@ -287,13 +289,19 @@ def activity_create(
         data.starts_on,
         lambda: _write(partnership, Activity(partnership=partnership), data, actor),
     )
-    computed_figures_refresh(partnership=partnership, actor=actor)
+    if refresh:
+        computed_figures_refresh(partnership=partnership, actor=actor)
     return activity
 
 
 @transaction.atomic
 def activity_update(
-    *, partnership: Partnership, actor: User, activity: Activity, data: ActivityInput
+    *,
+    partnership: Partnership,
+    actor: User,
+    activity: Activity,
+    data: ActivityInput,
+    refresh: bool = True,
 ) -> Activity:
     if activity.partnership_id != partnership.pk:
         raise PermissionDenied
@@ -307,7 +315,8 @@ def activity_update(
         activity.starts_on,
         lambda: _write(partnership, activity, data, actor),
     )
-    computed_figures_refresh(partnership=partnership, actor=actor)
+    if refresh:
+        computed_figures_refresh(partnership=partnership, actor=actor)
     return activity
 
 

@@ -177,9 +177,12 @@ def test_a_locked_quarters_activity_cannot_change_or_go(log, locked_q1):
 def test_the_database_refuses_a_locked_quarters_activity_whatever_the_path(
     log, locked_q1, statement
 ):
-    with pytest.raises(DatabaseError) as refusal, transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
+    with (
+        pytest.raises(DatabaseError) as refusal,
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
     assert refusal.value.__cause__.sqlstate == LOCKED_QUARTER_SQLSTATE
     assert ActivityOrganisation.objects.filter(activity=locked_q1).exists()
 
