@@ -134,9 +134,7 @@ ROUTES = {
     "engagement:activity_delete": "/p/wrexham-civic-mission/engagement/7/delete/",
     "engagement:settings": "/p/wrexham-civic-mission/engagement/settings/",
     "exchange:activities_data": "/p/wrexham-civic-mission/engagement/data/",
-    "exchange:activities_export": (
-        "/p/wrexham-civic-mission/engagement/data/export/"
-    ),
+    "exchange:activities_export": ("/p/wrexham-civic-mission/engagement/data/export/"),
     "api:activity_list": "/api/v1/p/wrexham-civic-mission/activities/",
     "api:activity_detail": "/api/v1/p/wrexham-civic-mission/activities/7/",
 }
