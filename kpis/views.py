@@ -159,7 +159,9 @@ def _rows(
                     entries=this_year,
                 ),
                 flags=review.plausibility_flags_for(measure, figures[measure.pk]),
-                editable=policy.figure_editable(
+                # A computed measure's figure changes with its source alone.
+                editable=not measure.computed
+                and policy.figure_editable(
                     request.membership, current, period, locked=locked
                 ),
             )
