@@ -117,9 +117,21 @@ class ActivityForm(ServiceErrorsMixin, forms.Form):
     def breakdown_fields(self):
         return [self[name] for name in self.breakdown_names]
 
+    # The form's two parts, with the optional breakdown between them: what
+    # the activity was and how many came, then what they said.
+    FEEDBACK = ("feedback_said", "feedback_done")
+
     @property
     def main_fields(self):
-        return [self[name] for name in self.fields if name not in self.breakdown_names]
+        return [
+            self[name]
+            for name in self.fields
+            if name not in self.breakdown_names and name not in self.FEEDBACK
+        ]
+
+    @property
+    def feedback_fields(self):
+        return [self[name] for name in self.FEEDBACK]
 
     def add_service_error(self, name: str, messages: list[str]) -> None:
         if name == "breakdown" and self.breakdown_names:
