@@ -13,10 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from kpis.models import PerformanceMeasure, Period
+from kpis.models import PerformanceMeasure
 from kpis.periods import Quarter
-from kpis.recording import is_locked_quarter_error
-from kpis.services import measure_computed_set
+from kpis.recording import is_locked_now, is_locked_quarter_error
+from kpis.services import measure_computed_set, period_get_or_create
 from partnerships import policy as roles
 from partnerships.models import Membership, Partnership, User
 
@@ -93,14 +93,12 @@ def locked_activity_message(quarter: Quarter) -> str:
 
 
 def _locked_quarter(partnership: Partnership, day: datetime.date) -> Quarter | None:
+    """The quarter ``day`` falls in if it is locked, holding it FOR SHARE so
+    that it cannot be locked under this write (``period_lock`` waits for the
+    transaction, as it does for figures' writers)."""
     quarter = Quarter.containing(day, partnership.reporting_year_start_month)
-    locked = Period.objects.filter(
-        partnership=partnership,
-        year=quarter.year,
-        quarter=quarter.quarter,
-        locked_at__isnull=False,
-    ).exists()
-    return quarter if locked else None
+    period = period_get_or_create(partnership=partnership, quarter=quarter)
+    return quarter if is_locked_now(period) else None
 
 
 def _check(

@@ -6,7 +6,6 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
 
 from engagement.models import (
     Activity,
@@ -22,8 +21,10 @@ from engagement.services import (
     level_names_set,
 )
 from kpis.models import LOCKED_QUARTER_SQLSTATE
+from kpis.periods import Quarter
+from kpis.review import period_lock
 from partnerships import tenancy
-from tests.factories import OrganisationFactory, PartnershipFactory, PeriodFactory
+from tests.factories import OrganisationFactory, PartnershipFactory
 
 D = datetime.date
 
@@ -131,11 +132,8 @@ def test_a_breakdown_cannot_exceed_the_participants(log):
 def locked_q1(log):
     """Q1 of 2026/27 (April to June 2026), locked."""
     activity = log.activity(starts_on=D(2026, 5, 4), ends_on=D(2026, 5, 4))
-    PeriodFactory(
-        partnership=log.partnership,
-        year=2026,
-        quarter=1,
-        locked_at=timezone.now(),
+    period_lock(
+        partnership=log.partnership, quarter=Quarter(2026, 1, 4), actor=log.admin
     )
     return activity
 
