@@ -152,3 +152,20 @@ def test_the_list_filters_by_dates_level_and_organisation(client, log):
     assert titles(f"?organisation={log.council.pk}") == ["May"]
     response = client.get(_list(log) + "?level=shouting", headers=headers)
     assert response.status_code == 400
+
+
+def test_the_list_costs_the_same_queries_however_long_the_log(
+    client, log, django_assert_max_num_queries
+):
+    for day in range(1, 26):
+        log.activity(
+            title=f"Session {day}",
+            starts_on=D(2026, 5, day),
+            ends_on=D(2026, 5, day),
+            community_ids=[log.eastmoor.pk],
+            standard_ids=[log.standard.pk],
+        )
+    headers = bearer(log.viewer)
+    with django_assert_max_num_queries(16):
+        response = client.get(_list(log), headers=headers)
+    assert response.json()["count"] == 25

@@ -224,3 +224,31 @@ def test_an_import_with_a_bad_row_imports_nothing(client, log):
     assert "Not a level of the continuum: Shouting." in page
     assert "Not an organisation of this partnership: Nobody." in page
     assert not Activity.objects.exists()
+
+
+def test_the_list_costs_the_same_queries_however_long_the_log(
+    client, log, django_assert_max_num_queries
+):
+    for day in range(1, 26):
+        log.activity(
+            title=f"Session {day}",
+            starts_on=D(2026, 5, day),
+            ends_on=D(2026, 5, day),
+            community_ids=[log.eastmoor.pk],
+        )
+    client.force_login(log.viewer)
+    with django_assert_max_num_queries(20):
+        response = client.get(_url(log, "log") + "?view=list")
+    assert response.content.decode().count("Session ") == 25
+
+
+def test_the_log_and_its_form_speak_welsh(client, log):
+    log.activity(title="Fforwm")
+    client.force_login(log.council_lead)
+    log_url, new_url = _url(log, "log"), _url(log, "activity_new")
+    page = client.get("/cy" + log_url + "?month=2026-05").content.decode()
+    assert "Cofnod ymgysylltu" in page
+    assert "Fforymau trafod" in page
+    form = client.get("/cy" + new_url).content.decode()
+    assert "Peidiwch â chofnodi enwau" in form
+    assert "Grymuso" in form
