@@ -80,3 +80,17 @@ def test_the_import_refuses_it_beside_the_value(log, computed):
     assert job.status == ImportStatus.REJECTED
     assert [(p["column"], p["message"]) for p in job.problems] == [("Value", MESSAGE)]
     assert _stored(computed) == [(3, 1, 1)]
+
+
+def test_the_measure_page_says_it_is_computed_and_the_history_shows_it(
+    client, log, computed
+):
+    client.force_login(log.viewer)
+    page = client.get(
+        reverse(
+            "reports:measure_detail",
+            kwargs={"slug": log.partnership.slug, "pk": computed.pk},
+        )
+    ).content.decode()
+    assert "Its quarterly figures are computed from the" in page
+    assert "Computed from the engagement log" in page
