@@ -1,4 +1,4 @@
-"""The demo: two partnerships built from their real strategy documents.
+"""The demo: three partnerships built from their real strategy documents.
 
 * "Wrexham University Civic Mission Partnership" from the Wrexham University
   Civic Mission Partnership Strategy 2023–2028 (seed 000,
@@ -15,6 +15,11 @@
   "how we will achieve this" actions as projects, and every performance
   measure of its three RBA columns. It predates the 2015 Act and uses no
   national framework.
+* "Wakefield Together" from the Wakefield Together Partnership Community
+  Engagement Strategy (seed 003, ``data/wakefield_together.toml``): an English
+  partnership (financial year from April, no national framework), four
+  priorities from the strategy's sections, the vision's outcomes, a few
+  measures of the demo's drawn from what its action plan counts.
 
 The framework follows the documents; anything the documents do not say (a
 few feedback measures, some definitions, the cohesion targets) says so in
@@ -67,7 +72,11 @@ from .values import (
     quarterly_values_bulk_create,
 )
 
-PARTNERSHIP_FILES = ("civic_mission.toml", "community_cohesion.toml")
+PARTNERSHIP_FILES = (
+    "civic_mission.toml",
+    "community_cohesion.toml",
+    "wakefield_together.toml",
+)
 
 
 @cache
