@@ -322,11 +322,19 @@ def my_measures_submit(request: HttpRequest, slug: str) -> HttpResponse:
             % {"names": "; ".join(names)},
         )
         return redirect(_entry_url(slug, quarter))
-    text = ngettext(
-        "Submitted %(count)d figure for review.",
-        "Submitted %(count)d figures for review.",
-        len(result.submitted),
-    ) % {"count": len(result.submitted)}
+    parts = []
+    if result.submitted or not result.messages():
+        parts.append(
+            ngettext(
+                "Submitted %(count)d figure for review.",
+                "Submitted %(count)d figures for review.",
+                len(result.submitted),
+            )
+            % {"count": len(result.submitted)}
+        )
+    # The quarter's other returns (the action updates) went with the figures.
+    parts.extend(result.messages())
+    text = " ".join(parts)
     if result.missing:
         text += " " + ngettext(
             "%(count)d measure still has no figure.",
