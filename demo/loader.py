@@ -54,6 +54,7 @@ from partnerships import tenancy
 from partnerships.models import Partnership, User
 
 from . import national
+from .actions import actions_load
 from .builder import Member, framework_build
 from .figures import demo_breakdown, demo_series
 from .specs import (
@@ -135,6 +136,7 @@ class PartnershipSummary:
 class DemoResult:
     partnerships: list[PartnershipSummary] = field(default_factory=list)
     values_created: int = 0
+    action_updates_created: int = 0
     logins: tuple[UserSpec, ...] = USERS.users
     password: str = PASSWORD
 
@@ -166,6 +168,16 @@ def demo_load(*, today: datetime.date, beside_others: bool = False) -> DemoResul
             )
             result.values_created += _load_values(
                 spec, partnership=partnership, actor=admin, today=today
+            )
+            history, current = demo_quarters(partnership, today)
+            result.action_updates_created += actions_load(
+                spec,
+                partnership=partnership,
+                admin=admin,
+                walk_through_lead=users.get(USERS.actions_lead)
+                if USERS.actions_partnership == spec.slug
+                else None,
+                quarters=[*history, current],
             )
             _review_history(partnership, admin=admin, today=today)
             result.partnerships.append(_summary(partnership))

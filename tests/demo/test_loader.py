@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from delivery.models import Action, ActionStatus, ActionUpdate
 from demo.loader import (
     ADMIN_EMAIL,
     DEMO_LABEL,
@@ -23,6 +24,7 @@ from kpis.models import (
     Period,
     QuarterlyValue,
     Question,
+    ReviewStatus,
     ValueType,
 )
 from kpis.periods import Quarter
@@ -455,6 +457,50 @@ class TestTheLoadedDemo:
         assert headline.question == Question.BETTER_OFF
         for measure in measures:
             assert "demo's" in measure.definition
+
+    def test_wakefield_together_holds_the_seeds_action_plan(self):
+        partnership = Partnership.objects.get(slug=WAKEFIELD)
+        actions = Action.objects.filter(partnership=partnership)
+        assert actions.count() == 15
+        database = actions.get(name="Develop a community engagement data base")
+        assert {o.name for o in database.lead_agencies.all()} == {"WMDC", "NHSWD"}
+        assert database.lead_person.email == "wakefield.lead@example.org"
+        assert database.status == ActionStatus.AT_RISK
+        updates = list(database.updates.order_by("period__starts_on"))
+        assert len(updates) == 2
+        latest = updates[-1]
+        assert latest.risks == [
+            {
+                "risk": "IT problems identified re multi-agency input and access "
+                "to joint data base.",
+                "rating": "high",
+            }
+        ]
+        assert latest.next_steps == [
+            {"step": "Negotiations commenced with IT", "timescale": ""}
+        ]
+        assert latest.review_status == ReviewStatus.APPROVED
+        history, current = demo_quarters(partnership, TODAY)
+        assert latest.period.as_quarter == history[-1]
+        assert updates[0].period.is_locked
+        steering = actions.get(name="Development of multi-agency steering group")
+        assert [o.name for o in steering.lead_agencies.order_by("name")] == [
+            "NHSWD",
+            "VAWD",
+            "VOX",
+            "WDH",
+            "WMDC",
+            "WY Police",
+        ]
+        # The current quarter's updates are the walk-through's to write.
+        assert not ActionUpdate.objects.filter(
+            partnership=partnership,
+            period__year=current.year,
+            period__quarter=current.quarter,
+        ).exists()
+        # Paragraphs as the seed gives them.
+        protocols = actions.get(name__startswith="Develop protocols").updates.get()
+        assert "service planning.\n\nMeeting planned" in protocols.progress
 
     def test_users_and_roles(self):
         for email in ("admin@example.org", "lead@example.org", "steering@example.org"):
