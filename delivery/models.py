@@ -322,3 +322,29 @@ class ActionUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} ({self.period.label})"
+
+
+class CurveStoryAction(models.Model):
+    """An action that carries out a turn-the-curve story's action plan.
+
+    Held here, not on the story (``wellbeing.CurveStory``): wellbeing sits
+    below the action plans and knows nothing of them.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    story = models.ForeignKey(
+        "wellbeing.CurveStory", on_delete=models.CASCADE, related_name="+"
+    )
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="curve_story_links"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "action"], name="curve_story_action_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.story_id}: {self.action_id}"

@@ -9,7 +9,7 @@ from kpis.models import ReviewStatus
 from kpis.periods import Quarter
 from partnerships.models import Partnership
 
-from .models import Action, ActionStatus, ActionUpdate
+from .models import Action, ActionStatus, ActionUpdate, CurveStoryAction
 
 FINISHED = (ActionStatus.COMPLETE, ActionStatus.PAUSED)
 
@@ -146,3 +146,15 @@ def status_counts_by_priority(*, partnership: Partnership) -> list[dict]:
         ]
         result.append(entry)
     return result
+
+
+def curve_story_actions(*, partnership: Partnership, story_ids) -> dict[int, list]:
+    """Each story's linked actions, by story id."""
+    linked: dict[int, list] = {}
+    for link in (
+        CurveStoryAction.objects.filter(partnership=partnership, story_id__in=story_ids)
+        .select_related("action")
+        .order_by("action__position", "action_id")
+    ):
+        linked.setdefault(link.story_id, []).append(link.action)
+    return linked

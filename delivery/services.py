@@ -26,6 +26,7 @@ from .models import (
     ActionOutcome,
     ActionStatus,
     ActionUpdate,
+    CurveStoryAction,
     RiskRating,
 )
 
@@ -379,3 +380,23 @@ def action_update_return(
         update_fields=["review_status", "return_reason", "reviewed_by", "reviewed_at"]
     )
     return update
+
+
+@transaction.atomic
+def curve_story_actions_set(
+    *, partnership: Partnership, story, action_ids: Iterable[int], actor: User
+) -> list[Action]:
+    """Link a turn-the-curve story to the actions that carry out its plan."""
+    require_admin(partnership, actor)
+    if story.partnership_id != partnership.pk:
+        raise PermissionDenied
+    actions = _own_ids(Action, partnership, action_ids, "actions")
+    wanted = {action.pk for action in actions}
+    links = CurveStoryAction.objects.filter(partnership=partnership, story=story)
+    links.exclude(action_id__in=wanted).delete()
+    have = set(links.values_list("action_id", flat=True))
+    CurveStoryAction.objects.bulk_create(
+        CurveStoryAction(partnership=partnership, story=story, action_id=pk)
+        for pk in sorted(wanted - have)
+    )
+    return actions

@@ -7,6 +7,8 @@ again adds nothing that is there already (actions by name, updates by
 quarter).
 """
 
+import datetime
+
 from delivery import services as delivery_services
 from delivery.models import Action, ActionUpdate
 from kpis import services as kpi_services
@@ -14,6 +16,8 @@ from kpis.models import PerformanceMeasure
 from kpis.periods import Quarter
 from outcomes.models import Outcome, Priority
 from partnerships.models import Organisation, Partnership, User
+from wellbeing import services as wellbeing_services
+from wellbeing.models import CurveStory
 
 from .specs import ActionSpec, PartnershipSpec
 
@@ -143,3 +147,41 @@ def _updates_load(
         )
         made += 1
     return made
+
+
+def measure_curve_stories_load(
+    spec: PartnershipSpec,
+    *,
+    partnership: Partnership,
+    admin: User,
+    today: datetime.date,
+) -> None:
+    """The turn-the-curve stories of headline measures, for this year, linked
+    to the actions that carry out their plans. A story there already stays."""
+    for story_spec in spec.curve_stories:
+        if not story_spec.measure:
+            continue
+        measure = PerformanceMeasure.objects.get(
+            partnership=partnership, code=story_spec.measure
+        )
+        if CurveStory.objects.filter(partnership=partnership, measure=measure).exists():
+            continue
+        story = wellbeing_services.curve_story_save(
+            partnership=partnership,
+            measure=measure,
+            actor=admin,
+            story=_paragraphs(story_spec.story),
+            partners=_paragraphs(story_spec.partners),
+            what_works=_paragraphs(story_spec.what_works),
+            action_plan=_paragraphs(story_spec.action_plan),
+            today=today,
+        )
+        names = [" ".join(name.split()) for name in story_spec.actions]
+        delivery_services.curve_story_actions_set(
+            partnership=partnership,
+            story=story,
+            action_ids=Action.objects.filter(
+                partnership=partnership, name__in=names
+            ).values_list("pk", flat=True),
+            actor=admin,
+        )

@@ -54,7 +54,7 @@ from partnerships import tenancy
 from partnerships.models import Partnership, User
 
 from . import national
-from .actions import actions_load
+from .actions import actions_load, measure_curve_stories_load
 from .builder import Member, framework_build
 from .figures import demo_breakdown, demo_series
 from .specs import (
@@ -178,6 +178,9 @@ def demo_load(*, today: datetime.date, beside_others: bool = False) -> DemoResul
                 if USERS.actions_partnership == spec.slug
                 else None,
                 quarters=[*history, current],
+            )
+            measure_curve_stories_load(
+                spec, partnership=partnership, admin=admin, today=today
             )
             _review_history(partnership, admin=admin, today=today)
             result.partnerships.append(_summary(partnership))

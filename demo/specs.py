@@ -100,7 +100,13 @@ class DimensionSpec:
 
 @dataclass(frozen=True)
 class CurveStorySpec:
-    indicator: int
+    """The turn-the-curve answers for a national indicator (by number) or
+    one of the partnership's headline measures (by code), this year."""
+
+    indicator: int | None = None
+    measure: str = ""
+    # The actions that carry out its plan, by name (the measure's only).
+    actions: tuple[str, ...] = ()
     story: str = ""
     partners: str = ""
     what_works: str = ""
