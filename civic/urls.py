@@ -19,6 +19,7 @@ from partnerships.apiconf import not_found as api_not_found
 tenant_patterns = [
     path("", include("reports.urls")),
     path("", include("kpis.urls")),
+    path("", include("delivery.urls")),
     path("", include("exchange.urls")),
     path("", include("engagement.urls")),
 ]

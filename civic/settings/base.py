@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jobs",
     "kpis",
     "wellbeing",
+    "delivery",
     "reports",
     "engagement",
     "exchange",
