@@ -56,6 +56,7 @@ from partnerships.models import Partnership, User
 from . import national
 from .actions import actions_load, measure_curve_stories_load
 from .builder import Member, framework_build
+from .engagement import engagement_load
 from .figures import demo_breakdown, demo_series
 from .specs import (
     DATA_DIR,
@@ -137,6 +138,7 @@ class DemoResult:
     partnerships: list[PartnershipSummary] = field(default_factory=list)
     values_created: int = 0
     action_updates_created: int = 0
+    activities_created: int = 0
     logins: tuple[UserSpec, ...] = USERS.users
     password: str = PASSWORD
 
@@ -181,6 +183,11 @@ def demo_load(*, today: datetime.date, beside_others: bool = False) -> DemoResul
             )
             measure_curve_stories_load(
                 spec, partnership=partnership, admin=admin, today=today
+            )
+            # Before the history is approved and locked: the computed
+            # figures go through the review cycle as the others do.
+            result.activities_created += engagement_load(
+                partnership=partnership, admin=admin, today=today
             )
             _review_history(partnership, admin=admin, today=today)
             result.partnerships.append(_summary(partnership))
