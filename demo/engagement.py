@@ -1,5 +1,6 @@
 """Wakefield Together's engagement log in the demo (data/wakefield_engagement.toml):
-its community dimension, its standards, a year of sample activities at every
+its community dimension, its standards, two years of sample activities (the
+demo's history) at every
 level of the continuum, and the three measures computed from the log.
 
 Loaded before the history quarters are approved and locked (the loader's
@@ -14,6 +15,7 @@ import tomllib
 from decimal import Decimal
 from pathlib import Path
 
+from engagement.computing import computed_figures_refresh
 from engagement.models import Activity, ActivityStatus, EngagementStandard
 from engagement.services import (
     ActivityInput,
@@ -58,10 +60,11 @@ def _day(activity: dict, today: datetime.date, current: Quarter):
 
 
 def engagement_load(
-    *, partnership: Partnership, admin: User, today: datetime.date
+    *, partnership: Partnership, admin: User, today: datetime.date, label: str
 ) -> int:
     """Load the log for Wakefield Together (nothing for the other demo
-    partnerships). Returns the activities added."""
+    partnerships). Returns the activities added. The computed figures carry
+    ``label`` as their story, as the demo's other figures do."""
     if partnership.slug != SLUG:
         return 0
     data = engagement_data()
@@ -146,7 +149,7 @@ def engagement_load(
             direction="up",
             unit=spec["unit"],
             annual_target=Decimal(spec["target"]),
-            is_headline=True,
+            is_headline=False,
             definition=spec["definition"],
             data_source="Wakefield Together engagement log",
         )
@@ -162,4 +165,5 @@ def engagement_load(
                 standard_id=standards[spec["standard"]] if "standard" in spec else None,
             ),
         )
+    computed_figures_refresh(partnership=partnership, actor=admin, story=label)
     return added

@@ -187,7 +187,7 @@ def demo_load(*, today: datetime.date, beside_others: bool = False) -> DemoResul
             # Before the history is approved and locked: the computed
             # figures go through the review cycle as the others do.
             result.activities_created += engagement_load(
-                partnership=partnership, admin=admin, today=today
+                partnership=partnership, admin=admin, today=today, label=DEMO_LABEL
             )
             _review_history(partnership, admin=admin, today=today)
             result.partnerships.append(_summary(partnership))

@@ -89,8 +89,12 @@ def computed_figures_refresh(
     partnership: Partnership,
     actor: User,
     computations: list[ComputedMeasure] | None = None,
+    story: str | None = None,
 ) -> int:
     """Recompute the computed measures' figures from the log as it now is.
+
+    ``story`` becomes every figure's story behind the number (the demo labels
+    its figures so); left out, each keeps its own.
 
     Called by every write to the log and to a computation, in its
     transaction. Queries: two per computed measure, whatever the size of
@@ -162,6 +166,7 @@ def computed_figures_refresh(
                     value=value,
                     numerator=numerator,
                     denominator=denominator,
+                    story=story,
                 )
             )
     return computed_values_record(partnership=partnership, actor=actor, figures=figures)

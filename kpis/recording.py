@@ -860,6 +860,9 @@ class ComputedFigure:
     value: Decimal | None = None
     numerator: Decimal | None = None
     denominator: Decimal | None = None
+    # The story behind the number, when the source gives one (the demo's
+    # label); None keeps the stored one.
+    story: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -949,6 +952,8 @@ def computed_values_record(
             record.value = figure.value
             record.numerator = figure.numerator
             record.denominator = figure.denominator
+            if figure.story is not None:
+                record.story = story_check(figure.story)
             if before is not None and _content(record) == before:
                 continue
             record.version += 1
