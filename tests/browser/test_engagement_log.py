@@ -168,8 +168,9 @@ def test_a_leads_logged_activity_becomes_the_quarters_computed_figures(
 
     # --- The lead's quarter shows them read-only and submits them. --------
     page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="My measures"
+        "link", name="My quarter"
     ).click()
+    page.get_by_role("link", name="Enter my figures").click()
     block = page.get_by_role("group", name=MEASURES["EN-01"])
     expect(block).to_contain_text("Computed from the engagement log")
     expect(page.get_by_role("button", name=re.compile(r"^Save\b"))).to_have_count(0)
