@@ -112,8 +112,12 @@ def engagement_log(request: HttpRequest, slug: str) -> HttpResponse:
     month = _month(request)
     last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
     first_monday = month - datetime.timedelta(days=month.weekday())
+    # Whole weeks: the month's first and last weeks show all their days.
+    last_sunday = last + datetime.timedelta(days=6 - last.weekday())
     activities = list(
-        activities_between(partnership=partnership, first=first_monday, last=last)
+        activities_between(
+            partnership=partnership, first=first_monday, last=last_sunday
+        )
     )
     overlaps = overlaps_for(
         partnership=partnership, activity_ids=[a.pk for a in activities]

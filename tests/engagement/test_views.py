@@ -126,12 +126,20 @@ def test_the_month_shows_each_week_and_warns_of_duplication(
         organisation_ids=[log.health.pk],
         community_ids=[log.eastmoor.pk],
     )
+    log.activity(  # the Sunday of the month's last week: shown with it
+        title="Roadshow on the Sunday",
+        status=ActivityStatus.PLANNED,
+        participants=None,
+        starts_on=D(2026, 12, 6),
+        ends_on=D(2026, 12, 6),
+    )
     client.force_login(log.admin)
     with django_assert_max_num_queries(20):
         response = client.get(_url(log, "log") + "?month=2026-11")
     page = response.content.decode()
     assert "Week of 26 October to 1 November" in page
     assert "Week of 30 November to 6 December" in page
+    assert "Roadshow on the Sunday" in page
     assert "7 activities this month may duplicate another partner's." in page
     assert (
         "Possible duplication: “Health check day” (4 November) reaches Eastmoor "
