@@ -19,7 +19,9 @@ from partnerships.apiconf import not_found as api_not_found
 tenant_patterns = [
     path("", include("reports.urls")),
     path("", include("kpis.urls")),
+    path("", include("delivery.urls")),
     path("", include("exchange.urls")),
+    path("", include("engagement.urls")),
 ]
 
 # Django's sign-in and password views, some replaced by ones that record

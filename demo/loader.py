@@ -1,4 +1,4 @@
-"""The demo: two partnerships built from their real strategy documents.
+"""The demo: three partnerships built from their real strategy documents.
 
 * "Wrexham University Civic Mission Partnership" from the Wrexham University
   Civic Mission Partnership Strategy 2023–2028 (seed 000,
@@ -15,6 +15,11 @@
   "how we will achieve this" actions as projects, and every performance
   measure of its three RBA columns. It predates the 2015 Act and uses no
   national framework.
+* "Wakefield Together" from the Wakefield Together Partnership Community
+  Engagement Strategy (seed 003, ``data/wakefield_together.toml``): an English
+  partnership (financial year from April, no national framework), four
+  priorities from the strategy's sections, the vision's outcomes, a few
+  measures of the demo's drawn from what its action plan counts.
 
 The framework follows the documents; anything the documents do not say (a
 few feedback measures, some definitions, the cohesion targets) says so in
@@ -50,7 +55,9 @@ from partnerships import tenancy
 from partnerships.models import Partnership, User
 
 from . import national
+from .actions import actions_load, measure_curve_stories_load
 from .builder import Member, framework_build
+from .engagement import engagement_load
 from .figures import demo_breakdown, demo_series
 from .specs import (
     DATA_DIR,
@@ -68,7 +75,11 @@ from .values import (
     quarterly_values_bulk_create,
 )
 
-PARTNERSHIP_FILES = ("civic_mission.toml", "community_cohesion.toml")
+PARTNERSHIP_FILES = (
+    "civic_mission.toml",
+    "community_cohesion.toml",
+    "wakefield_together.toml",
+)
 
 
 @cache
@@ -127,6 +138,8 @@ class PartnershipSummary:
 class DemoResult:
     partnerships: list[PartnershipSummary] = field(default_factory=list)
     values_created: int = 0
+    action_updates_created: int = 0
+    activities_created: int = 0
     logins: tuple[UserSpec, ...] = USERS.users
     password: str = PASSWORD
 
@@ -160,6 +173,24 @@ def demo_load(*, today: datetime.date, beside_others: bool = False) -> DemoResul
             _milestones_due_set(spec, partnership=partnership, admin=admin, today=today)
             result.values_created += _load_values(
                 spec, partnership=partnership, actor=admin, today=today
+            )
+            history, current = demo_quarters(partnership, today)
+            result.action_updates_created += actions_load(
+                spec,
+                partnership=partnership,
+                admin=admin,
+                walk_through_lead=users.get(USERS.actions_lead)
+                if USERS.actions_partnership == spec.slug
+                else None,
+                quarters=[*history, current],
+            )
+            measure_curve_stories_load(
+                spec, partnership=partnership, admin=admin, today=today
+            )
+            # Before the history is approved and locked: the computed
+            # figures go through the review cycle as the others do.
+            result.activities_created += engagement_load(
+                partnership=partnership, admin=admin, today=today, label=DEMO_LABEL
             )
             _review_history(partnership, admin=admin, today=today)
             result.partnerships.append(_summary(partnership))

@@ -106,11 +106,52 @@ class DimensionSpec:
 
 @dataclass(frozen=True)
 class CurveStorySpec:
-    indicator: int
+    """The turn-the-curve answers for a national indicator (by number) or
+    one of the partnership's headline measures (by code), this year."""
+
+    indicator: int | None = None
+    measure: str = ""
+    # The actions that carry out its plan, by name (the measure's only).
+    actions: tuple[str, ...] = ()
     story: str = ""
     partners: str = ""
     what_works: str = ""
     action_plan: str = ""
+
+
+@dataclass(frozen=True)
+class ActionUpdateSpec:
+    """One quarter's update on an action, as the strategy's table gives it."""
+
+    # Index of the demo quarter it is for (0: the oldest of the history).
+    quarter: int
+    status: str  # delivery's ActionStatus values
+    progress: str
+    # [{risk = "...", rating = "low|medium|high"}]
+    risks: tuple[dict, ...] = ()
+    # [{step = "...", timescale = "..."}]
+    next_steps: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """A row of the action plan."""
+
+    name: str
+    status: str
+    priority: str = ""
+    # Organisations by name (some of the partnership's organisations).
+    lead_agencies: tuple[str, ...] = ()
+    # Outcomes by the start of their statement; measures by code.
+    outcomes: tuple[str, ...] = ()
+    measures: tuple[str, ...] = ()
+    # The walk-through's lead of actions (USERS.actions_lead) leads it; else
+    # the admin.
+    walk_through_lead: bool = False
+    # Indexes of demo quarters, as ``ActionUpdateSpec.quarter``.
+    start_quarter: int | None = None
+    due_quarter: int | None = None
+    updates: tuple[ActionUpdateSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,6 +183,8 @@ class PartnershipSpec:
     comparator_area_code: str = ""
     sample_series: str = ""
     curve_stories: tuple[CurveStorySpec, ...] = ()
+    # The action plan (delivery), in the strategy's order.
+    actions: tuple[ActionSpec, ...] = ()
     mission_statement_cy: str = ""
     mission_description_cy: str = ""
     # "draft": the Welsh texts are a draft translation, to be checked (the
@@ -182,6 +225,9 @@ class UsersSpec:
     lead_partnership: str
     lead_project: str
     steering: str
+    # The walk-through's lead of action plan rows (by email) and where.
+    actions_lead: str = ""
+    actions_partnership: str = ""
 
 
 @dataclass(frozen=True)
@@ -207,6 +253,8 @@ _NESTED = {
     "priorities": PrioritySpec,
     "dimensions": DimensionSpec,
     "curve_stories": CurveStorySpec,
+    "actions": ActionSpec,
+    "updates": ActionUpdateSpec,
     "users": UserSpec,
 }
 
@@ -226,7 +274,9 @@ def spec_from_dict(cls, data: dict):
         if isinstance(item, list):
             nested = _NESTED.get(key)
             item = tuple(
-                spec_from_dict(nested, entry) if isinstance(entry, dict) else entry
+                spec_from_dict(nested, entry)
+                if nested and isinstance(entry, dict)
+                else entry
                 for entry in item
             )
         values[key] = item

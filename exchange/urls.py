@@ -5,11 +5,21 @@ Included under /p/<slug>/ by civic/urls.py.
 
 from django.urls import path
 
-from . import views
+from . import activity_views, views
 
 app_name = "exchange"
 
 urlpatterns = [
+    path(
+        "engagement/data/",
+        activity_views.activities_data,
+        name="activities_data",
+    ),
+    path(
+        "engagement/data/export/",
+        activity_views.activities_export,
+        name="activities_export",
+    ),
     path("data/", views.data, name="data"),
     path("data/import/", views.import_upload, name="import_upload"),
     path("data/import/<int:pk>/", views.import_job, name="import_job"),

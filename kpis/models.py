@@ -201,6 +201,12 @@ class DimensionCategory(models.Model):
                 fields=["partnership", "dimension", "name"],
                 name="dimension_category_name_unique",
             ),
+            # The target of composite foreign keys from rows that name a
+            # category (the engagement log's communities reached).
+            models.UniqueConstraint(
+                fields=["partnership", "id"],
+                name="dimension_category_partnership_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -359,6 +365,10 @@ class PerformanceMeasure(models.Model):
     # A measure with figures is retired, never deleted: it leaves the
     # dashboard and entry, and stays in its history, past reports and exports.
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+    # A computed measure's figures are worked out from records another app
+    # keeps (the engagement log) and written by kpis.recording's
+    # computed_values_record alone: nobody enters them, by any path.
+    computed = models.BooleanField(_("computed from the engagement log"), default=False)
 
     class Meta:
         ordering = ["position", "code"]

@@ -19,15 +19,18 @@ records, imports and review steps alike, cannot deadlock each other.
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pghistory import runtime as pghistory_runtime
 
 from partnerships import policy as roles
 from partnerships.models import Membership, Partnership, User
@@ -77,6 +80,8 @@ def _validate_numbers(
     denominator: Decimal | None,
 ) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     """The rules for each kind of value, with a message beside the right field."""
+    if measure.computed:
+        raise ValidationError({"value": computed_message()})
     oversized = {
         name: _("This number is too large: enter less than 1,000,000,000,000.")
         for name, number in (
@@ -164,6 +169,13 @@ def story_check(story: str) -> str:
             }
         )
     return story
+
+
+def computed_message() -> str:
+    return _(
+        "This measure is computed from the engagement log, so its figures "
+        "cannot be entered: log the activity instead."
+    )
 
 
 def rate_only_message(measure: PerformanceMeasure) -> str:
@@ -859,3 +871,119 @@ def value_editable_check(
     many rows at once; the database's guard refuses a quarter locked since.
     """
     _check_editable(record, membership, period, locked=period.is_locked)
+
+
+@dataclass
+class ComputedFigure:
+    """One computed measure's figure for one quarter, as its source gives it.
+
+    A count has ``value``; a share has ``numerator`` and ``denominator``. A
+    figure with no numbers (a share of no activities) removes a stored one.
+    """
+
+    measure: PerformanceMeasure
+    period: Period
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    # The story behind the number, when the source gives one (the demo's
+    # label); None keeps the stored one.
+    story: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.value is None and self.denominator is None
+
+
+@contextmanager
+def _computed_path(actor: User) -> Iterator[None]:
+    """Name the writes in the block "computed" in the history, then hand the
+    history back the path it had (a nested pghistory context would otherwise
+    leave its path on every later write of the request)."""
+    tracker = getattr(pghistory_runtime._tracker, "value", None)
+    if tracker is None:
+        with pghistory.context(user=actor.pk, path="computed"):
+            yield
+        return
+    before = dict(tracker.metadata)
+    tracker.metadata["path"] = "computed"
+    try:
+        yield
+    finally:
+        tracker.metadata.clear()
+        tracker.metadata.update(before)
+
+
+@transaction.atomic
+def computed_values_record(
+    *, partnership: Partnership, actor: User, figures: list[ComputedFigure]
+) -> int:
+    """Store computed measures' figures, as the log they come from now gives them.
+
+    The only writer of a computed measure's figures. A locked quarter's are
+    left as they were locked (the database would refuse them anyway); an
+    unchanged figure is not written again, so its version, review state and
+    history stay; a changed approved figure goes back for approval (the
+    database's trigger). Returns how many figures changed.
+    """
+    figures = [f for f in figures if f.measure.computed]
+    if not figures:
+        return 0
+    if any(
+        f.measure.partnership_id != partnership.pk
+        or f.period.partnership_id != partnership.pk
+        for f in figures
+    ):
+        raise PermissionDenied
+    periods = sorted({f.period for f in figures}, key=lambda p: p.pk)
+    periods_hold(period_ids=[p.pk for p in periods])
+    locked = set(
+        Period.objects.filter(
+            pk__in=[p.pk for p in periods], locked_at__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    figures = [f for f in figures if f.period.pk not in locked]
+    periods = [p for p in periods if p.pk not in locked]
+    if not figures:
+        return 0
+    figures_claim(partnership=partnership, quarters=periods)
+    stored = {
+        (v.measure_id, v.period_id): v
+        for v in values_for_update(
+            QuarterlyValue.objects.filter(
+                partnership=partnership,
+                measure__in={f.measure.pk for f in figures},
+                period__in=[p.pk for p in periods],
+            )
+        )
+    }
+    changed = 0
+    with _computed_path(actor):
+        for figure in sorted(figures, key=lambda f: (f.measure.pk, f.period.pk)):
+            record = stored.get((figure.measure.pk, figure.period.pk))
+            if figure.empty:
+                if record is not None:
+                    record.delete()
+                    changed += 1
+                continue
+            if record is None:
+                record = QuarterlyValue(
+                    partnership=partnership,
+                    measure=figure.measure,
+                    period=figure.period,
+                    value_type=figure.measure.value_type,
+                    version=0,
+                )
+            before = _content(record) if record.pk else None
+            record.value = figure.value
+            record.numerator = figure.numerator
+            record.denominator = figure.denominator
+            if figure.story is not None:
+                record.story = story_check(figure.story)
+            if before is not None and _content(record) == before:
+                continue
+            record.version += 1
+            record.entered_by = actor
+            record.save()
+            changed += 1
+    return changed

@@ -10,6 +10,7 @@ kept as ``PeriodLockChange`` rows. Writing the figures themselves is
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -40,6 +41,34 @@ from .recording import (
     values_for_update,
 )
 from .services import period_get_or_create, require_admin
+
+
+@dataclass(frozen=True)
+class QuarterReturn:
+    """Something besides the figures that a lead returns each quarter.
+
+    kpis knows no app above it, so those apps (delivery's action updates)
+    register what they add to the cycle here, in their ``AppConfig.ready``:
+    ``submit`` submits the actor's drafts of the quarter and says how many it
+    submitted; ``submitted_message`` says so in words; ``waiting`` says why
+    the quarter cannot be locked yet, or nothing.
+    """
+
+    name: str
+    submit: Callable[..., int]
+    submitted_message: Callable[[int], str]
+    waiting: Callable[..., str | None]
+
+
+_QUARTER_RETURNS: dict[str, QuarterReturn] = {}
+
+
+def quarter_return_register(quarter_return: QuarterReturn) -> None:
+    _QUARTER_RETURNS[quarter_return.name] = quarter_return
+
+
+def quarter_returns() -> list[QuarterReturn]:
+    return list(_QUARTER_RETURNS.values())
 
 
 def _history_path() -> str:
@@ -122,6 +151,17 @@ class SubmitResult:
     # Measure id -> why its figure needs a note before it can be submitted.
     needs_note: dict[int, list[rules.Flag]] = field(default_factory=dict)
     missing: list[PerformanceMeasure] = field(default_factory=list)
+    # The other returns' counts (``QuarterReturn.name`` -> how many submitted).
+    others: dict[str, int] = field(default_factory=dict)
+
+    def messages(self) -> list[str]:
+        """What the other returns submitted, in words."""
+        returns = {item.name: item for item in quarter_returns()}
+        return [
+            returns[name].submitted_message(count)
+            for name, count in self.others.items()
+            if count and name in returns
+        ]
 
 
 @transaction.atomic
@@ -137,7 +177,9 @@ def quarter_submit(
     Submits every figure of the actor's measures that is not yet submitted
     (or was returned), or none: when a figure that needs a note has none, the
     result says which and nothing is submitted. Measures without a figure
-    are listed as missing and do not hold the others back.
+    are listed as missing and do not hold the others back. Without
+    ``measure_ids``, the quarter's other returns (``QuarterReturn``: the
+    actor's action updates) are submitted with the figures.
     """
     from .selectors import measure_list_for_entry
 
@@ -185,7 +227,12 @@ def quarter_submit(
         to_submit.append(record)
     if result.needs_note:
         return result
-    if not to_submit:
+    if measure_ids is None:
+        for quarter_return in quarter_returns():
+            result.others[quarter_return.name] = quarter_return.submit(
+                partnership=partnership, period=period, actor=actor
+            )
+    if not to_submit and not any(result.others.values()):
         raise ValidationError(_("There is nothing new to submit for this quarter."))
     now = timezone.now()
     for record in to_submit:
@@ -374,6 +421,10 @@ def period_lock(*, partnership: Partnership, quarter: Quarter, actor: User) -> P
             )
             % {"count": waiting, "quarter": period.label}
         )
+    for quarter_return in quarter_returns():
+        message = quarter_return.waiting(partnership=partnership, period=period)
+        if message:
+            raise ValidationError(message)
     period.locked_at = _database_now()
     period.locked_by = actor
     period.save(update_fields=["locked_at", "locked_by"])

@@ -383,6 +383,7 @@ PATH_LABELS = {
     "api": gettext_lazy("API"),
     "import": gettext_lazy("Import"),
     "demo": gettext_lazy("Demo data"),
+    "computed": gettext_lazy("Computed from the engagement log"),
     "command": gettext_lazy("Command"),
 }
 DATABASE_PATH = gettext_lazy("Directly in the database")

@@ -871,3 +871,22 @@ def first_reporting_quarter_check(
             % {"quarter": held.label}
         )
     return first
+
+
+@transaction.atomic
+def measure_computed_set(
+    *,
+    partnership: Partnership,
+    measure: PerformanceMeasure,
+    computed: bool,
+    actor: User,
+) -> PerformanceMeasure:
+    """Mark a measure as computed (its figures come from the engagement log)
+    or as entered again. Admins only; the figures already stored stay."""
+    require_admin(partnership, actor)
+    if measure.partnership_id != partnership.pk:
+        raise PermissionDenied
+    if measure.computed != computed:
+        measure.computed = computed
+        measure.save(update_fields=["computed"])
+    return measure

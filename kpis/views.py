@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -160,7 +161,9 @@ def _rows(
                     start_month=quarter.start_month,
                 ),
                 flags=review.plausibility_flags_for(measure, figures[measure.pk]),
-                editable=policy.figure_editable(
+                # A computed measure's figure changes with its source alone.
+                editable=not measure.computed
+                and policy.figure_editable(
                     request.membership, current, period, locked=locked
                 ),
             )
@@ -328,11 +331,19 @@ def my_measures_submit(request: HttpRequest, slug: str) -> HttpResponse:
             % {"names": "; ".join(names)},
         )
         return redirect(_entry_url(slug, quarter))
-    text = ngettext(
-        "Submitted %(count)d figure for review.",
-        "Submitted %(count)d figures for review.",
-        len(result.submitted),
-    ) % {"count": len(result.submitted)}
+    parts = []
+    if result.submitted or not result.messages():
+        parts.append(
+            ngettext(
+                "Submitted %(count)d figure for review.",
+                "Submitted %(count)d figures for review.",
+                len(result.submitted),
+            )
+            % {"count": len(result.submitted)}
+        )
+    # The quarter's other returns (the action updates) went with the figures.
+    parts.extend(result.messages())
+    text = " ".join(parts)
     if result.missing:
         text += " " + ngettext(
             "%(count)d measure still has no figure.",
@@ -340,7 +351,18 @@ def my_measures_submit(request: HttpRequest, slug: str) -> HttpResponse:
             len(result.missing),
         ) % {"count": len(result.missing)}
     messages.success(request, text)
-    return redirect(_entry_url(slug, quarter))
+    return redirect(_after_submit(request, slug, quarter))
+
+
+def _after_submit(request: HttpRequest, slug: str, quarter: Quarter) -> str:
+    """Back to the page the submit was made from (My quarter posts here too),
+    if it is one of this partnership's pages; else to the entry page."""
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) and back.split("?")[0].startswith((f"/p/{slug}/", f"/cy/p/{slug}/")):
+        return back
+    return _entry_url(slug, quarter)
 
 
 def _review_quarter(request: HttpRequest) -> tuple[Quarter, list[Quarter]]:

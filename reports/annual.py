@@ -36,8 +36,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from delivery import selectors as delivery_selectors
+from delivery.models import Action, ActionUpdate
 from kpis import rules
-from kpis.models import QuarterlyValue
+from kpis.models import QuarterlyValue, ReviewStatus
 from kpis.periods import Quarter
 from kpis.selectors import period_list
 from kpis.selectors import value_list as quarterly_value_list
@@ -45,6 +47,7 @@ from partnerships.models import Partnership
 from wellbeing.models import CurveStory
 
 from .contribution import ContributionMap, contribution_map_get, strongest
+from .curve import MeasureCurveStory, measure_story_for_year
 from .indicators import IndicatorPage, indicator_page_get
 from .models import REPORT_LANGUAGES, ReportLanguage
 from .selectors import (
@@ -71,6 +74,16 @@ class HeadlineMeasure:
     chart: SafeString
     chart_description: str
     stories: list[QuarterlyValue] = field(default_factory=list)
+    # The year's turn-the-curve story, beside the chart (reports.curve).
+    curve: MeasureCurveStory | None = None
+
+
+@dataclass
+class ActionPlanRow:
+    """An action, and its latest approved update of the year (if any)."""
+
+    action: Action
+    update: ActionUpdate | None
 
 
 @dataclass
@@ -200,6 +213,7 @@ class AnnualReportContent:
     last_quarter: Quarter
     chapters: list[Chapter]
     contribution: ContributionChapter | None = None
+    action_plan: list[ActionPlanRow] = field(default_factory=list)
 
     @property
     def partnership(self) -> Partnership:
@@ -268,6 +282,9 @@ def annual_report_content(
                     chart=chart,
                     chart_description=description,
                     stories=stories.get(summary.measure.pk, []),
+                    curve=measure_story_for_year(
+                        partnership=partnership, measure=summary.measure, year=year
+                    ),
                 )
             )
         return items
@@ -301,7 +318,25 @@ def annual_report_content(
         last_quarter=Quarter(year, 4, start),
         chapters=chapters,
         contribution=_contribution_chapter(partnership=partnership, year=year),
+        action_plan=_action_plan_chapter(partnership=partnership, year=year),
     )
+
+
+def _action_plan_chapter(*, partnership: Partnership, year: int) -> list[ActionPlanRow]:
+    """The action plan as the year left it: each action with its latest
+    approved update of the year (seed 003's table)."""
+    approved = (
+        delivery_selectors.update_list(partnership=partnership)
+        .filter(period__year=year, review_status=ReviewStatus.APPROVED)
+        .order_by("action_id", "-period__quarter")
+    )
+    latest: dict[int, ActionUpdate] = {}
+    for update in approved:
+        latest.setdefault(update.action_id, update)
+    return [
+        ActionPlanRow(action=action, update=latest.get(action.pk))
+        for action in delivery_selectors.action_list(partnership=partnership)
+    ]
 
 
 @dataclass

@@ -2,12 +2,16 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpRequest
 
+from delivery import selectors as delivery_selectors
+from delivery import services as delivery_services
 from kpis import models as kpi_models
 from kpis import policy as kpi_policy
 from kpis import selectors as kpi_selectors
@@ -21,6 +25,7 @@ from wellbeing.selectors import framework_list
 from . import services
 from .annual import report_years
 from .contribution import contribution_map_get
+from .curve import MeasureCurveStoryForm, measure_curve_get
 from .forms import CurveStoryForm, FrameworkChoiceForm, ReportRequestForm
 from .indicators import indicator_page_get
 from .models import ReportStatus, report_storage
@@ -57,6 +62,10 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if measure.breakdown_first_id
         else {}
     )
+    curve = measure_curve_get(partnership=request.partnership, measure=measure)
+    curve_form = None
+    if measure.is_headline and roles.may_administer(request.membership):
+        curve_form = _curve_form(request, curve)
     value_rows = [
         ValueRow(
             value=value,
@@ -74,6 +83,8 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "page": page,
             "measure": measure,
             "can_enter": can_enter,
+            "curve": curve,
+            "curve_form": curve_form,
             "value_rows": value_rows,
             "measure_history": kpi_selectors.measure_history(
                 partnership=request.partnership, measure=measure
@@ -229,6 +240,70 @@ def contribution_framework(request: HttpRequest, slug: str) -> HttpResponse:
             % {"framework": framework.name},
         )
     return redirect("reports:contribution", slug=slug)
+
+
+def _curve_form(request, curve, data=None) -> MeasureCurveStoryForm:
+    current = curve.current
+    initial = (
+        {
+            "story": current.story.story,
+            "partners": current.story.partners,
+            "what_works": current.story.what_works,
+            "action_plan": current.story.action_plan,
+            "actions": [action.pk for action in current.actions],
+        }
+        if current
+        else {}
+    )
+    return MeasureCurveStoryForm(
+        data,
+        initial=initial,
+        actions=delivery_selectors.action_list(partnership=request.partnership),
+    )
+
+
+@tenant_view
+@require_POST
+def measure_curve_story(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Save this year's turn-the-curve story of a headline measure."""
+    if not roles.may_administer(request.membership):
+        raise PermissionDenied
+    measure = get_object_or_404(
+        kpi_selectors.measure_list(partnership=request.partnership), pk=pk
+    )
+    curve = measure_curve_get(partnership=request.partnership, measure=measure)
+    form = _curve_form(request, curve, request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        action_ids = data.pop("actions")
+        try:
+            with transaction.atomic():
+                story = wellbeing_services.curve_story_save(
+                    partnership=request.partnership,
+                    measure=measure,
+                    actor=request.user,
+                    **data,
+                )
+                delivery_services.curve_story_actions_set(
+                    partnership=request.partnership,
+                    story=story,
+                    action_ids=action_ids,
+                    actor=request.user,
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The turn-the-curve story for %(year)s is saved.")
+                % {"year": curve.current_year_label},
+            )
+    else:
+        messages.error(request, _("The story was not saved: check the actions chosen."))
+    return redirect(
+        reverse("reports:measure_detail", kwargs={"slug": slug, "pk": pk})
+        + "#turn-the-curve"
+    )
 
 
 @tenant_view

@@ -514,15 +514,29 @@ class IndicatorObservation(models.Model):
 
 
 class CurveStory(models.Model):
-    """The partnership's turn-the-curve account of one indicator, for one year.
+    """The partnership's turn-the-curve account of one curve, for one year.
 
-    Period-stamped by reporting year: admins edit the current year's story,
-    and earlier years' stories stay as they were written.
+    The curve is a national indicator's (its population data) or one of the
+    partnership's own headline measures': RBA asks the same four questions of
+    both, so a partnership with no national framework writes them for its
+    measures. Period-stamped by reporting year: admins edit the current
+    year's story, and earlier years' stories stay as they were written.
     """
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
     indicator = models.ForeignKey(
-        NationalIndicator, on_delete=models.PROTECT, related_name="+"
+        NationalIndicator,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    measure = models.ForeignKey(
+        PerformanceMeasure,
+        on_delete=models.CASCADE,
+        related_name="curve_stories",
+        null=True,
+        blank=True,
     )
     year = models.PositiveSmallIntegerField(
         _("reporting year"), help_text=_("The year the story was written for.")
@@ -547,12 +561,26 @@ class CurveStory(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "indicator", "year"],
+                condition=Q(indicator__isnull=False),
                 name="curve_story_one_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "measure", "year"],
+                condition=Q(measure__isnull=False),
+                name="curve_story_one_per_measure_year",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "id"], name="curve_story_partnership_id_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(indicator__isnull=False, measure__isnull=True)
+                | Q(indicator__isnull=True, measure__isnull=False),
+                name="curve_story_of_an_indicator_or_a_measure",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator} ({self.year})"
+        return f"{self.indicator or self.measure} ({self.year})"
 
 
 # --- The framework a partnership adopts: the partnership's own ------------------

@@ -3,7 +3,7 @@ adopts, its contribution map, and the stories behind the curves."""
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,8 +118,9 @@ def contribution_unlink(
 def curve_story_save(
     *,
     partnership: Partnership,
-    indicator: NationalIndicator,
     story: str,
+    indicator: NationalIndicator | None = None,
+    measure: PerformanceMeasure | None = None,
     partners: str = "",
     what_works: str = "",
     action_plan: str = "",
@@ -127,15 +128,27 @@ def curve_story_save(
     year: int | None = None,
     today: datetime.date | None = None,
 ) -> CurveStory:
-    """Write the partnership's story behind an indicator's curve for the
-    current reporting year (the one ``today`` falls in: the local date unless
-    given). Earlier years' stories are never changed: they record what the
-    partnership thought then."""
+    """Write the partnership's story behind a curve for the current reporting
+    year (the one ``today`` falls in: the local date unless given): a
+    national indicator's, or one of its own headline measures'. Earlier
+    years' stories are never changed: they record what the partnership
+    thought then."""
     require_admin(partnership, actor)
-    if indicator.framework_id != framework_id_for(partnership=partnership):
+    if (indicator is None) == (measure is None):
+        raise ValueError("A story is about an indicator or a measure.")
+    if indicator is not None and indicator.framework_id != framework_id_for(
+        partnership=partnership
+    ):
         raise ValidationError(
             _("That indicator is not in the partnership's framework.")
         )
+    if measure is not None:
+        if measure.partnership_id != partnership.pk:
+            raise PermissionDenied
+        if not measure.is_headline:
+            raise ValidationError(
+                _("Turning the curve is written for the headline measures.")
+            )
     current = Quarter.containing(
         today or timezone.localdate(), partnership.reporting_year_start_month
     ).year
@@ -161,6 +174,7 @@ def curve_story_save(
     curve_story, _created = CurveStory.objects.update_or_create(
         partnership=partnership,
         indicator=indicator,
+        measure=measure,
         year=year,
         defaults={
             **texts,

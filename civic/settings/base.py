@@ -60,7 +60,9 @@ INSTALLED_APPS = [
     "jobs",
     "kpis",
     "wellbeing",
+    "delivery",
     "reports",
+    "engagement",
     "exchange",
     "demo",
 ]

@@ -132,6 +132,16 @@ ROUTES = {
     "api:report_list": "/api/v1/p/wrexham-civic-mission/reports/",
     "api:report_detail": "/api/v1/p/wrexham-civic-mission/reports/7/",
     "api:report_download": "/api/v1/p/wrexham-civic-mission/reports/7/download/",
+    "engagement:log": "/p/wrexham-civic-mission/engagement/",
+    "engagement:activity_new": "/p/wrexham-civic-mission/engagement/new/",
+    "engagement:activity": "/p/wrexham-civic-mission/engagement/7/",
+    "engagement:activity_edit": "/p/wrexham-civic-mission/engagement/7/edit/",
+    "engagement:activity_delete": "/p/wrexham-civic-mission/engagement/7/delete/",
+    "engagement:settings": "/p/wrexham-civic-mission/engagement/settings/",
+    "exchange:activities_data": "/p/wrexham-civic-mission/engagement/data/",
+    "exchange:activities_export": ("/p/wrexham-civic-mission/engagement/data/export/"),
+    "api:activity_list": "/api/v1/p/wrexham-civic-mission/activities/",
+    "api:activity_detail": "/api/v1/p/wrexham-civic-mission/activities/7/",
 }
 
 

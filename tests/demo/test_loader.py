@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from delivery.models import Action, ActionStatus, ActionUpdate
 from demo.loader import (
     ADMIN_EMAIL,
     DEMO_LABEL,
@@ -23,6 +24,7 @@ from kpis.models import (
     Period,
     QuarterlyValue,
     Question,
+    ReviewStatus,
     ValueType,
 )
 from kpis.periods import Quarter
@@ -38,6 +40,7 @@ from wellbeing.selectors import framework_for
 TODAY = DEMO_TODAY
 CIVIC = "wrexham-civic-mission"
 COHESION = "wrexham-community-cohesion"
+WAKEFIELD = "wakefield-together"
 CHILDRENS_UNIVERSITY_CODES = {"CR-01", "CR-02", "CR-03", "CR-04"}
 
 MODELS = (
@@ -420,6 +423,89 @@ class TestTheLoadedDemo:
         assert "protected characteristic and age" in victims.definition
         assert "by community" in measures.get(code="O2-06").definition
 
+    def test_wakefield_together_follows_the_engagement_strategy(self):
+        partnership = Partnership.objects.get(slug=WAKEFIELD)
+        assert partnership.name == "Wakefield Together"
+        assert partnership.reporting_year_start_month == 4
+        assert partnership.is_demo
+        assert framework_for(partnership=partnership) is None
+        assert set(
+            Organisation.objects.filter(partnership=partnership).values_list(
+                "name", flat=True
+            )
+        ) == {"WMDC", "NHSWD", "WDH", "VAWD", "VOX", "WY Police", "JPHU"}
+        mission = Mission.objects.get(partnership=partnership)
+        assert mission.statement.startswith("Communities are fully engaged")
+        assert list(
+            Priority.objects.filter(partnership=partnership)
+            .order_by("position")
+            .values_list("name", flat=True)
+        ) == [
+            "Individual and community empowerment",
+            "National Standards for Community Engagement",
+            "Organisational and cultural development",
+            "Data sharing and coordination",
+        ]
+        assert Outcome.objects.filter(
+            partnership=partnership,
+            statement="Communities are involved in decisions that affect them",
+        ).exists()
+        measures = PerformanceMeasure.objects.filter(partnership=partnership)
+        assert measures.exclude(computed=True).count() == 8
+        # The three measures computed from the engagement log (demo/engagement.py).
+        assert sorted(
+            measures.filter(computed=True).values_list("code", flat=True)
+        ) == ["WT-E1", "WT-E2", "WT-E3"]
+        headline = measures.get(is_headline=True)
+        assert headline.code == "WT-01"
+        assert headline.question == Question.BETTER_OFF
+        for measure in measures:
+            assert "demo's" in measure.definition
+
+    def test_wakefield_together_holds_the_seeds_action_plan(self):
+        partnership = Partnership.objects.get(slug=WAKEFIELD)
+        actions = Action.objects.filter(partnership=partnership)
+        assert actions.count() == 15
+        database = actions.get(name="Develop a community engagement data base")
+        assert {o.name for o in database.lead_agencies.all()} == {"WMDC", "NHSWD"}
+        assert database.lead_person.email == "wakefield.lead@example.org"
+        assert database.status == ActionStatus.AT_RISK
+        updates = list(database.updates.order_by("period__starts_on"))
+        assert len(updates) == 2
+        latest = updates[-1]
+        assert latest.risks == [
+            {
+                "risk": "IT problems identified re multi-agency input and access "
+                "to joint data base.",
+                "rating": "high",
+            }
+        ]
+        assert latest.next_steps == [
+            {"step": "Negotiations commenced with IT", "timescale": ""}
+        ]
+        assert latest.review_status == ReviewStatus.APPROVED
+        history, current = demo_quarters(partnership, TODAY)
+        assert latest.period.as_quarter == history[-1]
+        assert updates[0].period.is_locked
+        steering = actions.get(name="Development of multi-agency steering group")
+        assert [o.name for o in steering.lead_agencies.order_by("name")] == [
+            "NHSWD",
+            "VAWD",
+            "VOX",
+            "WDH",
+            "WMDC",
+            "WY Police",
+        ]
+        # The current quarter's updates are the walk-through's to write.
+        assert not ActionUpdate.objects.filter(
+            partnership=partnership,
+            period__year=current.year,
+            period__quarter=current.quarter,
+        ).exists()
+        # Paragraphs as the seed gives them.
+        protocols = actions.get(name__startswith="Develop protocols").updates.get()
+        assert "service planning.\n\nMeeting planned" in protocols.progress
+
     def test_users_and_roles(self):
         for email in ("admin@example.org", "lead@example.org", "steering@example.org"):
             assert User.objects.get(email=email).check_password(PASSWORD)
@@ -431,6 +517,8 @@ class TestTheLoadedDemo:
             ("admin@example.org", COHESION, Role.ADMIN),
             ("lead@example.org", CIVIC, Role.LEAD),
             ("steering@example.org", CIVIC, Role.VIEWER),
+            ("admin@example.org", WAKEFIELD, Role.ADMIN),
+            ("wakefield.lead@example.org", WAKEFIELD, Role.LEAD),
         }
 
     def test_lead_is_assigned_exactly_the_childrens_university_measures(self):
@@ -449,7 +537,7 @@ class TestTheLoadedDemo:
             MeasureLead.objects.filter(user=admin).values_list("measure", flat=True)
         ) == set(others.values_list("pk", flat=True))
 
-    @pytest.mark.parametrize("slug", [CIVIC, COHESION])
+    @pytest.mark.parametrize("slug", [CIVIC, COHESION, WAKEFIELD])
     def test_eight_quarters_of_values_and_half_of_this_quarter(self, slug):
         partnership = Partnership.objects.get(slug=slug)
         history, current = demo_quarters(partnership, TODAY)

@@ -31,12 +31,15 @@ def _projects(spec: PartnershipSpec):
 
 
 def test_each_seed_file_reads_into_a_partnership_spec():
-    civic, cohesion = partnership_specs()
+    civic, cohesion, wakefield = partnership_specs()
     assert civic.slug == "wrexham-civic-mission"
     assert civic.baseline_day == datetime.date(2023, 9, 1)
     assert len(civic.all_measures()) == 30
     assert cohesion.slug == "wrexham-community-cohesion"
     assert len(cohesion.all_measures()) == 60
+    assert wakefield.slug == "wakefield-together"
+    assert wakefield.reporting_year_start_month == 4
+    assert not wakefield.framework
 
 
 @pytest.mark.parametrize("spec", partnership_specs(), ids=lambda spec: spec.slug)

@@ -56,6 +56,9 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Values added this run: {result.values_created}")
         self.stdout.write(
+            f"Engagement activities added this run: {result.activities_created}"
+        )
+        self.stdout.write(
             self.style.SUCCESS(f"Demo logins (password: {result.password}):")
         )
         for user in result.logins:
