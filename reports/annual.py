@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy
 from kpis import rules
 from kpis.models import QuarterlyValue
 from kpis.periods import Quarter
-from kpis.selectors import period_list
+from kpis.selectors import period_list_with_figures
 from kpis.selectors import value_list as quarterly_value_list
 from partnerships.models import Partnership
 from wellbeing.models import CurveStory
@@ -225,9 +225,20 @@ class AnnualReportDocument:
 
 
 def report_years(*, partnership: Partnership) -> list[tuple[int, str]]:
-    """The reporting years a report can be asked for: those holding quarters."""
+    """The reporting years a report can be asked for: those holding figures.
+
+    A year of quarters without a single figure would make a report of
+    nothing but "No data yet", so it is not offered (and refused if asked).
+    """
     start = partnership.reporting_year_start_month
-    years = sorted({p.year for p in period_list(partnership=partnership)}, reverse=True)
+    years = sorted(
+        {
+            p.year
+            for p in period_list_with_figures(partnership=partnership)
+            if p.has_figures
+        },
+        reverse=True,
+    )
     return [(y, Quarter(y, 1, start).year_label) for y in years]
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import ReportLanguage
+from .models import NO_FIGURES_MESSAGE, ReportLanguage
 
 
 def default_report_language() -> str:
@@ -29,9 +29,7 @@ class ReportRequestForm(forms.Form):
     def __init__(self, *args, years: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = years
-        self.fields["year"].error_messages["invalid_choice"] = _(
-            "Choose a reporting year that has quarters."
-        )
+        self.fields["year"].error_messages["invalid_choice"] = NO_FIGURES_MESSAGE
         self.fields["language"].initial = default_report_language()
 
     def clean_language(self) -> str:

@@ -588,5 +588,5 @@ def measure_history_get(*, partnership: Partnership, pk: int) -> MeasureHistory:
 
 def annual_report_list(*, partnership: Partnership):
     return AnnualReport.objects.filter(partnership=partnership).select_related(
-        "partnership", "requested_by"
+        "partnership", "requested_by", "withdrawn_by"
     )

@@ -262,7 +262,11 @@ def test_the_api_takes_the_language_and_answers_in_the_requests_language(client)
     english = post_json(client, url, {"year": 2010}, bearer(admin))
     assert english.json() == {
         "detail": "The request has errors: see “errors”.",
-        "errors": {"year": ["Choose a reporting year that has quarters."]},
+        "errors": {
+            "year": [
+                "Choose a reporting year that has figures: a year without any would report nothing but “No data yet”."
+            ]
+        },
     }
     unknown = post_json(client, url, {"year": YEAR, "language": "fr"}, welsh)
     assert unknown.status_code == 400
