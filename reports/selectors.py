@@ -419,6 +419,7 @@ def measure_chart(
     quarters: list[Quarter] | None = None,
     id_prefix: str = "chart",
     year: int,
+    height: int | None = None,
 ) -> tuple[SafeString, str]:
     """The measure's quarterly chart and its text alternative.
 
@@ -457,6 +458,7 @@ def measure_chart(
         baseline=measure.baseline_value,
         forecast=forecast,
         id_prefix=id_prefix,
+        **({"height": height} if height else {}),
     )
     return chart, description
 
