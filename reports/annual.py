@@ -39,7 +39,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from kpis import rules
 from kpis.models import Aggregation, QuarterlyValue, ValueType
 from kpis.periods import Quarter
-from kpis.selectors import YearSummary, period_list_with_figures
+from kpis.selectors import (
+    BreakdownTable,
+    YearSummary,
+    breakdown_table,
+    category_map,
+    period_list_with_figures,
+)
 from kpis.selectors import value_list as quarterly_value_list
 from partnerships.models import Partnership
 from wellbeing.models import CurveStory
@@ -70,11 +76,81 @@ HEADLINE_CHART_HEIGHT = 224
 
 
 @dataclass
+class YearBreakdown:
+    """A headline measure's breakdown for the year, as a table or a grid."""
+
+    table: BreakdownTable
+    caption: str
+
+
+@dataclass
 class HeadlineMeasure:
     summary: MeasureSummary
     chart: SafeString
     chart_description: str
     stories: list[QuarterlyValue] = field(default_factory=list)
+    breakdown: YearBreakdown | None = None
+
+
+def _quarter_list(quarters: list[int]) -> str:
+    names = [f"Q{q}" for q in quarters]
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + str(_(" and ")) + names[-1]
+
+
+def year_breakdown(
+    measure, values: list[QuarterlyValue], categories: dict[int, list]
+) -> YearBreakdown | None:
+    """The year's breakdown of a broken-down measure, by the measure's rule.
+
+    Breakdowns are of counts. A summed count's year breakdown is the quarters'
+    breakdowns added up, category by category (quarters given without one
+    are named as not in it); for any other rule, the year's figure is not a
+    sum, so the table is the latest quarter's breakdown and says which.
+    ``values`` are the measure's figures of the year, in quarter order.
+    """
+    broken_down = [v for v in values if v.breakdown]
+    if not measure.dimensions or not broken_down:
+        return None
+    two_way = len(measure.dimensions) > 1
+    names = {
+        "first": measure.dimensions[0].name,
+        "second": measure.dimensions[1].name if two_way else "",
+    }
+    if measure.aggregation == Aggregation.SUM:
+        summed: dict[str, int] = defaultdict(int)
+        for value in broken_down:
+            for key, amount in value.breakdown.items():
+                summed[key] += amount or 0
+        table = breakdown_table(measure, dict(summed), categories)
+        quarters = _quarter_list([v.period.quarter for v in broken_down])
+        caption = (
+            _("By %(first)s and %(second)s: the breakdowns of %(quarters)s added up.")
+            if two_way
+            else _("By %(first)s: the breakdowns of %(quarters)s added up.")
+        ) % {**names, "quarters": quarters}
+        without = [v.period.quarter for v in values if not v.breakdown]
+        if without:
+            caption += " " + ngettext(
+                "%(quarters)s was reported without a breakdown.",
+                "%(quarters)s were reported without a breakdown.",
+                len(without),
+            ) % {"quarters": _quarter_list(without)}
+    else:
+        latest = broken_down[-1]
+        table = breakdown_table(measure, latest.breakdown, categories)
+        caption = (
+            _(
+                "By %(first)s and %(second)s in %(quarter)s, the latest quarter "
+                "with a breakdown."
+            )
+            if two_way
+            else _("By %(first)s in %(quarter)s, the latest quarter with a breakdown.")
+        ) % {**names, "quarter": latest.period.label}
+    if table is None:
+        return None
+    return YearBreakdown(table, caption)
 
 
 @dataclass
@@ -374,6 +450,20 @@ def annual_report_content(
     """
     dashboard = dashboard_get(partnership=partnership, year=year)
     start = partnership.reporting_year_start_month
+    broken_down = [
+        s.measure
+        for s in dashboard.all_measures
+        if s.measure.is_headline and s.measure.breakdown_first_id
+    ]
+    categories = category_map(partnership=partnership) if broken_down else {}
+    year_values: dict[int, list[QuarterlyValue]] = defaultdict(list)
+    if broken_down:
+        for value in (
+            quarterly_value_list(partnership=partnership)
+            .filter(period__year=year, measure__in=broken_down)
+            .order_by("period__quarter")
+        ):
+            year_values[value.measure_id].append(value)
     stories: dict[int, list[QuarterlyValue]] = defaultdict(list)
     for value in (
         quarterly_value_list(partnership=partnership)
@@ -403,6 +493,13 @@ def annual_report_content(
                     chart=chart,
                     chart_description=description,
                     stories=stories.get(summary.measure.pk, []),
+                    breakdown=year_breakdown(
+                        summary.measure,
+                        year_values.get(summary.measure.pk, []),
+                        categories,
+                    )
+                    if summary.measure.breakdown_first_id
+                    else None,
                 )
             )
         return items

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from weasyprint.formatting_structure import boxes
 
 from kpis import recording as kpi_recording
-from kpis.models import QuarterlyValue
+from kpis.models import Aggregation, QuarterlyValue
 from kpis.periods import Quarter
 from kpis.selectors import period_list
 from partnerships.tenancy import partnership_scope
@@ -23,6 +23,8 @@ from reports.annual import (
 )
 from reports.charts import Point
 from tests.factories import (
+    DimensionCategoryFactory,
+    DimensionFactory,
     MeasureFactory,
     NationalFrameworkFactory,
     NationalIndicatorFactory,
@@ -290,3 +292,120 @@ def test_every_status_has_a_mark_of_its_own_shape(mapped):
     for word in ("On track", "At risk", "Off track", "No target", "No data yet"):
         assert word in text
     assert "Incomplete: a quarter that has ended has no figure." in text
+
+
+@pytest.fixture
+def broken_down():
+    """Two headline counts with breakdowns: one way and summed, two ways and
+    the latest quarter."""
+    partnership, admin, _expected = build_framework()
+    age = DimensionFactory(partnership=partnership, name="Age group")
+    children, young, adults = (
+        DimensionCategoryFactory(dimension=age, name=name, position=position)
+        for position, name in enumerate(("Children", "Young people", "Adults"))
+    )
+    area = DimensionFactory(partnership=partnership, name="Area")
+    north, south = (
+        DimensionCategoryFactory(dimension=area, name=name)
+        for name in ("North", "South")
+    )
+    outcome = partnership.priority_set.get(name="Learning for life").outcomes.first()
+    visitors = MeasureFactory(
+        partnership=partnership,
+        outcome=outcome,
+        code="LL-20",
+        name="Visitors to the campus",
+        breakdown_first=age,
+    )
+    members = MeasureFactory(
+        partnership=partnership,
+        outcome=outcome,
+        code="LL-21",
+        name="Members of the youth panel",
+        aggregation=Aggregation.LATEST,
+        breakdown_first=age,
+        breakdown_second=area,
+    )
+    periods = sorted(period_list(partnership=partnership), key=lambda p: p.quarter)
+    for period in periods:
+        q = period.quarter
+        breakdown = (
+            {}
+            if q == 4
+            else {str(children.pk): q, str(young.pk): 2 * q, str(adults.pk): 10}
+        )
+        kpi_recording.quarterly_value_record(
+            partnership=partnership,
+            measure=visitors,
+            period=period,
+            actor=admin,
+            value=D(3 * q + 10),
+            breakdown=breakdown,
+        )
+    for period in periods[:3]:
+        q = period.quarter
+        grid = {
+            f"{children.pk}:{north.pk}": q,
+            f"{children.pk}:{south.pk}": 1,
+            f"{young.pk}:{north.pk}": 2,
+            f"{adults.pk}:{south.pk}": 5,
+        }
+        kpi_recording.quarterly_value_record(
+            partnership=partnership,
+            measure=members,
+            period=period,
+            actor=admin,
+            value=D(q + 8),
+            breakdown=grid,
+        )
+    return partnership
+
+
+def test_a_summed_measure_shows_its_quarters_breakdowns_added_up(broken_down):
+    with partnership_scope(broken_down.pk):
+        content = annual_report_content(partnership=broken_down, year=YEAR)
+    items = {
+        item.summary.measure.code: item
+        for chapter in content.chapters
+        for item in chapter.headline
+    }
+    visitors = items["LL-20"].breakdown
+    assert visitors.caption == (
+        "By Age group: the breakdowns of Q1, Q2 and Q3 added up. "
+        "Q4 was reported without a breakdown."
+    )
+    # Children 1+2+3, young people 2+4+6, adults 10 × 3.
+    assert [(name, total) for name, _cells, total in visitors.table.rows] == [
+        ("Children", 6),
+        ("Young people", 12),
+        ("Adults", 30),
+    ]
+    assert visitors.table.total == 48
+    # A measure without a breakdown has none.
+    assert items["LL-01"].breakdown is None
+
+    members = items["LL-21"].breakdown
+    assert members.caption == (
+        "By Age group and Area in 2024/25 Q3, the latest quarter with a breakdown."
+    )
+    assert members.table.columns == ["North", "South"]
+    assert members.table.rows == [
+        ("Children", [3, 1], 4),
+        ("Young people", [2, None], 2),
+        ("Adults", [None, 5], 5),
+    ]
+    assert members.table.column_totals == [5, 6]
+
+
+def test_the_pdf_shows_the_breakdowns_of_headline_measures(broken_down):
+    text = pdf_text(
+        render_pdf(
+            annual_report_document(partnership=broken_down, year=YEAR).html
+        ).content
+    )
+    assert "By Age group: the breakdowns of Q1, Q2 and Q3 added up." in text
+    assert "Age group Total Children 6 Young people 12 Adults 30 Total 48" in text
+    assert (
+        "Age group North South Total Children 3 1 4 Young people 2 — 2 "
+        "Adults — 5 5 Total 5 6 11"
+    ) in text
