@@ -34,7 +34,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from kpis import rules
 from kpis.models import Aggregation, QuarterlyValue, ValueType
@@ -93,7 +93,9 @@ class HeadlineMeasure:
 
 
 def _quarter_list(quarters: list[int]) -> str:
-    names = [f"Q{q}" for q in quarters]
+    names = [
+        pgettext("quarter number", "Q%(quarter)s") % {"quarter": q} for q in quarters
+    ]
     if len(names) == 1:
         return names[0]
     return ", ".join(names[:-1]) + str(_(" and ")) + names[-1]

@@ -71,7 +71,10 @@ def test_a_year_without_quarters_is_refused_beside_the_field(client, framework):
     assert response.status_code == 400
     assert response.json()["errors"] == {
         "year": [
-            "Choose a reporting year that has figures: a year without any would report nothing but “No data yet”."
+            (
+                "Choose a reporting year that has figures: a year without any "
+                "would report nothing but “No data yet”."
+            )
         ]
     }
 
