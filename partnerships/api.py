@@ -83,14 +83,16 @@ class TenantAPIView(CivicAPIView):
 
 
 class CanEnterValues(BasePermission):
-    message = _("Only project leads and admins can record values.")
+    # Lazy: a class attribute is read once, at import, in whatever language
+    # the first request happened to be in; each refusal is in its request's.
+    message = gettext_lazy("Only project leads and admins can record values.")
 
     def has_permission(self, request, view) -> bool:
         return policy.may_enter_figures(request.membership)
 
 
 class AdminForWrites(BasePermission):
-    message = _("Only the partnership's admins can do this.")
+    message = gettext_lazy("Only the partnership's admins can do this.")
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or policy.may_administer(
@@ -177,7 +179,7 @@ class PartnershipList(CivicAPIView, generics.ListAPIView):
 
 
 class AdminOnly(BasePermission):
-    message = _("Only the partnership's admins can do this.")
+    message = gettext_lazy("Only the partnership's admins can do this.")
 
     def has_permission(self, request, view) -> bool:
         return policy.may_administer(request.membership)

@@ -34,18 +34,25 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from delivery import selectors as delivery_selectors
 from delivery.models import Action, ActionUpdate
 from kpis import rules
-from kpis.models import QuarterlyValue, ReviewStatus
+from kpis.models import Aggregation, QuarterlyValue, ReviewStatus, ValueType
 from kpis.periods import Quarter
-from kpis.selectors import period_list
+from kpis.selectors import (
+    BreakdownTable,
+    YearSummary,
+    breakdown_table,
+    category_map,
+    period_list_with_figures,
+)
 from kpis.selectors import value_list as quarterly_value_list
 from partnerships.models import Partnership
 from wellbeing.models import CurveStory
 
+from .charts import Point
 from .contribution import ContributionMap, contribution_map_get, strongest
 from .curve import MeasureCurveStory, measure_story_for_year
 from .indicators import IndicatorPage, indicator_page_get
@@ -66,6 +73,17 @@ PART_TEMPLATE = "reports/includes/annual_report_part.html"
 # digest is taken.
 PRODUCED_ON_MARK = "\u2063produced-on-%s\u2063"
 ASSETS_DIR = Path(settings.BASE_DIR) / "static"
+# Lower than the web page's chart (280), so that two headline measures, each
+# with its chart and stories, fit on a page.
+HEADLINE_CHART_HEIGHT = 224
+
+
+@dataclass
+class YearBreakdown:
+    """A headline measure's breakdown for the year, as a table or a grid."""
+
+    table: BreakdownTable
+    caption: str
 
 
 @dataclass
@@ -76,6 +94,7 @@ class HeadlineMeasure:
     stories: list[QuarterlyValue] = field(default_factory=list)
     # The year's turn-the-curve story, beside the chart (reports.curve).
     curve: MeasureCurveStory | None = None
+    breakdown: YearBreakdown | None = None
 
 
 @dataclass
@@ -84,6 +103,69 @@ class ActionPlanRow:
 
     action: Action
     update: ActionUpdate | None
+
+
+def _quarter_list(quarters: list[int]) -> str:
+    names = [
+        pgettext("quarter number", "Q%(quarter)s") % {"quarter": q} for q in quarters
+    ]
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + str(_(" and ")) + names[-1]
+
+
+def year_breakdown(
+    measure, values: list[QuarterlyValue], categories: dict[int, list]
+) -> YearBreakdown | None:
+    """The year's breakdown of a broken-down measure, by the measure's rule.
+
+    Breakdowns are of counts. A summed count's year breakdown is the quarters'
+    breakdowns added up, category by category (quarters given without one
+    are named as not in it); for any other rule, the year's figure is not a
+    sum, so the table is the latest quarter's breakdown and says which.
+    ``values`` are the measure's figures of the year, in quarter order.
+    """
+    broken_down = [v for v in values if v.breakdown]
+    if not measure.dimensions or not broken_down:
+        return None
+    two_way = len(measure.dimensions) > 1
+    names = {
+        "first": measure.dimensions[0].name,
+        "second": measure.dimensions[1].name if two_way else "",
+    }
+    if measure.aggregation == Aggregation.SUM:
+        summed: dict[str, int] = defaultdict(int)
+        for value in broken_down:
+            for key, amount in value.breakdown.items():
+                summed[key] += amount or 0
+        table = breakdown_table(measure, dict(summed), categories)
+        quarters = _quarter_list([v.period.quarter for v in broken_down])
+        caption = (
+            _("By %(first)s and %(second)s: the breakdowns of %(quarters)s added up.")
+            if two_way
+            else _("By %(first)s: the breakdowns of %(quarters)s added up.")
+        ) % {**names, "quarters": quarters}
+        without = [v.period.quarter for v in values if not v.breakdown]
+        if without:
+            caption += " " + ngettext(
+                "%(quarters)s was reported without a breakdown.",
+                "%(quarters)s were reported without a breakdown.",
+                len(without),
+            ) % {"quarters": _quarter_list(without)}
+    else:
+        latest = broken_down[-1]
+        table = breakdown_table(measure, latest.breakdown, categories)
+        caption = (
+            _(
+                "By %(first)s and %(second)s in %(quarter)s, the latest quarter "
+                "with a breakdown."
+            )
+            if two_way
+            else _("By %(first)s in %(quarter)s, the latest quarter with a breakdown.")
+        ) % {**names, "quarter": latest.period.label}
+    if table is None:
+        return None
+    return YearBreakdown(table, caption)
 
 
 @dataclass
@@ -127,6 +209,90 @@ STATUS_KEY = {
     ),
     rules.Status.NO_DATA: gettext_lazy("No figure reported for this year."),
 }
+
+
+# How each kind of measure makes its year, in the words "How to read this
+# report" uses. A milestone is done or not done, whatever its rule says.
+MILESTONE_RULE = "milestone"
+RULE_TEXT = {
+    Aggregation.SUM: gettext_lazy(
+        "Added up over the year: the quarters' figures are summed, and judged "
+        "against the annual target pro rata to the quarters reported (with "
+        "three quarters reported, three quarters of the target)."
+    ),
+    Aggregation.RATIO_OF_SUMS: gettext_lazy(
+        "Pooled: the year's rate is the sum of the quarters' numerators over "
+        "the sum of their denominators, judged against the annual target."
+    ),
+    Aggregation.MEAN: gettext_lazy(
+        "Averaged: the year's figure is the mean of the quarters reported, "
+        "judged against the annual target."
+    ),
+    Aggregation.LATEST: gettext_lazy(
+        "Latest quarter: the year's figure is that of the latest quarter "
+        "reported, judged against the annual target."
+    ),
+    MILESTONE_RULE: gettext_lazy(
+        "Milestones: done or not done; once reported done, in this year or an "
+        "earlier one, a milestone stays done."
+    ),
+}
+
+# The mark beside a status with ended quarters that have no figure.
+MISSING_KEY = gettext_lazy(
+    "Incomplete: a quarter that has ended has no figure. The status is judged "
+    "on the quarters reported, and the missing quarters are named beside it."
+)
+
+
+@dataclass
+class RuleGroup:
+    """The measures that make their year by one rule, for "How to read"."""
+
+    rule: str
+    text: str
+    summaries: list[MeasureSummary]
+
+    @property
+    def codes(self) -> str:
+        return ", ".join(s.measure.code for s in self.summaries)
+
+
+def rule_of(measure) -> str:
+    if measure.value_type == ValueType.MILESTONE:
+        return MILESTONE_RULE
+    return measure.aggregation
+
+
+def rule_groups(summaries: list[MeasureSummary]) -> list[RuleGroup]:
+    """The rules this report's measures use, each with its measures."""
+    by_rule: dict[str, list[MeasureSummary]] = defaultdict(list)
+    for summary in summaries:
+        by_rule[rule_of(summary.measure)].append(summary)
+    return [
+        RuleGroup(rule, str(text), by_rule[rule])
+        for rule, text in RULE_TEXT.items()
+        if by_rule.get(rule)
+    ]
+
+
+def pro_rata_note(year: YearSummary) -> str:
+    """The target the status judged by, where it is not the annual target.
+
+    A summed measure with fewer than four quarters reported (a part year, or
+    a quarter missing) is judged against the annual target pro rata to the
+    quarters reported: "225 for the 3 quarters reported".
+    """
+    if year.measure.value_type == ValueType.MILESTONE or year.target is None:
+        return ""
+    reported = len(year.reported)
+    if year.measure.aggregation != Aggregation.SUM or not 0 < reported < 4:
+        return ""
+    return ngettext(
+        "%(target)s for the %(count)s quarter reported",
+        "%(target)s for the %(count)s quarters reported",
+        reported,
+    ) % {"target": year.pro_rata_display, "count": reported}
 
 
 @dataclass
@@ -231,6 +397,18 @@ class AnnualReportContent:
     def status_key(self) -> list[tuple[rules.Status, str]]:
         return list(STATUS_KEY.items())
 
+    @property
+    def missing_key(self) -> str:
+        return str(MISSING_KEY)
+
+    @property
+    def missing_example(self) -> str:
+        return rules.missing_note([1])
+
+    @property
+    def rule_groups(self) -> list[RuleGroup]:
+        return rule_groups(self.measures)
+
 
 @dataclass
 class AnnualReportDocument:
@@ -239,10 +417,43 @@ class AnnualReportDocument:
 
 
 def report_years(*, partnership: Partnership) -> list[tuple[int, str]]:
-    """The reporting years a report can be asked for: those holding quarters."""
+    """The reporting years a report can be asked for: those holding figures.
+
+    A year of quarters without a single figure would make a report of
+    nothing but "No data yet", so it is not offered (and refused if asked).
+    """
     start = partnership.reporting_year_start_month
-    years = sorted({p.year for p in period_list(partnership=partnership)}, reverse=True)
+    years = sorted(
+        {
+            p.year
+            for p in period_list_with_figures(partnership=partnership)
+            if p.has_figures
+        },
+        reverse=True,
+    )
     return [(y, Quarter(y, 1, start).year_label) for y in years]
+
+
+def chart_quarters(
+    trend: list[Point], quarters: list[Quarter], year: int
+) -> tuple[list[Point], list[Quarter]]:
+    """The trend from its first figure on, and never less than the year.
+
+    The dashboard's trend is the eight quarters up to the year's end; a
+    measure reported only lately would leave most of its chart blank. The
+    quarters before its first figure are dropped, unless they are of the
+    reporting year itself, which is always shown whole. Only empty quarters
+    go, so the forecast and its verdict are those of the full trend.
+    """
+    first_figure = next(
+        (i for i, point in enumerate(trend) if point.value is not None), len(trend)
+    )
+    first_of_year = next(
+        (i for i, quarter in enumerate(quarters) if quarter.year == year),
+        len(quarters),
+    )
+    start = min(first_figure, first_of_year)
+    return trend[start:], quarters[start:]
 
 
 def annual_report_content(
@@ -255,6 +466,20 @@ def annual_report_content(
     """
     dashboard = dashboard_get(partnership=partnership, year=year)
     start = partnership.reporting_year_start_month
+    broken_down = [
+        s.measure
+        for s in dashboard.all_measures
+        if s.measure.is_headline and s.measure.breakdown_first_id
+    ]
+    categories = category_map(partnership=partnership) if broken_down else {}
+    year_values: dict[int, list[QuarterlyValue]] = defaultdict(list)
+    if broken_down:
+        for value in (
+            quarterly_value_list(partnership=partnership)
+            .filter(period__year=year, measure__in=broken_down)
+            .order_by("period__quarter")
+        ):
+            year_values[value.measure_id].append(value)
     stories: dict[int, list[QuarterlyValue]] = defaultdict(list)
     for value in (
         quarterly_value_list(partnership=partnership)
@@ -269,12 +494,14 @@ def annual_report_content(
         for summary in summaries:
             if not summary.measure.is_headline:
                 continue
+            trend, quarters = chart_quarters(summary.trend, dashboard.quarters, year)
             chart, description = measure_chart(
                 summary.measure,
-                summary.trend,
-                quarters=dashboard.quarters,
+                trend,
+                quarters=quarters,
                 id_prefix=f"{prefix}chart-{summary.measure.pk}",
                 year=year,
+                height=HEADLINE_CHART_HEIGHT,
             )
             items.append(
                 HeadlineMeasure(
@@ -285,6 +512,13 @@ def annual_report_content(
                     curve=measure_story_for_year(
                         partnership=partnership, measure=summary.measure, year=year
                     ),
+                    breakdown=year_breakdown(
+                        summary.measure,
+                        year_values.get(summary.measure.pk, []),
+                        categories,
+                    )
+                    if summary.measure.breakdown_first_id
+                    else None,
                 )
             )
         return items

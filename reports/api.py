@@ -30,6 +30,11 @@ from .views import ready_report_file
 
 class AnnualReportSerializer(serializers.ModelSerializer):
     requested_by = serializers.EmailField(source="requested_by.email", allow_null=True)
+    withdrawn_by = serializers.EmailField(
+        source="withdrawn_by.email",
+        allow_null=True,
+        help_text="Who withdrew the report; null unless withdrawn.",
+    )
     download_url = serializers.SerializerMethodField(
         help_text=gettext_lazy(
             "Where to fetch the PDF once the report is ready; null until then."
@@ -61,6 +66,8 @@ class AnnualReportSerializer(serializers.ModelSerializer):
             "page_count",
             "size_bytes",
             "download_url",
+            "withdrawn_at",
+            "withdrawn_by",
         ]
         read_only_fields = fields
 
@@ -78,7 +85,7 @@ class ReportRequestSerializer(serializers.Serializer):
         min_value=2000,
         max_value=2100,
         help_text=gettext_lazy(
-            "A reporting year that has quarters (named by the year it starts in)."
+            "A reporting year that has figures (named by the year it starts in)."
         ),
     )
     language = serializers.ChoiceField(
@@ -173,6 +180,31 @@ class ReportDownload(TenantAPIView):
 
     def get(self, request: Request, slug: str, pk: int) -> FileResponse:
         return ready_report_file(partnership=request.partnership, pk=pk)
+
+
+@extend_schema(
+    tags=["reports"],
+    summary=gettext_lazy("Withdraw a ready report (admins)"),
+    description=gettext_lazy(
+        "The report stays listed as withdrawn, with who withdrew it and when; "
+        "its PDF is deleted and its download answers 404. Withdrawing it again "
+        "changes nothing. Only a ready report can be withdrawn (400 otherwise)."
+    ),
+    request=None,
+    responses={200: AnnualReportSerializer, **error_responses(400, 403)},
+)
+class ReportWithdraw(TenantAPIView):
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        try:
+            report = services.annual_report_withdraw(
+                partnership=request.partnership,
+                membership=request.membership,
+                report_id=pk,
+                actor=request.user,
+            )
+        except AnnualReport.DoesNotExist:
+            raise NotFound(_("No such report.")) from None
+        return Response(AnnualReportSerializer(report).data)
 
 
 class MeasureYearSerializer(serializers.Serializer):

@@ -21,4 +21,9 @@ urlpatterns = [
         api.ReportDownload.as_view(),
         name="report_download",
     ),
+    path(
+        "reports/<int:pk>/withdraw/",
+        api.ReportWithdraw.as_view(),
+        name="report_withdraw",
+    ),
 ]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from partnerships.text_limits import MaxTextLength, limit_of
 from wellbeing.models import CurveStory
 
-from .models import ReportLanguage
+from .models import NO_FIGURES_MESSAGE, ReportLanguage
 
 
 def default_report_language() -> str:
@@ -32,9 +32,7 @@ class ReportRequestForm(forms.Form):
     def __init__(self, *args, years: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = years
-        self.fields["year"].error_messages["invalid_choice"] = _(
-            "Choose a reporting year that has quarters."
-        )
+        self.fields["year"].error_messages["invalid_choice"] = NO_FIGURES_MESSAGE
         self.fields["language"].initial = default_report_language()
 
     def clean_language(self) -> str:

@@ -14,6 +14,11 @@ class ReportStatus(models.TextChoices):
     RENDERING = "rendering", _("Rendering")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# A report in one of these no longer stands for its data: another may be made.
+DEAD_STATUSES = (ReportStatus.FAILED, ReportStatus.WITHDRAWN)
 
 
 class ReportLanguage(models.TextChoices):
@@ -36,6 +41,11 @@ REPORT_LANGUAGES = {
     ReportLanguage.WELSH: ("cy",),
     ReportLanguage.BILINGUAL: ("cy", "en-gb"),
 }
+
+NO_FIGURES_MESSAGE = _(
+    "Choose a reporting year that has figures: a year without any would report "
+    "nothing but “No data yet”."
+)
 
 FAILURE_MESSAGES = {
     "gave_up": _("The render stopped %(count)s times without finishing."),
@@ -91,6 +101,17 @@ class AnnualReport(BackgroundJob):
     page_count = models.PositiveIntegerField(null=True, blank=True)
     size_bytes = models.PositiveIntegerField(null=True, blank=True)
     render_seconds = models.FloatField(null=True, blank=True)
+    # An admin took the report back (wrong figures, sent too soon): it stays
+    # listed, with who and when, and its PDF is gone.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -108,9 +129,16 @@ class AnnualReport(BackgroundJob):
                 condition=Q(language__in=ReportLanguage.values),
                 name="annualreport_language_known",
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=ReportStatus.WITHDRAWN) & Q(withdrawn_at__isnull=False)
+                )
+                | (~Q(status=ReportStatus.WITHDRAWN) & Q(withdrawn_at__isnull=True)),
+                name="annualreport_withdrawn_has_when",
+            ),
             models.UniqueConstraint(
                 fields=["partnership", "year", "language", "data_version"],
-                condition=~Q(status=ReportStatus.FAILED),
+                condition=~Q(status__in=DEAD_STATUSES),
                 name="annualreport_one_live_per_version",
             ),
         ]

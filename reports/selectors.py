@@ -420,6 +420,7 @@ def measure_chart(
     quarters: list[Quarter] | None = None,
     id_prefix: str = "chart",
     year: int,
+    height: int | None = None,
 ) -> tuple[SafeString, str]:
     """The measure's quarterly chart and its text alternative.
 
@@ -458,6 +459,7 @@ def measure_chart(
         baseline=measure.baseline_value,
         forecast=forecast,
         id_prefix=id_prefix,
+        **({"height": height} if height else {}),
     )
     return chart, description
 
@@ -590,5 +592,5 @@ def measure_history_get(*, partnership: Partnership, pk: int) -> MeasureHistory:
 
 def annual_report_list(*, partnership: Partnership):
     return AnnualReport.objects.filter(partnership=partnership).select_related(
-        "partnership", "requested_by"
+        "partnership", "requested_by", "withdrawn_by"
     )

@@ -29,7 +29,14 @@ from partnerships.models import Membership, Partnership, User
 from partnerships.tenancy import partnership_scope
 
 from .annual import annual_report_document, render_pdf, report_years
-from .models import AnnualReport, ReportLanguage, ReportStatus, report_storage
+from .models import (
+    DEAD_STATUSES,
+    NO_FIGURES_MESSAGE,
+    AnnualReport,
+    ReportLanguage,
+    ReportStatus,
+    report_storage,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +54,7 @@ def annual_report_request(
         raise PermissionDenied(_("Only partnership admins can request reports."))
     years = dict(report_years(partnership=partnership))
     if year not in years:
-        raise ValidationError({"year": _("Choose a reporting year that has quarters.")})
+        raise ValidationError({"year": str(NO_FIGURES_MESSAGE)})
     if language not in ReportLanguage.values:
         raise ValidationError({"language": _("Choose English, Welsh or bilingual.")})
     from .tasks import render_annual_report
@@ -67,7 +74,7 @@ def annual_report_request(
                 language=language,
                 data_version=version,
             )
-            .exclude(status=ReportStatus.FAILED)
+            .exclude(status__in=DEAD_STATUSES)
             .first()
         )
         if existing is not None:
@@ -90,6 +97,45 @@ def annual_report_request(
             )
         )
     return report, True
+
+
+def annual_report_withdraw(
+    *,
+    partnership: Partnership,
+    membership: Membership | None,
+    report_id: int,
+    actor: User,
+) -> AnnualReport:
+    """Take a ready report back: listed as withdrawn, by whom and when.
+
+    Its PDF is deleted once the withdrawal commits, so no link to it works
+    again; asking for the year again makes a new report. Withdrawing a report
+    already withdrawn changes nothing. Another partnership's report does not
+    exist here (``AnnualReport.DoesNotExist``).
+    """
+    if not roles.may_administer(membership):
+        raise PermissionDenied(_("Only partnership admins can withdraw reports."))
+    with transaction.atomic():
+        report = AnnualReport.objects.select_for_update().get(
+            partnership=partnership, pk=report_id
+        )
+        if report.status == ReportStatus.WITHDRAWN:
+            return report
+        if report.status != ReportStatus.READY:
+            raise ValidationError(_("Only a ready report can be withdrawn."))
+        report.status = ReportStatus.WITHDRAWN
+        report.withdrawn_at = timezone.now()
+        report.withdrawn_by = actor
+        report.save(update_fields=["status", "withdrawn_at", "withdrawn_by"])
+        name = report.file_name
+        transaction.on_commit(lambda: report_storage().delete(name))
+    logger.info(
+        "Annual report %s of partnership %s withdrawn by user %s",
+        report.pk,
+        partnership.pk,
+        actor.pk,
+    )
+    return report
 
 
 def annual_reports_resend() -> int:
@@ -201,7 +247,7 @@ def _render(report_id: int, partnership_id: int) -> None:
                     language=report.language,
                     data_version=document.data_version,
                 )
-                .exclude(status=ReportStatus.FAILED)
+                .exclude(status__in=DEAD_STATUSES)
                 .exists()
             ):
                 raise _Superseded

@@ -40,4 +40,9 @@ urlpatterns = [
         views.report_download,
         name="report_download",
     ),
+    path(
+        "reports/<int:pk>/withdraw/",
+        views.report_withdraw,
+        name="report_withdraw",
+    ),
 ]

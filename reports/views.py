@@ -191,6 +191,43 @@ def ready_report_file(*, partnership, pk: int) -> FileResponse:
 
 
 @tenant_view
+@require_http_methods(["GET", "POST"])
+def report_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """An admin withdraws a ready report: a confirmation, then the withdrawal."""
+    partnership, membership = request.partnership, request.membership
+    if not roles.may_administer(membership):
+        raise PermissionDenied
+    report = get_object_or_404(annual_report_list(partnership=partnership), pk=pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.annual_report_withdraw(
+                partnership=partnership,
+                membership=membership,
+                report_id=report.pk,
+                actor=request.user,
+            )
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(
+                request,
+                _("The %(year)s report (%(language)s) has been withdrawn.")
+                % {
+                    "year": report.year_label,
+                    "language": report.get_language_display(),
+                },
+            )
+            return redirect("reports:reports", slug=slug)
+    return render(
+        request,
+        "reports/report_withdraw.html",
+        {"report": report, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@tenant_view
 @require_GET
 def contribution(request: HttpRequest, slug: str) -> HttpResponse:
     """The contribution map: which work contributes to which well-being goal

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from partnerships import tenancy
 from partnerships.models import Role
 from reports.models import AnnualReport, ReportStatus
+from tests.browser.flows import DESKTOP, check_both_sizes
 from tests.browser.second_factor import pass_second_factor
 from tests.factories import PASSWORD, MembershipFactory
 from tests.reports.framework import build_framework
@@ -133,4 +134,43 @@ def test_admin_requests_a_bilingual_report_beside_the_english_one(
     finally:
         context.close()
         stop(worker)
+    a11y.assert_clean()
+
+
+def test_admin_withdraws_a_report_after_a_confirmation(
+    transactional_db, live_server, browser, a11y, report_storage
+):
+    from tests.reports.test_views import ready_report
+
+    with tenancy.platform_scope():
+        partnership, admin, _expected = build_framework()
+        with tenancy.partnership_scope(partnership.pk):
+            report = ready_report(partnership, admin)
+
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, admin)
+        page.goto(live_server.url + reverse("reports:reports", args=[partnership.slug]))
+        page.get_by_role("link", name="Withdraw the 2024/25 report (English)").click()
+        expect(
+            page.get_by_role("heading", name="Withdraw the 2024/25 report (English)")
+        ).to_be_visible()
+        check_both_sizes(page, a11y, "Withdrawing a report: the confirmation")
+        page.get_by_role("button", name="Withdraw the report").click()
+        expect(
+            page.get_by_text("The 2024/25 report (English) has been withdrawn.")
+        ).to_be_visible()
+        expect(page.get_by_text(f"by {admin.get_full_name()}").last).to_be_visible()
+        expect(page.get_by_text("No longer available")).to_be_visible()
+        expect(
+            page.get_by_role("link", name="Download the 2024/25 report")
+        ).to_have_count(0)
+        check_both_sizes(page, a11y, "Reports page, a withdrawn report")
+        with tenancy.partnership_scope(partnership.pk):
+            report.refresh_from_db()
+        assert report.status == ReportStatus.WITHDRAWN
+        assert report.withdrawn_by == admin
+    finally:
+        context.close()
     a11y.assert_clean()

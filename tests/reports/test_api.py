@@ -70,7 +70,12 @@ def test_a_year_without_quarters_is_refused_beside_the_field(client, framework):
     response = post_json(client, url, {"year": 2019}, bearer(admin))
     assert response.status_code == 400
     assert response.json()["errors"] == {
-        "year": ["Choose a reporting year that has quarters."]
+        "year": [
+            (
+                "Choose a reporting year that has figures: a year without any "
+                "would report nothing but “No data yet”."
+            )
+        ]
     }
 
 

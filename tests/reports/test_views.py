@@ -67,7 +67,10 @@ def test_a_bad_year_is_refused_beside_the_field_and_nothing_is_saved(client, fra
     response = client.post(reports_url(partnership), {"year": "1999"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Choose a reporting year that has quarters." in page
+    assert (
+        "Choose a reporting year that has figures: a year without any "
+        "would report nothing but “No data yet”."
+    ) in page
     assert 'class="field field--error"' in page
     assert not AnnualReport.objects.exists()
 
