@@ -14,6 +14,7 @@ from kpis import selectors as kpi_selectors
 from kpis.selectors import current_quarter
 from partnerships import policy as roles
 from partnerships.decorators import tenant_view
+from partnerships.replica import replica_view
 from wellbeing import services as wellbeing_services
 from wellbeing.models import NationalIndicator
 from wellbeing.selectors import framework_list
@@ -28,6 +29,7 @@ from .selectors import annual_report_list, dashboard_get, measure_page_get
 
 
 @tenant_view
+@replica_view
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """The steering overview: is each priority on track, is the curve turning."""
@@ -40,6 +42,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @tenant_view
+@replica_view
 @require_GET
 def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One measure: its years, its chart and each quarter's story and history."""
@@ -96,6 +99,7 @@ def _default_year(years: list[tuple[int, str]], current: int) -> int | None:
 
 
 @tenant_view
+@replica_view
 @require_http_methods(["GET", "POST"])
 def reports(request: HttpRequest, slug: str) -> HttpResponse:
     """Annual reports: admins request them, every member downloads them."""
@@ -180,6 +184,7 @@ def ready_report_file(*, partnership, pk: int) -> FileResponse:
 
 
 @tenant_view
+@replica_view
 @require_GET
 def contribution(request: HttpRequest, slug: str) -> HttpResponse:
     """The contribution map: which work contributes to which well-being goal
@@ -188,6 +193,7 @@ def contribution(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @tenant_view
+@replica_view
 @require_GET
 def contribution_indicators(request: HttpRequest, slug: str) -> HttpResponse:
     return _contribution_page(request, "reports/contribution_indicators.html")
