@@ -27,8 +27,12 @@ The last lines are
 for each page and ``scale page=dashboard floor_ms=.. ratio=..``.
 
 Run with DATABASE_URL and REDIS_URL set (``scripts/run-benchmarks.sh`` does
-it): ``.venv/bin/python benchmarks/scale.py [--quick] [--keep-data]
-[--reuse-data]``.
+it): ``.venv/bin/python benchmarks/scale.py [--quick]``.
+
+The data set is kept (a locked quarter's history is append-only, so the
+runtime role cannot delete it) and reused by the next run of the same size:
+its partnerships are named ``bench-scale-NxMxQ-NNN``. Sizes built by earlier
+runs stay in the installation, as other partnerships.
 """
 
 import argparse
@@ -83,44 +87,6 @@ def say(text: str) -> None:
 # --- the data set ---------------------------------------------------------
 
 
-def delete_data() -> None:
-    from django.contrib.auth import get_user_model
-    from django.db import connection
-
-    from kpis.models import QuarterlyValue
-    from partnerships.models import Partnership
-    from partnerships.tenancy import platform_scope
-
-    with platform_scope():
-        ids = list(
-            Partnership.objects.filter(slug__startswith=SLUG).values_list(
-                "pk", flat=True
-            )
-        )
-    for pid in ids:
-        with platform_scope(), connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            # Figures of locked quarters cannot be deleted: the quarters are
-            # reopened first, as the reopen service records it.
-            cursor.execute(
-                "INSERT INTO kpis_periodlockchange "
-                "(partnership_id, period_id, action, reason, at, path) "
-                "SELECT partnership_id, id, 'reopened', 'Benchmark cleared', "
-                "now(), 'bench' FROM kpis_period "
-                "WHERE partnership_id = %s AND locked_at IS NOT NULL",
-                [pid],
-            )
-            cursor.execute(
-                "UPDATE kpis_period SET locked_at = NULL, locked_by_id = NULL "
-                "WHERE partnership_id = %s AND locked_at IS NOT NULL",
-                [pid],
-            )
-            QuarterlyValue.objects.filter(partnership_id=pid).delete()
-            Partnership.objects.filter(pk=pid).delete()
-    with platform_scope():
-        get_user_model().objects.filter(email__startswith="bench-scale-").delete()
-
-
 _FIGURES = """
 INSERT INTO kpis_quarterlyvalue
     (partnership_id, measure_id, period_id, value_type, value, numerator,
@@ -152,10 +118,30 @@ WHERE m.partnership_id = %(partnership)s AND p.partnership_id = %(partnership)s
 """
 
 
+def _user(email: str):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    return User.objects.filter(email=email).first() or User.objects.create_user(
+        email, "bench"
+    )
+
+
+def prefix_for(partnerships: int, measures: int, quarters: int) -> str:
+    return f"{SLUG}{partnerships}x{measures}x{quarters}-"
+
+
+def existing(prefix: str) -> int:
+    from partnerships.models import Partnership
+    from partnerships.tenancy import platform_scope
+
+    with platform_scope():
+        return Partnership.objects.filter(slug__startswith=prefix).count()
+
+
 def build(partnerships: int, measures: int, quarters: int) -> dict:
     """The data set; returns what the timing needs about the first partnership."""
     import pghistory
-    from django.contrib.auth import get_user_model
     from django.db import connection
 
     from kpis.models import (
@@ -171,21 +157,17 @@ def build(partnerships: int, measures: int, quarters: int) -> dict:
     from partnerships.models import Membership, Partnership, Role
     from partnerships.tenancy import partnership_scope, platform_scope
 
-    delete_data()
-    User = get_user_model()
+    prefix = prefix_for(partnerships, measures, quarters)
     now = Quarter.containing(today(), START_MONTH)
     shown = now.back(quarters)
     leads_needed = -(-measures // LEAD_MEASURES)
     with platform_scope():
-        admin = User.objects.create_user(ADMIN_EMAIL, "bench")
-        leads = [
-            User.objects.create_user(LEAD_EMAIL.format(n), "bench")
-            for n in range(leads_needed)
-        ]
+        admin = _user(ADMIN_EMAIL)
+        leads = [_user(LEAD_EMAIL.format(n)) for n in range(leads_needed)]
         rows = Partnership.objects.bulk_create(
             Partnership(
-                name=f"Scale benchmark {n:03d}",
-                slug=f"{SLUG}{n:03d}",
+                name=f"Scale benchmark {n:03d} ({prefix})",
+                slug=f"{prefix}{n:03d}",
                 reporting_year_start_month=START_MONTH,
             )
             for n in range(partnerships)
@@ -814,19 +796,23 @@ def main() -> None:
     parser.add_argument("--partnerships", type=int)
     parser.add_argument("--measures", type=int, default=150)
     parser.add_argument("--quarters", type=int)
-    parser.add_argument("--keep-data", action="store_true")
-    parser.add_argument(
-        "--reuse-data", action="store_true", help="time an earlier --keep-data run"
-    )
     args = parser.parse_args()
     partnerships = args.partnerships or (20 if args.quick else 200)
     quarters = args.quarters or (12 if args.quick else 40)
     setup_django()
-    if args.reuse_data:
-        info = {"slug": f"{SLUG}000"}
+    prefix = prefix_for(partnerships, args.measures, quarters)
+    found = existing(prefix)
+    if found == partnerships:
+        say(f"scale build reused={prefix}* (built by an earlier run)")
+    elif found:
+        raise SystemExit(
+            f"{found} of {partnerships} partnerships {prefix}* exist: an earlier "
+            "build stopped half-way; drop the database (or these partnerships, "
+            "as the owner) and run again."
+        )
     else:
         started = time.perf_counter()
-        info = build(partnerships, args.measures, quarters)
+        build(partnerships, args.measures, quarters)
         say(f"scale build seconds={time.perf_counter() - started:.1f}")
     shape = data_shape()
     say(
@@ -836,11 +822,7 @@ def main() -> None:
         )
     )
     guard_cost()
-    try:
-        measure_pages(info, args.measures, quarters, args.quick)
-    finally:
-        if not (args.keep_data or args.reuse_data):
-            delete_data()
+    measure_pages({"slug": f"{prefix}000"}, args.measures, quarters, args.quick)
 
 
 if __name__ == "__main__":
