@@ -73,7 +73,9 @@ def replica_reads() -> Iterator[None]:
     context = tenancy.current_context()
     with transaction.atomic(using=REPLICA):
         with connections[REPLICA].cursor() as cursor:
-            cursor.execute("SET TRANSACTION READ ONLY")
+            # One snapshot for the whole view: a data version read on the
+            # replica belongs to the very figures read with it.
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             names = list(context)
             cursor.execute(
                 "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),

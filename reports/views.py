@@ -14,7 +14,7 @@ from kpis import selectors as kpi_selectors
 from kpis.selectors import current_quarter
 from partnerships import policy as roles
 from partnerships.decorators import tenant_view
-from partnerships.replica import replica_view
+from partnerships.replica import reading_from_replica, replica_view
 from wellbeing import services as wellbeing_services
 from wellbeing.models import NationalIndicator
 from wellbeing.selectors import framework_list
@@ -25,7 +25,7 @@ from .contribution import contribution_map_get
 from .forms import CurveStoryForm, FrameworkChoiceForm, ReportRequestForm
 from .indicators import indicator_page_get
 from .models import ReportStatus, report_storage
-from .selectors import annual_report_list, dashboard_get, measure_page_get
+from .selectors import annual_report_list, dashboard_get_cached, measure_page_get
 
 
 @tenant_view
@@ -34,9 +34,11 @@ from .selectors import annual_report_list, dashboard_get, measure_page_get
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """The steering overview: is each priority on track, is the curve turning."""
     year = request.GET.get("year", "")
-    dashboard = dashboard_get(
+    dashboard = dashboard_get_cached(
         partnership=request.partnership,
         year=int(year) if year.isdecimal() and len(year) <= 4 else None,
+        # On the replica, the version is read there, with the figures.
+        version=None if reading_from_replica() else request.membership.data_version,
     )
     return render(request, "reports/dashboard.html", {"dashboard": dashboard})
 
