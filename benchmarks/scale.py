@@ -367,31 +367,44 @@ def guard_cost(rows: int = 15_000) -> None:
         "SELECT v.id FROM kpis_quarterlyvalue v JOIN kpis_period p "
         "ON p.id = v.period_id WHERE p.locked_at IS {} NULL LIMIT %s)"
     )
-    for quarters, test in (("open", ""), ("locked", "NOT")):
-        refused = False
-        with platform_scope(), connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            started = time.perf_counter()
-            try:
-                with transaction.atomic():
-                    cursor.execute(sql.format(test), [rows])
-                    changed = cursor.rowcount
-            except Exception as error:
-                if not is_locked_quarter_error(error):
-                    raise
-                changed, refused = rows, True
-            seconds = time.perf_counter() - started
-            transaction.set_rollback(True)
-        say(
-            f"scale guard quarters={quarters} rows={changed} refused={refused} "
-            f"seconds={seconds:.3f}"
+    # Each twice, alternating, keeping the faster: the first statement of a
+    # run pays for reading the rows from disk.
+    best: dict[str, float] = {}
+    for _ in range(2):
+        for quarters, test in (("open", ""), ("locked", "NOT")):
+            refused = False
+            with platform_scope(), connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                started = time.perf_counter()
+                try:
+                    with transaction.atomic():
+                        cursor.execute(sql.format(test), [rows])
+                        changed = cursor.rowcount
+                except Exception as error:
+                    if not is_locked_quarter_error(error):
+                        raise
+                    changed, refused = rows, True
+                seconds = time.perf_counter() - started
+                transaction.set_rollback(True)
+            best[quarters] = min(seconds, best.get(quarters, seconds))
+            say(
+                f"  guard quarters={quarters} rows={changed} refused={refused} "
+                f"seconds={seconds:.3f}"
+            )
+        without = _without_guard(sql.format(""), rows)
+        if without is not None:
+            best["without"] = min(without, best.get("without", without))
+            say(f"  guard quarters=open without_guard seconds={without:.3f}")
+    line = (
+        f"scale guard rows={rows} open_seconds={best['open']:.3f} "
+        f"locked_refused_seconds={best['locked']:.3f}"
+    )
+    if "without" in best:
+        line += (
+            f" without_guard_seconds={best['without']:.3f} "
+            f"guard_ms={(best['open'] - best['without']) * 1000:.0f}"
         )
-    without = _without_guard(sql.format(""), rows)
-    if without is not None:
-        say(
-            f"scale guard quarters=open without_guard_seconds={without:.3f} "
-            "(the same UPDATE as the owner with the guard disabled, rolled back)"
-        )
+    say(line + " (the same UPDATE as the owner with the guard disabled)")
 
 
 def _without_guard(sql: str, rows: int) -> float | None:
@@ -689,8 +702,8 @@ def measure_pages(info: dict, measures: int, quarters: int, quick: bool) -> None
         ("api_values", f"/api/v1/p/{slug}/values/?page_size=500", api_headers),
         ("export", f"/p/{slug}/data/values/?year={now.year}", admin_headers),
     ]
-    single = 10 if quick else 40
-    parallel = 3 if quick else 10
+    single = 10 if quick else 30
+    parallel = 3 if quick else 6
     env = production_env(Path(tempfile.gettempdir()) / "civic-bench-scale")
     port = free_port()
     server = serve(env, port)
