@@ -15,6 +15,7 @@ from kpis.selectors import current_quarter, period_list
 from partnerships import policy as roles
 from partnerships.decorators import recent_authentication_required, tenant_view
 from partnerships.models import SecurityEventKind
+from partnerships.replica import replica_view
 from partnerships.security import security_event_record
 
 from . import exports, framework, services, values
@@ -185,6 +186,7 @@ def values_template(request: HttpRequest, slug: str) -> HttpResponse:
 @tenant_view
 @require_GET
 @recent_authentication_required
+@replica_view
 def values_export(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = request.partnership
     year_text = request.GET.get("year", "")
@@ -252,6 +254,7 @@ def values_export(request: HttpRequest, slug: str) -> HttpResponse:
 @tenant_view
 @require_GET
 @recent_authentication_required
+@replica_view
 def framework_export(request: HttpRequest, slug: str) -> HttpResponse:
     if not roles.may_export(request.membership, roles.FRAMEWORK):
         raise PermissionDenied

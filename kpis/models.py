@@ -568,19 +568,29 @@ LOCKED_QUARTER_SQLSTATE = "23L01"
 # bulk update, raw SQL) changes a value of a locked quarter. The error's
 # SQLSTATE is in class 23, so Django raises it as an IntegrityError. The
 # triggers run once per statement over its transition tables, so a bulk
-# insert of 100,000 figures checks its quarters in one query, not 100,000.
+# insert of 100,000 figures checks its quarters once, not 100,000 times. The
+# check looks up each distinct quarter the statement touched by primary key:
+# its cost follows the rows the statement changes, never the installation's
+# locked quarters. (A join of the transition table to kpis_period let the
+# planner, which has no statistics for transition tables, compare every locked
+# quarter of every partnership with every changed row: 22 s for 15,000 rows.)
 def _locked_quarter_check(*tables: str) -> str:
-    touched = " UNION ALL ".join(f"SELECT period_id FROM {t}" for t in tables)
+    touched = " UNION ".join(f"SELECT DISTINCT period_id FROM {t}" for t in tables)
     return f"""
-    IF EXISTS (
-        SELECT 1 FROM kpis_period
-        WHERE locked_at IS NOT NULL AND id IN ({touched})
-    ) THEN
-        RAISE EXCEPTION 'The quarter is locked: its values cannot change.'
-            USING ERRCODE = '{LOCKED_QUARTER_SQLSTATE}';
-    END IF;
+    FOR touched_period IN {touched} LOOP
+        IF EXISTS (
+            SELECT 1 FROM kpis_period
+            WHERE id = touched_period AND locked_at IS NOT NULL
+        ) THEN
+            RAISE EXCEPTION 'The quarter is locked: its values cannot change.'
+                USING ERRCODE = '{LOCKED_QUARTER_SQLSTATE}';
+        END IF;
+    END LOOP;
     RETURN NULL;
     """
+
+
+_LOCKED_QUARTER_DECLARE = [("touched_period", "bigint")]
 
 
 LOCKED_QUARTER_GUARDS = [
@@ -590,6 +600,7 @@ LOCKED_QUARTER_GUARDS = [
         when=pgtrigger.After,
         operation=pgtrigger.Insert,
         referencing=pgtrigger.Referencing(new="new_values"),
+        declare=_LOCKED_QUARTER_DECLARE,
         func=_locked_quarter_check("new_values"),
     ),
     pgtrigger.Trigger(
@@ -598,6 +609,7 @@ LOCKED_QUARTER_GUARDS = [
         when=pgtrigger.After,
         operation=pgtrigger.Update,
         referencing=pgtrigger.Referencing(old="old_values", new="new_values"),
+        declare=_LOCKED_QUARTER_DECLARE,
         func=_locked_quarter_check("old_values", "new_values"),
     ),
     pgtrigger.Trigger(
@@ -606,6 +618,7 @@ LOCKED_QUARTER_GUARDS = [
         when=pgtrigger.After,
         operation=pgtrigger.Delete,
         referencing=pgtrigger.Referencing(old="old_values"),
+        declare=_LOCKED_QUARTER_DECLARE,
         func=_locked_quarter_check("old_values"),
     ),
 ]

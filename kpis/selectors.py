@@ -3,6 +3,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.apps import apps
 from django.contrib.postgres.aggregates import ArrayAgg, JSONBAgg
@@ -198,19 +199,19 @@ class YearSummary:
             }
         return _("Not due until %(quarter)s.") % {"quarter": due.label}
 
-    @property
+    @cached_property
     def reported(self) -> list[int]:
         return rules.quarters_reported(
             self.measure.value_type, self.entries, self.measure.aggregation
         )
 
-    @property
+    @cached_property
     def rate_only(self) -> list[int]:
         return rules.quarters_rate_only(
             self.measure.value_type, self.measure.aggregation, self.entries
         )
 
-    @property
+    @cached_property
     def missing(self) -> list[int]:
         if self.done_earlier and self.measure.value_type == ValueType.MILESTONE:
             return []
@@ -218,15 +219,15 @@ class YearSummary:
             reported=self.reported + self.rate_only, ended=self.ended
         )
 
-    @property
+    @cached_property
     def missing_note(self) -> str:
         return rules.missing_note(self.missing, self.rate_only)
 
-    @property
+    @cached_property
     def quarters_ended(self) -> int:
         return len(set(self.ended) | set(self.reported) | set(self.rate_only))
 
-    @property
+    @cached_property
     def figure(self) -> Decimal | None:
         return rules.year_figure(
             self.measure.value_type,
@@ -235,7 +236,7 @@ class YearSummary:
             done_earlier=self.done_earlier,
         )
 
-    @property
+    @cached_property
     def display(self) -> str:
         text = rules.format_figure(self.measure.value_type, self.figure)
         number = rules.year_number(self.measure.value_type, self.entries)
@@ -243,17 +244,17 @@ class YearSummary:
             text = f"{rules.format_figure('count', number)} ({text})"
         return text
 
-    @property
+    @cached_property
     def target(self) -> Decimal | None:
         """The target of this year, not of another: a later change of next
         year's target leaves this year judged as it was."""
         return self.measure.target_for(self.year)
 
-    @property
+    @cached_property
     def last_quarter(self) -> int | None:
         return max((e.quarter for e in self.entries), default=None)
 
-    @property
+    @cached_property
     def pro_rata_target(self) -> Decimal | None:
         if self.last_quarter is None:
             return None
@@ -261,15 +262,15 @@ class YearSummary:
             self.measure.aggregation, self.target, len(self.reported)
         )
 
-    @property
+    @cached_property
     def target_display(self) -> str:
         return rules.format_figure(self.measure.value_type, self.target)
 
-    @property
+    @cached_property
     def pro_rata_display(self) -> str:
         return rules.format_figure(self.measure.value_type, self.pro_rata_target)
 
-    @property
+    @cached_property
     def status(self) -> rules.Status:
         return rules.status(
             value_type=self.measure.value_type,

@@ -201,6 +201,22 @@ class Partnership(models.Model):
         return quarter.ends_on + datetime.timedelta(days=self.quarter_deadline_days)
 
 
+class DataVersion(models.Model):
+    """A number that changes whenever the partnership's strategy, measures,
+    quarters or figures change, by whatever path (services, imports, the
+    admin site, bulk updates, raw SQL): the database's own statement-level
+    triggers bump it (partnerships.rls.data_version_triggers). Read models
+    cached by it (the dashboard's) are never stale."""
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.partnership_id}: {self.version}"
+
+
 class Organisation(models.Model):
     """A partner body: a university, council, health board, voluntary group."""
 

@@ -89,3 +89,53 @@ def enable_rls_platform_events(table: str) -> migrations.RunSQL:
             f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY",
         ],
     )
+
+
+# The data version (partnerships.models.DataVersion): one statement-level
+# trigger function for every table whose rows a cached read model shows. It
+# bumps each partnership the statement touched, once per statement however
+# many rows it changed, and skips a partnership being deleted (its version
+# row goes with it). A first version is a random number, so that a database
+# made again from scratch (the tests', a restored one) never repeats the
+# versions a shared cache has already seen.
+DATA_VERSION_FUNCTION = """
+CREATE OR REPLACE FUNCTION partnerships_data_version_bump() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO partnerships_dataversion AS current (partnership_id, version)
+    SELECT touched.partnership_id, floor(random() * 1e15)::bigint
+    FROM (
+        SELECT DISTINCT changed.partnership_id FROM changed_rows AS changed
+        WHERE changed.partnership_id IS NOT NULL AND EXISTS (
+            SELECT 1 FROM partnerships_partnership p
+            WHERE p.id = changed.partnership_id
+        )
+    ) AS touched
+    ORDER BY 1
+    ON CONFLICT (partnership_id) DO UPDATE SET version = current.version + 1;
+    RETURN NULL;
+END
+$$
+"""
+
+
+def data_version_triggers(table: str) -> migrations.RunSQL:
+    """Bump the data version of the partnerships a statement on ``table``
+    changes (its ``partnership_id`` column): inserts, updates and deletes."""
+    events = (
+        ("insert", "INSERT", "NEW"),
+        ("update", "UPDATE", "NEW"),
+        ("delete", "DELETE", "OLD"),
+    )
+    return migrations.RunSQL(
+        sql=[
+            f"CREATE TRIGGER data_version_{name} AFTER {event} ON {table} "
+            f"REFERENCING {rows} TABLE AS changed_rows FOR EACH STATEMENT "
+            "EXECUTE FUNCTION partnerships_data_version_bump()"
+            for name, event, rows in events
+        ],
+        reverse_sql=[
+            f"DROP TRIGGER IF EXISTS data_version_{name} ON {table}"
+            for name, _event, _rows in events
+        ],
+    )

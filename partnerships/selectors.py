@@ -1,9 +1,10 @@
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Q, QuerySet, Value
-from django.db.models.functions import Lower
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
 
 from .models import (
     ApiToken,
+    DataVersion,
     Invitation,
     Membership,
     Organisation,
@@ -15,12 +16,31 @@ from .models import (
 
 
 def membership_for_slug(*, user: User, slug: str) -> Membership | None:
-    """The user's membership of the partnership with this slug, if any."""
+    """The user's membership of the partnership with this slug, if any, with
+    the partnership's ``data_version`` (read with it, not in a query of its
+    own)."""
     return (
         Membership.objects.select_related("partnership", "organisation")
+        .annotate(data_version=Coalesce(Subquery(_version_of("partnership_id")), 0))
         .filter(user=user, partnership__slug=slug)
         .first()
     )
+
+
+def _version_of(field: str) -> QuerySet:
+    return DataVersion.objects.filter(partnership_id=OuterRef(field)).values("version")[
+        :1
+    ]
+
+
+def data_version_get(*, partnership: Partnership) -> int:
+    """The partnership's data version (partnerships.models.DataVersion)."""
+    version = (
+        DataVersion.objects.filter(partnership=partnership)
+        .values_list("version", flat=True)
+        .first()
+    )
+    return version or 0
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:

@@ -45,6 +45,12 @@ def _current() -> dict[str, str]:
     return {name: value or "" for name, value in zip(names, row, strict=True)}
 
 
+def current_context() -> dict[str, str]:
+    """The current transaction's tenant settings, by name (to carry them to
+    another connection: partnerships.replica)."""
+    return _current()
+
+
 def set_partnership(partnership_id: int | None) -> None:
     """Point the current transaction (inside a scope) at one partnership."""
     _apply({PARTNERSHIP: "" if partnership_id is None else str(partnership_id)})

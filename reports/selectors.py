@@ -6,18 +6,26 @@ Python, so the query count does not grow with the size of the framework.
 """
 
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kpis import rules
 from kpis.forecast import CurveVerdict, baseline_forecast, curve_verdict, latest_run
 from kpis.models import (
     Aggregation,
     PerformanceMeasure,
+    Period,
     QuarterlyValue,
     Question,
     ValueType,
@@ -38,10 +46,10 @@ from kpis.selectors import (
     period_list_with_figures,
     year_quarters_ended,
 )
-from kpis.selectors import value_list as quarterly_value_list
 from outcomes.models import Mission, Outcome, Priority
 from outcomes.selectors import mission_get, outcome_list, priority_list
 from partnerships.models import Partnership
+from partnerships.selectors import data_version_get
 
 from .charts import (
     Point,
@@ -127,16 +135,18 @@ class MeasureSummary:
     # How many of the trend's points are of quarters that have ended (None:
     # all of them); the verdict is made from those.
     ended_points: int | None = None
+    # The measure page's address (one reverse() per page, not per measure).
+    url: str = ""
 
     @property
     def fmt(self):
         return lambda v: rules.format_figure(self.measure.value_type, v)
 
-    @property
+    @cached_property
     def latest_display(self) -> str:
         return self.fmt(self.latest.value) if self.latest else "—"
 
-    @property
+    @cached_property
     def curve(self) -> str:
         """Turning the curve: the latest ended quarter against the baseline
         forecast made from the quarters before it (kpis.forecast)."""
@@ -155,7 +165,7 @@ class MeasureSummary:
     def curve_label(self) -> str:
         return CURVE_LABELS[self.curve]
 
-    @property
+    @cached_property
     def curve_disagreement(self) -> str:
         """Why the status and the curve seem to disagree, when they do.
 
@@ -177,11 +187,11 @@ class MeasureSummary:
             )
         return ""
 
-    @property
+    @cached_property
     def trend_description(self) -> str:
         return describe(self.trend, self.fmt)
 
-    @property
+    @cached_property
     def sparkline(self):
         return sparkline(
             self.trend,
@@ -260,18 +270,27 @@ def _series(
     measure: PerformanceMeasure,
     quarters: list[Quarter],
     by_quarter: dict[tuple[int, int], QuarterlyValue],
+    labels: list[str] | None = None,
 ) -> list[Point]:
     """The measure's figure in each quarter; None where nothing was reported."""
     points = []
-    for q in quarters:
+    for q, label in zip(quarters, labels or [q.label for q in quarters], strict=True):
         stored = by_quarter.get((q.year, q.quarter))
         figure = (
             rules.quarter_figure(measure.value_type, rules.Entry.of(stored))
             if stored is not None
             else None
         )
-        points.append(Point(q.label, figure))
+        points.append(Point(label, figure))
     return points
+
+
+def _measure_url_maker(slug: str):
+    """Measure pages' addresses from one reverse(): the path with pk 0, its
+    last segment replaced by each measure's pk."""
+    prefix = reverse("reports:measure_detail", kwargs={"slug": slug, "pk": 0})
+    prefix = prefix.removesuffix("0/")
+    return lambda pk: f"{prefix}{pk}/"
 
 
 def _summaries(
@@ -283,16 +302,20 @@ def _summaries(
     quarters: list[Quarter],
     categories: dict[int, list] | None = None,
     ended: list[int] | None = None,
+    slug: str,
 ) -> dict[int, MeasureSummary]:
     by_measure: dict[int, dict[tuple[int, int], QuarterlyValue]] = defaultdict(dict)
     for value in values:
         by_measure[value.measure_id][(value.period.year, value.period.quarter)] = value
     summaries = {}
     trend_ended = ended_count(quarters)
+    # Each quarter's label once (a translated string) rather than per measure.
+    labels = [q.label for q in quarters]
+    url_of = _measure_url_maker(slug)
     for measure in measures:
         own = by_measure.get(measure.pk, {})
         entries = [rules.Entry.of(v) for (y, _q), v in sorted(own.items()) if y == year]
-        trend = _series(measure, quarters, own)
+        trend = _series(measure, quarters, own, labels)
         latest = next((p for p in reversed(trend) if p.value is not None), None)
         breakdown = None
         if measure.breakdown_first_id and categories:
@@ -315,8 +338,100 @@ def _summaries(
             latest=latest,
             breakdown=breakdown,
             ended_points=trend_ended,
+            url=url_of(measure.pk),
         )
     return summaries
+
+
+@dataclass(frozen=True, slots=True)
+class _Figure:
+    """A stored figure as the dashboard reads it: its numbers, and its quarter
+    as a ``Quarter`` (what ``rules.Entry.of`` and the breakdown line read of
+    a QuarterlyValue), without the model instance, its period row or users."""
+
+    measure_id: int
+    period: Quarter
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    breakdown: dict
+
+
+def _dashboard_figures(
+    *, partnership: Partnership, quarters: list[Quarter]
+) -> list[_Figure]:
+    """The figures of these quarters only, as tuples: the dashboard shows
+    eight quarters and the chosen year, so it reads no other quarter's
+    figures. The explicit partnership_id predicates beside row-level
+    security let the planner see the tenant (and use its indexes)."""
+    by_key = {(q.year, q.quarter): q for q in quarters}
+    shown = Q()
+    for year, number in by_key:
+        shown |= Q(year=year, quarter=number)
+    periods = Period.objects.filter(shown, partnership=partnership).values("pk")
+    rows = QuarterlyValue.objects.filter(
+        partnership=partnership, period_id__in=periods
+    ).values_list(
+        "measure_id",
+        "period__year",
+        "period__quarter",
+        "value",
+        "numerator",
+        "denominator",
+        "breakdown",
+    )
+    return [
+        _Figure(measure_id, by_key[year, number], value, num, den, breakdown)
+        for measure_id, year, number, value, num, den, breakdown in rows
+    ]
+
+
+# Bump when the Dashboard read model changes shape: cached entries of the
+# old shape are then never read.
+DASHBOARD_CACHE_FORMAT = 1
+
+
+def dashboard_get_cached(
+    *, partnership: Partnership, year: int | None = None, version: int | None = None
+) -> Dashboard:
+    """``dashboard_get``, cached per partnership by its data version.
+
+    Every write to what the dashboard shows bumps the version in the
+    database (partnerships.models.DataVersion), whatever the path, so a
+    cached read model is never stale; the day and the language are in the
+    key too (quarters end, labels are translated). ``version`` is the one
+    read with the membership; None reads it here (from the replica, with
+    the figures, when the view reads from one). Without the cache (Redis
+    down) the dashboard is built as without it.
+    """
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return dashboard_get(partnership=partnership, year=year)
+    if version is None:
+        version = data_version_get(partnership=partnership)
+    key = ":".join(
+        str(part)
+        for part in (
+            "civic:dashboard",
+            DASHBOARD_CACHE_FORMAT,
+            partnership.pk,
+            partnership.created_at.timestamp(),
+            version,
+            year or "",
+            get_language() or "",
+            timezone.localdate().isoformat(),
+        )
+    )
+    try:
+        cached = cache.get(key)
+    except Exception:  # the cache is an optimisation, never a failure
+        cached = None
+    if isinstance(cached, Dashboard):
+        return cached
+    dashboard = dashboard_get(partnership=partnership, year=year)
+    with suppress(Exception):
+        cache.set(key, dashboard, seconds)
+    return dashboard
 
 
 def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashboard:
@@ -330,16 +445,14 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
     # now when the chosen year is the current one.
     last = now if year == now.year else Quarter(year, 4, start)
     quarters = last.back(TREND_QUARTERS)
-    wanted_years = {q.year for q in quarters} | {year}
     measures = list(
         measure_list(partnership=partnership).annotate(
             done_before=milestone_done_before(partnership=partnership, year=year)
         )
     )
-    values = list(
-        quarterly_value_list(partnership=partnership).filter(
-            period__year__in=wanted_years
-        )
+    values = _dashboard_figures(
+        partnership=partnership,
+        quarters=[*quarters, *(Quarter(year, n, start) for n in range(1, 5))],
     )
     # A retired measure has left the dashboard; a past year's dashboard and
     # report still show it where it has figures in that year.
@@ -352,6 +465,7 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
     summaries = _summaries(
         measures,
         values,
+        slug=partnership.slug,
         year=year,
         year_label_text=year_label(year, start),
         quarters=quarters,

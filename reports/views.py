@@ -18,6 +18,7 @@ from kpis import selectors as kpi_selectors
 from kpis.selectors import current_quarter
 from partnerships import policy as roles
 from partnerships.decorators import tenant_view
+from partnerships.replica import reading_from_replica, replica_view
 from wellbeing import services as wellbeing_services
 from wellbeing.models import NationalIndicator
 from wellbeing.selectors import framework_list
@@ -29,22 +30,26 @@ from .curve import MeasureCurveStoryForm, measure_curve_get
 from .forms import CurveStoryForm, FrameworkChoiceForm, ReportRequestForm
 from .indicators import indicator_page_get
 from .models import ReportStatus, report_storage
-from .selectors import annual_report_list, dashboard_get, measure_page_get
+from .selectors import annual_report_list, dashboard_get_cached, measure_page_get
 
 
 @tenant_view
+@replica_view
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """The steering overview: is each priority on track, is the curve turning."""
     year = request.GET.get("year", "")
-    dashboard = dashboard_get(
+    dashboard = dashboard_get_cached(
         partnership=request.partnership,
         year=int(year) if year.isdecimal() and len(year) <= 4 else None,
+        # On the replica, the version is read there, with the figures.
+        version=None if reading_from_replica() else request.membership.data_version,
     )
     return render(request, "reports/dashboard.html", {"dashboard": dashboard})
 
 
 @tenant_view
+@replica_view
 @require_GET
 def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One measure: its years, its chart and each quarter's story and history."""
@@ -107,6 +112,7 @@ def _default_year(years: list[tuple[int, str]], current: int) -> int | None:
 
 
 @tenant_view
+@replica_view
 @require_http_methods(["GET", "POST"])
 def reports(request: HttpRequest, slug: str) -> HttpResponse:
     """Annual reports: admins request them, every member downloads them."""
@@ -228,6 +234,7 @@ def report_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @tenant_view
+@replica_view
 @require_GET
 def contribution(request: HttpRequest, slug: str) -> HttpResponse:
     """The contribution map: which work contributes to which well-being goal
@@ -236,6 +243,7 @@ def contribution(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @tenant_view
+@replica_view
 @require_GET
 def contribution_indicators(request: HttpRequest, slug: str) -> HttpResponse:
     return _contribution_page(request, "reports/contribution_indicators.html")

@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks a session that has just written, so it reads its writes from the
+    # primary rather than from a replica a moment behind (partnerships.replica).
+    "partnerships.replica.ReadYourWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "partnerships.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -140,6 +143,25 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
+# A streaming replica (README, "Scaling"): dashboards, reports and exports
+# read from it (partnerships.replica); writes, and a session's reads for a
+# moment after it wrote, go to the primary. The same runtime role.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+REPLICA_READ_YOUR_WRITES_SECONDS = int(
+    os.environ.get("CIVIC_REPLICA_READ_YOUR_WRITES_SECONDS", "10")
+)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # The test suite reads the replica alias from the primary's test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["partnerships.replica.ReplicaRouter"]
+# The dashboard's read model is cached by the partnership's data version
+# (reports.selectors.dashboard_get_cached); 0 turns the cache off.
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("CIVIC_DASHBOARD_CACHE_SECONDS", "86400"))
 # Two roles (README, "Database roles"): DATABASE_URL names the role this
 # process connects as. Web, workers and beat use the runtime role, which owns
 # nothing; `migrate`, `demo_load` and the other owner commands run with

@@ -30,6 +30,9 @@ TENANT_TABLES = [
     # Events outside any partnership (a null partnership) are visible only in
     # the platform scope (tests/partnerships/test_security_events.py).
     "partnerships_securityevent",
+    # Also readable by the partnership's members before a tenant is chosen
+    # (tests/partnerships/test_data_version.py).
+    "partnerships_dataversion",
     "outcomes_mission",
     "outcomes_priority",
     "outcomes_outcome",

@@ -1,0 +1,879 @@
+"""Benchmark: every page at national scale, served as production serves it.
+
+Builds N partnerships (``bench-scale-NNN``, April years) of M measures over Q
+quarters up to the current one (defaults 200 x 150 x 40: 1.2 M figures), each
+with three priorities of three outcomes, a breakdown by age group on every
+fifth count, leads (lead 0 reports 20 measures), figures entered, approved
+and, all but the last four quarters, locked, with history. The figures go in
+through set-based SQL as the runtime role inside each partnership's tenant
+scope, so row-level security, the check constraints, the locked-quarter guard
+and the history triggers fire for every row; the approvals go through
+``kpis.review.values_approve_all``.
+
+Then it serves the app with gunicorn as production does (``civic.wsgi``,
+production settings, 2 sync workers, the runtime role under row-level
+security) and times each page of issue 18's table for the first partnership
+(the one with contributions to a national framework) at 1 client and at 8
+clients, with its own bounded load client (threads and http.client), and one
+figure saved as htmx does. Queries per page are counted in-process with
+Django's test client, the same session.
+
+Also timed: the dashboard's single-SQL floor (one hand-written statement
+returning the figures the dashboard shows), and the locked-quarter guard on
+a 15,000-row UPDATE (rolled back).
+
+The last lines are
+``scale page=<name> measures=M quarters=Q p50_ms=.. p95_ms=.. rps8=.. queries=..``
+for each page and ``scale page=dashboard floor_ms=.. ratio=..``.
+
+Run with DATABASE_URL and REDIS_URL set (``scripts/run-benchmarks.sh`` does
+it): ``.venv/bin/python benchmarks/scale.py [--quick]``.
+
+The data set is kept (a locked quarter's history is append-only, so the
+runtime role cannot delete it) and reused by the next run of the same size:
+its partnerships are named ``bench-scale-NxMxQ-NNN``. Sizes built by earlier
+runs stay in the installation, as other partnerships.
+"""
+
+import argparse
+import http.client
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SLUG = "bench-scale-"
+ADMIN_EMAIL = "bench-scale-admin@example.org"
+LEAD_EMAIL = "bench-scale-lead-{}@example.org"
+START_MONTH = 4
+LEAD_MEASURES = 20
+KINDS = (
+    ("count", "sum"),
+    ("percentage", "ratio"),
+    ("number_pct", "ratio"),
+    ("score", "mean"),
+    ("milestone", "latest"),
+)
+QUESTIONS = ("how_much", "how_well", "better_off")
+OPEN_QUARTERS = 4
+
+
+def setup_django() -> None:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic.settings.test")
+    # Queries are counted without the dashboard's cache, as the pages are timed.
+    os.environ.setdefault("CIVIC_DASHBOARD_CACHE_SECONDS", "0")
+    import django
+
+    django.setup()
+
+
+def today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+# --- the data set ---------------------------------------------------------
+
+
+_FIGURES = """
+INSERT INTO kpis_quarterlyvalue
+    (partnership_id, measure_id, period_id, value_type, value, numerator,
+     denominator, story, breakdown, status, return_reason, version,
+     entered_by_id, entered_at, updated_at, submitted_by_id, submitted_at)
+SELECT m.partnership_id, m.id, p.id, m.value_type,
+       CASE m.value_type
+           WHEN 'count' THEN figure.n
+           WHEN 'score' THEN round((1 + figure.r * 9)::numeric, 2)
+           WHEN 'milestone' THEN (figure.r > 0.6)::int
+       END,
+       CASE WHEN m.value_type IN ('percentage', 'number_pct')
+           THEN figure.n END,
+       CASE WHEN m.value_type IN ('percentage', 'number_pct') THEN 400 END,
+       'Quarter ' || p.quarter || ': what the work did for ' || m.code || '.',
+       CASE WHEN m.breakdown_first_id IS NOT NULL THEN jsonb_build_object(
+           %(cat_a)s::text, figure.n / 2, %(cat_b)s::text, figure.n - figure.n / 2)
+       ELSE '{}'::jsonb END,
+       'submitted', '', 1, lead.user_id, p.ends_on + 10, p.ends_on + 10,
+       lead.user_id, p.ends_on + 12
+FROM kpis_performancemeasure m
+CROSS JOIN kpis_period p
+CROSS JOIN LATERAL (
+    SELECT floor(random() * 400)::int AS n, random() AS r
+    WHERE m.id IS NOT NULL AND p.id IS NOT NULL
+) figure
+JOIN kpis_measurelead lead ON lead.measure_id = m.id
+WHERE m.partnership_id = %(partnership)s AND p.partnership_id = %(partnership)s
+"""
+
+
+def _user(email: str):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    return User.objects.filter(email=email).first() or User.objects.create_user(
+        email, "bench"
+    )
+
+
+def prefix_for(partnerships: int, measures: int, quarters: int) -> str:
+    return f"{SLUG}{partnerships}x{measures}x{quarters}-"
+
+
+def existing(prefix: str) -> int:
+    from partnerships.models import Partnership
+    from partnerships.tenancy import platform_scope
+
+    with platform_scope():
+        return Partnership.objects.filter(slug__startswith=prefix).count()
+
+
+def build(partnerships: int, measures: int, quarters: int) -> dict:
+    """The data set; returns what the timing needs about the first partnership."""
+    import pghistory
+    from django.db import connection
+
+    from kpis.models import (
+        Dimension,
+        DimensionCategory,
+        MeasureLead,
+        PerformanceMeasure,
+        Period,
+    )
+    from kpis.periods import Quarter
+    from kpis.review import values_approve_all
+    from outcomes.models import Outcome, Priority
+    from partnerships.models import Membership, Partnership, Role
+    from partnerships.tenancy import partnership_scope, platform_scope
+
+    prefix = prefix_for(partnerships, measures, quarters)
+    now = Quarter.containing(today(), START_MONTH)
+    shown = now.back(quarters)
+    leads_needed = -(-measures // LEAD_MEASURES)
+    with platform_scope():
+        admin = _user(ADMIN_EMAIL)
+        leads = [_user(LEAD_EMAIL.format(n)) for n in range(leads_needed)]
+        rows = Partnership.objects.bulk_create(
+            Partnership(
+                name=f"Scale benchmark {n:03d} ({prefix})",
+                slug=f"{prefix}{n:03d}",
+                reporting_year_start_month=START_MONTH,
+            )
+            for n in range(partnerships)
+        )
+        Membership.objects.bulk_create(
+            [
+                *(Membership(partnership=p, user=admin, role=Role.ADMIN) for p in rows),
+                *(
+                    Membership(partnership=p, user=lead, role=Role.LEAD)
+                    for p in rows
+                    for lead in leads
+                ),
+            ]
+        )
+        priorities = Priority.objects.bulk_create(
+            Priority(partnership=p, position=n, name=f"Priority {n + 1}")
+            for p in rows
+            for n in range(3)
+        )
+        outcomes = Outcome.objects.bulk_create(
+            Outcome(
+                partnership=pr.partnership,
+                priority=pr,
+                position=n,
+                statement=f"Outcome {n + 1} of {pr.name}",
+            )
+            for pr in priorities
+            for n in range(3)
+        )
+        dimensions = Dimension.objects.bulk_create(
+            Dimension(partnership=p, name="Age group") for p in rows
+        )
+        categories = DimensionCategory.objects.bulk_create(
+            DimensionCategory(
+                partnership=d.partnership, dimension=d, name=name, position=n
+            )
+            for d in dimensions
+            for n, name in enumerate(("Under 16", "16 and over"))
+        )
+        outcomes_of: dict[int, list] = {}
+        for outcome in outcomes:
+            outcomes_of.setdefault(outcome.partnership_id, []).append(outcome)
+        dimension_of = {d.partnership_id: d for d in dimensions}
+        made = PerformanceMeasure.objects.bulk_create(
+            PerformanceMeasure(
+                partnership=p,
+                outcome=outcomes_of[p.pk][m % 9],
+                priority=outcomes_of[p.pk][m % 9].priority,
+                position=m,
+                code=f"M{m:03d}",
+                name=f"Measure {m} of {p.name}",
+                question=QUESTIONS[m % 3],
+                value_type=KINDS[m % 5][0],
+                aggregation=KINDS[m % 5][1],
+                is_headline=m % 10 == 0,
+                annual_target=1000 if m % 5 == 0 else None,
+                breakdown_first=dimension_of[p.pk] if m % 25 == 0 else None,
+            )
+            for p in rows
+            for m in range(measures)
+        )
+        MeasureLead.objects.bulk_create(
+            MeasureLead(
+                partnership=measure.partnership,
+                measure=measure,
+                user=leads[measure.position // LEAD_MEASURES],
+            )
+            for measure in made
+        )
+        Period.objects.bulk_create(
+            Period(
+                partnership=p,
+                year=q.year,
+                quarter=q.quarter,
+                starts_on=q.starts_on,
+                ends_on=q.ends_on,
+            )
+            for p in rows
+            for q in shown
+        )
+    cat_a, cat_b = (str(c.pk) for c in categories[:2])
+    for n, partnership in enumerate(rows):
+        a, b = (str(c.pk) for c in categories[2 * n : 2 * n + 2])
+        with (
+            partnership_scope(partnership.pk),
+            pghistory.context(path="bench"),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                _FIGURES, {"partnership": partnership.pk, "cat_a": a, "cat_b": b}
+            )
+            periods = list(Period.objects.filter(partnership=partnership))
+            values_approve_all(
+                partnership=partnership,
+                periods=[p for p in periods if (p.year, p.quarter) < _key(shown[-2])],
+                actor=admin,
+            )
+            cursor.execute(
+                "INSERT INTO kpis_periodlockchange "
+                "(partnership_id, period_id, action, reason, at, actor_id, path) "
+                "SELECT partnership_id, id, 'locked', '', now(), %s, 'bench' "
+                "FROM kpis_period WHERE partnership_id = %s "
+                "AND (year, quarter) < (%s, %s)",
+                [admin.pk, partnership.pk, *_key(shown[-OPEN_QUARTERS])],
+            )
+            cursor.execute(
+                "UPDATE kpis_period SET locked_at = now(), locked_by_id = %s "
+                "WHERE partnership_id = %s AND (year, quarter) < (%s, %s)",
+                [admin.pk, partnership.pk, *_key(shown[-OPEN_QUARTERS])],
+            )
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        if n % 20 == 19:
+            say(f"  built {n + 1} of {partnerships} partnerships")
+    del cat_a, cat_b
+    subject = rows[0]
+    _contributions(subject, admin)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"slug": subject.slug}
+
+
+def _key(quarter) -> tuple[int, int]:
+    return quarter.year, quarter.quarter
+
+
+def _contributions(partnership, admin) -> None:
+    """The first partnership adopts a national framework and links to it."""
+    from kpis.models import PerformanceMeasure
+    from partnerships.tenancy import partnership_scope
+    from wellbeing import services as wellbeing_services
+    from wellbeing.frameworks import load_frameworks
+    from wellbeing.models import NationalFramework, NationalIndicator, WellbeingGoal
+
+    load_frameworks()
+    framework = NationalFramework.objects.order_by("pk").first()
+    if framework is None:
+        return
+    with partnership_scope(partnership.pk):
+        wellbeing_services.framework_adopt(
+            partnership=partnership, framework=framework, actor=admin
+        )
+        targets = [
+            *NationalIndicator.objects.filter(framework=framework)[:10],
+            *WellbeingGoal.objects.filter(framework=framework)[:4],
+        ]
+        for n, measure in enumerate(
+            PerformanceMeasure.objects.filter(partnership=partnership)[:60]
+        ):
+            wellbeing_services.contribution_link(
+                partnership=partnership,
+                source=measure,
+                target=targets[n % len(targets)],
+                actor=admin,
+            )
+
+
+def data_shape() -> dict:
+    from django.db import connection
+
+    from partnerships.tenancy import platform_scope
+
+    with platform_scope(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM partnerships_partnership), "
+            "(SELECT count(*) FROM kpis_quarterlyvalue), "
+            "(SELECT count(*) FROM kpis_quarterlyvalueevent), "
+            "(SELECT count(*) FROM kpis_period WHERE locked_at IS NOT NULL), "
+            "pg_database_size(current_database())"
+        )
+        partnerships, figures, events, locked, size = cursor.fetchone()
+    return {
+        "partnerships": partnerships,
+        "figures": figures,
+        "events": events,
+        "locked": locked,
+        "mib": size // 2**20,
+    }
+
+
+# --- the guard -------------------------------------------------------------
+
+
+def guard_cost(rows: int = 15_000) -> None:
+    """One UPDATE of up to ``rows`` figures of open quarters, and one of
+    figures of locked quarters (refused), each rolled back: the guard's cost
+    against the installation's locked quarters."""
+    from django.db import connection, transaction
+
+    from kpis.recording import is_locked_quarter_error
+    from partnerships.tenancy import platform_scope
+
+    sql = (
+        "UPDATE kpis_quarterlyvalue SET story = story || '.' WHERE id IN ("
+        "SELECT v.id FROM kpis_quarterlyvalue v JOIN kpis_period p "
+        "ON p.id = v.period_id WHERE p.locked_at IS {} NULL LIMIT %s)"
+    )
+    # Each twice, alternating, keeping the faster: the first statement of a
+    # run pays for reading the rows from disk.
+    best: dict[str, float] = {}
+    for _ in range(2):
+        for quarters, test in (("open", ""), ("locked", "NOT")):
+            refused = False
+            with platform_scope(), connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                started = time.perf_counter()
+                try:
+                    with transaction.atomic():
+                        cursor.execute(sql.format(test), [rows])
+                        changed = cursor.rowcount
+                except Exception as error:
+                    if not is_locked_quarter_error(error):
+                        raise
+                    changed, refused = rows, True
+                seconds = time.perf_counter() - started
+                transaction.set_rollback(True)
+            best[quarters] = min(seconds, best.get(quarters, seconds))
+            say(
+                f"  guard quarters={quarters} rows={changed} refused={refused} "
+                f"seconds={seconds:.3f}"
+            )
+        without = _without_guard(sql.format(""), rows)
+        if without is not None:
+            best["without"] = min(without, best.get("without", without))
+            say(f"  guard quarters=open without_guard seconds={without:.3f}")
+    line = (
+        f"scale guard rows={rows} open_seconds={best['open']:.3f} "
+        f"locked_refused_seconds={best['locked']:.3f}"
+    )
+    if "without" in best:
+        line += (
+            f" without_guard_seconds={best['without']:.3f} "
+            f"guard_ms={(best['open'] - best['without']) * 1000:.0f}"
+        )
+    say(line + " (the same UPDATE as the owner with the guard disabled)")
+
+
+def _without_guard(sql: str, rows: int) -> float | None:
+    """The open quarters' UPDATE with the guard's trigger disabled, as the
+    owner (only the owner may), in a transaction rolled back."""
+    import psycopg
+
+    url = os.environ.get("DATABASE_OWNER_URL")
+    if not url:
+        return None
+    with psycopg.connect(url) as owner:
+        cursor = owner.cursor()
+        cursor.execute("SELECT set_config('civic.platform', 'on', true)")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = "
+            "'kpis_quarterlyvalue'::regclass AND tgname LIKE "
+            "'pgtrigger_locked_quarter_guard_update%'"
+        )
+        (trigger,) = cursor.fetchone()
+        cursor.execute(f'ALTER TABLE kpis_quarterlyvalue DISABLE TRIGGER "{trigger}"')
+        started = time.perf_counter()
+        cursor.execute(sql.replace("%s", str(int(rows))))
+        seconds = time.perf_counter() - started
+        owner.rollback()
+    return seconds
+
+
+# --- serving and timing ----------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def production_env(var_dir: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="civic.settings.production",
+        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(40),
+        CIVIC_ADMIN_PATH="staff-bench/",
+        CIVIC_VAR_DIR=str(var_dir),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        # Plain HTTP on the loopback: no TLS in front of this gunicorn.
+        DJANGO_SSL_REDIRECT="0",
+        DJANGO_SECURE_COOKIES="0",
+        DJANGO_HSTS_SECONDS="0",
+        # The load client is one address making thousands of API requests.
+        CIVIC_API_RATE_USER="1000000/minute",
+        CIVIC_API_RATE_WRITE="1000000/minute",
+        CIVIC_API_RATE_ANON="1000000/minute",
+        # Every page timed without the dashboard's cache; the cached
+        # dashboard is timed on its own, with it.
+        CIVIC_DASHBOARD_CACHE_SECONDS="0",
+    )
+    return env
+
+
+def serve(env: dict, port: int) -> subprocess.Popen:
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "civic.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        # The app's JSON event log (every export is a security event); the
+        # server's own warnings and errors still reach stderr.
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            status, _ = request(port, "GET", "/healthz")
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.3)
+    server.terminate()
+    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+
+def request(port, method, path, headers=None, body=None) -> tuple[int, int]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, len(response.read())
+    finally:
+        connection.close()
+
+
+def session_for(user) -> str:
+    """A signed-in session cookie, second factor passed where one is owed."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from partnerships.mfa import (
+        SECOND_FACTOR_KEY,
+        SECOND_FACTOR_NONE,
+        SECOND_FACTOR_PASSED,
+        second_factor_owed,
+    )
+    from partnerships.tenancy import platform_scope
+
+    client = Client()
+    with platform_scope():
+        client.force_login(user, backend="partnerships.backends.EmailBackend")
+        if second_factor_owed(user) != SECOND_FACTOR_NONE:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(
+                    user=user, name="Benchmark", confirmed=True
+                )
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session[SECOND_FACTOR_KEY] = SECOND_FACTOR_PASSED
+            session.save()
+    return client.cookies["sessionid"].value
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def time_page(port, make_request, *, single: int, parallel: int) -> dict:
+    """p50/p95 at one client, then requests a second at 8 clients."""
+    for _ in range(3):
+        make_request()
+    samples = []
+    for _ in range(single):
+        started = time.perf_counter()
+        make_request()
+        samples.append((time.perf_counter() - started) * 1000)
+    result = {"p50": statistics.median(samples), "p95": percentile(samples, 0.95)}
+    if parallel:
+        done = []
+        errors = []
+
+        def client():
+            for _ in range(parallel):
+                try:
+                    make_request()
+                    done.append(1)
+                except Exception as error:  # reported, not fatal
+                    errors.append(error)
+
+        threads = [threading.Thread(target=client) for _ in range(8)]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        result["rps8"] = len(done) / (time.perf_counter() - started)
+        if errors:
+            say(f"  {len(errors)} failed requests at 8 clients: {errors[0]!r}")
+    return result
+
+
+def checked(port, method, path, headers, body=None, expect=200):
+    def make_request():
+        status, _ = request(port, method, path, headers, body)
+        if status != expect:
+            raise RuntimeError(f"{method} {path} answered {status}")
+
+    return make_request
+
+
+def count_queries(path, cookie=None, bearer=None, method="get", data=None) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    headers = {}
+    if cookie:
+        client.cookies["sessionid"] = cookie
+    if bearer:
+        headers["Authorization"] = f"Bearer {bearer}"
+    with CaptureQueriesContext(connection) as queries:
+        if method == "get":
+            response = client.get(path, headers=headers, HTTP_HOST="localhost")
+        else:
+            response = client.post(
+                path,
+                data,
+                headers={**headers, "HX-Request": "1"},
+                HTTP_HOST="localhost",
+            )
+    if response.status_code != 200:
+        raise RuntimeError(f"{path} answered {response.status_code} in-process")
+    return len(queries)
+
+
+def dashboard_floor(slug: str, repeats: int) -> float:
+    """The median of one hand-written statement returning what the dashboard
+    shows: each measure (code, name, kind, place in the strategy) with its
+    figures in the quarters shown, as the runtime role under row-level
+    security."""
+    from django.db import connection
+
+    from kpis.periods import Quarter
+    from partnerships.models import Partnership
+    from partnerships.tenancy import partnership_scope, platform_scope
+    from reports.selectors import TREND_QUARTERS
+
+    with platform_scope():
+        partnership = Partnership.objects.get(slug=slug)
+    now = Quarter.containing(today(), START_MONTH)
+    shown = now.back(TREND_QUARTERS)
+    years = sorted({q.year for q in shown})
+    sql = """
+        SELECT m.id, m.code, m.name, m.value_type, m.priority_id, m.outcome_id,
+               m.breakdown_first_id, m.annual_target, p.year, p.quarter,
+               v.value, v.numerator, v.denominator, v.breakdown, v.status
+        FROM kpis_performancemeasure m
+        LEFT JOIN kpis_quarterlyvalue v
+            ON v.partnership_id = m.partnership_id AND v.measure_id = m.id
+        LEFT JOIN kpis_period p
+            ON p.id = v.period_id AND p.partnership_id = m.partnership_id
+        WHERE m.partnership_id = %s AND m.retired_at IS NULL
+          AND (p.id IS NULL OR p.year = ANY(%s))
+        ORDER BY m.position, m.id, p.year, p.quarter
+    """
+    samples = []
+    for _ in range(repeats + 2):
+        with partnership_scope(partnership.pk), connection.cursor() as cursor:
+            started = time.perf_counter()
+            cursor.execute(sql, [partnership.pk, years])
+            cursor.fetchall()
+            samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples[2:])
+
+
+def measure_pages(
+    info: dict, measures: int, quarters: int, quick: bool, only: set | None = None
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from kpis.models import PerformanceMeasure
+    from kpis.periods import Quarter
+    from partnerships.models import Partnership
+    from partnerships.services import api_token_create
+    from partnerships.tenancy import partnership_scope, platform_scope
+
+    slug = info["slug"]
+    User = get_user_model()
+    with platform_scope():
+        partnership = Partnership.objects.get(slug=slug)
+        admin = User.objects.get(email=ADMIN_EMAIL)
+        lead = User.objects.get(email=LEAD_EMAIL.format(0))
+    admin_cookie = session_for(admin)
+    lead_cookie = session_for(lead)
+    with platform_scope():
+        _, token = api_token_create(user=admin, name="Scale benchmark")
+    with partnership_scope(partnership.pk):
+        measure = (
+            PerformanceMeasure.objects.filter(
+                partnership=partnership, breakdown_first__isnull=False
+            )
+            .order_by("position")
+            .first()
+        )
+        lead_measure = PerformanceMeasure.objects.get(
+            partnership=partnership, code="M001"
+        )
+    now = Quarter.containing(today(), START_MONTH)
+    admin_headers = {"Cookie": f"sessionid={admin_cookie}"}
+    lead_headers = {"Cookie": f"sessionid={lead_cookie}"}
+    api_headers = {"Authorization": f"Bearer {token}"}
+    pages = [
+        ("healthz", "/healthz", {}),
+        ("dashboard", f"/p/{slug}/", admin_headers),
+        ("measure", f"/p/{slug}/measures/{measure.pk}/", admin_headers),
+        ("my_measures_lead", f"/p/{slug}/my-measures/", lead_headers),
+        ("my_measures_admin", f"/p/{slug}/my-measures/", admin_headers),
+        ("quarter", f"/p/{slug}/quarter/", admin_headers),
+        ("contribution", f"/p/{slug}/contribution/", admin_headers),
+        ("api_values", f"/api/v1/p/{slug}/values/?page_size=500", api_headers),
+        ("export", f"/p/{slug}/data/values/?year={now.year}", admin_headers),
+    ]
+    wanted = only or {*(name for name, _path, _headers in pages), "save", "cached"}
+    dashboard_page = next(page for page in pages if page[0] == "dashboard")
+    pages = [page for page in pages if page[0] in wanted]
+    single = 10 if quick else 30
+    parallel = 3 if quick else 6
+    env = production_env(Path(tempfile.gettempdir()) / "civic-bench-scale")
+    port = free_port()
+    server = serve(env, port)
+    lines = []
+    try:
+        figures = {}
+        for name, path, headers in pages:
+            if name == "export":
+                # Exports ask for a recent sign-in: a session made just now.
+                headers = {"Cookie": f"sessionid={session_for(admin)}"}
+            timing = time_page(
+                port,
+                checked(port, "GET", path, headers),
+                single=single,
+                parallel=parallel,
+            )
+            if name == "api_values":
+                queries = count_queries(path, bearer=token)
+            elif name == "healthz":
+                queries = 0
+            else:
+                queries = count_queries(path, cookie=headers["Cookie"].split("=")[1])
+            figures[name] = timing
+            line = (
+                f"scale page={name} measures={measures} quarters={quarters} "
+                f"p50_ms={timing['p50']:.1f} p95_ms={timing['p95']:.1f} "
+                f"rps8={timing['rps8']:.1f} queries={queries}"
+            )
+            say("  " + line)
+            lines.append(line)
+        if "save" in wanted:
+            lines.append(
+                _save_line(
+                    port,
+                    slug,
+                    partnership,
+                    lead_measure,
+                    lead_headers,
+                    now,
+                    measures,
+                    quarters,
+                    single,
+                )
+            )
+        if "cached" in wanted:
+            server.terminate()
+            server.wait(timeout=30)
+            server = serve({**env, "CIVIC_DASHBOARD_CACHE_SECONDS": "86400"}, port)
+            timing = time_page(
+                port,
+                checked(port, "GET", dashboard_page[1], dashboard_page[2]),
+                single=single,
+                parallel=parallel,
+            )
+            lines.append(
+                f"scale page=dashboard_cached measures={measures} "
+                f"quarters={quarters} p50_ms={timing['p50']:.1f} "
+                f"p95_ms={timing['p95']:.1f} rps8={timing['rps8']:.1f} queries=-"
+            )
+        if "dashboard" in figures:
+            floor = dashboard_floor(slug, single)
+            ratio = figures["dashboard"]["p50"] / floor
+            lines.append(f"scale page=dashboard floor_ms={floor:.1f} ratio={ratio:.1f}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    for line in lines:
+        say(line)
+
+
+def _save_line(
+    port, slug, partnership, measure, headers, now, measures, quarters, repeats
+) -> str:
+    """One figure saved by its lead through the htmx form, as the page does."""
+    from kpis.models import QuarterlyValue
+    from partnerships.tenancy import partnership_scope
+
+    csrf = secrets.token_hex(16)
+    post_headers = {
+        **headers,
+        "Cookie": headers["Cookie"] + f"; csrftoken={csrf}",
+        "X-CSRFToken": csrf,
+        "HX-Request": "true",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    path = f"/p/{slug}/my-measures/?quarter={now.key}"
+    samples = []
+    from urllib.parse import urlencode
+
+    for n in range(repeats + 3):
+        with partnership_scope(partnership.pk):
+            stored = (
+                QuarterlyValue.objects.filter(
+                    partnership=partnership,
+                    measure=measure,
+                    period__year=now.year,
+                    period__quarter=now.quarter,
+                )
+                .values_list("version", flat=True)
+                .first()
+            )
+        fields = {
+            "measure": measure.pk,
+            f"m{measure.pk}-numerator": 100 + n % 50,
+            f"m{measure.pk}-denominator": 400,
+            f"m{measure.pk}-story": f"Saved by the benchmark, take {n}.",
+        }
+        if stored is not None:
+            fields[f"m{measure.pk}-version"] = stored
+        body = urlencode(fields)
+        started = time.perf_counter()
+        status, _ = request(port, "POST", path, post_headers, body)
+        elapsed = (time.perf_counter() - started) * 1000
+        if status != 200:
+            raise RuntimeError(f"saving a figure answered {status}")
+        if n >= 3:
+            samples.append(elapsed)
+    return (
+        f"scale page=save measures={measures} quarters={quarters} "
+        f"p50_ms={statistics.median(samples):.1f} "
+        f"p95_ms={percentile(samples, 0.95):.1f} rps8=0 queries=0"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="20 partnerships")
+    parser.add_argument("--partnerships", type=int)
+    parser.add_argument("--measures", type=int, default=150)
+    parser.add_argument("--quarters", type=int)
+    parser.add_argument(
+        "--pages",
+        help="comma-separated page names to time (e.g. export,save,cached); "
+        "default all",
+    )
+    args = parser.parse_args()
+    partnerships = args.partnerships or (20 if args.quick else 200)
+    quarters = args.quarters or (12 if args.quick else 40)
+    setup_django()
+    prefix = prefix_for(partnerships, args.measures, quarters)
+    found = existing(prefix)
+    if found == partnerships:
+        say(f"scale build reused={prefix}* (built by an earlier run)")
+    elif found:
+        raise SystemExit(
+            f"{found} of {partnerships} partnerships {prefix}* exist: an earlier "
+            "build stopped half-way; drop the database (or these partnerships, "
+            "as the owner) and run again."
+        )
+    else:
+        started = time.perf_counter()
+        build(partnerships, args.measures, quarters)
+        say(f"scale build seconds={time.perf_counter() - started:.1f}")
+    shape = data_shape()
+    say(
+        "scale data partnerships={partnerships} figures={figures} "
+        "history_events={events} locked_quarters={locked} database_mib={mib}".format(
+            **shape
+        )
+    )
+    only = set(args.pages.split(",")) if args.pages else None
+    if not only:
+        guard_cost()
+    measure_pages({"slug": f"{prefix}000"}, args.measures, quarters, args.quick, only)
+
+
+if __name__ == "__main__":
+    main()
