@@ -122,13 +122,26 @@ class UpdateWriteSerializer(serializers.Serializer):
     next_steps = NextStepSerializer(many=True, required=False, default=list)
 
 
-class ReturnSerializer(serializers.Serializer):
+class UpdateReturnSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
+
+
+def _quarter(request: Request, key: str | None, field: str) -> Quarter | None:
+    """The quarter a "YYYY-Q" names; a 400 on the field for a year outside
+    2000-2100 (as the rest of the API's years)."""
+    if not key:
+        return None
+    quarter = Quarter.parse_key(key, request.partnership.reporting_year_start_month)
+    if not 2000 <= quarter.year <= 2100:
+        message = _("Give a quarter between 2000-1 and 2100-4.")
+        raise ApiError(message, errors={field: [message]})
+    return quarter
 
 
 def _fields(request: Request, data: dict) -> services.ActionFields:
     partnership = request.partnership
-    start = partnership.reporting_year_start_month
+    start_quarter = _quarter(request, data["start_quarter"], "start_quarter")
+    due_quarter = _quarter(request, data["due_quarter"], "due_quarter")
     errors = {}
     names = data["lead_agencies"]
     found = dict(
@@ -173,12 +186,8 @@ def _fields(request: Request, data: dict) -> services.ActionFields:
         priority_id=data["priority"],
         lead_agency_ids=tuple(found[n] for n in names),
         lead_person_id=lead_id,
-        start_quarter=Quarter.parse_key(data["start_quarter"], start)
-        if data["start_quarter"]
-        else None,
-        due_quarter=Quarter.parse_key(data["due_quarter"], start)
-        if data["due_quarter"]
-        else None,
+        start_quarter=start_quarter,
+        due_quarter=due_quarter,
         status=data["status"],
         outcome_ids=tuple(data["outcomes"]),
         measure_ids=tuple(measures[c] for c in codes),
@@ -273,12 +282,7 @@ class ActionUpdateList(TenantAPIView):
         incoming = UpdateWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        try:
-            quarter = Quarter.parse_key(
-                data["quarter"], request.partnership.reporting_year_start_month
-            )
-        except ValueError as error:
-            raise ApiError(str(error), errors={"quarter": [str(error)]}) from None
+        quarter = _quarter(request, data["quarter"], "quarter")
         with self.history_context():
             update = services.action_update_save(
                 partnership=request.partnership,
@@ -314,7 +318,7 @@ class _UpdateReview(TenantAPIView):
                         actor=request.user,
                     )
                 else:
-                    incoming = ReturnSerializer(data=request.data)
+                    incoming = UpdateReturnSerializer(data=request.data)
                     incoming.is_valid(raise_exception=True)
                     update = services.action_update_return(
                         partnership=request.partnership,
@@ -343,7 +347,7 @@ class UpdateApprove(_UpdateReview):
 @extend_schema(
     tags=["actions"],
     summary="Return an action update to its lead with a reason (admins)",
-    request=ReturnSerializer,
+    request=UpdateReturnSerializer,
     responses={200: UpdateSerializer, **error_responses(400, 403)},
 )
 class UpdateReturn(_UpdateReview):
