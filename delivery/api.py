@@ -1,7 +1,8 @@
 """The action plan in the API: actions (read, write), their quarterly updates
 and the updates' review steps, through delivery's services as the pages use
 them. Submitting a quarter's updates is the quarter's submit
-(``/quarters/<key>/submit/``), which sends the figures and the updates."""
+(``/quarters/<key>/submit/``), which sends the figures and the updates
+(read an update's ``review_status`` to see it submitted)."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy

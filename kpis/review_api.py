@@ -112,11 +112,6 @@ class SubmitResultSerializer(serializers.Serializer):
     missing = serializers.ListField(
         child=serializers.CharField(), help_text="Your measures with no figure yet."
     )
-    also_submitted = serializers.DictField(
-        child=serializers.IntegerField(),
-        help_text="The quarter's other returns submitted with the figures, "
-        'e.g. {"action_updates": 2}.',
-    )
 
 
 @extend_schema(
@@ -180,7 +175,6 @@ class QuarterSubmit(TenantAPIView):
             {
                 "submitted": [v.measure.code for v in result.submitted],
                 "missing": [m.code for m in result.missing],
-                "also_submitted": result.others,
             }
         )
 
