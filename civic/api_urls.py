@@ -21,6 +21,7 @@ tenant_patterns = [
     path("", include("partnerships.api_member_urls")),
     path("", include("outcomes.api_urls")),
     path("", include("kpis.api_urls")),
+    path("", include("delivery.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("engagement.api_urls")),
 ]

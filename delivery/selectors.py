@@ -151,6 +151,9 @@ def status_counts_by_priority(*, partnership: Partnership) -> list[dict]:
 def curve_story_actions(*, partnership: Partnership, story_ids) -> dict[int, list]:
     """Each story's linked actions, by story id."""
     linked: dict[int, list] = {}
+    story_ids = list(story_ids)
+    if not story_ids:
+        return linked
     for link in (
         CurveStoryAction.objects.filter(partnership=partnership, story_id__in=story_ids)
         .select_related("action")

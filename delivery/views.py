@@ -3,12 +3,13 @@ review of the quarter's updates and the lead's "My quarter"."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpRequest
 
 from kpis import selectors as kpi_selectors
 from kpis.models import MeasureLead, ReviewStatus
@@ -411,5 +412,24 @@ def my_quarter(request: HttpRequest, slug: str) -> HttpResponse:
             "action_rows": [(a, updates.get(a.pk)) for a in actions],
             "to_submit": sum(1 for v in values.values() if v.status in waiting)
             + sum(1 for u in updates.values() if u.review_status in waiting),
+        },
+    )
+
+
+@tenant_view
+@require_GET
+def actions_by_status(request: HttpRequest, slug: str) -> HttpResponse:
+    """Each priority's actions by status: the dashboard loads it in place
+    (htmx) from a plain link to this page."""
+    template = "delivery/actions_by_status.html"
+    if request.htmx:
+        template += "#actions-by-status"
+    return render(
+        request,
+        template,
+        {
+            "groups": selectors.status_counts_by_priority(
+                partnership=request.partnership
+            )
         },
     )

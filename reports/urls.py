@@ -13,11 +13,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("measures/<int:pk>/", views.measure_detail, name="measure_detail"),
-    path(
-        "measures/<int:pk>/curve-story/",
-        views.measure_curve_story,
-        name="measure_curve_story",
-    ),
+    path("measures/<int:pk>/curve/", views.measure_curve, name="measure_curve"),
     path("contribution/", views.contribution, name="contribution"),
     path(
         "indicators/<int:number>/",

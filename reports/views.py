@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpRequest
 
 from delivery import selectors as delivery_selectors
@@ -67,10 +67,6 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if measure.breakdown_first_id
         else {}
     )
-    curve = measure_curve_get(partnership=request.partnership, measure=measure)
-    curve_form = None
-    if measure.is_headline and roles.may_administer(request.membership):
-        curve_form = _curve_form(request, curve)
     value_rows = [
         ValueRow(
             value=value,
@@ -88,8 +84,6 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "page": page,
             "measure": measure,
             "can_enter": can_enter,
-            "curve": curve,
-            "curve_form": curve_form,
             "value_rows": value_rows,
             "measure_history": kpi_selectors.measure_history(
                 partnership=request.partnership, measure=measure
@@ -308,46 +302,61 @@ def _curve_form(request, curve, data=None) -> MeasureCurveStoryForm:
 
 
 @tenant_view
-@require_POST
-def measure_curve_story(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Save this year's turn-the-curve story of a headline measure."""
-    if not roles.may_administer(request.membership):
-        raise PermissionDenied
+@require_http_methods(["GET", "POST"])
+def measure_curve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Turning the curve on a headline measure: this year's four answers (admins
+    write them) and earlier years' as written. The measure page loads it in
+    place (htmx) from a plain link to this page."""
     measure = get_object_or_404(
-        kpi_selectors.measure_list(partnership=request.partnership), pk=pk
+        kpi_selectors.measure_list(partnership=request.partnership).filter(
+            is_headline=True
+        ),
+        pk=pk,
     )
+    is_admin = roles.may_administer(request.membership)
+    if request.method == "POST" and not is_admin:
+        raise PermissionDenied
     curve = measure_curve_get(partnership=request.partnership, measure=measure)
-    form = _curve_form(request, curve, request.POST)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        action_ids = data.pop("actions")
-        try:
-            with transaction.atomic():
-                story = wellbeing_services.curve_story_save(
-                    partnership=request.partnership,
-                    measure=measure,
-                    actor=request.user,
-                    **data,
+    form = _curve_form(request, curve) if is_admin else None
+    if request.method == "POST":
+        form = _curve_form(request, curve, request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            action_ids = data.pop("actions")
+            try:
+                with transaction.atomic():
+                    story = wellbeing_services.curve_story_save(
+                        partnership=request.partnership,
+                        measure=measure,
+                        actor=request.user,
+                        **data,
+                    )
+                    delivery_services.curve_story_actions_set(
+                        partnership=request.partnership,
+                        story=story,
+                        action_ids=action_ids,
+                        actor=request.user,
+                    )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("The turn-the-curve story for %(year)s is saved.")
+                    % {"year": curve.current_year_label},
                 )
-                delivery_services.curve_story_actions_set(
-                    partnership=request.partnership,
-                    story=story,
-                    action_ids=action_ids,
-                    actor=request.user,
+                return redirect(
+                    reverse("reports:measure_detail", kwargs={"slug": slug, "pk": pk})
+                    + "#turn-the-curve"
                 )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("The turn-the-curve story for %(year)s is saved.")
-                % {"year": curve.current_year_label},
-            )
-    else:
-        messages.error(request, _("The story was not saved: check the actions chosen."))
-    return redirect(
-        reverse("reports:measure_detail", kwargs={"slug": slug, "pk": pk})
-        + "#turn-the-curve"
+    template = "reports/measure_curve.html"
+    if request.htmx:
+        template += "#turn-the-curve"
+    return render(
+        request,
+        template,
+        {"measure": measure, "curve": curve, "curve_form": form},
+        status=400 if form is not None and form.errors else 200,
     )
 
 

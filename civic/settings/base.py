@@ -535,6 +535,8 @@ SPECTACULAR_SETTINGS = {
         "ReviewStatusEnum": "kpis.models.ReviewStatus",
         "ReportStatusEnum": "reports.models.ReportStatus",
         "ProjectStatusEnum": "outcomes.models.ProjectStatus",
+        "ActionStatusEnum": "delivery.models.ActionStatus",
+        "RiskRatingEnum": "delivery.models.RiskRating",
         # Two "language" fields: a report's (English, Welsh or bilingual) and
         # an invitation email's (a language of the site).
         "ReportLanguageEnum": "reports.models.ReportLanguage",

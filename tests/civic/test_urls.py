@@ -81,6 +81,15 @@ ROUTES = {
     "kpis:measure_delete": "/p/wrexham-civic-mission/strategy/measures/7/delete/",
     "kpis:partnership_settings": "/p/wrexham-civic-mission/settings/",
     "kpis:partnership_second_factor": "/p/wrexham-civic-mission/settings/two-step/",
+    "reports:measure_curve": "/p/wrexham-civic-mission/measures/7/curve/",
+    "delivery:action_plan": "/p/wrexham-civic-mission/actions/",
+    "delivery:action_add": "/p/wrexham-civic-mission/actions/new/",
+    "delivery:updates_review": "/p/wrexham-civic-mission/actions/review/",
+    "delivery:actions_by_status": "/p/wrexham-civic-mission/actions/by-status/",
+    "delivery:action_detail": "/p/wrexham-civic-mission/actions/7/",
+    "delivery:action_edit": "/p/wrexham-civic-mission/actions/7/edit/",
+    "delivery:action_update": "/p/wrexham-civic-mission/actions/7/update/",
+    "delivery:my_quarter": "/p/wrexham-civic-mission/my-quarter/",
     "exchange:data": "/p/wrexham-civic-mission/data/",
     "exchange:import_upload": "/p/wrexham-civic-mission/data/import/",
     "exchange:import_job": "/p/wrexham-civic-mission/data/import/7/",
@@ -129,6 +138,15 @@ ROUTES = {
     "api:welsh_text_set": "/api/v1/p/wrexham-civic-mission/welsh-texts/",
     "api:partnership_settings": "/api/v1/p/wrexham-civic-mission/settings/",
     "api:value_detail": "/api/v1/p/wrexham-civic-mission/values/7/",
+    "api:action_list": "/api/v1/p/wrexham-civic-mission/actions/",
+    "api:action_detail": "/api/v1/p/wrexham-civic-mission/actions/7/",
+    "api:action_update_list": "/api/v1/p/wrexham-civic-mission/actions/7/updates/",
+    "api:action_update_approve": (
+        "/api/v1/p/wrexham-civic-mission/action-updates/7/approve/"
+    ),
+    "api:action_update_return": (
+        "/api/v1/p/wrexham-civic-mission/action-updates/7/return/"
+    ),
     "api:report_list": "/api/v1/p/wrexham-civic-mission/reports/",
     "api:report_detail": "/api/v1/p/wrexham-civic-mission/reports/7/",
     "api:report_download": "/api/v1/p/wrexham-civic-mission/reports/7/download/",

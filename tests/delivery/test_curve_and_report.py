@@ -50,13 +50,13 @@ def test_a_partnership_without_a_framework_writes_a_measures_story(plan):
         story="Last year: nobody fed back what changed.",
     )
     page_url = reverse(
-        "reports:measure_detail",
+        "reports:measure_curve",
         kwargs={"slug": plan.partnership.slug, "pk": plan.measure.pk},
     )
     client = as_user(plan.admin)
     response = client.post(
         reverse(
-            "reports:measure_curve_story",
+            "reports:measure_curve",
             kwargs={"slug": plan.partnership.slug, "pk": plan.measure.pk},
         ),
         {
@@ -82,13 +82,23 @@ def test_a_partnership_without_a_framework_writes_a_measures_story(plan):
     assert "Partners consult the same neighbourhoods separately." in html
     assert plan.action.name in html
     assert "Last year: nobody fed back what changed." in html
+    # The measure page loads the section in place, from a plain link to it.
+    measure_page = client.get(
+        reverse(
+            "reports:measure_detail",
+            kwargs={"slug": plan.partnership.slug, "pk": plan.measure.pk},
+        )
+    ).content.decode()
+    assert f'href="{page_url}" hx-get="{page_url}"' in measure_page
+    partial = client.get(page_url, headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith('<section class="rba curve-story"')
     # A viewer reads it but has no form.
     viewer_html = as_user(plan.viewer).get(page_url).content.decode()
     assert "Partners consult the same neighbourhoods separately." in viewer_html
     assert "Save the story" not in viewer_html
     response = as_user(plan.viewer).post(
         reverse(
-            "reports:measure_curve_story",
+            "reports:measure_curve",
             kwargs={"slug": plan.partnership.slug, "pk": plan.measure.pk},
         ),
         {"story": "x"},
@@ -120,7 +130,7 @@ def test_another_partnerships_measure_story_is_a_404(plan):
     other = make_plan()
     response = as_user(plan.admin).post(
         reverse(
-            "reports:measure_curve_story",
+            "reports:measure_curve",
             kwargs={
                 "slug": plan.partnership.slug,
                 "pk": MeasureFactory(

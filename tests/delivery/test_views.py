@@ -230,3 +230,20 @@ def test_the_action_plan_reads_a_bounded_number_of_queries(
     client = as_user(plan.viewer)
     with django_assert_max_num_queries(25):
         assert client.get(url("action_plan", plan)).status_code == 200
+
+
+def test_the_dashboard_loads_each_prioritys_actions_by_status(plan):
+    make_plan(plan.partnership, name="Training of community researchers")
+    client = as_user(plan.viewer)
+    dashboard = client.get(
+        reverse("reports:dashboard", kwargs={"slug": plan.partnership.slug})
+    ).content.decode()
+    by_status = url("actions_by_status", plan)
+    assert f'href="{by_status}" hx-get="{by_status}"' in dashboard
+    partial = client.get(by_status, headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith("<section")
+    assert plan.priority.name in partial
+    assert '<span class="status__count">1</span> On track' in partial
+    page = client.get(by_status)
+    assert page.status_code == 200
+    assert "<h1>" in page.content.decode()
