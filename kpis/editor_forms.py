@@ -284,6 +284,7 @@ class PartnershipSettingsForm(ServiceForm):
         ]
         self.initial["first_reporting_quarter"] = first.key
 
+
 class MemberSecondFactorForm(forms.Form):
     members_need_second_factor = forms.BooleanField(
         label=_("Every member must use two-step sign-in"), required=False

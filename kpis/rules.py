@@ -209,7 +209,7 @@ def quarters_missing(*, reported: Iterable[int], ended: Iterable[int]) -> list[i
     return sorted(q for q in set(ended) if q not in have)
 
 
-def _quarter_names(quarters: Sequence[int]) -> str:
+def quarter_names(quarters: Sequence[int]) -> str:
     """ "Q1", "Q1 and Q3", "Q1, Q2 and Q4" (Welsh "Ch1, Ch2 a Ch4")."""
     names = [
         # Translators: a quarter of the reporting year, without the year.
@@ -235,13 +235,13 @@ def missing_note(missing: Sequence[int], rate_only: Sequence[int] = ()) -> str:
     notes = []
     if missing:
         notes.append(
-            str(_("%(quarters)s not reported") % {"quarters": _quarter_names(missing)})
+            str(_("%(quarters)s not reported") % {"quarters": quarter_names(missing)})
         )
     if rate_only:
         notes.append(
             str(
                 _("%(quarters)s given only as a rate, not counted")
-                % {"quarters": _quarter_names(rate_only)}
+                % {"quarters": quarter_names(rate_only)}
             )
         )
     return "; ".join(notes)

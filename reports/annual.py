@@ -34,7 +34,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from delivery import selectors as delivery_selectors
 from delivery.models import Action, ActionUpdate
@@ -105,15 +105,6 @@ class ActionPlanRow:
     update: ActionUpdate | None
 
 
-def _quarter_list(quarters: list[int]) -> str:
-    names = [
-        pgettext("quarter number", "Q%(quarter)s") % {"quarter": q} for q in quarters
-    ]
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + str(_(" and ")) + names[-1]
-
-
 def year_breakdown(
     measure, values: list[QuarterlyValue], categories: dict[int, list]
 ) -> YearBreakdown | None:
@@ -139,7 +130,7 @@ def year_breakdown(
             for key, amount in value.breakdown.items():
                 summed[key] += amount or 0
         table = breakdown_table(measure, dict(summed), categories)
-        quarters = _quarter_list([v.period.quarter for v in broken_down])
+        quarters = rules.quarter_names([v.period.quarter for v in broken_down])
         caption = (
             _("By %(first)s and %(second)s: the breakdowns of %(quarters)s added up.")
             if two_way
@@ -151,7 +142,7 @@ def year_breakdown(
                 "%(quarters)s was reported without a breakdown.",
                 "%(quarters)s were reported without a breakdown.",
                 len(without),
-            ) % {"quarters": _quarter_list(without)}
+            ) % {"quarters": rules.quarter_names(without)}
     else:
         latest = broken_down[-1]
         table = breakdown_table(measure, latest.breakdown, categories)
