@@ -20,6 +20,7 @@ tenant_patterns = [
     path("", include("reports.urls")),
     path("", include("kpis.urls")),
     path("", include("exchange.urls")),
+    path("", include("public.tenant_urls")),
 ]
 
 # Django's sign-in and password views, some replaced by ones that record
@@ -48,6 +49,8 @@ urlpatterns = [
         # names ("login", "password_reset"), which its views reverse.
         path("accounts/", include(account_patterns)),
         path("p/<slug:slug>/", include(tenant_patterns)),
+        # Published pages: no sign-in, the published copy only (public/).
+        path("public/", include("public.urls")),
         prefix_default_language=False,
     ),
 ]

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "wellbeing",
     "reports",
     "exchange",
+    "public",
     "demo",
 ]
 

@@ -188,7 +188,9 @@ def test_non_additive_year_still_protects_each_quarter():
     values = {cell("a", 1): 2, cell("b", 1): 9, quarter_total(1): 11}
     sums = [Sum(quarter_total(1), (cell("a", 1), cell("b", 1)))]
     states = protect(values, sums, T)
-    assert states[cell("b", 1)] != State.SHOWN or states[quarter_total(1)] != State.SHOWN
+    assert (
+        states[cell("b", 1)] != State.SHOWN or states[quarter_total(1)] != State.SHOWN
+    )
     assert_nothing_recoverable(values, sums, states)
 
 
