@@ -342,16 +342,11 @@ def _page(
             }
             for r in reports
         ],
-        "threshold_note": ngettext(
+        "threshold_note": _(
             "Counts below %(threshold)s are shown as “fewer than %(threshold)s”, "
             "and percentages of fewer than %(threshold)s people are withheld, so "
             "that no one can be identified. Some other figures are withheld too, "
-            "so that those cannot be worked out from the totals.",
-            "Counts below %(threshold)s are shown as “fewer than %(threshold)s”, "
-            "and percentages of fewer than %(threshold)s people are withheld, so "
-            "that no one can be identified. Some other figures are withheld too, "
-            "so that those cannot be worked out from the totals.",
-            threshold,
+            "so that those cannot be worked out from the totals."
         )
         % {"threshold": threshold},
     }

@@ -22,8 +22,10 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import escape
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
@@ -50,8 +52,12 @@ def _language() -> str:
 
 
 def _etag(publication, kind: str) -> str:
+    """Names this answer: the data version, the day and the language, and
+    the publication's own creation (a database restored or rebuilt starts
+    its versions again, and must not meet an older database's answers)."""
     day = timezone.localdate().isoformat()
-    return quote_etag(f"{publication.data_version}-{day}-{_language()}-{kind}")
+    born = publication.partnership.created_at.strftime("%y%m%d%H%M%S%f")
+    return quote_etag(f"{born}-{publication.data_version}-{day}-{_language()}-{kind}")
 
 
 def _cached(request, slug: str, kind: str, render):
@@ -119,10 +125,24 @@ def measure(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "payload": payload,
                 "page": _page(payload),
                 "measure": _measure(payload, pk),
+                "embed_code": embed_code(request, slug, _measure(payload, pk)),
             },
         )
 
     return _cached(request, slug, f"measure-{pk}", render)
+
+
+def embed_code(request: HttpRequest, slug: str, measure: dict) -> str:
+    """The iframe snippet a site pastes in to show the measure's chart."""
+    address = request.build_absolute_uri(
+        reverse("public:embed", kwargs={"slug": slug, "pk": measure["id"]})
+    )
+    # Plain text (the page shows it escaped, for copying), its attributes
+    # escaped for the page it will be pasted into.
+    return (
+        f'<iframe src="{escape(address)}" title="{escape(measure["name"]["text"])}" '
+        'width="680" height="380" style="border:0"></iframe>'
+    )
 
 
 # Embeds may be framed by any site: only their own addresses relax the

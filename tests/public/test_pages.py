@@ -97,15 +97,14 @@ def test_unpublished_report_is_404(client, published):
 
 
 def test_welsh_public_page(client, published):
-    response = client.get("/cy" + urls("welcome-valley", published.sessions.pk)["page"])
+    english = urls("welcome-valley", published.sessions.pk)
+    response = client.get("/cy" + english["page"])
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="cy">' in html
     # The English texts, with no Welsh yet, are marked as English.
     assert '<span lang="en">People at welcome sessions</span>' in html
-    measure = client.get(
-        "/cy" + urls("welcome-valley", published.sessions.pk)["measure"]
-    ).content.decode()
+    measure = client.get("/cy" + english["measure"]).content.decode()
     assert "llai na 5" in measure
 
 
