@@ -496,7 +496,7 @@ def _open_value(figure: Figure):
     if figure.state != State.SHOWN or figure.value is None:
         return None
     return (
-        str(figure.value.normalize())
+        format(figure.value.normalize(), "f")
         if isinstance(figure.value, Decimal)
         else figure.value
     )

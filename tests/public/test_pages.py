@@ -259,3 +259,32 @@ def test_open_data_csv_and_json_carry_the_licence_and_the_suppression(
     )
     assert children_q1 == children_q1 | {"value": None, "disclosure": "small"}
     assert not any(f["measure_code"] == "BL-99" for f in data["figures"])
+
+
+def test_the_small_cell_cannot_be_recovered_from_the_open_data(client, published):
+    """A reader with the open data, every total and the labels, tries every
+    table that fits them: the children's 3 is not the only one that does."""
+    from public.disclosure import State, year_table_sums
+    from tests.public.test_disclosure import possible_values
+
+    data = client.get(urls("welcome-valley", published.sessions.pk)["json"]).json()
+    rows = [f for f in data["figures"] if f["measure_code"] == "BL-01"]
+    values, states = {}, {}
+    for row in rows:
+        category, quarter = row["category"], row["quarter"] or None
+        if category and quarter:
+            key = ("cell", category, quarter)
+        elif category:
+            key = ("category", category)
+        elif quarter:
+            key = ("quarter", quarter)
+        else:
+            key = ("year",)
+        # Hidden cells: the reader knows only that there is a figure.
+        values[key] = int(row["value"]) if row["value"] is not None else 0
+        states[key] = State(row["disclosure"])
+    assert states[("cell", "Children", 1)] == State.SMALL
+    sums = year_table_sums(["Children", "Adults", "Elders"], [1, 2], adds_up=True)
+    options = possible_values(values, sums, states)
+    assert options
+    assert all(len(found) > 1 for found in options.values()), options

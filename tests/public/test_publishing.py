@@ -1,0 +1,99 @@
+"""The publishing page: admins only; choices limited to the partnership's own."""
+
+import pytest
+from django.urls import reverse
+
+from partnerships.models import Role
+from public.models import Publication, PublishedMeasure
+from tests.factories import MeasureFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_nothing_is_published_by_default(client):
+    measure = MeasureFactory()
+    admin = MembershipFactory(partnership=measure.partnership, role=Role.ADMIN)
+    client.force_login(admin.user)
+    address = reverse(
+        "publishing:publishing", kwargs={"slug": measure.partnership.slug}
+    )
+    page = client.get(address)
+    assert page.status_code == 200
+    assert 'name="is_published"' in page.content.decode()
+    assert "checked" not in page.content.decode().split('name="is_published"')[1][:40]
+    assert not Publication.objects.filter(partnership=measure.partnership).exists()
+
+
+def test_admin_publishes_chosen_measures(client):
+    measure = MeasureFactory()
+    partnership = measure.partnership
+    admin = MembershipFactory(partnership=partnership, role=Role.ADMIN)
+    client.force_login(admin.user)
+    address = reverse("publishing:publishing", kwargs={"slug": partnership.slug})
+    response = client.post(
+        address, {"is_published": "on", "threshold": "10", "measures": [measure.pk]}
+    )
+    assert response.status_code == 302
+    publication = Publication.objects.get(partnership=partnership)
+    assert publication.is_published and publication.threshold == 10
+    assert list(
+        PublishedMeasure.objects.filter(partnership=partnership).values_list(
+            "measure_id", flat=True
+        )
+    ) == [measure.pk]
+
+
+def test_another_partnerships_measure_cannot_be_published(client):
+    measure = MeasureFactory()
+    stranger = MeasureFactory()
+    admin = MembershipFactory(partnership=measure.partnership, role=Role.ADMIN)
+    client.force_login(admin.user)
+    address = reverse(
+        "publishing:publishing", kwargs={"slug": measure.partnership.slug}
+    )
+    response = client.post(
+        address, {"is_published": "on", "threshold": "5", "measures": [stranger.pk]}
+    )
+    assert response.status_code == 400
+    assert "field-error" in response.content.decode()
+    assert not Publication.objects.filter(partnership=measure.partnership).exists()
+
+
+@pytest.mark.parametrize("threshold", ["1", "101", "five", ""])
+def test_a_bad_threshold_is_refused_beside_the_field(client, threshold):
+    measure = MeasureFactory()
+    admin = MembershipFactory(partnership=measure.partnership, role=Role.ADMIN)
+    client.force_login(admin.user)
+    address = reverse(
+        "publishing:publishing", kwargs={"slug": measure.partnership.slug}
+    )
+    response = client.post(address, {"is_published": "on", "threshold": threshold})
+    assert response.status_code == 400
+    assert 'id="id_threshold-error"' in response.content.decode()
+    assert not Publication.objects.filter(partnership=measure.partnership).exists()
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.LEAD])
+def test_only_admins_publish(client, role):
+    measure = MeasureFactory()
+    member = MembershipFactory(partnership=measure.partnership, role=role)
+    client.force_login(member.user)
+    address = reverse(
+        "publishing:publishing", kwargs={"slug": measure.partnership.slug}
+    )
+    assert client.get(address).status_code == 403
+    assert (
+        client.post(address, {"is_published": "on", "threshold": "5"}).status_code
+        == 403
+    )
+    assert not Publication.objects.filter(partnership=measure.partnership).exists()
+
+
+def test_another_partnerships_publishing_page_is_404(client):
+    measure = MeasureFactory()
+    admin = MembershipFactory(role=Role.ADMIN)
+    client.force_login(admin.user)
+    address = reverse(
+        "publishing:publishing", kwargs={"slug": measure.partnership.slug}
+    )
+    assert client.get(address).status_code == 404
