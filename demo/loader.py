@@ -44,9 +44,13 @@ from kpis.models import (
     ValueType,
 )
 from kpis.periods import Quarter
+from kpis.selectors import measure_list
 from outcomes.models import Outcome, Priority, Project
+from outcomes.selectors import priority_list
 from partnerships import tenancy
-from partnerships.models import Partnership, User
+from partnerships.models import Membership, Partnership, User
+from public.disclosure import DEFAULT_THRESHOLD
+from public.services import publication_update
 
 from . import national
 from .builder import Member, framework_build
@@ -159,8 +163,29 @@ def demo_load(*, today: datetime.date, beside_others: bool = False) -> DemoResul
                 spec, partnership=partnership, actor=admin, today=today
             )
             _review_history(partnership, admin=admin, today=today)
+            if spec.slug in PUBLISHED:
+                _publish(partnership, admin=admin)
             result.partnerships.append(_summary(partnership))
     return result
+
+
+# The civic mission publishes its public page (its strategy is a public
+# document); Community Cohesion's stays unpublished.
+PUBLISHED = ("wrexham-civic-mission",)
+
+
+def _publish(partnership: Partnership, *, admin: User) -> None:
+    """Publish every priority and measure (disclosure control applies)."""
+    publication_update(
+        partnership=partnership,
+        membership=Membership.objects.get(partnership=partnership, user=admin),
+        is_published=True,
+        threshold=DEFAULT_THRESHOLD,
+        priority_ids=priority_list(partnership=partnership).values_list(
+            "pk", flat=True
+        ),
+        measure_ids=measure_list(partnership=partnership).values_list("pk", flat=True),
+    )
 
 
 def _review_history(partnership: Partnership, *, admin: User, today) -> None:
