@@ -22,6 +22,7 @@ tenant_patterns = [
     path("", include("outcomes.api_urls")),
     path("", include("kpis.api_urls")),
     path("", include("reports.api_urls")),
+    path("", include("public.api_urls")),
 ]
 
 # The documentation pages keep the site's Content-Security-Policy, relaxed

@@ -97,3 +97,52 @@ def test_another_partnerships_publishing_page_is_404(client):
         "publishing:publishing", kwargs={"slug": measure.partnership.slug}
     )
     assert client.get(address).status_code == 404
+
+
+def test_the_api_publishes_as_the_page_does(client):
+    measure = MeasureFactory()
+    partnership = measure.partnership
+    admin = MembershipFactory(partnership=partnership, role=Role.ADMIN)
+    client.force_login(admin.user)
+    address = reverse("api:publication", kwargs={"slug": partnership.slug})
+    assert client.get(address).json()["is_published"] is False
+    response = client.put(
+        address,
+        {"is_published": True, "threshold": 5, "measure_ids": [measure.pk]},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["measure_ids"] == [measure.pk]
+    assert response.json()["public_url"] == f"/public/{partnership.slug}/"
+
+
+def test_the_api_refuses_another_partnerships_measure_and_bad_thresholds(client):
+    measure = MeasureFactory()
+    stranger = MeasureFactory()
+    admin = MembershipFactory(partnership=measure.partnership, role=Role.ADMIN)
+    client.force_login(admin.user)
+    address = reverse("api:publication", kwargs={"slug": measure.partnership.slug})
+    for body in (
+        {"is_published": True, "threshold": 5, "measure_ids": [stranger.pk]},
+        {"is_published": True, "threshold": 1},
+    ):
+        response = client.put(address, body, content_type="application/json")
+        assert response.status_code == 400, response.content
+    assert not Publication.objects.filter(partnership=measure.partnership).exists()
+
+
+def test_the_api_lets_only_admins_publish(client):
+    measure = MeasureFactory()
+    viewer = MembershipFactory(partnership=measure.partnership, role=Role.VIEWER)
+    client.force_login(viewer.user)
+    address = reverse("api:publication", kwargs={"slug": measure.partnership.slug})
+    assert client.get(address).status_code == 200
+    response = client.put(
+        address, {"is_published": True, "threshold": 5}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    other = MeasureFactory().partnership
+    assert (
+        client.get(reverse("api:publication", kwargs={"slug": other.slug})).status_code
+        == 404
+    )
