@@ -8,6 +8,8 @@ tables' row-level security admits none of their rows; the public reads
 ``PublicSnapshot`` built from it, never a tenant table (public/snapshot.py).
 """
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +44,10 @@ class Publication(models.Model):
     # the public page shows (public migration 0002's triggers): the published
     # copy and the rendered pages are keyed by it.
     data_version = models.BigIntegerField(default=1)
+    # Names this publication in ETags and cache keys: a database restored or
+    # rebuilt starts its data versions again, and must never be answered
+    # with an older database's cached pages.
+    cache_key = models.UUIDField(default=uuid.uuid4, editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

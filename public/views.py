@@ -52,12 +52,13 @@ def _language() -> str:
 
 
 def _etag(publication, kind: str) -> str:
-    """Names this answer: the data version, the day and the language, and
-    the publication's own creation (a database restored or rebuilt starts
-    its versions again, and must not meet an older database's answers)."""
+    """Names this answer: the publication, its data version, the day and
+    the language."""
     day = timezone.localdate().isoformat()
-    born = publication.partnership.created_at.strftime("%y%m%d%H%M%S%f")
-    return quote_etag(f"{born}-{publication.data_version}-{day}-{_language()}-{kind}")
+    return quote_etag(
+        f"{publication.cache_key.hex[:12]}-{publication.data_version}-{day}"
+        f"-{_language()}-{kind}"
+    )
 
 
 def _cached(request, slug: str, kind: str, render):

@@ -42,7 +42,7 @@ FUNCTION = """
 CREATE FUNCTION public_data_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE public_publication SET data_version = data_version + 1
+    UPDATE public_publication SET data_version = data_version + 1, updated_at = now()
     WHERE partnership_id IN (SELECT DISTINCT partnership_id FROM changed_rows);
     RETURN NULL;
 END
@@ -53,7 +53,7 @@ PARTNERSHIP_FUNCTION = """
 CREATE FUNCTION public_partnership_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE public_publication SET data_version = data_version + 1
+    UPDATE public_publication SET data_version = data_version + 1, updated_at = now()
     WHERE partnership_id IN (SELECT id FROM changed_rows);
     RETURN NULL;
 END
