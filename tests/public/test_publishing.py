@@ -146,3 +146,14 @@ def test_the_api_lets_only_admins_publish(client):
         client.get(reverse("api:publication", kwargs={"slug": other.slug})).status_code
         == 404
     )
+
+
+def test_settings_link_to_the_publishing_page(client):
+    measure = MeasureFactory()
+    admin = MembershipFactory(partnership=measure.partnership, role=Role.ADMIN)
+    client.force_login(admin.user)
+    slug = measure.partnership.slug
+    html = client.get(
+        reverse("kpis:partnership_settings", kwargs={"slug": slug})
+    ).content.decode()
+    assert reverse("publishing:publishing", kwargs={"slug": slug}) in html
