@@ -127,6 +127,14 @@ ROUTES = {
     "api:report_list": "/api/v1/p/wrexham-civic-mission/reports/",
     "api:report_detail": "/api/v1/p/wrexham-civic-mission/reports/7/",
     "api:report_download": "/api/v1/p/wrexham-civic-mission/reports/7/download/",
+    "api:publication": "/api/v1/p/wrexham-civic-mission/publication/",
+    "publishing:publishing": "/p/wrexham-civic-mission/publishing/",
+    "public:page": "/public/wrexham-civic-mission/",
+    "public:measure": "/public/wrexham-civic-mission/measures/7/",
+    "public:embed": "/public/wrexham-civic-mission/measures/7/embed/",
+    "public:open_data_csv": "/public/wrexham-civic-mission/figures.csv",
+    "public:open_data_json": "/public/wrexham-civic-mission/figures.json",
+    "public:report_pdf": "/public/wrexham-civic-mission/reports/7.pdf",
 }
 
 
