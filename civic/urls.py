@@ -22,6 +22,7 @@ tenant_patterns = [
     path("", include("delivery.urls")),
     path("", include("exchange.urls")),
     path("", include("engagement.urls")),
+    path("", include("public.tenant_urls")),
 ]
 
 # Django's sign-in and password views, some replaced by ones that record
@@ -50,6 +51,8 @@ urlpatterns = [
         # names ("login", "password_reset"), which its views reverse.
         path("accounts/", include(account_patterns)),
         path("p/<slug:slug>/", include(tenant_patterns)),
+        # Published pages: no sign-in, the published copy only (public/).
+        path("public/", include("public.urls")),
         prefix_default_language=False,
     ),
 ]

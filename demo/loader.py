@@ -49,10 +49,13 @@ from kpis.models import (
     ValueType,
 )
 from kpis.periods import Quarter
-from kpis.selectors import first_reporting_quarter_set
+from kpis.selectors import first_reporting_quarter_set, measure_list
 from outcomes.models import Outcome, Priority, Project
+from outcomes.selectors import priority_list
 from partnerships import tenancy
-from partnerships.models import Partnership, User
+from partnerships.models import Membership, Partnership, User
+from public.disclosure import DEFAULT_THRESHOLD
+from public.services import publication_update
 
 from . import national
 from .actions import actions_load, measure_curve_stories_load
@@ -193,6 +196,8 @@ def demo_load(*, today: datetime.date, beside_others: bool = False) -> DemoResul
                 partnership=partnership, admin=admin, today=today, label=DEMO_LABEL
             )
             _review_history(partnership, admin=admin, today=today)
+            if spec.slug in PUBLISHED:
+                _publish(partnership, admin=admin)
             result.partnerships.append(_summary(partnership))
     return result
 
@@ -242,6 +247,25 @@ def _milestones_due_set(
                 measure=measure,
                 changes={"due_year": due.year, "due_quarter": due.quarter},
             )
+
+
+# The civic mission publishes its public page (its strategy is a public
+# document); Community Cohesion's stays unpublished.
+PUBLISHED = ("wrexham-civic-mission",)
+
+
+def _publish(partnership: Partnership, *, admin: User) -> None:
+    """Publish every priority and measure (disclosure control applies)."""
+    publication_update(
+        partnership=partnership,
+        membership=Membership.objects.get(partnership=partnership, user=admin),
+        is_published=True,
+        threshold=DEFAULT_THRESHOLD,
+        priority_ids=priority_list(partnership=partnership).values_list(
+            "pk", flat=True
+        ),
+        measure_ids=measure_list(partnership=partnership).values_list("pk", flat=True),
+    )
 
 
 def _review_history(partnership: Partnership, *, admin: User, today) -> None:

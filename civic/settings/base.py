@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "reports",
     "engagement",
     "exchange",
+    "public",
     "demo",
 ]
 

@@ -162,6 +162,14 @@ ROUTES = {
     "exchange:activities_export": ("/p/wrexham-civic-mission/engagement/data/export/"),
     "api:activity_list": "/api/v1/p/wrexham-civic-mission/activities/",
     "api:activity_detail": "/api/v1/p/wrexham-civic-mission/activities/7/",
+    "api:publication": "/api/v1/p/wrexham-civic-mission/publication/",
+    "publishing:publishing": "/p/wrexham-civic-mission/publishing/",
+    "public:page": "/public/wrexham-civic-mission/",
+    "public:measure": "/public/wrexham-civic-mission/measures/7/",
+    "public:embed": "/public/wrexham-civic-mission/measures/7/embed/",
+    "public:open_data_csv": "/public/wrexham-civic-mission/figures.csv",
+    "public:open_data_json": "/public/wrexham-civic-mission/figures.json",
+    "public:report_pdf": "/public/wrexham-civic-mission/reports/7.pdf",
 }
 
 

@@ -1,0 +1,85 @@
+"""The publishing settings through the API: what the publishing page does."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from partnerships.api import AdminForWrites, TenantAPIView, error_responses
+
+from . import services
+from .models import MAX_THRESHOLD, MIN_THRESHOLD
+from .selectors import publication_get, published_ids
+
+
+class PublicationSerializer(serializers.Serializer):
+    is_published = serializers.BooleanField(
+        help_text=gettext_lazy("Whether the public page is published.")
+    )
+    threshold = serializers.IntegerField(
+        min_value=MIN_THRESHOLD,
+        max_value=MAX_THRESHOLD,
+        help_text=gettext_lazy(
+            "Counts below this show as “fewer than …” on public surfaces."
+        ),
+    )
+    priority_ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+    measure_ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+    report_ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+    public_url = serializers.CharField(read_only=True, allow_null=True)
+
+
+def _document(partnership) -> dict:
+    publication = publication_get(partnership=partnership)
+    chosen = published_ids(partnership=partnership)
+    return {
+        "is_published": publication.is_published,
+        "threshold": publication.threshold,
+        "priority_ids": sorted(chosen["priorities"]),
+        "measure_ids": sorted(chosen["measures"]),
+        "report_ids": sorted(chosen["reports"]),
+        "public_url": reverse("public:page", kwargs={"slug": partnership.slug})
+        if publication.is_published
+        else None,
+    }
+
+
+@extend_schema(tags=["publishing"])
+class PublicationDetail(TenantAPIView):
+    """The public page's settings: every member reads them, admins change them."""
+
+    permission_classes = [IsAuthenticated, AdminForWrites]
+
+    @extend_schema(responses={200: PublicationSerializer, **error_responses()})
+    def get(self, request: Request, slug: str) -> Response:
+        return Response(_document(request.partnership))
+
+    @extend_schema(
+        summary=gettext_lazy("Publish the public page and choose what it shows"),
+        request=PublicationSerializer,
+        responses={200: PublicationSerializer, **error_responses(400, 403)},
+    )
+    def put(self, request: Request, slug: str) -> Response:
+        incoming = PublicationSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        with self.history_context():
+            services.publication_update(
+                partnership=request.partnership,
+                membership=request.membership,
+                is_published=data["is_published"],
+                threshold=data["threshold"],
+                priority_ids=data["priority_ids"],
+                measure_ids=data["measure_ids"],
+                report_ids=data["report_ids"],
+            )
+        return Response(_document(request.partnership))

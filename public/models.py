@@ -1,0 +1,129 @@
+"""What a partnership publishes, and the published copy the public reads.
+
+Publishing is off by default: nothing of a partnership is public until an
+admin publishes its page, and then only the priorities, measures and annual
+reports chosen here. Public requests carry no tenant context, so the tenant
+tables' row-level security admits none of their rows; the public reads
+``Publication`` (its published rows only, by a policy of its own) and the
+``PublicSnapshot`` built from it, never a tenant table (public/snapshot.py).
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kpis.models import PerformanceMeasure
+from outcomes.models import Priority
+from partnerships.models import Partnership
+from reports.models import AnnualReport
+
+from .disclosure import DEFAULT_THRESHOLD
+
+MIN_THRESHOLD = 2
+MAX_THRESHOLD = 100
+
+
+class Publication(models.Model):
+    """A partnership's public page: whether it is published, and how."""
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, related_name="publication"
+    )
+    is_published = models.BooleanField(_("publish the public page"), default=False)
+    threshold = models.PositiveSmallIntegerField(
+        _("smallest count shown"),
+        default=DEFAULT_THRESHOLD,
+        help_text=_(
+            "Counts below this show as “fewer than …” on public pages, and "
+            "percentages of fewer people are withheld."
+        ),
+    )
+    # Bumped by the database, in the same transaction, by every write to what
+    # the public page shows (public migration 0002's triggers): the published
+    # copy and the rendered pages are keyed by it.
+    data_version = models.BigIntegerField(default=1)
+    # Names this publication in ETags and cache keys: a database restored or
+    # rebuilt starts its data versions again, and must never be answered
+    # with an older database's cached pages.
+    cache_key = models.UUIDField(default=uuid.uuid4, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(threshold__range=(MIN_THRESHOLD, MAX_THRESHOLD)),
+                name="publication_threshold_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} public page"
+
+
+class PublishedPriority(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "priority"], name="published_priority_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"published priority {self.priority_id}"
+
+
+class PublishedMeasure(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    measure = models.ForeignKey(
+        PerformanceMeasure, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "measure"], name="published_measure_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"published measure {self.measure_id}"
+
+
+class PublishedReport(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "report"], name="published_report_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"published report {self.report_id}"
+
+
+class PublicSnapshot(models.Model):
+    """The published copy: what the public page, the embeds and the open data
+    show, disclosure control applied, in both languages (plain JSON, no
+    model instances). Built under the partnership's own tenant context when
+    ``data_version`` or the day has moved on, and readable by anyone only
+    while the partnership is published (its policy asks Publication)."""
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, related_name="+"
+    )
+    data_version = models.BigIntegerField()
+    built_on = models.DateField()
+    built_at = models.DateTimeField(auto_now=True)
+    payload = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"{self.partnership} public copy v{self.data_version}"
