@@ -185,15 +185,15 @@ class Chapter:
 STATUS_KEY = {
     rules.Status.ON_TRACK: gettext_lazy(
         "The year's figure meets the target, pro rata for a measure that adds up "
-        "over the year; a milestone is done."
+        "over the year; a milestone is done, or its due quarter has not ended."
     ),
     rules.Status.AT_RISK: gettext_lazy(
-        "Short of the target by no more than 10%, or a milestone not yet done "
-        "before the year's last quarter."
+        "Short of the target by no more than 10%, or a milestone with no due "
+        "quarter not yet done before the year's last quarter."
     ),
     rules.Status.OFF_TRACK: gettext_lazy(
         "Short of the target by more than 10%, or a milestone not done by the "
-        "end of the year."
+        "end of its due quarter (with no due quarter, in the year's last quarter)."
     ),
     rules.Status.NO_TARGET: gettext_lazy(
         "Figures reported, but no annual target is set."
@@ -224,7 +224,8 @@ RULE_TEXT = {
         "reported, judged against the annual target."
     ),
     MILESTONE_RULE: gettext_lazy(
-        "Milestones: done or not done; once reported done, in this year or an "
+        "Milestones: done or not done, judged against their due quarter (the "
+        "year's end when none is set); once reported done, in this year or an "
         "earlier one, a milestone stays done."
     ),
 }
