@@ -538,6 +538,7 @@ SPECTACULAR_SETTINGS = {
         "ProjectStatusEnum": "outcomes.models.ProjectStatus",
         "ActionStatusEnum": "delivery.models.ActionStatus",
         "RiskRatingEnum": "delivery.models.RiskRating",
+        "ActivityStatusEnum": "engagement.models.ActivityStatus",
         # Two "language" fields: a report's (English, Welsh or bilingual) and
         # an invitation email's (a language of the site).
         "ReportLanguageEnum": "reports.models.ReportLanguage",

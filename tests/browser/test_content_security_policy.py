@@ -113,9 +113,11 @@ def test_dashboard_and_my_measures_raise_no_policy_violation(
     pass_second_factor(page, user.email)
     expect(page.get_by_role("heading", level=1, name=partnership.name)).to_be_visible()
 
+    # My quarter (figures and action updates), then its figures' entry.
     page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="My measures"
+        "link", name="My quarter"
     ).click()
+    page.get_by_role("link", name="Enter my figures").click()
     expect(page.get_by_role("heading", level=1, name="My measures")).to_be_visible()
     form = page.get_by_role("form", name=MEASURE_NAME)
     page.evaluate("window.__civicSamePage = true")

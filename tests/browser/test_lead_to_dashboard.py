@@ -221,7 +221,9 @@ def test_lead_reports_a_quarter_and_the_steering_group_sees_it(
     ).to_be_visible()
     a11y.check(page, "dashboard (lead)")
 
-    main_nav(page).get_by_role("link", name="My measures").click()
+    # My quarter (figures and action updates), then its figures' entry.
+    main_nav(page).get_by_role("link", name="My quarter").click()
+    page.get_by_role("link", name="Enter my figures").click()
     expect(page).to_have_url(my_measures_url)
     expect(page.get_by_role("heading", level=1, name="My measures")).to_be_visible()
     a11y.check(page, "my measures")
@@ -279,7 +281,8 @@ def test_lead_reports_a_quarter_and_the_steering_group_sees_it(
     plain = plain_context.new_page()
     sign_in(plain, scenario.lead)
     expect(plain).to_have_url(dashboard_url)
-    main_nav(plain).get_by_role("link", name="My measures").click()
+    main_nav(plain).get_by_role("link", name="My quarter").click()
+    plain.get_by_role("link", name="Enter my figures").click()
     expect(plain).to_have_url(my_measures_url)
     plain_form = entry_form(plain)
     expect(plain_form.get_by_label("Count")).to_have_value("17")
@@ -317,7 +320,7 @@ def test_lead_reports_a_quarter_and_the_steering_group_sees_it(
     sign_in(page, scenario.steering)
     expect(page).to_have_url(dashboard_url)
     expect(main_nav(page).get_by_role("link", name="Dashboard")).to_be_visible()
-    expect(page.get_by_role("link", name="My measures")).to_have_count(0)
+    expect(page.get_by_role("link", name="My quarter")).to_have_count(0)
 
     table = page.get_by_role("table", name="Headline measures")
     headers = [h.strip() for h in table.get_by_role("columnheader").all_inner_texts()]
@@ -357,7 +360,7 @@ def test_lead_reports_a_quarter_and_the_steering_group_sees_it(
     assert response is not None
     assert response.status == 404
     expect(page.get_by_text(scenario.other.name)).to_have_count(0)
-    expect(page.get_by_role("link", name="My measures")).to_have_count(0)
+    expect(page.get_by_role("link", name="My quarter")).to_have_count(0)
     a11y.check(page, "other partnership (404)")
 
     context.close()

@@ -185,7 +185,8 @@ def test_staff_create_a_partnership_that_its_people_then_run(
     expect(admin.get_by_role("status")).to_contain_text(f"Saved {MEASURE_NAME}")
 
     # --- The lead enters a figure. --------------------------------------------
-    lead.get_by_role("link", name="My measures").click()
+    lead.get_by_role("link", name="My quarter").click()
+    lead.get_by_role("link", name="Enter my figures").click()
     form = lead.get_by_role("form", name=MEASURE_NAME)
     form.get_by_label("Count").fill("37")
     form.get_by_label("The story behind the number").fill(
@@ -201,7 +202,7 @@ def test_staff_create_a_partnership_that_its_people_then_run(
         steering, a11y, emailed_link(STEERING_EMAIL), "steer-fell-63", "steering"
     )
     expect(steering).to_have_url(dashboard_url(live_server.url))
-    expect(steering.get_by_role("link", name="My measures")).to_have_count(0)
+    expect(steering.get_by_role("link", name="My quarter")).to_have_count(0)
     table = steering.get_by_role("table", name="Headline measures")
     headers = [h.strip() for h in table.get_by_role("columnheader").all_inner_texts()]
     row = table.get_by_role("row").filter(

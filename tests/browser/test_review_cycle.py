@@ -236,9 +236,11 @@ def test_a_quarter_goes_through_review_and_is_locked(
 
     # --- The lead enters both figures in place. ---------------------------
     lead = sign_in(browser, live_server, scenario.lead)
+    # My quarter (figures and action updates), then its figures' entry.
     lead.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="My measures"
+        "link", name="My quarter"
     ).click()
+    lead.get_by_role("link", name="Enter my figures").click()
     expect(lead.get_by_role("heading", level=1, name="My measures")).to_be_visible()
     lead.evaluate("window.__civicSamePage = true")
 

@@ -53,6 +53,31 @@ TENANT_TABLES = [
     "kpis_contribution",
     "kpis_curvestory",
     "wellbeing_frameworkadoption",
+    "kpis_digestsent",
+    # Action plans (delivery).
+    "delivery_action",
+    "delivery_actionevent",
+    "delivery_actionleadagency",
+    "delivery_actionoutcome",
+    "delivery_actionmeasure",
+    "delivery_actionupdate",
+    "delivery_actionupdateevent",
+    "delivery_curvestoryaction",
+    # The engagement log.
+    "engagement_continuumlevelname",
+    "engagement_engagementstandard",
+    "engagement_activity",
+    "engagement_activityorganisation",
+    "engagement_activitycommunity",
+    "engagement_activitystandard",
+    "engagement_computedmeasure",
+    # Publishing: also readable by anyone while published, through policies
+    # of their own (public/migrations/0002, tests/public/).
+    "public_publication",
+    "public_publishedpriority",
+    "public_publishedmeasure",
+    "public_publishedreport",
+    "public_publicsnapshot",
 ]
 
 # Shared reference data: no partnership, no row-level security; a trigger
@@ -162,7 +187,15 @@ def test_the_application_role_cannot_bypass_row_level_security():
 def test_every_tenant_table_carries_partnership_id():
     from django.apps import apps
 
-    for app in ("partnerships", "outcomes", "kpis", "wellbeing"):
+    for app in (
+        "partnerships",
+        "outcomes",
+        "kpis",
+        "wellbeing",
+        "delivery",
+        "engagement",
+        "public",
+    ):
         for model in apps.get_app_config(app).get_models():
             # People, the tenants themselves, and people's API tokens and
             # recovery codes (which act in every partnership their user
