@@ -189,7 +189,7 @@ class PasskeyNameForm(forms.Form):
         label=_("Name"),
         help_text=_(
             "So that you can tell your passkeys apart: the device or password "
-            "manager it is on, such as \u201cWork laptop\u201d."
+            "manager it is on, such as “Work laptop”."
         ),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={

@@ -11,6 +11,7 @@ import os
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django_otp_webauthn.models import WebAuthnCredential
 
 from partnerships import mfa, passkeys
@@ -223,3 +224,15 @@ def test_removing_a_lead_s_last_passkey_removes_the_recovery_codes(client, clock
     assert not WebAuthnCredential.objects.filter(user=user).exists()
     assert not RecoveryCodeDevice.objects.filter(user=user).exists()
     assert not mfa.has_second_factor(user)
+
+
+def test_the_passkey_scripts_speak_welsh(client):
+    english = client.get(reverse("partnerships:passkey_javascript_catalog"))
+    assert english.status_code == 200
+    assert "Wedi dilysu" not in english.content.decode()
+    with translation.override("cy"):
+        url = reverse("partnerships:passkey_javascript_catalog")
+    assert url.startswith("/cy/")
+    welsh = client.get(url).content.decode()
+    assert "Wedi dilysu!" in welsh
+    assert "Creu allwedd mynediad" in welsh
