@@ -278,6 +278,23 @@ def mfa_passkey_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache
+def mfa_passkey_added(request: HttpRequest) -> HttpResponse:
+    """Where the script goes once the passkey is made: the first recovery
+    codes, shown once, or on to the next page."""
+    next_url = _next_url(request)
+    codes = mfa.recovery_codes_after_passkey(request=request, user=request.user)
+    if codes:
+        return render(
+            request,
+            "partnerships/mfa_recovery_codes.html",
+            {"codes": codes, "next": next_url, "first": True, "passkey": True},
+        )
+    messages.success(request, _("Added the passkey."))
+    return redirect(next_url)
+
+
+@login_required
 @require_POST
 @recent_authentication_required
 def mfa_passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:

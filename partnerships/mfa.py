@@ -242,6 +242,22 @@ def totp_device_confirm(
 
 
 @transaction.atomic
+def recovery_codes_after_passkey(*, request, user: User) -> list[str]:
+    """Once, after a passkey is added: recovery codes (to show once) for
+    someone who has none, so that losing the passkey does not lock them out.
+    An empty list otherwise."""
+    if not request.session.pop(passkeys.CODES_DUE_KEY, False):
+        return []
+    if recovery_device_get(user=user) is not None or not has_second_factor(user):
+        return []
+    codes = _recovery_codes_replace(user=user)
+    security_event_record(
+        kind=SecurityEventKind.RECOVERY_CODES_MADE, actor=user, request=request
+    )
+    return codes
+
+
+@transaction.atomic
 def recovery_codes_regenerate(*, request, user: User) -> list[str]:
     """New recovery codes (the old ones stop working), to show once."""
     if not has_second_factor(user):

@@ -23,6 +23,9 @@ NAME_MAX_LENGTH = 64
 # The name given on the page, kept in the session until the browser has made
 # the passkey (the package's script posts only the credential).
 PENDING_NAME_KEY = "civic_passkey_name"
+# Set when a passkey is added: the page the script goes to next shows the
+# first recovery codes once, if the person has none (mfa.py).
+CODES_DUE_KEY = "civic_passkey_codes_due"
 
 
 def relying_party_id(request: HttpRequest) -> str:
@@ -77,6 +80,7 @@ def passkey_added(*, request, device: WebAuthnCredential) -> None:
     name = request.session.pop(PENDING_NAME_KEY, "") or _("Passkey")
     device.name = name
     device.save(update_fields=["name"])
+    request.session[CODES_DUE_KEY] = True
     security_event_record(
         kind=SecurityEventKind.PASSKEY_ADDED,
         actor=device.user,

@@ -40,6 +40,11 @@ urlpatterns = [
         name="mfa_passkey_add",
     ),
     path(
+        "account/security/passkey/added/",
+        account_views.mfa_passkey_added,
+        name="mfa_passkey_added",
+    ),
+    path(
         "account/security/passkey/<int:pk>/remove/",
         account_views.mfa_passkey_remove,
         name="mfa_passkey_remove",

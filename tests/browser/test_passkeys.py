@@ -65,10 +65,17 @@ def test_an_admin_adds_a_passkey_and_signs_in_with_it(
     expect(button).to_be_visible()
     check_both_widths(page, a11y, "Make the passkey")
     button.click()
+    # A first second factor brings recovery codes, shown once.
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    expect(page.get_by_text("The passkey is set up.")).to_be_visible()
+    expect(page.locator(".recovery-codes code")).to_have_count(10)
+    check_both_widths(page, a11y, "Recovery codes after a passkey")
+    page.get_by_role("link", name="I have saved them: continue").click()
     expect(page.get_by_role("heading", level=1, name=partnership.name)).to_be_visible()
 
     page.goto("/account/security/")
     expect(page.get_by_role("row", name="Work laptop")).to_be_visible()
+    expect(page.get_by_text("You have 10 unused recovery codes.")).to_be_visible()
     check_both_widths(page, a11y, "Two-step sign-in with a passkey")
 
     page.get_by_role("button", name="Sign out").click()

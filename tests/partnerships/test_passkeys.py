@@ -215,6 +215,17 @@ def test_a_passkey_counts_for_keeping_a_second_factor(client, clock):
     assert WebAuthnCredential.objects.filter(pk=other.pk).exists()
 
 
+def test_recovery_codes_come_once_after_a_passkey_is_added(client, clock):
+    membership = MembershipFactory(role=Role.LEAD)
+    user = membership.user
+    sign_in(client, user)
+    added = reverse("partnerships:mfa_passkey_added")
+    # Without a passkey just added, the page makes no codes.
+    assert client.get(added).status_code == 302
+    assert not RecoveryCodeDevice.objects.filter(user=user).exists()
+    assert not SecurityEvent.objects.filter(kind=Kind.RECOVERY_CODES_MADE).exists()
+
+
 def test_removing_a_lead_s_last_passkey_removes_the_recovery_codes(client, clock):
     membership = MembershipFactory(role=Role.LEAD)
     user = membership.user
