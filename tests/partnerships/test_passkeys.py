@@ -247,3 +247,23 @@ def test_the_passkey_scripts_speak_welsh(client):
     welsh = client.get(url).content.decode()
     assert "Wedi dilysu!" in welsh
     assert "Creu allwedd mynediad" in welsh
+
+
+def test_staff_remove_a_lost_passkey_in_the_admin_site_and_it_is_recorded(
+    client, clock
+):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    lead = MembershipFactory(role=Role.LEAD).user
+    passkey = stored_passkey(lead)
+    base = f"{settings.ADMIN_URL_PREFIX}django_otp_webauthn/webauthncredential/"
+    page = client.get(f"{base}{passkey.pk}/change/")
+    assert page.status_code == 200
+    # Nothing to edit: no rename or disable behind the person's back.
+    assert client.post(f"{base}{passkey.pk}/change/", {"name": "x"}).status_code == 403
+    response = client.post(f"{base}{passkey.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not WebAuthnCredential.objects.filter(pk=passkey.pk).exists()
+    event = SecurityEvent.objects.get(kind=Kind.PASSKEY_REMOVED)
+    assert event.actor == staff and event.email == lead.email
+    assert event.detail["by"] == "admin site"
