@@ -53,7 +53,8 @@ def _passkey_configuration(request: HttpRequest) -> dict:
     inline script): our endpoints and the CSRF token."""
     return {
         "autocompleteLoginFieldSelector": None,
-        "nextFieldSelector": "input[name='next']",
+        # Not the language switch's "next" in the header: the page's own.
+        "nextFieldSelector": "#passkey-next",
         "csrfToken": csrf.get_token(request),
         "beginAuthenticationUrl": reverse("partnerships:passkey_authentication_begin"),
         "completeAuthenticationUrl": reverse(
@@ -317,8 +318,13 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
     sensitive action; then back to where you were."""
     user = request.user
     next_url = _next_url(request)
-    # A code from an app (or a recovery code); passkeys are not asked here.
-    with_code = mfa.has_authenticator_app(user)
+    # With the password, a code from an app or a recovery code; someone with
+    # a passkey may use it instead (passkey_views.py), or, having no app,
+    # give a recovery code with the password.
+    with_passkey = passkeys.has_passkey(user)
+    with_code = mfa.has_authenticator_app(user) or (
+        with_passkey and mfa.recovery_device_get(user=user) is not None
+    )
     if mfa.is_locked_out(request, user):
         return _locked_out(request)
     form = ReauthenticateForm(request.POST or None, with_code=with_code)
@@ -360,6 +366,10 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
             "form": form,
             "next": next_url,
             "minutes": settings.REAUTHENTICATION_MINUTES,
+            "with_passkey": with_passkey,
+            "passkey_configuration": (
+                _passkey_configuration(request) if with_passkey else None
+            ),
         },
         status=status,
     )

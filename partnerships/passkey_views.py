@@ -21,6 +21,8 @@ from django_otp_webauthn.views import (
 )
 
 from . import mfa, passkeys
+from .models import SecurityEventKind
+from .security import security_event_record
 
 
 class NotSignedIn(exceptions.OTPWebAuthnApiError):
@@ -116,8 +118,18 @@ class PasskeyAuthenticationComplete(
             raise PasskeyRefused(detail=_("That passkey is not one of yours."))
 
     def complete_auth(self, device):
+        # A session that had passed already is confirming who it is again
+        # before a sensitive action (the reauthenticate page).
+        again = mfa.session_verified(self.request)
         mfa.session_passed(self.request, device)
         passkeys.passkey_used(request=self.request, device=device)
+        if again:
+            security_event_record(
+                kind=SecurityEventKind.REAUTHENTICATED,
+                actor=device.user,
+                request=self.request,
+                detail={"with": "passkey"},
+            )
         return device.user
 
 

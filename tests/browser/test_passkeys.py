@@ -84,6 +84,14 @@ def test_an_admin_adds_a_passkey_and_signs_in_with_it(
     check_both_widths(page, a11y, "Passkey at sign-in")
     page.get_by_role("button", name="Use a passkey").click()
     expect(page.get_by_role("heading", level=1, name=partnership.name)).to_be_visible()
+
+    # Confirming who one is before a sensitive action: the passkey again.
+    page.goto("/account/confirm/?next=/account/tokens/")
+    expect(page.get_by_role("heading", name="Or with a passkey")).to_be_visible()
+    check_both_widths(page, a11y, "Confirm with a passkey")
+    page.get_by_role("button", name="Use a passkey").click()
+    page.wait_for_url(lambda url: "/account/confirm/" not in url)
+    expect(page).to_have_url(f"{live_server.url}/account/tokens/")
     context.close()
 
     with tenancy.platform_scope():
@@ -96,4 +104,6 @@ def test_an_admin_adds_a_passkey_and_signs_in_with_it(
     assert kinds.index(SecurityEventKind.PASSKEY_USED) > kinds.index(
         SecurityEventKind.PASSKEY_ADDED
     )
+    assert kinds[-1] == SecurityEventKind.REAUTHENTICATED
+    assert kinds.count(SecurityEventKind.PASSKEY_USED) == 2
     a11y.assert_clean()
