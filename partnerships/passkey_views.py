@@ -41,6 +41,13 @@ class PasskeyRefused(exceptions.OTPWebAuthnApiError):
 
 
 class _Registration:
+    def initial(self, request, *args, **kwargs):
+        # Before the package's own check, for a message in the person's
+        # language.
+        if not request.user.is_authenticated:
+            raise NotSignedIn(detail=_("Sign in with your password first."))
+        super().initial(request, *args, **kwargs)
+
     def _check_user_verified(self, user) -> None:
         # The package asks django-otp's OTPMiddleware (user.is_verified);
         # our session says instead (partnerships.mfa).

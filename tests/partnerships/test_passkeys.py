@@ -104,7 +104,7 @@ def test_the_ceremonies_refuse_anyone_not_signed_in(client):
     for url in (AUTH_BEGIN, AUTH_COMPLETE, REGISTER_BEGIN, REGISTER_COMPLETE):
         response = post_json(client, url, bogus_assertion())
         assert response.status_code == 403, url
-        assert response.json()["code"] in ("not_signed_in", "not_authenticated")
+        assert response.json()["code"] == "not_signed_in"
     assert "_auth_user_id" not in client.session
 
 
