@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from .admin_tenancy import TenantAdmin, TenantInlineMixin, TenantModelForm
 from .models import (
@@ -382,4 +383,48 @@ class AuthenticatorAppAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for device in queryset.select_related("user"):
             _record_authenticator_removed(request, device)
+        super().delete_queryset(request, queryset)
+
+
+def _record_passkey_removed(request, device) -> None:
+    security_event_record(
+        kind=SecurityEventKind.PASSKEY_REMOVED,
+        actor=request.user,
+        email=device.user.email,
+        request=request,
+        detail={
+            "device": device.persistent_id,
+            "name": device.name,
+            "by": "admin site",
+        },
+    )
+
+
+# Passkeys (django-otp-webauthn registers no admin of its own): as for apps,
+# staff see that one exists and remove it (a lost device), recorded; they
+# cannot rename or disable it behind its owner's back.
+
+
+@admin.register(WebAuthnCredential)
+class PasskeyAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__email", "name"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request, obj) -> None:
+        _record_passkey_removed(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for device in queryset.select_related("user"):
+            _record_passkey_removed(request, device)
         super().delete_queryset(request, queryset)

@@ -4,12 +4,14 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.dates import MONTHS as _MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from .i18n import in_language_of
 from .models import Organisation, Role
+from .passkeys import passkey_name_clean
 
 
 class ApiTokenForm(forms.Form):
@@ -180,6 +182,26 @@ class EnrolmentCodeForm(forms.Form):
         ),
         error_messages={"required": _("Enter the code the app shows.")},
     )
+
+
+class PasskeyNameForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        help_text=_(
+            "So that you can tell your passkeys apart: the device or password "
+            "manager it is on, such as “Work laptop”."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={
+            "required": _("Enter a name for the passkey, such as the device it is on."),
+        },
+    )
+
+    def clean_name(self):
+        try:
+            return passkey_name_clean(self.cleaned_data["name"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["name"]) from None
 
 
 class ReauthenticateForm(forms.Form):

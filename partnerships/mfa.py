@@ -1,8 +1,9 @@
 """Multi-factor authentication: who must have a second factor, enrolling an
 authenticator app, recovery codes, and passing the second factor at sign-in.
 
-The devices are django-otp's: ``TOTPDevice`` (an authenticator app) and
-``RecoveryCodeDevice`` (single-use codes, kept as digests). A session that
+The devices are django-otp's: ``TOTPDevice`` (an authenticator app),
+``WebAuthnCredential`` (a passkey, django-otp-webauthn's; see passkeys.py)
+and ``RecoveryCodeDevice`` (single-use codes, kept as digests). A session that
 passed a second factor says so (``SECOND_FACTOR_KEY``) and carries
 django-otp's device id; the ``SecondFactorMiddleware`` sends a session that
 has not, but must, to the verify or the enrolment page.
@@ -24,7 +25,7 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import tenancy
+from . import passkeys, tenancy
 from .models import (
     Membership,
     RecoveryCodeDevice,
@@ -116,7 +117,26 @@ def recovery_device_get(*, user: User) -> RecoveryCodeDevice | None:
 
 
 def has_second_factor(user: User) -> bool:
+    """An authenticator app or a passkey (recovery codes only back them up)."""
+    return TOTPDevice.objects.filter(
+        user=user, confirmed=True
+    ).exists() or passkeys.has_passkey(user)
+
+
+def has_authenticator_app(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def second_factor_count(user: User) -> int:
+    """How many apps and passkeys the person has."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).count() + len(
+        passkeys.passkey_list(user=user)
+    )
+
+
+def session_passed(request, device: Device) -> None:
+    """The session has just passed its second factor with this device."""
+    _session_passed(request, device)
 
 
 def authenticated_now(request) -> None:
@@ -222,10 +242,26 @@ def totp_device_confirm(
 
 
 @transaction.atomic
+def recovery_codes_after_passkey(*, request, user: User) -> list[str]:
+    """Once, after a passkey is added: recovery codes (to show once) for
+    someone who has none, so that losing the passkey does not lock them out.
+    An empty list otherwise."""
+    if not request.session.pop(passkeys.CODES_DUE_KEY, False):
+        return []
+    if recovery_device_get(user=user) is not None or not has_second_factor(user):
+        return []
+    codes = _recovery_codes_replace(user=user)
+    security_event_record(
+        kind=SecurityEventKind.RECOVERY_CODES_MADE, actor=user, request=request
+    )
+    return codes
+
+
+@transaction.atomic
 def recovery_codes_regenerate(*, request, user: User) -> list[str]:
     """New recovery codes (the old ones stop working), to show once."""
     if not has_second_factor(user):
-        raise ValidationError(_("Add an authenticator app first."))
+        raise ValidationError(_("Add an authenticator app or a passkey first."))
     codes = _recovery_codes_replace(user=user)
     security_event_record(
         kind=SecurityEventKind.RECOVERY_CODES_MADE, actor=user, request=request
@@ -241,8 +277,9 @@ def totp_device_remove(*, request, user: User, device_id: int) -> TOTPDevice:
     device = TOTPDevice.objects.select_for_update().get(
         user=user, confirmed=True, pk=device_id
     )
-    others = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk)
-    if not others.exists() and mfa_required(user):
+    # Another app or a passkey keeps the second factor.
+    others = second_factor_count(user) - 1
+    if others < 1 and mfa_required(user):
         raise ValidationError(
             _(
                 "Your role requires a second factor: add another authenticator "
@@ -250,7 +287,7 @@ def totp_device_remove(*, request, user: User, device_id: int) -> TOTPDevice:
             )
         )
     device.delete()
-    if not others.exists():
+    if others < 1:
         RecoveryCodeDevice.objects.filter(user=user).delete()
     security_event_record(
         kind=SecurityEventKind.MFA_REMOVED,
@@ -274,6 +311,9 @@ def _record_failure(request, user: User, reason: str) -> None:
         credentials={"username": user.email, SECOND_FACTOR_CREDENTIAL: reason},
         request=request,
     )
+
+
+record_failure = _record_failure
 
 
 def code_verify(*, request, user: User, code: str, purpose: str) -> Device | None:

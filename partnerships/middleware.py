@@ -158,6 +158,15 @@ SECOND_FACTOR_EXEMPT_VIEWS = frozenset(
         "partnerships:healthz",
         "partnerships:mfa_verify",
         "partnerships:mfa_enrol",
+        # Passkeys: adding one (someone who must and has none may choose a
+        # passkey instead of an app; the endpoints refuse a session that has
+        # a second factor but has not passed it) and using one.
+        "partnerships:mfa_passkey_add",
+        "partnerships:passkey_registration_begin",
+        "partnerships:passkey_registration_complete",
+        "partnerships:passkey_authentication_begin",
+        "partnerships:passkey_authentication_complete",
+        "partnerships:passkey_javascript_catalog",
         "set_language",
         "javascript-catalog",
     }

@@ -4,8 +4,9 @@ platform staff's new partnership page) and the partnerships app's pages under
 /p/<slug>/: security events, members, invitations, organisations."""
 
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
-from . import account_views, views
+from . import account_views, passkey_views, views
 
 app_name = "partnerships"
 
@@ -32,6 +33,47 @@ urlpatterns = [
         "account/security/recovery-codes/",
         account_views.mfa_recovery_regenerate,
         name="mfa_recovery_regenerate",
+    ),
+    path(
+        "account/security/passkey/",
+        account_views.mfa_passkey_add,
+        name="mfa_passkey_add",
+    ),
+    path(
+        "account/security/passkey/added/",
+        account_views.mfa_passkey_added,
+        name="mfa_passkey_added",
+    ),
+    path(
+        "account/security/passkey/<int:pk>/remove/",
+        account_views.mfa_passkey_remove,
+        name="mfa_passkey_remove",
+    ),
+    # The ceremonies' JSON endpoints, for django-otp-webauthn's scripts.
+    path(
+        "account/security/passkey/registration/begin/",
+        passkey_views.PasskeyRegistrationBegin.as_view(),
+        name="passkey_registration_begin",
+    ),
+    path(
+        "account/security/passkey/registration/complete/",
+        passkey_views.PasskeyRegistrationComplete.as_view(),
+        name="passkey_registration_complete",
+    ),
+    path(
+        "account/security/passkey/authentication/begin/",
+        passkey_views.PasskeyAuthenticationBegin.as_view(),
+        name="passkey_authentication_begin",
+    ),
+    path(
+        "account/security/passkey/authentication/complete/",
+        passkey_views.PasskeyAuthenticationComplete.as_view(),
+        name="passkey_authentication_complete",
+    ),
+    path(
+        "account/security/passkey/jsi18n/",
+        JavaScriptCatalog.as_view(packages=["django_otp_webauthn"]),
+        name="passkey_javascript_catalog",
     ),
     path("account/confirm/", account_views.reauthenticate, name="reauthenticate"),
     # A partnership's page, but the partnerships app's: under /p/<slug>/ like

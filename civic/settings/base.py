@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "partnerships",
     "outcomes",
     "jobs",
@@ -239,6 +240,22 @@ IDLE_TIMEOUT_MINUTES = int(os.environ.get("CIVIC_IDLE_TIMEOUT_MINUTES", str(8 * 
 # demo accounts sign in with a password alone; the sign-in page says so).
 MFA_REQUIRED = env_bool("CIVIC_MFA_REQUIRED", True)
 OTP_TOTP_ISSUER = os.environ.get("CIVIC_MFA_ISSUER", "Civic")
+# Passkeys (django-otp-webauthn), a second factor only: never a sign-in
+# without the password. The relying party ID is the host people reach the
+# site at (the request's, which ALLOWED_HOSTS vouches for) unless
+# CIVIC_WEBAUTHN_RP_ID names it; passkeys belong to that domain, so set it
+# before anyone enrols. The origin checked is the request's scheme and host
+# unless CIVIC_WEBAUTHN_ORIGINS lists them (comma-separated).
+WEBAUTHN_RP_ID = os.environ.get("CIVIC_WEBAUTHN_RP_ID", "")
+WEBAUTHN_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("CIVIC_WEBAUTHN_ORIGINS", "").split(",")
+    if origin.strip()
+]
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_RP_ID_CALLABLE = "partnerships.passkeys.relying_party_id"
+OTP_WEBAUTHN_HELPER_CLASS = "partnerships.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Sensitive actions (roles, second factors, exports of everything, locking
 # and reopening quarters, passwords, API tokens) ask for the password (and a
 # code, if enrolled) again when the last sign-in or confirmation is older.
@@ -426,6 +443,10 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
 # which takes months to undo: the operator opts in (DJANGO_HSTS_PRELOAD=1),
 # and until then `check --deploy`'s reminder (W021) is silenced.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# django-otp-webauthn's check wants OTP_WEBAUTHN_ALLOWED_ORIGINS listed; our
+# helper (partnerships.passkeys.PasskeyHelper) reads CIVIC_WEBAUTHN_ORIGINS or
+# the request's own origin instead.
+SILENCED_SYSTEM_CHECKS += ["otp_webauthn.E030"]
 # X-Forwarded-Proto says whether the client used HTTPS; only a proxy that
 # sets it on every request, overwriting the client's, may be believed, and
 # only when the application cannot be reached except through that proxy.

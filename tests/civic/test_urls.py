@@ -39,6 +39,22 @@ ROUTES = {
     "partnerships:mfa_enrol": "/account/security/authenticator/",
     "partnerships:mfa_device_remove": "/account/security/authenticator/7/remove/",
     "partnerships:mfa_recovery_regenerate": "/account/security/recovery-codes/",
+    "partnerships:mfa_passkey_add": "/account/security/passkey/",
+    "partnerships:mfa_passkey_added": "/account/security/passkey/added/",
+    "partnerships:mfa_passkey_remove": "/account/security/passkey/7/remove/",
+    "partnerships:passkey_registration_begin": (
+        "/account/security/passkey/registration/begin/"
+    ),
+    "partnerships:passkey_registration_complete": (
+        "/account/security/passkey/registration/complete/"
+    ),
+    "partnerships:passkey_authentication_begin": (
+        "/account/security/passkey/authentication/begin/"
+    ),
+    "partnerships:passkey_authentication_complete": (
+        "/account/security/passkey/authentication/complete/"
+    ),
+    "partnerships:passkey_javascript_catalog": "/account/security/passkey/jsi18n/",
     "partnerships:reauthenticate": "/account/confirm/",
     "login": "/accounts/login/",
     "logout": "/accounts/logout/",
