@@ -103,6 +103,7 @@ def test_the_year_summary_judges_against_the_due_quarter(clock):
         due_year=2026,
         due_quarter=3,
     )
+
     def summary_now():
         # A summary works its figures out once (a read model of one
         # request), so each day judged gets its own.

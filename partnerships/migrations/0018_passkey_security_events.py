@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0016_members_need_second_factor'),
+        ('partnerships', '0017_merge_data_version_first_quarter_mfa'),
     ]
 
     operations = [
