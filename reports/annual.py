@@ -34,7 +34,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from delivery import selectors as delivery_selectors
 from delivery.models import Action, ActionUpdate
@@ -49,6 +49,7 @@ from kpis.selectors import (
     period_list_with_figures,
 )
 from kpis.selectors import value_list as quarterly_value_list
+from partnerships import conjunctions
 from partnerships.models import Partnership
 from wellbeing.models import CurveStory
 
@@ -105,6 +106,56 @@ class ActionPlanRow:
     update: ActionUpdate | None
 
 
+# The second dimension's name follows "and", which Welsh writes "ac" or "a"
+# by how the name begins (partnerships/conjunctions.py): one msgid per case,
+# told apart by context, as kpis/templatetags/breakdown_labels.py does.
+def _summed_by_both(second: str) -> str:
+    form = conjunctions.welsh_and(str(second))
+    if form == conjunctions.AND_BEFORE_VOWEL:
+        # Translators: %(second)s begins with a vowel: Welsh "ac".
+        return pgettext(
+            "and before a vowel",
+            "By %(first)s and %(second)s: the breakdowns of %(quarters)s added up.",
+        )
+    if form == conjunctions.AND_BEFORE_C_P_T:
+        # Translators: %(second)s begins with c, p or t, which "a" would
+        # mutate and a name cannot be: keep it away from "a".
+        return pgettext(
+            "and before c, p or t",
+            "By %(first)s and %(second)s: the breakdowns of %(quarters)s added up.",
+        )
+    # Translators: %(second)s begins with another consonant: Welsh "a".
+    return pgettext(
+        "and before a consonant",
+        "By %(first)s and %(second)s: the breakdowns of %(quarters)s added up.",
+    )
+
+
+def _latest_by_both(second: str) -> str:
+    form = conjunctions.welsh_and(str(second))
+    if form == conjunctions.AND_BEFORE_VOWEL:
+        # Translators: %(second)s begins with a vowel: Welsh "ac".
+        return pgettext(
+            "and before a vowel",
+            "By %(first)s and %(second)s in %(quarter)s, the latest quarter "
+            "with a breakdown.",
+        )
+    if form == conjunctions.AND_BEFORE_C_P_T:
+        # Translators: %(second)s begins with c, p or t, which "a" would
+        # mutate and a name cannot be: keep it away from "a".
+        return pgettext(
+            "and before c, p or t",
+            "By %(first)s and %(second)s in %(quarter)s, the latest quarter "
+            "with a breakdown.",
+        )
+    # Translators: %(second)s begins with another consonant: Welsh "a".
+    return pgettext(
+        "and before a consonant",
+        "By %(first)s and %(second)s in %(quarter)s, the latest quarter "
+        "with a breakdown.",
+    )
+
+
 def year_breakdown(
     measure, values: list[QuarterlyValue], categories: dict[int, list]
 ) -> YearBreakdown | None:
@@ -132,7 +183,7 @@ def year_breakdown(
         table = breakdown_table(measure, dict(summed), categories)
         quarters = rules.quarter_names([v.period.quarter for v in broken_down])
         caption = (
-            _("By %(first)s and %(second)s: the breakdowns of %(quarters)s added up.")
+            _summed_by_both(names["second"])
             if two_way
             else _("By %(first)s: the breakdowns of %(quarters)s added up.")
         ) % {**names, "quarters": quarters}
@@ -147,10 +198,7 @@ def year_breakdown(
         latest = broken_down[-1]
         table = breakdown_table(measure, latest.breakdown, categories)
         caption = (
-            _(
-                "By %(first)s and %(second)s in %(quarter)s, the latest quarter "
-                "with a breakdown."
-            )
+            _latest_by_both(names["second"])
             if two_way
             else _("By %(first)s in %(quarter)s, the latest quarter with a breakdown.")
         ) % {**names, "quarter": latest.period.label}
