@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
@@ -24,6 +26,7 @@ from .models import (
     QuarterlyValue,
     Reminder,
 )
+from .services import CATEGORIES_PER_DIMENSION
 
 
 class MeasureLeadForm(TenantModelForm):
@@ -144,9 +147,33 @@ class PeriodLockChangeAdmin(admin.ModelAdmin):
         return False
 
 
+class DimensionCategoryFormSet(BaseInlineFormSet):
+    """A breakdown keeps to the categories' limit here too, as on every other
+    path (kpis.services.CATEGORIES_PER_DIMENSION)."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk is not None
+            if not (self.can_delete and self._should_delete_form(form))
+        ]
+        if len(kept) > CATEGORIES_PER_DIMENSION:
+            raise ValidationError(
+                _(
+                    "Keep a breakdown to %(limit)s categories or fewer "
+                    "(this lists %(count)s)."
+                )
+                % {"limit": CATEGORIES_PER_DIMENSION, "count": f"{len(kept):,}"}
+            )
+
+
 class DimensionCategoryInline(TenantInlineMixin, TranslationTabularInline):
     model = DimensionCategory
+    formset = DimensionCategoryFormSet
     extra = 3
+    max_num = CATEGORIES_PER_DIMENSION
     fields = ["name", "position", "partnership"]
 
 

@@ -80,3 +80,36 @@ def test_adding_to_a_breakdown_cannot_pass_the_limit():
         "Keep a breakdown to 50 categories or fewer (this lists 51)."
     ]
     assert Dimension.objects.get(partnership=partnership).categories.count() == LIMIT
+
+
+def test_the_admin_site_keeps_a_breakdown_to_the_limit_too():
+    from kpis.models import DimensionCategory
+    from tests.factories import UserFactory
+
+    partnership = PartnershipFactory()
+    dimension = Dimension.objects.create(partnership=partnership, name="Ward")
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:kpis_dimension_change", args=[dimension.pk])
+    page = staff.get(url).context
+    form = page["adminform"].form
+    prefix = page["inline_admin_formsets"][0].formset.prefix
+    data = {
+        "partnership": partnership.pk,
+        "name": form.initial.get("name", "Ward"),
+        "name_en": "Ward",
+        f"{prefix}-TOTAL_FORMS": LIMIT + 1,
+        f"{prefix}-INITIAL_FORMS": 0,
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": LIMIT,
+    }
+    for n in range(LIMIT + 1):
+        data[f"{prefix}-{n}-name_en"] = f"Ward {n}"
+        data[f"{prefix}-{n}-name"] = f"Ward {n}"
+        data[f"{prefix}-{n}-position"] = n
+        data[f"{prefix}-{n}-partnership"] = partnership.pk
+    response = staff.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][0].formset.non_form_errors()
+    assert errors, "the admin site accepted more categories than the limit"
+    assert not DimensionCategory.objects.filter(dimension=dimension).exists()

@@ -267,3 +267,20 @@ def test_staff_remove_a_lost_passkey_in_the_admin_site_and_it_is_recorded(
     event = SecurityEvent.objects.get(kind=Kind.PASSKEY_REMOVED)
     assert event.actor == staff and event.email == lead.email
     assert event.detail["by"] == "admin site"
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    ["CredentialNotFound", "CredentialUserMismatch", "InvalidState", "UserDisabled"],
+)
+def test_the_passkey_packages_refusals_reach_a_welsh_reader_in_welsh(refusal):
+    """django-otp-webauthn ships no Welsh: its refusals are in our catalogue
+    (partnerships/webauthn_messages.py)."""
+    from django_otp_webauthn import exceptions
+
+    error_class = getattr(exceptions, refusal)
+    with translation.override("en-gb"):
+        english = str(error_class.default_detail)
+    with translation.override("cy"):
+        welsh = str(error_class.default_detail)
+    assert welsh != english
