@@ -164,6 +164,9 @@ def engagement_load(
                 kind=spec["kind"],
                 standard_id=standards[spec["standard"]] if "standard" in spec else None,
             ),
+            today=today,
         )
-    computed_figures_refresh(partnership=partnership, actor=admin, story=label)
+    computed_figures_refresh(
+        partnership=partnership, actor=admin, story=label, today=today
+    )
     return added

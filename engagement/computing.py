@@ -67,7 +67,10 @@ def quarter_figures(
 
 
 def _quarters_to_compute(
-    partnership: Partnership, days: list[datetime.date], stored: list[Quarter]
+    partnership: Partnership,
+    days: list[datetime.date],
+    stored: list[Quarter],
+    today: datetime.date | None = None,
 ) -> list[Quarter]:
     """From the quarter of the first held activity to today's (and any quarter
     with a held activity or a stored figure outside that): quarters with no
@@ -77,8 +80,8 @@ def _quarters_to_compute(
     quarters = set(stored) | {Quarter.containing(d, start_month) for d in days}
     if days:
         quarter = Quarter.containing(min(days), start_month)
-        today = Quarter.containing(timezone.localdate(), start_month)
-        while quarter <= today:
+        last = Quarter.containing(today or timezone.localdate(), start_month)
+        while quarter <= last:
             quarters.add(quarter)
             quarter = quarter.next()
     return sorted(quarters)
@@ -90,11 +93,14 @@ def computed_figures_refresh(
     actor: User,
     computations: list[ComputedMeasure] | None = None,
     story: str | None = None,
+    today: datetime.date | None = None,
 ) -> int:
     """Recompute the computed measures' figures from the log as it now is.
 
     ``story`` becomes every figure's story behind the number (the demo labels
-    its figures so); left out, each keeps its own.
+    its figures so); left out, each keeps its own. ``today`` ends the
+    quarters counted (0 where no activity was held); the demo passes the day
+    it is loaded as of.
 
     Called by every write to the log and to a computation, in its
     transaction. Queries: two per computed measure, whatever the size of
@@ -146,7 +152,9 @@ def computed_figures_refresh(
             ).values_list("period__year", "period__quarter")
         ]
         per_measure[computation.pk] = by_quarter
-        all_quarters[computation.pk] = _quarters_to_compute(partnership, days, stored)
+        all_quarters[computation.pk] = _quarters_to_compute(
+            partnership, days, stored, today
+        )
     periods = {}
     figures = []
     for computation in computations:

@@ -424,8 +424,10 @@ def computed_measure_set(
     actor: User,
     measure: PerformanceMeasure,
     data: ComputationInput,
+    today: datetime.date | None = None,
 ) -> ComputedMeasure:
-    """Compute this measure from the log from now on, and its figures now."""
+    """Compute this measure from the log from now on, and its figures now
+    (up to ``today``'s quarter: the demo's day when it loads)."""
     _require_admin(partnership, actor)
     if measure.partnership_id != partnership.pk:
         raise PermissionDenied
@@ -485,7 +487,7 @@ def computed_measure_set(
     )
     computation.measure = measure
     computed_figures_refresh(
-        partnership=partnership, actor=actor, computations=[computation]
+        partnership=partnership, actor=actor, computations=[computation], today=today
     )
     return computation
 
