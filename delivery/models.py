@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kpis.models import (
-    LOCKED_QUARTER_SQLSTATE,
     PerformanceMeasure,
     Period,
     ReviewStatus,
+    locked_quarter_guards,
 )
 from outcomes.models import Outcome, Priority
 from partnerships.models import Organisation, Partnership
@@ -174,48 +174,11 @@ class ActionMeasure(models.Model):
         return f"{self.action_id}: {self.measure_id}"
 
 
-def _locked_quarter_check(*tables: str) -> str:
-    touched = " UNION ALL ".join(f"SELECT period_id FROM {t}" for t in tables)
-    return f"""
-    IF EXISTS (
-        SELECT 1 FROM kpis_period
-        WHERE locked_at IS NOT NULL AND id IN ({touched})
-    ) THEN
-        RAISE EXCEPTION 'The quarter is locked: its action updates cannot change.'
-            USING ERRCODE = '{LOCKED_QUARTER_SQLSTATE}';
-    END IF;
-    RETURN NULL;
-    """
-
-
-# The figures' guard (kpis.models.LOCKED_QUARTER_GUARDS), for the updates: no
+# The figures' guard (kpis.models.locked_quarter_guards), for the updates: no
 # path changes an update of a locked quarter.
-UPDATE_LOCKED_QUARTER_GUARDS = [
-    pgtrigger.Trigger(
-        name="locked_quarter_guard_insert",
-        level=pgtrigger.Statement,
-        when=pgtrigger.After,
-        operation=pgtrigger.Insert,
-        referencing=pgtrigger.Referencing(new="new_rows"),
-        func=_locked_quarter_check("new_rows"),
-    ),
-    pgtrigger.Trigger(
-        name="locked_quarter_guard_update",
-        level=pgtrigger.Statement,
-        when=pgtrigger.After,
-        operation=pgtrigger.Update,
-        referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
-        func=_locked_quarter_check("old_rows", "new_rows"),
-    ),
-    pgtrigger.Trigger(
-        name="locked_quarter_guard_delete",
-        level=pgtrigger.Statement,
-        when=pgtrigger.After,
-        operation=pgtrigger.Delete,
-        referencing=pgtrigger.Referencing(old="old_rows"),
-        func=_locked_quarter_check("old_rows"),
-    ),
-]
+UPDATE_LOCKED_QUARTER_GUARDS = locked_quarter_guards(
+    "The quarter is locked: its action updates cannot change."
+)
 
 _UPDATE_CONTENT = "(%(t)s.status, %(t)s.progress, %(t)s.risks, %(t)s.next_steps)"
 # As for the figures: an approved update whose words change needs approving

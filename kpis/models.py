@@ -574,7 +574,7 @@ LOCKED_QUARTER_SQLSTATE = "23L01"
 # locked quarters. (A join of the transition table to kpis_period let the
 # planner, which has no statistics for transition tables, compare every locked
 # quarter of every partnership with every changed row: 22 s for 15,000 rows.)
-def _locked_quarter_check(*tables: str) -> str:
+def _locked_quarter_check(message: str, *tables: str) -> str:
     touched = " UNION ".join(f"SELECT DISTINCT period_id FROM {t}" for t in tables)
     return f"""
     FOR touched_period IN {touched} LOOP
@@ -582,7 +582,7 @@ def _locked_quarter_check(*tables: str) -> str:
             SELECT 1 FROM kpis_period
             WHERE id = touched_period AND locked_at IS NOT NULL
         ) THEN
-            RAISE EXCEPTION 'The quarter is locked: its values cannot change.'
+            RAISE EXCEPTION '{message}'
                 USING ERRCODE = '{LOCKED_QUARTER_SQLSTATE}';
         END IF;
     END LOOP;
@@ -593,35 +593,47 @@ def _locked_quarter_check(*tables: str) -> str:
 _LOCKED_QUARTER_DECLARE = [("touched_period", "bigint")]
 
 
-LOCKED_QUARTER_GUARDS = [
-    pgtrigger.Trigger(
-        name="locked_quarter_guard_insert",
-        level=pgtrigger.Statement,
-        when=pgtrigger.After,
-        operation=pgtrigger.Insert,
-        referencing=pgtrigger.Referencing(new="new_values"),
-        declare=_LOCKED_QUARTER_DECLARE,
-        func=_locked_quarter_check("new_values"),
-    ),
-    pgtrigger.Trigger(
-        name="locked_quarter_guard_update",
-        level=pgtrigger.Statement,
-        when=pgtrigger.After,
-        operation=pgtrigger.Update,
-        referencing=pgtrigger.Referencing(old="old_values", new="new_values"),
-        declare=_LOCKED_QUARTER_DECLARE,
-        func=_locked_quarter_check("old_values", "new_values"),
-    ),
-    pgtrigger.Trigger(
-        name="locked_quarter_guard_delete",
-        level=pgtrigger.Statement,
-        when=pgtrigger.After,
-        operation=pgtrigger.Delete,
-        referencing=pgtrigger.Referencing(old="old_values"),
-        declare=_LOCKED_QUARTER_DECLARE,
-        func=_locked_quarter_check("old_values"),
-    ),
-]
+def locked_quarter_guards(message: str) -> list[pgtrigger.Trigger]:
+    """Statement triggers refusing any insert, update or delete of a row (with
+    a ``period_id``) of a locked quarter, with ``message`` and SQLSTATE 23L01.
+    Each touched quarter is looked up by its primary key, so the cost follows
+    the rows a statement changes, not the installation's locked quarters. The
+    figures have them (LOCKED_QUARTER_GUARDS), and so has every other
+    quarterly return (delivery's updates)."""
+    return [
+        pgtrigger.Trigger(
+            name="locked_quarter_guard_insert",
+            level=pgtrigger.Statement,
+            when=pgtrigger.After,
+            operation=pgtrigger.Insert,
+            referencing=pgtrigger.Referencing(new="new_values"),
+            declare=_LOCKED_QUARTER_DECLARE,
+            func=_locked_quarter_check(message, "new_values"),
+        ),
+        pgtrigger.Trigger(
+            name="locked_quarter_guard_update",
+            level=pgtrigger.Statement,
+            when=pgtrigger.After,
+            operation=pgtrigger.Update,
+            referencing=pgtrigger.Referencing(old="old_values", new="new_values"),
+            declare=_LOCKED_QUARTER_DECLARE,
+            func=_locked_quarter_check(message, "old_values", "new_values"),
+        ),
+        pgtrigger.Trigger(
+            name="locked_quarter_guard_delete",
+            level=pgtrigger.Statement,
+            when=pgtrigger.After,
+            operation=pgtrigger.Delete,
+            referencing=pgtrigger.Referencing(old="old_values"),
+            declare=_LOCKED_QUARTER_DECLARE,
+            func=_locked_quarter_check(message, "old_values"),
+        ),
+    ]
+
+
+LOCKED_QUARTER_GUARDS = locked_quarter_guards(
+    "The quarter is locked: its values cannot change."
+)
 
 
 # An approval covers the figure as it was approved: whatever path changes an
