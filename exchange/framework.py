@@ -38,6 +38,8 @@ from outcomes.services import mission_set, outcome_upsert, priority_upsert
 from partnerships.models import Partnership
 from partnerships.text_limits import limit_of
 
+from . import action_sheet
+from .action_sheet import ACTIONS
 from .kinds import AGGREGATIONS, DIRECTIONS, HORIZONS, KINDS, QUESTIONS
 from .parsing import (
     Column,
@@ -224,6 +226,7 @@ SHEET_NAMES = {
     "Outcomes": pgettext_lazy("spreadsheet sheet", "Outcomes"),
     "Measures": pgettext_lazy("spreadsheet sheet", "Measures"),
     "Targets": pgettext_lazy("spreadsheet sheet", "Targets"),
+    "Actions": pgettext_lazy("spreadsheet sheet", "Actions"),
 }
 SHEETS = (
     ("Mission", MISSION),
@@ -231,9 +234,11 @@ SHEETS = (
     ("Outcomes", OUTCOMES),
     ("Measures", MEASURES),
     ("Targets", TARGETS),
+    ("Actions", ACTIONS),
 )
 WIDTHS = {
     "Targets": (12, 16, 12),
+    "Actions": action_sheet.WIDTHS,
     "Mission": (60, 12, 80, 60, 80),
     "Priorities": (40, 80, 40, 80),
     "Outcomes": (60, 30, 26, 60, 60, 60),
@@ -277,6 +282,7 @@ class FrameworkPlan:
     outcomes: list[Planned] = field(default_factory=list)
     measures: list[Planned] = field(default_factory=list)
     targets: list[Planned] = field(default_factory=list)
+    actions: list[Planned] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
 
     def all(self) -> list[Planned]:
@@ -287,6 +293,7 @@ class FrameworkPlan:
             *self.outcomes,
             *self.measures,
             *self.targets,
+            *self.actions,
         ]
 
     def preview(self) -> dict:
@@ -796,6 +803,14 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
             )
         )
     _plan_targets(plan, partnership, sheets, indexes, stored_measures)
+    if "Actions" in sheets:
+        action_sheet.plan_actions(
+            plan,
+            partnership=partnership,
+            sheet=sheets["Actions"],
+            index=indexes["Actions"],
+            sheet_name=sheet_name,
+        )
     return plan
 
 
@@ -866,8 +881,14 @@ def _plan_targets(plan, partnership, sheets, indexes, stored_measures) -> None:
         )
 
 
-def framework_write(*, partnership: Partnership, plan: FrameworkPlan) -> Problems:
-    """Write the plan through the services; the caller rolls back on problems."""
+def framework_write(
+    *, partnership: Partnership, plan: FrameworkPlan, actor=None
+) -> Problems:
+    """Write the plan through the services; the caller rolls back on problems.
+
+    ``actor`` (the admin who imports) writes the actions, whose services
+    check the role themselves.
+    """
     problems = Problems()
     if plan.problems:
         return plan.problems
@@ -969,6 +990,10 @@ def framework_write(*, partnership: Partnership, plan: FrameworkPlan) -> Problem
                         partnership=partnership, measure=measure, targets=targets
                     ),
                 )
+    if plan.actions:
+        action_sheet.write_actions(
+            plan, partnership=partnership, actor=actor, attempt=attempt
+        )
     return problems
 
 
@@ -1088,6 +1113,12 @@ def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
             ],
             WIDTHS["Targets"],
         ),
+        SheetSpec(
+            sheet_name("Actions"),
+            headers(ACTIONS),
+            action_sheet.action_rows(partnership=partnership),
+            WIDTHS["Actions"],
+        ),
     ]
 
 
@@ -1136,13 +1167,25 @@ GUIDE = (
         "without a row here."
     ),
     gettext_lazy(
+        "Actions: one row per action of the action plan: its title, what it "
+        "involves, the priority, the lead agencies (partner organisations as "
+        "named on the Members page, one a line or separated by semicolons), the "
+        "lead person's email, the start and due quarters (like 2026/27 Q1), the "
+        "outcomes it serves (statements, one a line), the measures it serves "
+        "(codes) and its status: Planned / On track / At risk / Off track / "
+        "Complete / Paused. The latest update's quarter, progress, risks and next "
+        "steps are there to read: the lead writes updates on My quarter, and an "
+        "import leaves them as they are."
+    ),
+    gettext_lazy(
         "Annual target and Baseline: numbers (a percentage at most 100). Headline: "
         "yes for a key performance indicator. Priority and Outcome: as written on "
         "their sheets; an outcome's priority is taken when the priority is empty."
     ),
     gettext_lazy(
         "Importing again updates what has the same code (measures), name "
-        "(priorities) or statement (outcomes); nothing is deleted."
+        "(priorities), statement (outcomes) or title (actions); nothing is "
+        "deleted."
     ),
     gettext_lazy(
         "A CSV file holds only the Measures sheet's columns; the priorities and "

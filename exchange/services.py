@@ -448,7 +448,9 @@ def _write(job: ImportJob, workbook) -> dict:
     if plan.problems:
         raise _Rollback(plan.problems)
     if job.kind == ImportKind.FRAMEWORK:
-        problems = framework.framework_write(partnership=job.partnership, plan=plan)
+        problems = framework.framework_write(
+            partnership=job.partnership, plan=plan, actor=job.created_by
+        )
         if problems:
             raise _Rollback(problems)
         counts = plan.preview()["counts"]

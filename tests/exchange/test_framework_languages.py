@@ -29,9 +29,18 @@ WELSH_SHEETS = [
     "Canlyniadau",
     "Mesurau",
     "Targedau",
+    "Camau gweithredu",
     "Canllaw",
 ]
-ENGLISH_SHEETS = ["Mission", "Priorities", "Outcomes", "Measures", "Targets", "Guide"]
+ENGLISH_SHEETS = [
+    "Mission",
+    "Priorities",
+    "Outcomes",
+    "Measures",
+    "Targets",
+    "Actions",
+    "Guide",
+]
 WELSH_MEASURE_HEADERS = [
     "Cod",
     "Enw",
