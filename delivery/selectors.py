@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Prefetch, Q, QuerySet, Value
 
 from kpis.models import ReviewStatus
 from kpis.periods import Quarter
@@ -46,6 +47,15 @@ def action_list(
                 ),
             ),
         )
+        .order_by("position", "id")
+    )
+
+
+def action_choice_list(*, partnership: Partnership) -> QuerySet[Action]:
+    """The partnership's actions in plan order, for a form's choices."""
+    return (
+        Action.objects.filter(partnership=partnership)
+        .only("id", "name", "position")
         .order_by("position", "id")
     )
 
@@ -146,6 +156,30 @@ def status_counts_by_priority(*, partnership: Partnership) -> list[dict]:
         ]
         result.append(entry)
     return result
+
+
+def curve_story_actions_and_choices(
+    *, partnership: Partnership, story_ids
+) -> tuple[dict[int, list], list[Action]]:
+    """Each story's linked actions, by story id, and all the partnership's
+    actions in plan order (a story form's choices), in one query."""
+    story_ids = list(story_ids)
+    actions = list(
+        Action.objects.filter(partnership=partnership)
+        .annotate(
+            story_ids=ArrayAgg(
+                "curve_story_links__story_id",
+                filter=Q(curve_story_links__story_id__in=story_ids),
+                default=Value([]),
+            )
+        )
+        .order_by("position", "id")
+    )
+    linked: dict[int, list] = {}
+    for action in actions:
+        for story_id in action.story_ids:
+            linked.setdefault(story_id, []).append(action)
+    return linked, actions
 
 
 def curve_story_actions(*, partnership: Partnership, story_ids) -> dict[int, list]:

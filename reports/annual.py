@@ -349,6 +349,13 @@ class IndicatorCurve:
     page: IndicatorPage
     story: CurveStory | None
 
+    @property
+    def actions(self) -> list:
+        """The actions that carry out the story's plan."""
+        if self.story is None:
+            return []
+        return self.page.story_actions.get(self.story.pk, [])
+
 
 @dataclass
 class ContributionChapter:

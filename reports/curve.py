@@ -1,24 +1,20 @@
 """Turning the curve on a headline measure: the measure page's section.
 
 The same four questions, model (``wellbeing.CurveStory``) and form
-(``CurveStoryForm``) as a national indicator's story behind the curve, for
+(``reports.forms.CurveStoryForm``) as a national indicator's story behind the curve, for
 the partnership's own headline measure and a reporting year, with the
 actions (``delivery``) that carry out its plan.
 """
 
 from dataclasses import dataclass, field
 
-from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from delivery import selectors as delivery_selectors
 from kpis.models import PerformanceMeasure
 from kpis.periods import Quarter, year_label
 from partnerships.models import Partnership
 from wellbeing.models import CurveStory
-
-from .forms import CurveStoryForm
 
 
 @dataclass
@@ -87,18 +83,3 @@ def measure_story_for_year(
         year_label=year_label(year, partnership.reporting_year_start_month),
         actions=linked.get(story.pk, []),
     )
-
-
-class MeasureCurveStoryForm(CurveStoryForm):
-    """The indicators' form, with the actions that carry out the plan."""
-
-    actions = forms.TypedMultipleChoiceField(
-        label=_("Actions that carry out the plan"),
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args, actions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["actions"].choices = [(a.pk, a.name) for a in actions]

@@ -53,7 +53,9 @@ class FrameworkChoiceForm(forms.Form):
 
 
 class CurveStoryForm(forms.Form):
-    """RBA's turn-the-curve headings, for the current year's story."""
+    """RBA's turn-the-curve headings, for the current year's story, and the
+    actions that carry out its plan: one form for a national indicator's story
+    and a headline measure's."""
 
     story = forms.CharField(
         label=_("The story behind the curve"),
@@ -82,3 +84,13 @@ class CurveStoryForm(forms.Form):
         required=False,
         validators=[MaxTextLength(limit_of(CurveStory, "action_plan"))],
     )
+    actions = forms.TypedMultipleChoiceField(
+        label=_("Actions that carry out the plan"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actions"].choices = [(a.pk, a.name) for a in actions]

@@ -1,13 +1,14 @@
 """Read model for a national indicator's page: the population curve of the
 partnership's area against the nation and a comparator area, with the
-baseline forecast, and the partnership's own stories behind the curve.
+baseline forecast, and the partnership's own stories behind the curve,
+each with the actions that carry out its plan.
 
 A fixed number of queries whatever the length of the series: the indicator,
-its whole-population series with the three areas' observations, and the
-partnership's stories.
+its whole-population series with the three areas' observations, the
+partnership's stories and their actions.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from delivery import selectors as delivery_selectors
 from kpis.forecast import CurveVerdict, baseline_forecast, curve_verdict, latest_run
 from kpis.periods import Quarter, year_label
 from partnerships.models import Partnership
@@ -45,6 +47,7 @@ class AreaLine:
 class StoryEntry:
     story: CurveStory
     label: str
+    actions: list = field(default_factory=list)
 
 
 @dataclass
@@ -61,6 +64,16 @@ class IndicatorPage:
     current_year_label: str
     current_story: CurveStory | None
     earlier_stories: list[StoryEntry]
+    # The actions linked to each story (``delivery.CurveStoryAction``), by id.
+    story_actions: dict[int, list] = field(default_factory=dict)
+    # Every action of the partnership, for an admin's story form.
+    action_choices: list = field(default_factory=list)
+
+    @property
+    def current_actions(self) -> list:
+        if self.current_story is None:
+            return []
+        return self.story_actions.get(self.current_story.pk, [])
 
     @property
     def local(self) -> AreaLine | None:
@@ -129,7 +142,12 @@ def _next_period_label(label: str, start) -> str:
     return _("%(year)s+") % {"year": start.year + 1}
 
 
-def indicator_page_get(*, partnership: Partnership, number: int) -> IndicatorPage:
+def indicator_page_get(
+    *, partnership: Partnership, number: int, with_action_choices: bool = False
+) -> IndicatorPage:
+    """The page's read model; ``with_action_choices`` (an admin's page, with
+    the story's form) also reads every action of the partnership, in the
+    same query as the stories' linked actions."""
     indicator = indicator_for_partnership(partnership=partnership, number=number)
     national_name = indicator.framework.nation
     area_filter = Q(area_name__iexact=national_name)
@@ -243,8 +261,21 @@ def indicator_page_get(*, partnership: Partnership, number: int) -> IndicatorPag
         .order_by("-year")
     )
     current = next((s for s in stories if s.year == current_year), None)
+    action_choices: list = []
+    if with_action_choices:
+        linked, action_choices = delivery_selectors.curve_story_actions_and_choices(
+            partnership=partnership, story_ids=[s.pk for s in stories]
+        )
+    else:
+        linked = delivery_selectors.curve_story_actions(
+            partnership=partnership, story_ids=[s.pk for s in stories]
+        )
     earlier = [
-        StoryEntry(story=s, label=year_label(s.year, start_month))
+        StoryEntry(
+            story=s,
+            label=year_label(s.year, start_month),
+            actions=linked.get(s.pk, []),
+        )
         for s in stories
         if s.year != current_year
     ]
@@ -261,4 +292,6 @@ def indicator_page_get(*, partnership: Partnership, number: int) -> IndicatorPag
         current_year_label=year_label(current_year, start_month),
         current_story=current,
         earlier_stories=earlier,
+        story_actions=linked,
+        action_choices=action_choices,
     )

@@ -26,7 +26,7 @@ from wellbeing.selectors import framework_list
 from . import services
 from .annual import report_years
 from .contribution import contribution_map_get
-from .curve import MeasureCurveStoryForm, measure_curve_get
+from .curve import measure_curve_get
 from .forms import CurveStoryForm, FrameworkChoiceForm, ReportRequestForm
 from .indicators import indicator_page_get
 from .models import ReportStatus, report_storage
@@ -281,7 +281,7 @@ def contribution_framework(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("reports:contribution", slug=slug)
 
 
-def _curve_form(request, curve, data=None) -> MeasureCurveStoryForm:
+def _curve_form(request, curve, data=None) -> CurveStoryForm:
     current = curve.current
     initial = (
         {
@@ -294,10 +294,10 @@ def _curve_form(request, curve, data=None) -> MeasureCurveStoryForm:
         if current
         else {}
     )
-    return MeasureCurveStoryForm(
+    return CurveStoryForm(
         data,
         initial=initial,
-        actions=delivery_selectors.action_list(partnership=request.partnership),
+        actions=delivery_selectors.action_choice_list(partnership=request.partnership),
     )
 
 
@@ -366,11 +366,13 @@ def indicator_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
     """A national indicator's population curve for the partnership's area,
     and the partnership's story behind it (admins edit this year's)."""
     partnership = request.partnership
+    is_admin = roles.may_administer(request.membership)
     try:
-        page = indicator_page_get(partnership=partnership, number=number)
+        page = indicator_page_get(
+            partnership=partnership, number=number, with_action_choices=is_admin
+        )
     except NationalIndicator.DoesNotExist:
         raise Http404(_("No such indicator in the partnership's framework.")) from None
-    is_admin = roles.may_administer(request.membership)
     form = None
     if is_admin:
         current = page.current_story
@@ -380,31 +382,48 @@ def indicator_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
                 "partners": current.partners,
                 "what_works": current.what_works,
                 "action_plan": current.action_plan,
+                "actions": [action.pk for action in page.current_actions],
             }
             if current
             else {}
         )
         form = CurveStoryForm(
-            request.POST if request.method == "POST" else None, initial=initial
+            request.POST if request.method == "POST" else None,
+            initial=initial,
+            actions=page.action_choices,
         )
     if request.method == "POST":
         if not is_admin:
             raise PermissionDenied
         if form.is_valid():
-            wellbeing_services.curve_story_save(
-                partnership=partnership,
-                indicator=page.indicator,
-                actor=request.user,
-                **form.cleaned_data,
-            )
-            messages.success(
-                request,
-                _("The story behind the curve for %(year)s is saved.")
-                % {"year": page.current_year_label},
-            )
-            return redirect("reports:indicator_detail", slug=slug, number=number)
+            data = dict(form.cleaned_data)
+            action_ids = data.pop("actions")
+            try:
+                with transaction.atomic():
+                    story = wellbeing_services.curve_story_save(
+                        partnership=partnership,
+                        indicator=page.indicator,
+                        actor=request.user,
+                        **data,
+                    )
+                    delivery_services.curve_story_actions_set(
+                        partnership=partnership,
+                        story=story,
+                        action_ids=action_ids,
+                        actor=request.user,
+                    )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("The story behind the curve for %(year)s is saved.")
+                    % {"year": page.current_year_label},
+                )
+                return redirect("reports:indicator_detail", slug=slug, number=number)
     return render(
         request,
         "reports/indicator_detail.html",
         {"page": page, "form": form, "is_admin": is_admin},
+        status=400 if form is not None and form.errors else 200,
     )

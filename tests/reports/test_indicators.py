@@ -1,5 +1,7 @@
 """The indicator page: a population curve, its forecast and the stories."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -229,3 +231,109 @@ def test_the_contribution_page_links_indicator_numbers_to_their_page(client, set
         reverse("reports:contribution_indicators", args=[partnership.slug])
     ).content.decode()
     assert f'href="{_url(partnership)}"' in html
+
+
+def test_an_indicators_story_links_the_actions_that_carry_it_out(client, setting):
+    """One form and model with the measures' stories: the actions come too."""
+    from delivery.models import CurveStoryAction
+    from reports.annual import annual_report_document
+    from tests.delivery.helpers import make_plan
+
+    partnership = setting["partnership"]
+    plan = make_plan(partnership, name="Open two more community hubs")
+    other = make_plan(name="Their own action")
+    services.contribution_link(
+        partnership=partnership,
+        source=plan.priority,
+        target=setting["indicator"],
+        actor=setting["admin"],
+    )
+    client.force_login(setting["admin"])
+    form_html = client.get(_url(partnership)).content.decode()
+    assert "Actions that carry out the plan" in form_html
+    assert "Open two more community hubs" in form_html
+    assert "Their own action" not in form_html
+
+    # Another partnership's action is refused beside the field; nothing saved.
+    response = client.post(
+        _url(partnership), {"story": "Hubs opened.", "actions": [other.action.pk]}
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not CurveStory.objects.filter(partnership=partnership).exists()
+
+    response = client.post(
+        _url(partnership),
+        {
+            "story": "Hubs opened.",
+            "action_plan": "More hubs.",
+            "actions": [plan.action.pk],
+        },
+    )
+    assert response.status_code == 302
+    story = CurveStory.objects.get(partnership=partnership)
+    assert list(
+        CurveStoryAction.objects.filter(story=story).values_list("action", flat=True)
+    ) == [plan.action.pk]
+    page = indicator_page_get(partnership=partnership, number=7)
+    assert page.current_actions == [plan.action]
+    client.force_login(setting["viewer"])
+    html = client.get(_url(partnership)).content.decode()
+    assert "Actions that carry out the plan:" in html
+    assert "Open two more community hubs" in html
+    # The form shows what is linked, and unticking every box unlinks them.
+    client.force_login(setting["admin"])
+    boxes = re.findall(
+        r"<input[^>]*name=\"actions\"[^>]*>", client.get(_url(partnership)).text
+    )
+    assert len(boxes) == 1
+    assert f'value="{plan.action.pk}"' in boxes[0] and "checked" in boxes[0]
+
+    # The annual report's contribution chapter carries them beside the curve.
+    year = page.current_year
+    document = annual_report_document(partnership=partnership, year=year)
+    chapter = document.html.split('class="indicator-curve"', 1)[1]
+    assert "Hubs opened." in chapter
+    assert "Actions that carry out the plan:" in chapter
+    assert "Open two more community hubs" in chapter
+
+    client.post(_url(partnership), {"story": "Hubs opened."})
+    assert not CurveStoryAction.objects.filter(story=story).exists()
+
+
+def test_the_story_action_selectors_never_return_another_partnerships_actions(
+    setting,
+):
+    from delivery import selectors as delivery_selectors
+    from delivery.services import curve_story_actions_set
+    from tests.delivery.helpers import make_plan
+
+    mine = make_plan(setting["partnership"], name="Mine")
+    theirs = make_plan(
+        PartnershipFactory(framework=setting["framework"]), name="Theirs"
+    )
+    their_story = services.curve_story_save(
+        partnership=theirs.partnership,
+        indicator=setting["indicator"],
+        story="Their story.",
+        actor=theirs.admin,
+    )
+    curve_story_actions_set(
+        partnership=theirs.partnership,
+        story=their_story,
+        action_ids=[theirs.action.pk],
+        actor=theirs.admin,
+    )
+    linked, choices = delivery_selectors.curve_story_actions_and_choices(
+        partnership=mine.partnership, story_ids=[their_story.pk]
+    )
+    assert (linked, choices) == ({}, [mine.action])
+    assert list(
+        delivery_selectors.action_choice_list(partnership=mine.partnership)
+    ) == [mine.action]
+    assert (
+        delivery_selectors.curve_story_actions(
+            partnership=mine.partnership, story_ids=[their_story.pk]
+        )
+        == {}
+    )
