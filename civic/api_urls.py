@@ -24,6 +24,7 @@ tenant_patterns = [
     path("", include("delivery.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("engagement.api_urls")),
+    path("", include("exchange.api_urls")),
     path("", include("public.api_urls")),
 ]
 

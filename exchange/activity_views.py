@@ -2,12 +2,10 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpRequest
 
@@ -17,14 +15,13 @@ from partnerships.decorators import tenant_view
 from partnerships.models import SecurityEventKind
 from partnerships.security import security_event_record
 
-from . import activities
+from . import activities, services
+from .models import ImportKind
 from .spreadsheets import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
     SheetSpec,
-    SpreadsheetError,
     csv_bytes,
-    read_upload,
     xlsx_bytes,
 )
 
@@ -48,7 +45,7 @@ def _render(request, form, problems=(), status=200):
             "problems": problems,
             "may_log": may_log(request.membership),
             "may_administer": roles.may_administer(request.membership),
-            "max_rows": activities.MAX_ROWS,
+            "max_rows": f"{activities.MAX_ROWS:,}",
             "max_bytes": settings.IMPORT_MAX_BYTES,
         },
         status=status,
@@ -58,6 +55,8 @@ def _render(request, form, problems=(), status=200):
 @tenant_view
 @require_http_methods(["GET", "POST"])
 def activities_data(request: HttpRequest, slug: str) -> HttpResponse:
+    """The log's export, and its import: the upload is checked and imported
+    by a worker, as the other imports are (the job's page follows it)."""
     if request.method == "GET":
         return _render(request, ActivityUploadForm())
     if not may_log(request.membership):
@@ -65,32 +64,19 @@ def activities_data(request: HttpRequest, slug: str) -> HttpResponse:
     form = ActivityUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render(request, form, status=422)
-    upload = form.cleaned_data["file"]
     try:
-        workbook = read_upload(upload.read(), filename=upload.name)
-    except SpreadsheetError as error:
-        form.add_error("file", str(error))
+        job = services.import_job_create(
+            partnership=request.partnership,
+            membership=request.membership,
+            kind=ImportKind.ACTIVITIES,
+            upload=form.cleaned_data["file"],
+            actor=request.user,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error("file", message)
         return _render(request, form, status=422)
-    sheet = workbook.sheet(str(activities.SHEET)) or workbook.sheets[0]
-    try:
-        result = activities.activities_import(
-            partnership=request.partnership, actor=request.user, sheet=sheet
-        )
-    except activities.ActivityImportError as error:
-        form.add_error(
-            "file", _("Nothing was imported: put right the rows listed below.")
-        )
-        return _render(request, form, problems=error.problems, status=422)
-    messages.success(
-        request,
-        ngettext(
-            "%(added)s activity added; %(changed)s changed.",
-            "%(added)s activities added; %(changed)s changed.",
-            result.added,
-        )
-        % {"added": result.added, "changed": result.changed},
-    )
-    return redirect("engagement:log", slug=slug)
+    return redirect("exchange:import_job", slug=slug, pk=job.pk)
 
 
 @tenant_view

@@ -362,10 +362,11 @@ def sheet_label(name: str) -> str:
     it had in the file; either is shown as the reader's language names it.
     Any other name (a sheet the file called something else) is shown as is.
     """
+    from .activities import SHEET as ACTIVITIES_SHEET
     from .values import SHEET as VALUES_SHEET
 
     wanted = normalise_header(name)
-    for label in (*SHEET_NAMES.values(), VALUES_SHEET):
+    for label in (*SHEET_NAMES.values(), VALUES_SHEET, ACTIVITIES_SHEET):
         if wanted in {normalise_header(n) for n in in_every_language(label)}:
             return str(label)
     return name

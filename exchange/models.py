@@ -13,6 +13,7 @@ from .spreadsheets import SPREADSHEET_ERRORS
 class ImportKind(models.TextChoices):
     FRAMEWORK = "framework", _("Framework")
     VALUES = "values", _("Quarterly figures")
+    ACTIVITIES = "activities", _("Engagement activities")
 
 
 class ImportStatus(models.TextChoices):

@@ -23,12 +23,13 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from engagement.services import may_log
 from jobs.services import job_claim, job_fail, job_send, jobs_resend
 from partnerships import policy as roles
 from partnerships.models import Membership, Partnership, User
 from partnerships.tenancy import partnership_scope
 
-from . import framework, values
+from . import activities, framework, values
 from .models import ImportJob, ImportKind, ImportStatus, import_storage
 from .parsing import Problems
 from .spreadsheets import SpreadsheetError, read_upload
@@ -45,6 +46,13 @@ class _Rollback(Exception):
         self.problems = problems
 
 
+def may_import(membership: Membership | None, kind: str) -> bool:
+    """Who may import what: the engagement log as they may log activity."""
+    if kind == ImportKind.ACTIVITIES:
+        return may_log(membership)
+    return roles.may_import(membership, kind)
+
+
 def import_job_create(
     *,
     partnership: Partnership,
@@ -56,7 +64,7 @@ def import_job_create(
     """Store the uploaded file and queue its check."""
     if kind not in ImportKind.values:
         raise ValidationError({"kind": _("Choose what the file holds.")})
-    if not roles.may_import(membership, kind):
+    if not may_import(membership, kind):
         raise PermissionDenied(_("You cannot import this."))
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise ValidationError(
@@ -129,6 +137,13 @@ def _problems_json(problems) -> list[dict]:
 def _plan(job: ImportJob, workbook, *, lock: bool):
     if job.kind == ImportKind.FRAMEWORK:
         return framework.framework_plan(partnership=job.partnership, workbook=workbook)
+    if job.kind == ImportKind.ACTIVITIES:
+        if lock:
+            # The import writes the rows itself, in its own transaction.
+            return activities.ActivitiesPlan(Problems())
+        return activities.activities_plan(
+            partnership=job.partnership, actor=job.created_by, workbook=workbook
+        )
     return values.values_plan(
         partnership=job.partnership,
         actor=job.created_by,
@@ -342,7 +357,7 @@ def import_job_confirm(
         )
         if job is None:
             raise ImportJob.DoesNotExist
-        if not roles.may_import(membership, job.kind) or (
+        if not may_import(membership, job.kind) or (
             job.created_by_id != actor.pk
             and not roles.may_see_others_imports(membership)
         ):
@@ -455,6 +470,15 @@ def _write(job: ImportJob, workbook) -> dict:
             raise _Rollback(problems)
         counts = plan.preview()["counts"]
         return {"create": counts["create"], "update": counts["update"]}
+    if job.kind == ImportKind.ACTIVITIES:
+        # Checked again row by row as it writes, with the rules of this moment
+        # (a quarter locked since the preview is refused); the uploader's.
+        result, problems = activities.activities_write(
+            partnership=job.partnership, actor=job.created_by, workbook=workbook
+        )
+        if problems:
+            raise _Rollback(problems)
+        return {"create": result.added, "update": result.changed}
     # Leads may import; the rules were checked for the one who uploaded.
     actor = job.created_by
     values.values_write(partnership=job.partnership, actor=actor, rows=plan.rows)

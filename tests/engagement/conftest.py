@@ -53,6 +53,10 @@ class Log:
 
 @pytest.fixture
 def log(db, clock):
+    return make_log()
+
+
+def make_log() -> Log:
     partnership = PartnershipFactory(
         name="Wakeley Together", reporting_year_start_month=4
     )

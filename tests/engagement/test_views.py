@@ -3,10 +3,13 @@ calendar's warning, the settings and the spreadsheet round trip."""
 
 import datetime
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from engagement.models import Activity, ActivityStatus, ComputedKind, ContinuumLevel
+from exchange import services
+from exchange.models import ImportJob, ImportStatus
 from exchange.spreadsheets import read_upload
 from kpis.models import QuarterlyValue
 from tests.factories import MeasureFactory, MembershipFactory, PartnershipFactory
@@ -177,6 +180,27 @@ def test_only_admins_keep_the_standards_and_computed_measures(client, log):
     assert "Activities held" in page
 
 
+def checked_and_imported(client, log, response):
+    """The job the upload made, checked and (if ready) confirmed and imported
+    as the workers would, the confirmation through its page."""
+    job = ImportJob.objects.get(
+        pk=int(response.url.rstrip("/").rsplit("/", 1)[1]),
+        partnership=log.partnership,
+    )
+    services.import_job_check(job_id=job.pk, partnership_id=log.partnership.pk)
+    job.refresh_from_db()
+    if job.status == ImportStatus.READY:
+        confirm = reverse(
+            "exchange:import_confirm",
+            kwargs={"slug": log.partnership.slug, "pk": job.pk},
+        )
+        assert client.post(confirm).status_code == 302
+        services.import_job_apply(job_id=job.pk, partnership_id=log.partnership.pk)
+        job.refresh_from_db()
+    return job
+
+
+@pytest.mark.usefixtures("import_storage")
 def test_export_then_import_changes_and_adds_activities(client, log):
     kept = log.activity(
         title="Forum", community_ids=[log.eastmoor.pk], standard_ids=[log.standard.pk]
@@ -205,6 +229,8 @@ def test_export_then_import_changes_and_adds_activities(client, log):
         reverse("exchange:activities_data", kwargs={"slug": slug}), {"file": upload}
     )
     assert response.status_code == 302
+    job = checked_and_imported(client, log, response)
+    assert job.status == ImportStatus.DONE, job.problems
     kept.refresh_from_db()
     assert kept.participants == 25
     assert list(kept.communities.all()) == [log.eastmoor]
@@ -213,6 +239,7 @@ def test_export_then_import_changes_and_adds_activities(client, log):
     assert list(added_one.organisations.all()) == [log.health]
 
 
+@pytest.mark.usefixtures("import_storage")
 def test_an_import_with_a_bad_row_imports_nothing(client, log):
     client.force_login(log.admin)
     rows = (
@@ -225,9 +252,11 @@ def test_an_import_with_a_bad_row_imports_nothing(client, log):
         reverse("exchange:activities_data", kwargs={"slug": log.partnership.slug}),
         {"file": SimpleUploadedFile("log.csv", rows.encode(), "text/csv")},
     )
-    assert response.status_code == 422
-    page = response.content.decode()
-    assert "Nothing was imported: put right the rows listed below." in page
+    assert response.status_code == 302
+    job = checked_and_imported(client, log, response)
+    assert job.status == ImportStatus.REJECTED
+    page = client.get(response.url).content.decode()
+    assert "nothing has been imported" in page
     assert "Give the date as YYYY-MM-DD, e.g. 2026-05-04." in page
     assert "Not a level of the continuum: Shouting." in page
     assert "Not an organisation of this partnership: Nobody." in page
