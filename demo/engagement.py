@@ -73,6 +73,8 @@ def engagement_load(
         name=data["community_dimension"],
         categories=data["communities"],
         is_exhaustive=False,
+        welsh_name=data.get("community_dimension_cy", ""),
+        welsh_categories=list(data.get("communities_cy", ())),
     )
     communities = dict(
         DimensionCategory.objects.filter(dimension=dimension).values_list("name", "pk")
@@ -152,6 +154,12 @@ def engagement_load(
             is_headline=False,
             definition=spec["definition"],
             data_source="Wakefield Together engagement log",
+            welsh={
+                "name": spec.get("name_cy", ""),
+                "unit": spec.get("unit_cy", ""),
+                "definition": spec.get("definition_cy", ""),
+                "data_source": "Cofnod ymgysylltu Wakefield Together",
+            },
         )
         kpi_services.measure_assign_lead(
             partnership=partnership, measure=measure, user=admin

@@ -48,3 +48,34 @@ class TestTheDemoInWelsh:
             "Pobl ifanc",
             "Oedolion",
         ]
+
+    def test_wakefield_has_welsh_wherever_it_has_english(self):
+        """Every translated text of Wakefield Together (its mission, priorities,
+        outcomes, measures, the engagement measures and its community
+        breakdown) has its Welsh: no Welsh column is empty where the English
+        one is set."""
+        from modeltranslation.translator import translator
+
+        from partnerships.admin_tenancy import is_tenant_model
+
+        partnership = Partnership.objects.get(slug="wakefield-together")
+        assert welsh.texts_without_welsh(partnership=partnership) == []
+        checked = 0
+        for model in translator.get_registered_models():
+            fields = translator.get_options_for_model(model).fields
+            if not is_tenant_model(model):
+                continue
+            for row in model.objects.filter(partnership=partnership):
+                for field in fields:
+                    if getattr(row, f"{field}_en"):
+                        checked += 1
+                        assert getattr(row, f"{field}_cy"), (model, row.pk, field)
+        assert checked > 60
+        measure = PerformanceMeasure.objects.get(partnership=partnership, code="WT-E3")
+        with translation.override("cy"):
+            assert (
+                measure.name == "Pobl sy'n cymryd rhan mewn gweithgareddau ymgysylltu"
+            )
+        community = Dimension.objects.get(partnership=partnership, name_en="Community")
+        assert community.name_cy == "Cymuned"
+        assert "Yr ardal gyfan" in {c.name_cy for c in community.categories.all()}
