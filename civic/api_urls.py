@@ -25,6 +25,7 @@ tenant_patterns = [
     path("", include("reports.api_urls")),
     path("", include("engagement.api_urls")),
     path("", include("public.api_urls")),
+    path("", include("networks.api_urls")),
 ]
 
 # The documentation pages keep the site's Content-Security-Policy, relaxed
