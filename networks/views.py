@@ -110,6 +110,12 @@ def network(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "name": copy.partnership_name,
                 "own": copy.partnership_id == request.partnership.pk,
                 "measure": copy.payload["languages"][language],
+                # The two latest years with figures, beside each other.
+                "years": [
+                    y
+                    for y in copy.payload["languages"][language]["years"]
+                    if y["quarters"]
+                ][:2],
                 "curve_stories": copy.payload.get("curve_stories", []),
             }
             for copy in page.copies
