@@ -49,7 +49,13 @@ COMPATIBLE = {
 
 
 def _require_staff(actor: User | None) -> None:
-    if actor is None or not actor.is_staff:
+    """Platform staff, or (``actor`` None) the platform itself: a command or
+    the demo loader already running in the platform scope."""
+    if actor is None:
+        if tenancy.current_context()[tenancy.PLATFORM] != "on":
+            raise PermissionDenied(_("Only platform staff can do this."))
+        return
+    if not actor.is_staff:
         raise PermissionDenied(_("Only platform staff can do this."))
 
 
@@ -78,7 +84,7 @@ def _texts(obj, english: dict, welsh: dict, required: tuple[str, ...]) -> None:
 
 def network_save(
     *,
-    actor: User,
+    actor: User | None,
     network: Network | None = None,
     english: dict,
     welsh: dict,
@@ -92,7 +98,7 @@ def network_save(
     return network
 
 
-def network_invite(*, actor: User, network: Network, partnership: Partnership):
+def network_invite(*, actor: User | None, network: Network, partnership: Partnership):
     """Invite a partnership (again, after a decline or a leave)."""
     _require_staff(actor)
     with tenancy.platform_scope():
@@ -120,7 +126,7 @@ def network_invite(*, actor: User, network: Network, partnership: Partnership):
 
 def shared_measure_save(
     *,
-    actor: User,
+    actor: User | None,
     network: Network,
     shared_measure: SharedMeasure | None = None,
     question: str,
