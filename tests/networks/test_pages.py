@@ -56,7 +56,8 @@ def test_the_network_page_in_welsh(client, three):
     html = response.content.decode()
     assert "Dysgu gweithredol" in html and "Gwirfoddolwyr" in html
     assert 'lang="cy"' in html
-    assert "fewer than 5" not in html
+    assert "Rhwydweithiau dysgu" in html and "Gadael Dysgu gweithredol" in html
+    assert "llai na 5" in html and "fewer than 5" not in html
 
 
 @pytest.mark.parametrize("who", ["outsider", "invited", "declined", "left"])
