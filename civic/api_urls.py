@@ -26,6 +26,7 @@ tenant_patterns = [
     path("", include("engagement.api_urls")),
     path("", include("exchange.api_urls")),
     path("", include("public.api_urls")),
+    path("", include("networks.api_urls")),
 ]
 
 # The documentation pages keep the site's Content-Security-Policy, relaxed

@@ -23,6 +23,7 @@ tenant_patterns = [
     path("", include("exchange.urls")),
     path("", include("engagement.urls")),
     path("", include("public.tenant_urls")),
+    path("", include("networks.urls")),
 ]
 
 # Django's sign-in and password views, some replaced by ones that record
@@ -47,6 +48,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     *i18n_patterns(
         path("", include("partnerships.urls")),
+        path("", include("networks.staff_urls")),
         # Django's own sign-in and password pages keep Django's un-namespaced
         # names ("login", "password_reset"), which its views reverse.
         path("accounts/", include(account_patterns)),

@@ -62,6 +62,7 @@ from .actions import actions_load, measure_curve_stories_load
 from .builder import Member, framework_build
 from .engagement import engagement_load
 from .figures import demo_breakdown, demo_series
+from .networks import network_load
 from .specs import (
     DATA_DIR,
     Figures,
@@ -199,6 +200,9 @@ def demo_load(*, today: datetime.date, beside_others: bool = False) -> DemoResul
             if spec.slug in PUBLISHED:
                 _publish(partnership, admin=admin)
             result.partnerships.append(_summary(partnership))
+        # Once every partnership's figures are in: the shared copies are made
+        # of them.
+        network_load(admin=admin)
     return result
 
 

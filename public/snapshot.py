@@ -562,3 +562,23 @@ def snapshot_discard(*, partnership_id: int) -> None:
     """Drop the published copy (on unpublishing)."""
     with transaction.atomic():
         PublicSnapshot.objects.filter(partnership_id=partnership_id).delete()
+
+
+def measure_copy(*, partnership: Partnership, measure_id: int, threshold: int) -> dict:
+    """One measure as a public surface shows it (its figures by quarter and
+    year, its chart, its curve and the stories behind its figures, disclosure
+    control applied), by language: the learning networks' shared copies are
+    made of it (networks/copies.py), inside the partnership's tenant scope."""
+    measure = measure_list(partnership=partnership).get(pk=measure_id)
+    history = measure_history_get(partnership=partnership, pk=measure_id)
+    categories = (
+        category_map(partnership=partnership).get(measure.breakdown_first_id, [])
+        if measure.breakdown_first_id
+        else []
+    )
+    start = partnership.reporting_year_start_month
+    copies = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            copies[language] = _measure(measure, history, categories, threshold, start)
+    return copies

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "engagement",
     "exchange",
     "public",
+    "networks",
     "demo",
 ]
 

@@ -189,6 +189,21 @@ ROUTES = {
     "public:open_data_csv": "/public/wrexham-civic-mission/figures.csv",
     "public:open_data_json": "/public/wrexham-civic-mission/figures.json",
     "public:report_pdf": "/public/wrexham-civic-mission/reports/7.pdf",
+    "networks:networks": "/p/wrexham-civic-mission/networks/",
+    "networks:network": "/p/wrexham-civic-mission/networks/7/",
+    "networks:respond": "/p/wrexham-civic-mission/networks/7/respond/",
+    "networks:leave": "/p/wrexham-civic-mission/networks/7/leave/",
+    "networks:adoption": "/p/wrexham-civic-mission/networks/7/measures/8/",
+    "networks_staff:networks": "/staff/networks/",
+    "networks_staff:network": "/staff/networks/7/",
+    "networks_staff:shared_measure": "/staff/networks/7/measures/8/",
+    "api:network_list": "/api/v1/p/wrexham-civic-mission/networks/",
+    "api:network_detail": "/api/v1/p/wrexham-civic-mission/networks/7/",
+    "api:network_response": "/api/v1/p/wrexham-civic-mission/networks/7/response/",
+    "api:network_leave": "/api/v1/p/wrexham-civic-mission/networks/7/leave/",
+    "api:network_adoption": (
+        "/api/v1/p/wrexham-civic-mission/networks/7/measures/8/adoption/"
+    ),
 }
 
 

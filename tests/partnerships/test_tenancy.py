@@ -78,7 +78,18 @@ TENANT_TABLES = [
     "public_publishedmeasure",
     "public_publishedreport",
     "public_publicsnapshot",
+    # A partnership's place in a learning network, its adoptions, and the
+    # copies it shares (readable by the network's accepted members too:
+    # tests/networks/test_services.py).
+    "networks_networkmembership",
+    "networks_adoption",
+    "networks_sharedcopy",
 ]
+
+# A learning network and its library belong to no partnership: readable by
+# the partnerships with a place in it, written by platform staff alone
+# (tests/networks/test_services.py).
+NETWORK_TABLES = ["networks_network", "networks_sharedmeasure"]
 
 # Shared reference data: no partnership, no row-level security; a trigger
 # refuses writes outside the platform context (tests/kpis/test_frameworks.py).
@@ -172,12 +183,12 @@ def test_the_application_role_cannot_bypass_row_level_security():
             "SELECT relname, relrowsecurity, relforcerowsecurity, "
             "pg_get_userbyid(relowner) = current_user "
             "FROM pg_class WHERE relname = ANY(%s)",
-            [TENANT_TABLES],
+            [TENANT_TABLES + NETWORK_TABLES],
         )
         rows = {
             name: (enabled, forced, owned) for name, enabled, forced, owned in cursor
         }
-    assert set(rows) == set(TENANT_TABLES)
+    assert set(rows) == set(TENANT_TABLES + NETWORK_TABLES)
     for table, (enabled, forced, owned) in rows.items():
         assert enabled, f"{table} has no row-level security"
         # An owner is exempt from its own policies unless they are FORCEd.
@@ -195,6 +206,7 @@ def test_every_tenant_table_carries_partnership_id():
         "delivery",
         "engagement",
         "public",
+        "networks",
     ):
         for model in apps.get_app_config(app).get_models():
             # People, the tenants themselves, and people's API tokens and
@@ -208,6 +220,10 @@ def test_every_tenant_table_carries_partnership_id():
             ):
                 continue
             if model._meta.auto_created:
+                continue
+            if model._meta.db_table in NETWORK_TABLES:
+                with pytest.raises(FieldDoesNotExist):
+                    model._meta.get_field("partnership")
                 continue
             if model._meta.db_table in REFERENCE_TABLES:
                 with pytest.raises(FieldDoesNotExist):
