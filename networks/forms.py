@@ -27,7 +27,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, partnerships, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partnership"].choices = [("", "")] + [
+        self.fields["partnership"].choices = [("", _("Choose…"))] + [
             (p.pk, p.name) for p in partnerships
         ]
 

@@ -50,13 +50,13 @@ def setting(transactional_db):
             actor=staff, network=network, partnership=ours.partnership
         )
         viewer = MembershipFactory(partnership=theirs.partnership, role=Role.VIEWER)
-    return network, shared, ours, theirs, viewer
+    return network, shared, ours, theirs, viewer, staff
 
 
 def test_an_admin_joins_adopts_and_shares_and_another_member_sees_it(
     setting, live_server, browser, a11y
 ):
-    network, shared, ours, theirs, viewer = setting
+    network, shared, ours, theirs, viewer, staff = setting
     expect.set_options(timeout=10_000)
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1366, "height": 900}
@@ -108,5 +108,22 @@ def test_an_admin_joins_adopts_and_shares_and_another_member_sees_it(
         page.set_viewport_size(viewport)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], width
+    context.close()
+
+    # Platform staff's pages: the network, its members and its library.
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1366, "height": 900}
+    )
+    page = context.new_page()
+    sign_in(page, staff.email)
+    page.goto("/staff/networks/")
+    page.get_by_role("button", name="Create the network").click()
+    expect(page.locator("#id_name_en_error")).to_be_visible()
+    check_both_sizes(page, a11y, "staff networks with an error")
+    page.get_by_role("link", name="Action learning").click()
+    expect(page.get_by_role("cell", name="Member")).to_have_count(2)
+    check_both_sizes(page, a11y, "staff network")
+    page.get_by_role("link", name="Volunteers recruited").click()
+    check_both_sizes(page, a11y, "staff shared measure")
     context.close()
     a11y.assert_clean()
