@@ -17,7 +17,7 @@ from reports.selectors import annual_report_list
 
 from . import services
 from .forms import PublicationForm
-from .selectors import publication_get, published_ids
+from .selectors import publication_get, published_ids, published_report_list
 
 
 def _choices(partnership) -> dict:
@@ -86,5 +86,9 @@ def publishing(request: HttpRequest, slug: str) -> HttpResponse:
             },
             **choices,
         )
-    context = {"form": form, "publication": publication}
+    context = {
+        "form": form,
+        "publication": publication,
+        "editions": published_report_list(partnership=partnership),
+    }
     return render(request, "public/publishing.html", context, status=status)

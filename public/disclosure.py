@@ -287,3 +287,10 @@ def year_table_sums(
             ]
             sums.append(Sum(YEAR, tuple(category_total(c) for c in categories)))
     return sums
+
+
+def counts_people(measure) -> bool:
+    """Whether disclosure control applies to a measure's figures: counts of
+    people and percentages of people do; scores and milestones count no
+    one."""
+    return measure.value_type not in ("score", "milestone")

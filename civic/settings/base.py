@@ -411,6 +411,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.resend_unsent_reports",
         "schedule": 60.0,
     },
+    "resend-unsent-public-reports": {
+        "task": "public.tasks.resend_unsent_public_reports",
+        "schedule": 60.0,
+    },
 }
 
 EMAIL_BACKEND = os.environ.get(
