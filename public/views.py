@@ -24,7 +24,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control
 from django.utils.html import escape
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -80,7 +80,6 @@ def _cached(request, slug: str, kind: str, render):
     response["ETag"] = etag
     response["Last-Modified"] = http_date(publication.updated_at.timestamp())
     patch_cache_control(response, public=True, max_age=MAX_AGE)
-    patch_vary_headers(response, ["Accept-Language"])
     return response
 
 

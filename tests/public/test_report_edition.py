@@ -278,3 +278,23 @@ def test_a_new_threshold_makes_the_edition_again(
     public = pdf_text(public_pdf(client, report))
     assert "Counts below 10" in public
     assert "fewer than 10" in public
+
+
+def test_the_public_pdf_is_the_same_for_every_visitor_and_kept_by_shared_caches(
+    client, edition
+):
+    published, _mentors, _areas, reports = edition
+    member = client.__class__()
+    member.force_login(published.admin.user)
+    for report in reports.values():
+        address = f"/public/welcome-valley/reports/{report.pk}.pdf"
+        for prefix in ("", "/cy"):
+            anonymous = client.get(prefix + address)
+            signed_in = member.get(prefix + address)
+            for response in (anonymous, signed_in):
+                assert response.status_code == 200
+                vary = response.get("Vary", "").lower()
+                assert "cookie" not in vary and "accept-language" not in vary
+                assert not response.cookies
+                assert "public" in response["Cache-Control"]
+            assert signed_in.content == anonymous.content
