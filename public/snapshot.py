@@ -140,6 +140,9 @@ def protected_year(measure, values_by_quarter, categories, threshold: int):
     category totals {category id: Figure}, year Figure).
     """
     kind, aggregation = measure.value_type, measure.aggregation
+    if not disclosure.counts_people(measure):
+        # A count of events discloses no one: the same tables, all shown.
+        threshold = 0
     entries = [rules.Entry.of(v) for _q, v in sorted(values_by_quarter.items())]
     true_year = rules.year_figure(kind, aggregation, entries)
     quarters = sorted(values_by_quarter)
@@ -554,8 +557,10 @@ def _chart(measure, series, hidden: int, year: int, threshold: int):
             hidden,
         ) % {"count": hidden}
     baseline = measure.baseline_value
-    if measure.value_type == ValueType.COUNT and disclosure.is_small(
-        _count(baseline), threshold
+    if (
+        measure.value_type == ValueType.COUNT
+        and disclosure.counts_people(measure)
+        and disclosure.is_small(_count(baseline), threshold)
     ):
         baseline = None
     chart = line_chart(
