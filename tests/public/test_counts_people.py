@@ -92,7 +92,7 @@ def test_small_counts_of_events_are_published_as_they_are(
     page = client.get(
         reverse("public:measure", kwargs={"slug": "welcome-valley", "pk": measure.pk})
     ).content.decode()
-    cell = "data-label=\"Figure\">{}</td>"
+    cell = 'data-label="Figure">{}</td>'
     assert (cell.format("fewer than 5") in page) is counts_people
     assert (cell.format("2") in page) is not counts_people
     # People are still protected on the same page.
