@@ -11,20 +11,41 @@ tables' row-level security admits none of their rows; the public reads
 import uuid
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jobs.models import BackgroundJob
 from kpis.models import PerformanceMeasure
 from outcomes.models import Priority
-from partnerships.models import Partnership
+from partnerships.models import DataVersion, Partnership
 from reports.models import AnnualReport
 
 from .disclosure import DEFAULT_THRESHOLD
 
 MIN_THRESHOLD = 2
 MAX_THRESHOLD = 100
+
+
+class PublicationQuerySet(models.QuerySet):
+    def with_data_version(self):
+        """Each with its partnership's data version (``data_version``) and
+        when it last moved (``data_changed_at``), read in the same query:
+        the one version (partnerships.models.DataVersion) that the database
+        bumps on every write to what the page shows, whatever the path, and
+        that the published copy and the rendered pages are keyed by. Anyone
+        may read a published partnership's (public migration 0004)."""
+        versions = DataVersion.objects.filter(partnership_id=OuterRef("partnership_id"))
+        return self.annotate(
+            data_version=Coalesce(Subquery(versions.values("version")[:1]), 0),
+            data_changed_at=Subquery(versions.values("changed_at")[:1]),
+        )
+
+
+class PublicationManager(models.Manager.from_queryset(PublicationQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().with_data_version()
 
 
 class Publication(models.Model):
@@ -42,16 +63,14 @@ class Publication(models.Model):
             "percentages of fewer people are withheld."
         ),
     )
-    # Bumped by the database, in the same transaction, by every write to what
-    # the public page shows (public migration 0002's triggers): the published
-    # copy and the rendered pages are keyed by it.
-    data_version = models.BigIntegerField(default=1)
     # Names this publication in ETags and cache keys: a database restored or
     # rebuilt starts its data versions again, and must never be answered
     # with an older database's cached pages.
     cache_key = models.UUIDField(default=uuid.uuid4, editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublicationManager()
 
     class Meta:
         constraints = [

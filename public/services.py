@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -158,16 +158,14 @@ def publication_update(
         publication.published_at = timezone.now()
     publication.is_published = is_published
     publication.threshold = threshold
-    publication.data_version = F("data_version") + 1
     publication.save()
-    publication.refresh_from_db()
     _replace(PublishedPriority, partnership, "priority_id", priorities)
     _replace(PublishedMeasure, partnership, "measure_id", measures)
     _editions_replace(partnership, reports, threshold)
     if not is_published:
         PublicSnapshot.objects.filter(partnership=partnership).delete()
-    publication.refresh_from_db()
-    return publication
+    # Read again with the data version these writes moved on.
+    return Publication.objects.get(pk=publication.pk)
 
 
 def published_report_render(*, published_report_id: int, partnership_id: int) -> None:

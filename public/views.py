@@ -78,7 +78,8 @@ def _cached(request, slug: str, kind: str, render):
         body, content_type = stored
         response = HttpResponse(body, content_type=content_type)
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(publication.updated_at.timestamp())
+    changed = max(filter(None, (publication.updated_at, publication.data_changed_at)))
+    response["Last-Modified"] = http_date(changed.timestamp())
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response
 
