@@ -5,7 +5,12 @@ through several tables and paths (a figure through the service, its
 measure by a bulk update, a new priority) and commits; the version it
 reads afterwards must differ from the one it read before, none may meet a
 deadlock, and the public page's version is the same number (one version).
-A transaction rolled back leaves the version as it was.
+The version moves once per transaction, at its commit (partnerships
+migration 0020), so a writer holding its transaction open holds up no
+other; a transaction rolled back leaves the version as it was.
+
+These tests commit, so they put their connections back into the commit
+mode the suite's other tests leave (civic/settings/test.py).
 """
 
 import threading
@@ -36,6 +41,19 @@ def _deadlock_in(error: BaseException | None) -> bool:
             return True
         error = error.__cause__ or error.__context__
     return False
+
+
+def _commit_mode() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET civic.data_version_at = 'commit'")
+
+
+@pytest.fixture(autouse=True)
+def _at_commit():
+    _commit_mode()
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("RESET civic.data_version_at")
 
 
 def _version(partnership) -> int:
@@ -72,6 +90,7 @@ def test_thirty_writers_never_deadlock_and_each_commit_moves_the_version(
     def writer(index: int) -> None:
         measure = measures[index]
         try:
+            _commit_mode()
             before = _version(partnership)
             start.wait()
             with tenancy.partnership_scope(partnership.pk):
@@ -139,3 +158,55 @@ def test_a_rolled_back_transaction_leaves_the_version_as_it_was(partnership):
     with transaction.atomic(), tenancy.partnership_scope(partnership.pk):
         Priority.objects.create(partnership=partnership, name="Kept")
     assert _version(partnership) != before
+
+
+def test_the_version_moves_once_a_transaction(partnership):
+    partnership, admin, measures, period = partnership
+    before = _version(partnership)
+    with tenancy.partnership_scope(partnership.pk):
+        for n in range(3):
+            Priority.objects.create(partnership=partnership, name=f"P{n}")
+        PerformanceMeasure.objects.filter(pk=measures[0].pk).update(unit="x")
+        # Not yet: it moves as the transaction commits.
+        assert data_version_get(partnership=partnership) == before
+    assert _version(partnership) == before + 1
+
+
+def test_a_writer_holding_its_transaction_open_holds_up_no_other(partnership):
+    partnership, admin, measures, period = partnership
+    before = _version(partnership)
+    written, release = threading.Event(), threading.Event()
+    failures: list[str] = []
+
+    def slow_writer() -> None:
+        try:
+            _commit_mode()
+            with tenancy.partnership_scope(partnership.pk):
+                PerformanceMeasure.objects.filter(pk=measures[0].pk).update(unit="slow")
+                Priority.objects.create(partnership=partnership, name="Slow")
+                written.set()
+                release.wait(30)
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(repr(error))
+        finally:
+            written.set()
+            connection.close()
+
+    thread = threading.Thread(target=slow_writer)
+    thread.start()
+    assert written.wait(30)
+    try:
+        # Under the old per-statement bump this waited on the version row
+        # until the slow writer ended.
+        with tenancy.partnership_scope(partnership.pk):
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '3s'")
+            PerformanceMeasure.objects.filter(pk=measures[1].pk).update(unit="fast")
+            Priority.objects.create(partnership=partnership, name="Fast")
+        middle = _version(partnership)
+        assert middle != before
+    finally:
+        release.set()
+        thread.join(30)
+    assert failures == []
+    assert _version(partnership) not in (before, middle)
