@@ -298,3 +298,20 @@ def test_the_public_pdf_is_the_same_for_every_visitor_and_kept_by_shared_caches(
                 assert not response.cookies
                 assert "public" in response["Cache-Control"]
             assert signed_in.content == anonymous.content
+
+
+def test_the_api_shows_each_public_editions_progress(client, edition):
+    published, mentors, _areas, reports = edition
+    client.force_login(published.admin.user)
+    document = client.get(
+        reverse("api:publication", kwargs={"slug": "welcome-valley"})
+    ).json()
+    editions = {e["report"]: e for e in document["public_editions"]}
+    assert set(editions) == {r.pk for r in reports.values()}
+    for report in reports.values():
+        assert editions[report.pk]["status"] == "ready"
+        assert editions[report.pk]["threshold"] == 5
+        assert editions[report.pk]["url"] == (
+            f"/public/welcome-valley/reports/{report.pk}.pdf"
+        )
+    assert mentors.pk in document["measures_withheld"]
