@@ -46,6 +46,7 @@ def _measure_row(spec: MeasureSpec, *, priority: str, outcome: str) -> list:
         spec.unit_cy,
         spec.definition_cy,
         spec.data_source_cy,
+        yes_no(True),
     ]
 
 

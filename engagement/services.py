@@ -471,7 +471,7 @@ def computed_measure_set(
         errors["measure"] = _("This measure is retired.")
     if errors:
         raise ValidationError(errors)
-    computation, _created = ComputedMeasure.objects.update_or_create(
+    computation, created = ComputedMeasure.objects.update_or_create(
         partnership=partnership,
         measure=measure,
         defaults={
@@ -483,7 +483,15 @@ def computed_measure_set(
         },
     )
     measure = measure_computed_set(
-        partnership=partnership, measure=measure, computed=True, actor=actor
+        partnership=partnership,
+        measure=measure,
+        computed=True,
+        actor=actor,
+        # Activities held are events: they disclose no one (the admin may
+        # say otherwise in the measure editor). Set when first computed.
+        counts_people=False
+        if created and data.kind == ComputedKind.ACTIVITIES
+        else None,
     )
     computation.measure = measure
     computed_figures_refresh(

@@ -171,6 +171,15 @@ MEASURES = (
     Column(
         "data_source_cy", pgettext_lazy("spreadsheet column", "Data source (Cymraeg)")
     ),
+    # Whether public pages withhold its small figures (kpis counts_people).
+    # Last, so that older workbooks' columns keep their places; a sheet
+    # without it, or an empty cell, leaves the measure as it is (a new one
+    # counts people).
+    Column(
+        "counts_people",
+        pgettext_lazy("spreadsheet column", "Counts people"),
+        aliases=("people",),
+    ),
 )
 # The Welsh column of each text ("Name (Cymraeg)"), with its length limit.
 # A sheet without a text's Welsh column leaves the stored Welsh text as it is;
@@ -262,6 +271,7 @@ WIDTHS = {
         12,
         50,
         30,
+        14,
     ),
 }
 
@@ -776,6 +786,8 @@ def framework_plan(*, partnership: Partnership, workbook: Workbook) -> Framework
             "position": len(plan.measures),
             "welsh": _welsh(row, "Measures", indexes["Measures"]),
         }
+        if "counts_people" in indexes["Measures"] and row.text("counts_people"):
+            fields["counts_people"] = row.flag("counts_people")
         if "due_quarter" in indexes["Measures"]:
             # A sheet without the column leaves the due quarters as they are.
             fields["due_year"] = due.year if due else None
@@ -1094,6 +1106,7 @@ def framework_sheets(*, partnership: Partnership) -> list[SheetSpec]:
                     m.unit_cy or "",
                     m.definition_cy or "",
                     m.data_source_cy or "",
+                    yes_no(m.counts_people),
                 ]
                 for m in measures
             ],
@@ -1196,6 +1209,12 @@ GUIDE = (
         "Welsh: each text has a Welsh column beside it, such as Name (Cymraeg). "
         "Where it is empty, Welsh pages show the English text. A sheet without a "
         "Welsh column leaves the Welsh texts stored as they are."
+    ),
+    gettext_lazy(
+        "Counts people: yes when the measure's figures are numbers or "
+        "percentages of people, so that public pages show small ones as "
+        "“fewer than …”; no for counts of events, such as activities held. "
+        "Empty keeps what the measure has (yes for a new one)."
     ),
 )
 

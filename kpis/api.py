@@ -110,6 +110,7 @@ class MeasureSerializer(BilingualSerializerMixin, serializers.ModelSerializer):
             "unit",
             "direction",
             "is_headline",
+            "counts_people",
             "aggregation",
             "annual_target",
             "baseline_value",
@@ -166,6 +167,11 @@ class MeasureWriteSerializer(serializers.Serializer):
     unit = serializers.CharField(max_length=60, allow_blank=True, required=False)
     direction = serializers.ChoiceField(choices=Direction.choices, required=False)
     is_headline = serializers.BooleanField(required=False)
+    counts_people = serializers.BooleanField(
+        required=False,
+        help_text="Its figures are numbers (or percentages) of people: public "
+        "pages withhold small ones. Left out on a new measure: yes.",
+    )
     aggregation = serializers.ChoiceField(
         choices=Aggregation.choices,
         required=False,

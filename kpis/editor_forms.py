@@ -102,6 +102,7 @@ class MeasureForm(ServiceForm):
             "unit",
             "direction",
             "is_headline",
+            "counts_people",
             "aggregation",
             "annual_target",
             "baseline_value",

@@ -308,6 +308,18 @@ class PerformanceMeasure(models.Model):
         default=Direction.UP,
     )
     is_headline = models.BooleanField(_("headline measure (KPI)"), default=False)
+    # Public pages withhold small counts of people (public/disclosure.py):
+    # a count of events ("activities held") discloses no one. Yes unless
+    # told otherwise, the safe way round.
+    counts_people = models.BooleanField(
+        _("counts people"),
+        default=True,
+        help_text=_(
+            "Its figures are numbers of people (or percentages of people): "
+            "public pages show small ones as “fewer than …”. Untick for counts "
+            "of events, such as activities held."
+        ),
+    )
     aggregation = models.CharField(
         _("how quarters make a year"), max_length=6, choices=Aggregation.choices
     )

@@ -425,6 +425,7 @@ MEASURE_EDITABLE = (
     "unit",
     "direction",
     "is_headline",
+    "counts_people",
     "aggregation",
     "annual_target",
     "baseline_value",
@@ -880,13 +881,22 @@ def measure_computed_set(
     measure: PerformanceMeasure,
     computed: bool,
     actor: User,
+    counts_people: bool | None = None,
 ) -> PerformanceMeasure:
     """Mark a measure as computed (its figures come from the engagement log)
-    or as entered again. Admins only; the figures already stored stay."""
+    or as entered again. Admins only; the figures already stored stay.
+    ``counts_people``: what its figures count, when the computation says
+    (None leaves it)."""
     require_admin(partnership, actor)
     if measure.partnership_id != partnership.pk:
         raise PermissionDenied
+    changed = []
     if measure.computed != computed:
         measure.computed = computed
-        measure.save(update_fields=["computed"])
+        changed.append("computed")
+    if counts_people is not None and measure.counts_people != counts_people:
+        measure.counts_people = counts_people
+        changed.append("counts_people")
+    if changed:
+        measure.save(update_fields=changed)
     return measure

@@ -70,6 +70,22 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             return
         super().process_request(request)
 
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if request.path_info.startswith(settings.PUBLIC_PATH_PREFIXES):
+            # A page's language is its address's (/cy/ or none), never the
+            # visitor's Accept-Language: shared caches need not key on it.
+            vary = [
+                v.strip()
+                for v in response.get("Vary", "").split(",")
+                if v.strip() and v.strip().lower() != "accept-language"
+            ]
+            if vary:
+                response["Vary"] = ", ".join(vary)
+            elif "Vary" in response:
+                del response["Vary"]
+        return response
+
 
 def twin_path(path: str, language: str) -> str:
     """The same page (path and query) in ``language``: the Welsh page is the

@@ -55,6 +55,41 @@ class TenantMiddleware:
         return None
 
 
+def is_public_path(path: str) -> bool:
+    return path.startswith(settings.PUBLIC_PATH_PREFIXES)
+
+
+class PublicPathsMiddleware:
+    """On public paths every visitor is anonymous, and the session is never
+    read.
+
+    Django adds ``Vary: Cookie`` to any answer whose request read the
+    session (SessionMiddleware), and reading ``request.user`` reads it (the
+    tenant, idle-timeout and second-factor middleware all do). A public
+    page is the same for everyone, so it must be cacheable by shared caches:
+    here the user is the anonymous one before any later middleware or view
+    asks, so the session stays unread, no cookie is set or renewed and no
+    ``Vary: Cookie`` is added. Its language is its address's (/cy/).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_public_path(request.path_info):
+            from django.contrib.auth.models import AnonymousUser
+
+            anonymous = AnonymousUser()
+            request.user = anonymous
+            request._cached_user = anonymous
+
+            async def auser():
+                return anonymous
+
+            request.auser = auser
+        return self.get_response(request)
+
+
 class HistoryContextMiddleware:
     """Names who changed what, and through which path, in the change history.
 

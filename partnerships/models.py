@@ -206,12 +206,15 @@ class DataVersion(models.Model):
     quarters or figures change, by whatever path (services, imports, the
     admin site, bulk updates, raw SQL): the database's own statement-level
     triggers bump it (partnerships.rls.data_version_triggers). Read models
-    cached by it (the dashboard's) are never stale."""
+    cached by it (the dashboard's, the public pages') are never stale; it
+    is the one data version (the public page's ETag names it too)."""
 
     partnership = models.OneToOneField(
         Partnership, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     version = models.BigIntegerField(default=0)
+    # When it last moved (the public pages' Last-Modified).
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.partnership_id}: {self.version}"

@@ -15,9 +15,18 @@ from partnerships.decorators import tenant_view
 from reports.models import ReportStatus
 from reports.selectors import annual_report_list
 
-from . import services
+from . import disclosure, services
 from .forms import PublicationForm
-from .selectors import publication_get, published_ids
+from .selectors import publication_get, published_ids, published_report_list
+
+
+def _measure_label(measure) -> str:
+    """The measure's choice, saying whether disclosure control applies to it
+    (its "counts people", set in the measure editor)."""
+    names = {"code": measure.code, "name": text_for(measure, "name").text}
+    if disclosure.counts_people(measure):
+        return _("%(code)s %(name)s (counts people: small numbers withheld)") % names
+    return _("%(code)s %(name)s (counts no one: shown in full)") % names
 
 
 def _choices(partnership) -> dict:
@@ -27,8 +36,7 @@ def _choices(partnership) -> dict:
             for p in priority_list(partnership=partnership)
         ],
         "measures": [
-            (m.pk, f"{m.code} {text_for(m, 'name').text}")
-            for m in measure_list(partnership=partnership)
+            (m.pk, _measure_label(m)) for m in measure_list(partnership=partnership)
         ],
         "reports": [
             (r.pk, f"{r.year_label} ({r.get_language_display()})")
@@ -86,5 +94,9 @@ def publishing(request: HttpRequest, slug: str) -> HttpResponse:
             },
             **choices,
         )
-    context = {"form": form, "publication": publication}
+    context = {
+        "form": form,
+        "publication": publication,
+        "editions": published_report_list(partnership=partnership),
+    }
     return render(request, "public/publishing.html", context, status=status)

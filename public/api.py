@@ -8,11 +8,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kpis.selectors import measure_list
 from partnerships.api import AdminForWrites, TenantAPIView, error_responses
+from reports.models import ReportStatus
 
-from . import services
-from .models import MAX_THRESHOLD, MIN_THRESHOLD
-from .selectors import publication_get, published_ids
+from . import disclosure, services
+from .models import MAX_THRESHOLD, MIN_THRESHOLD, EditionStatus
+from .selectors import publication_get, published_ids, published_report_list
 
 
 class PublicationSerializer(serializers.Serializer):
@@ -36,6 +38,23 @@ class PublicationSerializer(serializers.Serializer):
         child=serializers.IntegerField(), required=False, default=list
     )
     public_url = serializers.CharField(read_only=True, allow_null=True)
+    public_editions = serializers.ListField(
+        child=serializers.DictField(),
+        read_only=True,
+        help_text=gettext_lazy(
+            "Each published report's public edition (small numbers withheld): "
+            "report, status (queued, rendering, ready, failed), page_count, "
+            "threshold, failure, url once ready."
+        ),
+    )
+    measures_withheld = serializers.ListField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text=gettext_lazy(
+            "The measures whose small figures public pages withhold (they count "
+            "people); the others are shown in full."
+        ),
+    )
 
 
 def _document(partnership) -> dict:
@@ -50,6 +69,28 @@ def _document(partnership) -> dict:
         "public_url": reverse("public:page", kwargs={"slug": partnership.slug})
         if publication.is_published
         else None,
+        "public_editions": [
+            {
+                "report": edition.report_id,
+                "status": edition.status,
+                "page_count": edition.page_count,
+                "threshold": edition.threshold,
+                "failure": edition.failure_message,
+                "url": reverse(
+                    "public:report_pdf",
+                    kwargs={"slug": partnership.slug, "pk": edition.report_id},
+                )
+                if edition.status == EditionStatus.READY
+                and edition.report.status == ReportStatus.READY
+                else None,
+            }
+            for edition in published_report_list(partnership=partnership)
+        ],
+        "measures_withheld": sorted(
+            m.pk
+            for m in measure_list(partnership=partnership)
+            if disclosure.counts_people(m)
+        ),
     }
 
 

@@ -287,3 +287,13 @@ def year_table_sums(
             ]
             sums.append(Sum(YEAR, tuple(category_total(c) for c in categories)))
     return sums
+
+
+def counts_people(measure) -> bool:
+    """Whether disclosure control applies to a measure's figures: counts of
+    people and percentages of people do (the measure's "counts people",
+    yes unless told); counts of events, scores and milestones count no
+    one."""
+    return measure.value_type not in ("score", "milestone") and getattr(
+        measure, "counts_people", True
+    )

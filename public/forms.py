@@ -47,8 +47,9 @@ class PublicationForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
-            "A report's PDF is published as it is: it shows the true figures, "
-            "small numbers included."
+            "Each report is published as its public edition: the same report "
+            "with small numbers withheld as on the public page, made in the "
+            "background and listed on the page once it is ready."
         ),
     )
 

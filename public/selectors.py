@@ -30,3 +30,12 @@ def published_ids(*, partnership: Partnership) -> dict[str, set[int]]:
             )
         ),
     }
+
+
+def published_report_list(*, partnership: Partnership):
+    """The published reports and their public editions' progress."""
+    return (
+        PublishedReport.objects.filter(partnership=partnership)
+        .select_related("report")
+        .order_by("-report__year", "report__language", "pk")
+    )

@@ -47,6 +47,7 @@ from reports.selectors import (
 from . import disclosure
 from .disclosure import YEAR, State, Sum, category_total, cell, quarter_total
 from .models import (
+    EditionStatus,
     Publication,
     PublicSnapshot,
     PublishedMeasure,
@@ -111,7 +112,7 @@ def _text(obj, field: str) -> dict:
     return {"text": text.text, "lang": text.fallback_language or ""}
 
 
-def _display(value_type: str, figure: Figure, threshold: int) -> str:
+def display_figure(value_type: str, figure: Figure, threshold: int) -> str:
     if figure.state == State.SMALL:
         return _("fewer than %(threshold)s") % {"threshold": threshold}
     if figure.state == State.WITHHELD:
@@ -139,6 +140,9 @@ def protected_year(measure, values_by_quarter, categories, threshold: int):
     category totals {category id: Figure}, year Figure).
     """
     kind, aggregation = measure.value_type, measure.aggregation
+    if not disclosure.counts_people(measure):
+        # A count of events discloses no one: the same tables, all shown.
+        threshold = 0
     entries = [rules.Entry.of(v) for _q, v in sorted(values_by_quarter.items())]
     true_year = rules.year_figure(kind, aggregation, entries)
     quarters = sorted(values_by_quarter)
@@ -251,11 +255,14 @@ def snapshot_build(*, partnership: Partnership) -> dict:
             "priority_id", flat=True
         )
     )
-    report_ids = set(
-        PublishedReport.objects.filter(partnership=partnership).values_list(
-            "report_id", flat=True
-        )
-    )
+    # A published report is listed once its public edition is made.
+    editions = {
+        row["report_id"]: row
+        for row in PublishedReport.objects.filter(
+            partnership=partnership, status=EditionStatus.READY
+        ).values("report_id", "size_bytes", "page_count")
+    }
+    report_ids = set(editions)
     measures = [m for m in measure_list(partnership=partnership) if m.pk in measure_ids]
     histories = {
         m.pk: measure_history_get(partnership=partnership, pk=m.pk) for m in measures
@@ -268,6 +275,9 @@ def snapshot_build(*, partnership: Partnership) -> dict:
         )
         if r.pk in report_ids
     ]
+    for report in reports:
+        report.size_bytes = editions[report.pk]["size_bytes"]
+        report.page_count = editions[report.pk]["page_count"]
     payload = {
         "slug": partnership.slug,
         "threshold": threshold,
@@ -342,14 +352,18 @@ def _page(
             }
             for r in reports
         ],
-        "threshold_note": _(
-            "Counts below %(threshold)s are shown as “fewer than %(threshold)s”, "
-            "and percentages of fewer than %(threshold)s people are withheld, so "
-            "that no one can be identified. Some other figures are withheld too, "
-            "so that those cannot be worked out from the totals."
-        )
-        % {"threshold": threshold},
+        "threshold_note": threshold_note(threshold),
     }
+
+
+def threshold_note(threshold: int) -> str:
+    """What disclosure control does, for the page and the public report."""
+    return _(
+        "Counts below %(threshold)s are shown as “fewer than %(threshold)s”, "
+        "and percentages of fewer than %(threshold)s people are withheld, so "
+        "that no one can be identified. Some other figures are withheld too, "
+        "so that those cannot be worked out from the totals."
+    ) % {"threshold": threshold}
 
 
 def _status_counts(measures: list[dict]) -> list[dict]:
@@ -395,19 +409,21 @@ def _measure(measure, history, categories, threshold, start) -> dict:
                     {
                         "name": _text(c, "name"),
                         "cells": [
-                            _display(ValueType.COUNT, cells[(c.pk, q)], threshold)
+                            display_figure(ValueType.COUNT, cells[(c.pk, q)], threshold)
                             for q in shown_quarters
                         ],
-                        "total": _display(ValueType.COUNT, totals[c.pk], threshold)
+                        "total": display_figure(
+                            ValueType.COUNT, totals[c.pk], threshold
+                        )
                         if c.pk in totals
                         else "",
                     }
                     for c in categories
                 ],
                 "quarter_totals": [
-                    _display(kind, quarters[q], threshold) for q in shown_quarters
+                    display_figure(kind, quarters[q], threshold) for q in shown_quarters
                 ],
-                "year_total": _display(kind, year_figure, threshold),
+                "year_total": display_figure(kind, year_figure, threshold),
                 "open": [
                     {
                         "category": c.name,
@@ -435,7 +451,7 @@ def _measure(measure, history, categories, threshold, start) -> dict:
             {
                 "year": y,
                 "label": year_label(y, start),
-                "figure": _display(kind, year_figure, threshold),
+                "figure": display_figure(kind, year_figure, threshold),
                 "state": year_figure.state.value,
                 "value": _open_value(year_figure),
                 "target": rules.format_figure(kind, summary.target),
@@ -445,7 +461,7 @@ def _measure(measure, history, categories, threshold, start) -> dict:
                     {
                         "quarter": q,
                         "label": quarter_labels[q],
-                        "figure": _display(kind, quarters[q], threshold),
+                        "figure": display_figure(kind, quarters[q], threshold),
                         "state": quarters[q].state.value,
                         "value": _open_value(quarters[q]),
                     }
@@ -541,8 +557,10 @@ def _chart(measure, series, hidden: int, year: int, threshold: int):
             hidden,
         ) % {"count": hidden}
     baseline = measure.baseline_value
-    if measure.value_type == ValueType.COUNT and disclosure.is_small(
-        _count(baseline), threshold
+    if (
+        measure.value_type == ValueType.COUNT
+        and disclosure.counts_people(measure)
+        and disclosure.is_small(_count(baseline), threshold)
     ):
         baseline = None
     chart = line_chart(

@@ -24,7 +24,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control
 from django.utils.html import escape
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -32,8 +32,8 @@ from django.views.decorators.http import require_GET
 
 from partnerships import tenancy
 from reports.models import ReportStatus, report_storage
-from reports.selectors import annual_report_list
 
+from .models import EditionStatus, PublishedReport
 from .snapshot import publication_for_slug, snapshot_get
 
 MAX_AGE = 300
@@ -78,9 +78,9 @@ def _cached(request, slug: str, kind: str, render):
         body, content_type = stored
         response = HttpResponse(body, content_type=content_type)
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(publication.updated_at.timestamp())
+    changed = max(filter(None, (publication.updated_at, publication.data_changed_at)))
+    response["Last-Modified"] = http_date(changed.timestamp())
     patch_cache_control(response, public=True, max_age=MAX_AGE)
-    patch_vary_headers(response, ["Accept-Language"])
     return response
 
 
@@ -268,25 +268,30 @@ def open_data_json(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def report_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """A published annual report's PDF (404 for any other)."""
+    """A published annual report's public edition (404 for any other): the
+    report with disclosure control applied (public/report_edition.py),
+    never the members' PDF."""
     publication = _published(slug)
     payload = snapshot_get(publication)
-    if not any(r["id"] == pk for r in _page(payload)["reports"]):
+    listed = next((r for r in _page(payload)["reports"] if r["id"] == pk), None)
+    if listed is None:
         raise Http404("No such published report.")
     with tenancy.partnership_scope(publication.partnership_id):
-        report = get_object_or_404(
-            annual_report_list(partnership=publication.partnership).filter(
-                status=ReportStatus.READY
+        edition = get_object_or_404(
+            PublishedReport.objects.filter(
+                partnership_id=publication.partnership_id,
+                status=EditionStatus.READY,
+                report__status=ReportStatus.READY,
             ),
-            pk=pk,
+            report_id=pk,
         )
         try:
-            with report_storage().open(report.file_name, "rb") as handle:
+            with report_storage().open(edition.file_name, "rb") as handle:
                 body = handle.read()
         except FileNotFoundError as missing:
             raise Http404 from missing
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{report.download_name}"'
+    response["Content-Disposition"] = f'inline; filename="{listed["file_name"]}"'
     response["ETag"] = _etag(publication, f"report-{pk}")
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response

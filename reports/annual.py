@@ -56,6 +56,7 @@ from wellbeing.models import CurveStory
 from .charts import Point
 from .contribution import ContributionMap, contribution_map_get, strongest
 from .curve import MeasureCurveStory, measure_story_for_year
+from .editions import FigureGuard, GuardedYear, GuardedYearSummary
 from .indicators import IndicatorPage, indicator_page_get
 from .models import REPORT_LANGUAGES, ReportLanguage
 from .selectors import (
@@ -96,6 +97,8 @@ class HeadlineMeasure:
     # The year's turn-the-curve story, beside the chart (reports.curve).
     curve: MeasureCurveStory | None = None
     breakdown: YearBreakdown | None = None
+    # An edition may withhold a small baseline count (reports.editions).
+    baseline_shown: bool = True
 
 
 @dataclass
@@ -204,6 +207,33 @@ def year_breakdown(
         ) % {**names, "quarter": latest.period.label}
     if table is None:
         return None
+    return YearBreakdown(table, caption)
+
+
+def guarded_year_breakdown(measure, guarded: GuardedYear) -> YearBreakdown | None:
+    """The year's breakdown as an edition shows it: by the first dimension
+    only, each cell as the guard printed it."""
+    shown = guarded.breakdown
+    if shown is None or not measure.dimensions:
+        return None
+    first = measure.dimensions[0].name
+    table = BreakdownTable(
+        first=first,
+        second=None,
+        columns=[],
+        rows=[(name, [figure.text], figure.text) for name, figure in shown.rows],
+        column_totals=[shown.total.text],
+        total=shown.total.text,
+    )
+    if shown.summed:
+        caption = _("By %(first)s: the breakdowns of %(quarters)s added up.") % {
+            "first": first,
+            "quarters": rules.quarter_names(shown.quarters),
+        }
+    else:
+        caption = _(
+            "By %(first)s in %(quarter)s, the latest quarter with a breakdown."
+        ) % {"first": first, "quarter": shown.quarter_label}
     return YearBreakdown(table, caption)
 
 
@@ -427,6 +457,8 @@ class AnnualReportContent:
     chapters: list[Chapter]
     contribution: ContributionChapter | None = None
     action_plan: list[ActionPlanRow] = field(default_factory=list)
+    # What an edition withholds (reports.editions); "" in the members' report.
+    disclosure_note: str = ""
 
     @property
     def partnership(self) -> Partnership:
@@ -503,15 +535,85 @@ def chart_quarters(
     return trend[start:], quarters[start:]
 
 
+def _guard_figures(
+    *,
+    partnership: Partnership,
+    dashboard: Dashboard,
+    guard: FigureGuard,
+) -> tuple[dict[tuple[int, int], GuardedYear | None], dict[int, list[Point]]]:
+    """Apply an edition's guard to the dashboard the report is built from.
+
+    Each measure's years that the report shows (the reporting year, and the
+    years of its chart's quarters) go through the guard whole, as the guard
+    sees them elsewhere; the summaries' year figures and trends are replaced
+    by what it shows (the dashboard is the report's own, built for it).
+    Returns the guarded years by (measure, year) and the true trends, so
+    the charts can say how many quarters they hide.
+    """
+    years = {q.year for q in dashboard.quarters} | {dashboard.year}
+    by_measure: dict[int, dict[int, dict[int, QuarterlyValue]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for value in quarterly_value_list(partnership=partnership).filter(
+        period__year__in=years
+    ):
+        by_measure[value.measure_id][value.period.year][value.period.quarter] = value
+    categories = category_map(partnership=partnership)
+    guarded: dict[tuple[int, int], GuardedYear | None] = {}
+    true_trends: dict[int, list[Point]] = {}
+    for summary in dashboard.all_measures:
+        measure = summary.measure
+        first = (
+            categories.get(measure.breakdown_first_id, [])
+            if measure.breakdown_first_id
+            else []
+        )
+        for y in years:
+            guarded[measure.pk, y] = guard.year(
+                measure, by_measure[measure.pk][y], first
+            )
+        this_year = guarded[measure.pk, dashboard.year]
+        if this_year is None:
+            continue
+        summary.year = GuardedYearSummary(summary.year, this_year.year)
+        true_trends[measure.pk] = summary.trend
+        summary.trend = [
+            Point(
+                point.label,
+                shown.value
+                if (g := guarded[measure.pk, q.year]) is not None
+                and (shown := g.quarters.get(q.quarter)) is not None
+                else point.value,
+            )
+            for point, q in zip(summary.trend, dashboard.quarters, strict=True)
+        ]
+        latest = [p for p in summary.trend if p.value is not None]
+        summary.latest = latest[-1] if latest else None
+        summary.breakdown = None
+    return guarded, true_trends
+
+
 def annual_report_content(
-    *, partnership: Partnership, year: int, prefix: str = ""
+    *,
+    partnership: Partnership,
+    year: int,
+    prefix: str = "",
+    guard: FigureGuard | None = None,
 ) -> AnnualReportContent:
     """The report's content in the active language.
 
     ``prefix`` starts every anchor and chart id, so that the two parts of a
-    bilingual report do not share one.
+    bilingual report do not share one. ``guard``: an edition's rule for
+    what may be shown of the figures (reports.editions); None for the
+    members' report, with the true figures.
     """
     dashboard = dashboard_get(partnership=partnership, year=year)
+    guarded: dict[tuple[int, int], GuardedYear | None] = {}
+    true_trends: dict[int, list[Point]] = {}
+    if guard is not None:
+        guarded, true_trends = _guard_figures(
+            partnership=partnership, dashboard=dashboard, guard=guard
+        )
     start = partnership.reporting_year_start_month
     broken_down = [
         s.measure
@@ -541,31 +643,46 @@ def annual_report_content(
         for summary in summaries:
             if not summary.measure.is_headline:
                 continue
+            measure = summary.measure
             trend, quarters = chart_quarters(summary.trend, dashboard.quarters, year)
+            shown_year = guarded.get((measure.pk, year))
+            baseline_shown = guard is None or guard.baseline_shown(measure)
             chart, description = measure_chart(
-                summary.measure,
+                measure,
                 trend,
                 quarters=quarters,
-                id_prefix=f"{prefix}chart-{summary.measure.pk}",
+                id_prefix=f"{prefix}chart-{measure.pk}",
                 year=year,
                 height=HEADLINE_CHART_HEIGHT,
+                show_baseline=baseline_shown,
             )
+            if shown_year is not None:
+                true_trend = true_trends[measure.pk][-len(trend) :] if trend else []
+                hidden = sum(
+                    1
+                    for true, shown in zip(true_trend, trend, strict=True)
+                    if true.value is not None and shown.value is None
+                )
+                if hidden:
+                    description += " " + guard.hidden_note(hidden)
+                breakdown = guarded_year_breakdown(measure, shown_year)
+            elif measure.breakdown_first_id:
+                breakdown = year_breakdown(
+                    measure, year_values.get(measure.pk, []), categories
+                )
+            else:
+                breakdown = None
             items.append(
                 HeadlineMeasure(
                     summary=summary,
                     chart=chart,
                     chart_description=description,
-                    stories=stories.get(summary.measure.pk, []),
+                    stories=stories.get(measure.pk, []),
                     curve=measure_story_for_year(
-                        partnership=partnership, measure=summary.measure, year=year
+                        partnership=partnership, measure=measure, year=year
                     ),
-                    breakdown=year_breakdown(
-                        summary.measure,
-                        year_values.get(summary.measure.pk, []),
-                        categories,
-                    )
-                    if summary.measure.breakdown_first_id
-                    else None,
+                    breakdown=breakdown,
+                    baseline_shown=baseline_shown,
                 )
             )
         return items
@@ -600,6 +717,7 @@ def annual_report_content(
         chapters=chapters,
         contribution=_contribution_chapter(partnership=partnership, year=year),
         action_plan=_action_plan_chapter(partnership=partnership, year=year),
+        disclosure_note=guard.note() if guard is not None else "",
     )
 
 
@@ -639,10 +757,16 @@ OTHER_PART_LINK = {
 }
 
 
-def _part_context(partnership: Partnership, year: int, language: str, prefix: str):
+def _part_context(
+    partnership: Partnership,
+    year: int,
+    language: str,
+    prefix: str,
+    guard: FigureGuard | None = None,
+):
     with translation.override(language):
         content = annual_report_content(
-            partnership=partnership, year=year, prefix=prefix
+            partnership=partnership, year=year, prefix=prefix, guard=guard
         )
         return content, {
             "report": content,
@@ -659,14 +783,18 @@ def annual_report_document(
     year: int,
     language: str = ReportLanguage.ENGLISH,
     produced_on: date | None = None,
+    guard: FigureGuard | None = None,
 ) -> AnnualReportDocument:
-    """The report's HTML in ``language`` and the digest of all but its date."""
+    """The report's HTML in ``language`` and the digest of all but its date.
+
+    ``guard``: another edition's rule for the figures (reports.editions).
+    """
     languages = REPORT_LANGUAGES[ReportLanguage(language)]
     bilingual = len(languages) > 1
     prefixes = {code: f"{code}-" if bilingual else "" for code in languages}
     parts = []
     for code in languages:
-        content, context = _part_context(partnership, year, code, prefixes[code])
+        content, context = _part_context(partnership, year, code, prefixes[code], guard)
         with translation.override(code):
             name, label = content.partnership.name, content.dashboard.year_label
             other = next((c for c in languages if c != code), None)

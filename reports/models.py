@@ -162,3 +162,29 @@ class AnnualReport(BackgroundJob):
             f"{self.partnership.slug}-annual-report-"
             f"{self.year_label.replace('/', '-')}{suffix}.pdf"
         )
+
+    @property
+    def file_prefix(self) -> str:
+        """The start of the name of every file of this report: its PDF and
+        any other edition's (``edition_file_name``), so that withdrawing the
+        report deletes them all."""
+        return f"{self.partnership_id}/annual-report-{self.year}-{self.pk}-"
+
+    def edition_file_name(self, edition: str) -> str:
+        """Where another edition of this report (reports.editions) is stored."""
+        return f"{self.file_prefix}{edition}.pdf"
+
+
+def report_files_delete(report: AnnualReport) -> None:
+    """Delete the report's PDF and every other edition's."""
+    storage = report_storage()
+    folder, start = report.file_prefix.rsplit("/", 1)
+    try:
+        _folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        files = []
+    for name in files:
+        if name.startswith(start):
+            storage.delete(f"{folder}/{name}")
+    if report.file_name:
+        storage.delete(report.file_name)

@@ -535,6 +535,7 @@ def measure_chart(
     id_prefix: str = "chart",
     year: int,
     height: int | None = None,
+    show_baseline: bool = True,
 ) -> tuple[SafeString, str]:
     """The measure's quarterly chart and its text alternative.
 
@@ -570,7 +571,7 @@ def measure_chart(
         fmt=fmt,
         target=target,
         target_label=target_label,
-        baseline=measure.baseline_value,
+        baseline=measure.baseline_value if show_baseline else None,
         forecast=forecast,
         id_prefix=id_prefix,
         **({"height": height} if height else {}),

@@ -35,6 +35,7 @@ from .models import (
     AnnualReport,
     ReportLanguage,
     ReportStatus,
+    report_files_delete,
     report_storage,
 )
 
@@ -127,8 +128,8 @@ def annual_report_withdraw(
         report.withdrawn_at = timezone.now()
         report.withdrawn_by = actor
         report.save(update_fields=["status", "withdrawn_at", "withdrawn_by"])
-        name = report.file_name
-        transaction.on_commit(lambda: report_storage().delete(name))
+        # Its PDF and every other edition's (a public one, for instance).
+        transaction.on_commit(lambda: report_files_delete(report))
     logger.info(
         "Annual report %s of partnership %s withdrawn by user %s",
         report.pk,
@@ -253,10 +254,7 @@ def _render(report_id: int, partnership_id: int) -> None:
                 raise _Superseded
             report.data_version = document.data_version
         pdf = render_pdf(document.html)
-        name = (
-            f"{partnership_id}/annual-report-{report.year}-"
-            f"{report.pk}-{report.data_version[:16]}.pdf"
-        )
+        name = f"{report.file_prefix}{report.data_version[:16]}.pdf"
         report.file_name = report_storage().save(name, ContentFile(pdf.content))
         report.status = ReportStatus.READY
         report.page_count = pdf.page_count

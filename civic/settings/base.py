@@ -82,6 +82,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Public pages (PUBLIC_PATH_PREFIXES) are the same for everyone and kept
+    # by shared caches: there the request has no user and no session read,
+    # so nothing adds Vary: Cookie or sets a cookie.
+    "partnerships.middleware.PublicPathsMiddleware",
     # Marks a session that has just written, so it reads its writes from the
     # primary rather than from a replica a moment behind (partnerships.replica).
     "partnerships.replica.ReadYourWritesMiddleware",
@@ -110,6 +114,9 @@ API_URL_PREFIX = "/api/"
 # Paths the tenant middleware leaves alone: /healthz must answer even when
 # the database is down, so it cannot start a transaction first.
 TENANT_EXEMPT_PATHS = ("/healthz", "/healthz/")
+# The published pages, embeds, open data and report PDFs (public/urls.py),
+# in English and in Welsh: answered alike to every visitor, signed in or not.
+PUBLIC_PATH_PREFIXES = ("/public/", "/cy/public/")
 WSGI_APPLICATION = "civic.wsgi.application"
 
 TEMPLATES = [
@@ -410,6 +417,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "resend-unsent-reports": {
         "task": "reports.tasks.resend_unsent_reports",
+        "schedule": 60.0,
+    },
+    "resend-unsent-public-reports": {
+        "task": "public.tasks.resend_unsent_public_reports",
         "schedule": 60.0,
     },
 }

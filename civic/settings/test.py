@@ -22,3 +22,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The suite's tests each run in one transaction that is rolled back, never
+# committed, so the data version, which moves at commit (partnerships
+# migration 0020), would never move in them: their connections move it at
+# each statement instead, as it did before. The tests that commit for real
+# (tests/partnerships/test_data_version_concurrency.py) set it back.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
+    "-c civic.data_version_at=statement"
+)
