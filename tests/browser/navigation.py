@@ -22,7 +22,11 @@ def nav_link(page: Page, name: str, *, exact: bool = False) -> Locator:
         and menu_button.get_attribute("aria-expanded") != "true"
     ):
         menu_button.click()
-    menu = nav.locator("details", has=link)
+    # A closed menu's links are out of the accessibility tree: find the menu
+    # by the link as it is in the page (a ``has`` locator is relative to the
+    # element tested, so it starts from the page).
+    in_page = page.get_by_role("link", name=name, exact=exact, include_hidden=True)
+    menu = nav.locator("details", has=in_page)
     if menu.count() and not menu.evaluate("details => details.open"):
         menu.locator("summary").click()
     expect(link).to_be_visible()
