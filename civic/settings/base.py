@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "partnerships.policy.policy_context",
                 "partnerships.i18n.language_twin",
+                "civic.navigation.navigation",
             ],
         },
     },

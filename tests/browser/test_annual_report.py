@@ -14,6 +14,7 @@ from partnerships import tenancy
 from partnerships.models import Role
 from reports.models import AnnualReport, ReportStatus
 from tests.browser.flows import DESKTOP, check_both_sizes
+from tests.browser.navigation import nav_link
 from tests.browser.second_factor import pass_second_factor
 from tests.factories import PASSWORD, MembershipFactory
 from tests.reports.framework import build_framework
@@ -45,9 +46,7 @@ def test_admin_requests_the_report_and_a_viewer_downloads_it(
         page.goto(
             live_server.url + reverse("reports:dashboard", args=[partnership.slug])
         )
-        page.get_by_role("navigation", name="Main").get_by_role(
-            "link", name="Reports"
-        ).click()
+        nav_link(page, "Reports").click()
         expect(page.get_by_role("heading", name="Annual reports")).to_be_visible()
         expect(page.get_by_label("Reporting year")).to_have_value("2024")
         a11y.check(page, "Reports page, admin")

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from partnerships import tenancy
 from partnerships.models import Role
+from tests.browser.navigation import nav_link
 from tests.browser.second_factor import pass_second_factor
 from tests.factories import PASSWORD, MembershipFactory
 
@@ -48,9 +49,7 @@ def test_a_token_made_on_the_page_works_until_revoked(
     page.get_by_role("button", name="Sign in").click()
     pass_second_factor(page, user.email)
 
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="API tokens"
-    ).click()
+    nav_link(page, "API tokens").click()
     expect(page.get_by_role("heading", name="API tokens", level=1)).to_be_visible()
     page.get_by_label("Name").fill("Data warehouse")
     page.get_by_role("button", name="Make the token").click()

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from demo.loader import PASSWORD, STEERING_EMAIL
+from tests.browser.navigation import nav_link
 from tests.browser.second_factor import pass_second_factor
 from tests.demo_database import DEMO_NOW
 
@@ -44,9 +45,7 @@ def test_the_steering_group_reads_the_contribution_map(
         )
         page = context.new_page()
         sign_in(page, STEERING_EMAIL)
-        page.get_by_role("navigation", name="Main").get_by_role(
-            "link", name="Contribution"
-        ).click()
+        nav_link(page, "Contribution").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Contribution map")
         # Seed 000 line 31: every priority serves all seven goals.
         gaps = page.get_by_role("region", name="Goals with no contribution")

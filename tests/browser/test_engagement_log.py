@@ -15,6 +15,7 @@ from kpis.models import Aggregation, QuarterlyValue, ReviewStatus, ValueType
 from partnerships import tenancy
 from partnerships.models import Role
 from tests.browser.flows import DESKTOP, check_both_sizes, sign_in
+from tests.browser.navigation import nav_link
 from tests.factories import (
     DimensionCategoryFactory,
     DimensionFactory,
@@ -124,9 +125,7 @@ def test_a_leads_logged_activity_becomes_the_quarters_computed_figures(
     # --- The lead logs two activities. ------------------------------------
     page = browser.new_context(base_url=live_server.url, viewport=DESKTOP).new_page()
     sign_in(page, lead.email)
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Engagement"
-    ).click()
+    nav_link(page, "Engagement").click()
     expect(page.get_by_role("heading", level=1, name="Engagement log")).to_be_visible()
     expect(page.get_by_role("heading", level=2, name="November 2026")).to_be_visible()
     check_both_sizes(page, a11y, "engagement log, empty month")

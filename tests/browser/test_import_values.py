@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from kpis.models import QuarterlyValue
 from partnerships import tenancy
+from tests.browser.navigation import nav_link
 from tests.exchange.conftest import World
 from tests.workers import start_worker, stop
 
@@ -38,9 +39,7 @@ def test_a_lead_uploads_figures_sees_the_preview_and_confirms(
         page = context.new_page()
         sign_in(page, live_server, world.lead)
         page.goto(live_server.url + reverse("reports:dashboard", args=[slug]))
-        page.get_by_role("navigation", name="Main").get_by_role(
-            "link", name="Import and export"
-        ).click()
+        nav_link(page, "Import and export").click()
         expect(page.get_by_role("heading", name="Import and export")).to_be_visible()
         a11y.check(page, "Import and export, lead")
 

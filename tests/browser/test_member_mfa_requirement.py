@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from partnerships import tenancy
 from partnerships.models import Partnership, Role
+from tests.browser.navigation import nav_link
 from tests.browser.second_factor import enrol_from_page, pass_second_factor
 from tests.factories import PASSWORD, MembershipFactory
 
@@ -34,9 +35,7 @@ def test_an_admin_asks_every_member_and_a_lead_enrols(
     )
     page = sign_in(context, admin.user.email)
     pass_second_factor(page, admin.user.email)
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Settings"
-    ).click()
+    nav_link(page, "Settings").click()
     expect(page.get_by_role("heading", name="Two-step sign-in")).to_be_visible()
     a11y.check(page, "Settings at 1366")
     page.get_by_label("Every member must use two-step sign-in").check()

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from partnerships import tenancy
 from partnerships.models import Role
+from tests.browser.navigation import nav_link
 from tests.browser.second_factor import pass_second_factor
 from tests.factories import PASSWORD, MembershipFactory
 from tests.mfa import code_for_secret
@@ -63,9 +64,7 @@ def test_an_admin_enrols_signs_out_and_signs_in_with_a_code(
     page.get_by_role("link", name="I have saved them: continue").click()
     expect(page.get_by_role("heading", level=1, name=partnership.name)).to_be_visible()
 
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Two-step sign-in"
-    ).click()
+    nav_link(page, "Two-step sign-in").click()
     expect(page.get_by_role("heading", name="Two-step sign-in")).to_be_visible()
     expect(page.get_by_text("You have 10 unused recovery codes.")).to_be_visible()
     check_both_widths(page, a11y, "Two-step sign-in")

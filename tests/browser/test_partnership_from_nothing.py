@@ -27,6 +27,7 @@ from tests.browser.flows import (
     emailed_link,
     sign_in,
 )
+from tests.browser.navigation import nav_link
 from tests.browser.second_factor import enrol_from_page
 from tests.factories import UserFactory
 
@@ -117,9 +118,7 @@ def test_staff_create_a_partnership_that_its_people_then_run(
     a11y.check(admin, "dashboard, empty (admin)")
 
     # --- The admin builds the strategy. ----------------------------------------
-    admin.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Strategy"
-    ).click()
+    nav_link(admin, "Strategy").click()
     expect(admin.get_by_role("heading", level=1, name="Strategy")).to_be_visible()
     add = admin.get_by_role("form", name="Add a priority")
     add.get_by_label("Name").fill("Young people thrive")

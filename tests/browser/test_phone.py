@@ -124,10 +124,19 @@ def test_the_demo_on_a_phone_and_a_desktop(
     page.keyboard.press("Enter")
     expect(menu).to_have_attribute("aria-expanded", "true")
     expect(nav.get_by_role("link", name="Dashboard")).to_be_visible()
-    expect(nav.get_by_role("link", name="Your account")).to_be_visible()
     expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
+    # The account's pages are in a menu of their own inside it, opened and
+    # closed from the keyboard.
+    account = nav.locator("summary", has_text="Account")
+    expect(nav.get_by_role("link", name="Your account")).to_be_hidden()
+    account.focus()
+    page.keyboard.press("Enter")
+    expect(nav.get_by_role("link", name="Your account")).to_be_visible()
     page.screenshot(path=str(artifacts_dir / "phone-dashboard-390-menu.png"))
     a11y.check(page, "dashboard at 390, menu open")
+    page.keyboard.press("Escape")
+    expect(nav.get_by_role("link", name="Your account")).to_be_hidden()
+    expect(account).to_be_focused()
     page.keyboard.press("Escape")
     expect(menu).to_have_attribute("aria-expanded", "false")
     expect(menu).to_be_focused()
@@ -156,9 +165,26 @@ def test_the_demo_on_a_phone_and_a_desktop(
         nav = page.get_by_role("navigation", name="Main")
         expect(nav.get_by_role("button", name="Menu")).to_have_count(0)
         expect(nav.get_by_role("link", name="Dashboard")).to_be_visible()
-        expect(nav.get_by_role("link", name="Your account")).to_be_visible()
         expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
+        # The navigation is one row of links and menus, not three.
+        assert nav.locator("#site-nav-list").bounding_box()["height"] < 40, label
         _assert_status_on_screen(page, label)
         a11y.check(page, f"{label} at 1366")
+        # Each menu opens from the keyboard under its button; opening one
+        # closes another, and Escape closes it and returns to its button.
+        plan = nav.locator("summary", has_text="Plan")
+        plan.focus()
+        page.keyboard.press("Enter")
+        expect(nav.get_by_role("link", name="Action plan")).to_be_visible()
+        account = nav.locator("summary", has_text="Account")
+        account.click()
+        expect(nav.get_by_role("link", name="Your account")).to_be_visible()
+        expect(nav.get_by_role("link", name="Action plan")).to_be_hidden()
+        if label == "dashboard":
+            page.screenshot(path=str(artifacts_dir / "desktop-dashboard-1366-menu.png"))
+        a11y.check(page, f"{label} at 1366, a menu open")
+        page.keyboard.press("Escape")
+        expect(nav.get_by_role("link", name="Your account")).to_be_hidden()
+        expect(account).to_be_focused()
     context.close()
     a11y.assert_clean()

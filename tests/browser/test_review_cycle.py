@@ -47,6 +47,7 @@ from partnerships import services as partnership_services
 from partnerships import tenancy
 from partnerships.models import Partnership, Role, User
 from tests.browser.conftest import AccessibilityChecker, _format_violations
+from tests.browser.navigation import nav_link
 from tests.browser.second_factor import pass_second_factor
 from tests.factories import PASSWORD, UserFactory
 
@@ -310,9 +311,7 @@ def test_a_quarter_goes_through_review_and_is_locked(
 
     # --- The admin, in another browser, returns one figure. ---------------
     admin = sign_in(browser, live_server, scenario.admin)
-    admin.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Quarter", exact=True
-    ).click()
+    nav_link(admin, "Quarter", exact=True).click()
     admin.get_by_label("Quarter", exact=True).select_option(label=label)
     admin.get_by_role("button", name="Show").click()
     expect(

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from partnerships import services, tenancy
 from partnerships.models import Role
+from tests.browser.navigation import nav_link
 from tests.browser.second_factor import pass_second_factor
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
@@ -32,9 +33,7 @@ def test_the_security_page_reads_well_wide_and_narrow(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     pass_second_factor(page, admin.user.email)
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Security"
-    ).click()
+    nav_link(page, "Security").click()
     expect(page.get_by_role("heading", name="Security events", level=1)).to_be_visible()
     expect(page.get_by_role("cell", name="new.lead@example.org")).to_be_visible()
     a11y.check(page, "Security events at 1366")

@@ -17,6 +17,7 @@ from partnerships import services as partnership_services
 from partnerships import tenancy
 from partnerships.models import Role
 from tests.browser.flows import add_measure, check_both_sizes, sign_in
+from tests.browser.navigation import nav_link
 from tests.factories import UserFactory
 
 # The clock is pinned (tests/conftest.py): 16 November 2026, so with a
@@ -50,9 +51,7 @@ def test_the_admin_builds_a_priority_an_outcome_and_two_measures(
     )
     page = context.new_page()
     sign_in(page, user.email)
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Strategy"
-    ).click()
+    nav_link(page, "Strategy").click()
     expect(page.get_by_role("heading", level=1, name="Strategy")).to_be_visible()
     check_both_sizes(page, a11y, "strategy, empty")
 

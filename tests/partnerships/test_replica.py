@@ -156,8 +156,16 @@ def replica(standby):
 
 
 def caught_up(standby_port: int) -> None:
+    """Wait until the standby has replayed every transaction committed so far.
+
+    The test server commits asynchronously (synchronous_commit=off), so a
+    commit's record can still sit in the WAL buffers, past the write position
+    (``pg_current_wal_lsn``), for a few hundred milliseconds after the commit
+    returned. The insert position covers every record already made; the
+    standby reaches it once the WAL writer has written and sent them.
+    """
     with _superuser(settings.DATABASES["default"]["PORT"]) as primary:
-        (lsn,) = primary.execute("SELECT pg_current_wal_lsn()").fetchone()
+        (lsn,) = primary.execute("SELECT pg_current_wal_insert_lsn()").fetchone()
     with _superuser(standby_port) as standby_db:
         for _ in range(200):
             (done,) = standby_db.execute(
