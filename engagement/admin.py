@@ -9,10 +9,12 @@ recomputes the figures computed from the log, as the log's own pages do.
 """
 
 from django.contrib import admin
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from kpis.models import LOCKED_QUARTER_SQLSTATE
+from kpis.models import LOCKED_QUARTER_SQLSTATE, Period
+from kpis.periods import Quarter
 from partnerships.admin_tenancy import (
     TenantAdmin,
     TenantInlineMixin,
@@ -29,7 +31,6 @@ from .models import (
     ContinuumLevelName,
     EngagementStandard,
 )
-from .services import _locked_quarter
 
 database_refusal_register(
     LOCKED_QUARTER_SQLSTATE,
@@ -86,13 +87,18 @@ class ActivityStandardInline(_ActivityRowInline):
 
 
 def _is_locked(activity: Activity | None) -> bool:
-    """Whether the activity falls in a locked quarter of its partnership."""
+    """Whether the activity falls in a locked quarter of its partnership (a
+    read: the log's services hold the quarter when they write)."""
     if activity is None or activity.pk is None:
         return False
-    return any(
-        _locked_quarter(activity.partnership, day) is not None
-        for day in (activity.starts_on, activity.ends_on)
-    )
+    start_month = activity.partnership.reporting_year_start_month
+    wanted = Q()
+    for day in (activity.starts_on, activity.ends_on):
+        quarter = Quarter.containing(day, start_month)
+        wanted |= Q(year=quarter.year, quarter=quarter.quarter)
+    return Period.objects.filter(
+        wanted, partnership_id=activity.partnership_id, locked_at__isnull=False
+    ).exists()
 
 
 class ActivityAdminForm(TenantModelForm):
