@@ -6,19 +6,16 @@ Python, so the query count does not grow with the size of the framework.
 """
 
 from collections import defaultdict
-from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kpis import rules
 from kpis.forecast import CurveVerdict, baseline_forecast, curve_verdict, latest_run
@@ -49,7 +46,6 @@ from kpis.selectors import (
 from outcomes.models import Mission, Outcome, Priority
 from outcomes.selectors import mission_get, outcome_list, priority_list
 from partnerships.models import Partnership
-from partnerships.selectors import data_version_get
 
 from .charts import (
     Point,
@@ -384,54 +380,6 @@ def _dashboard_figures(
         _Figure(measure_id, by_key[year, number], value, num, den, breakdown)
         for measure_id, year, number, value, num, den, breakdown in rows
     ]
-
-
-# Bump when the Dashboard read model changes shape: cached entries of the
-# old shape are then never read.
-DASHBOARD_CACHE_FORMAT = 1
-
-
-def dashboard_get_cached(
-    *, partnership: Partnership, year: int | None = None, version: int | None = None
-) -> Dashboard:
-    """``dashboard_get``, cached per partnership by its data version.
-
-    Every write to what the dashboard shows bumps the version in the
-    database (partnerships.models.DataVersion), whatever the path, so a
-    cached read model is never stale; the day and the language are in the
-    key too (quarters end, labels are translated). ``version`` is the one
-    read with the membership; None reads it here (from the replica, with
-    the figures, when the view reads from one). Without the cache (Redis
-    down) the dashboard is built as without it.
-    """
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    if not seconds:
-        return dashboard_get(partnership=partnership, year=year)
-    if version is None:
-        version = data_version_get(partnership=partnership)
-    key = ":".join(
-        str(part)
-        for part in (
-            "civic:dashboard",
-            DASHBOARD_CACHE_FORMAT,
-            partnership.pk,
-            partnership.created_at.timestamp(),
-            version,
-            year or "",
-            get_language() or "",
-            timezone.localdate().isoformat(),
-        )
-    )
-    try:
-        cached = cache.get(key)
-    except Exception:  # the cache is an optimisation, never a failure
-        cached = None
-    if isinstance(cached, Dashboard):
-        return cached
-    dashboard = dashboard_get(partnership=partnership, year=year)
-    with suppress(Exception):
-        cache.set(key, dashboard, seconds)
-    return dashboard
 
 
 def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashboard:
