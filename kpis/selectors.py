@@ -114,6 +114,38 @@ def value_list(*, partnership: Partnership) -> QuerySet[QuarterlyValue]:
     )
 
 
+# What a figure's entry row shows (My measures, My quarter): its numbers,
+# story and review state, its quarter, and the name of whoever returned it;
+# no other user row, and no user's password hash or timestamps.
+ENTRY_VALUE_FIELDS = (
+    "partnership_id",
+    "measure_id",
+    "period",
+    "value_type",
+    "value",
+    "numerator",
+    "denominator",
+    "story",
+    "breakdown",
+    "status",
+    "return_reason",
+    "version",
+    "updated_at",
+    "reviewed_by__full_name",
+    "reviewed_by__email",
+)
+
+
+def value_list_for_entry(*, partnership: Partnership) -> QuerySet[QuarterlyValue]:
+    """The partnership's figures as the entry pages read them (only
+    ``ENTRY_VALUE_FIELDS``)."""
+    return (
+        QuarterlyValue.objects.filter(partnership=partnership)
+        .select_related("period", "reviewed_by")
+        .only(*ENTRY_VALUE_FIELDS)
+    )
+
+
 def _with_first_figure(
     measures: QuerySet[PerformanceMeasure], partnership: Partnership
 ) -> QuerySet[PerformanceMeasure]:

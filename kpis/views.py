@@ -118,7 +118,7 @@ def _rows(
 ) -> list[EntryRow]:
     partnership = request.partnership
     previous_quarter = quarter.previous()
-    values = selectors.value_list(partnership=partnership).filter(
+    values = selectors.value_list_for_entry(partnership=partnership).filter(
         Q(period__year=quarter.year)
         | Q(
             period__year=previous_quarter.year, period__quarter=previous_quarter.quarter
@@ -126,6 +126,12 @@ def _rows(
         measure__in=measures,
     )
     by_key = {(v.measure_id, v.period.year, v.period.quarter): v for v in values}
+    # Each measure's figures of the year so far, in quarter order, grouped
+    # once (not by sorting every figure for every measure).
+    year_so_far: dict[int, list] = {}
+    for (m, y, q), v in sorted(by_key.items()):
+        if y == quarter.year and q <= quarter.quarter:
+            year_so_far.setdefault(m, []).append(rules.Entry.of(v))
     figures = review.recent_figures(
         partnership=partnership, measures=measures, quarter=quarter
     )
@@ -138,11 +144,7 @@ def _rows(
     rows = []
     for measure in measures:
         current = by_key.get((measure.pk, quarter.year, quarter.quarter))
-        this_year = [
-            rules.Entry.of(v)
-            for (m, y, q), v in sorted(by_key.items())
-            if m == measure.pk and y == quarter.year and q <= quarter.quarter
-        ]
+        this_year = year_so_far.get(measure.pk, [])
         rows.append(
             EntryRow(
                 measure=measure,
