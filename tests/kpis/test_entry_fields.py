@@ -42,7 +42,7 @@ PYTHON = Template(
 )
 
 KINDS = [
-    {"value_type": ValueType.COUNT, "unit": "families <& \"others\">"},
+    {"value_type": ValueType.COUNT, "unit": 'families <& "others">'},
     {"value_type": ValueType.COUNT, "unit": ""},
     {"value_type": ValueType.SCORE, "aggregation": Aggregation.MEAN},
     {"value_type": ValueType.MILESTONE, "aggregation": Aggregation.LATEST},
