@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpRequest
 
+from outcomes.selectors import priority_list
 from partnerships import policy as roles
 from partnerships.decorators import recent_authentication_required, tenant_view
 from partnerships.models import WelshStatus
@@ -29,6 +30,7 @@ from .forms import (
 )
 from .models import (
     Dimension,
+    MeasureLead,
     PerformanceMeasure,
     Period,
     QuarterlyValue,
@@ -173,6 +175,73 @@ def _rows(
     return rows
 
 
+@dataclass
+class EntryFilter:
+    """Which of the measures an admin may enter My measures shows: all of
+    them, those without a figure this quarter, those they lead, one
+    priority's. Every measure stays one choice away."""
+
+    show: str
+    priority: int | None
+    shown: list[PerformanceMeasure]
+    total: int
+    missing: int
+    mine: int
+    priorities: list[tuple[int, str, int]]
+
+
+ENTRY_SHOW = ("missing", "mine")
+
+
+def _entry_filter(
+    request: HttpRequest, quarter: Quarter, measures: list[PerformanceMeasure]
+) -> EntryFilter:
+    partnership = request.partnership
+    show = request.GET.get("show", "")
+    show = show if show in ENTRY_SHOW else ""
+    wanted = request.GET.get("priority", "")
+    reported = set(
+        selectors.value_list_for_entry(partnership=partnership)
+        .filter(
+            measure__in=measures,
+            period__year=quarter.year,
+            period__quarter=quarter.quarter,
+        )
+        .values_list("measure_id", flat=True)
+    )
+    mine = set(
+        MeasureLead.objects.filter(
+            partnership=partnership, user=request.user, measure__in=measures
+        ).values_list("measure_id", flat=True)
+    )
+    counts: dict[int, int] = {}
+    for measure in measures:
+        if measure.priority_id is not None:
+            counts[measure.priority_id] = counts.get(measure.priority_id, 0) + 1
+    priorities = [
+        (p.pk, p.name, counts[p.pk])
+        for p in priority_list(partnership=partnership)
+        if p.pk in counts
+    ]
+    priority = next((pk for pk, _name, _n in priorities if str(pk) == wanted), None)
+    shown = [
+        m
+        for m in measures
+        if (show != "missing" or m.pk not in reported)
+        and (show != "mine" or m.pk in mine)
+        and (priority is None or m.priority_id == priority)
+    ]
+    return EntryFilter(
+        show=show,
+        priority=priority,
+        shown=shown,
+        total=len(measures),
+        missing=sum(1 for m in measures if m.pk not in reported),
+        mine=len(mine),
+        priorities=priorities,
+    )
+
+
 def _period(request: HttpRequest, quarter: Quarter) -> Period | None:
     return (
         selectors.period_list(partnership=request.partnership)
@@ -206,7 +275,11 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
         "deadline": request.partnership.deadline_for(quarter),
     }
     if request.method == "GET":
-        context["rows"] = _rows(request, quarter, measures, period)
+        shown = measures
+        if roles.may_enter_every_measure(membership):
+            context["filter"] = entry_filter = _entry_filter(request, quarter, measures)
+            shown = entry_filter.shown
+        context["rows"] = _rows(request, quarter, shown, period)
         context["submittable"] = _submittable(request, quarter, measures)
         return render(request, "kpis/my_measures.html", context)
 
