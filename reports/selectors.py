@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Q
+from django.db.models import JSONField, Q, Value
+from django.db.models.functions import NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -365,20 +366,24 @@ def _dashboard_figures(
     for year, number in by_key:
         shown |= Q(year=year, quarter=number)
     periods = Period.objects.filter(shown, partnership=partnership).values("pk")
-    rows = QuarterlyValue.objects.filter(
-        partnership=partnership, period_id__in=periods
-    ).values_list(
-        "measure_id",
-        "period__year",
-        "period__quarter",
-        "value",
-        "numerator",
-        "denominator",
-        "breakdown",
+    rows = (
+        QuarterlyValue.objects.filter(partnership=partnership, period_id__in=periods)
+        # Most figures have no breakdown: NULL is not parsed as JSON.
+        .annotate(cells=NullIf("breakdown", Value({}, output_field=JSONField())))
+        .values_list(
+            "measure_id",
+            "period__year",
+            "period__quarter",
+            "value",
+            "numerator",
+            "denominator",
+            "cells",
+        )
+        .order_by()
     )
     return [
-        _Figure(measure_id, by_key[year, number], value, num, den, breakdown)
-        for measure_id, year, number, value, num, den, breakdown in rows
+        _Figure(measure_id, by_key[year, number], value, num, den, cells or {})
+        for measure_id, year, number, value, num, den, cells in rows
     ]
 
 
@@ -394,9 +399,12 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
     last = now if year == now.year else Quarter(year, 4, start)
     quarters = last.back(TREND_QUARTERS)
     measures = list(
-        measure_list(partnership=partnership).annotate(
-            done_before=milestone_done_before(partnership=partnership, year=year)
-        )
+        measure_list(partnership=partnership)
+        # The dashboard places measures by their priority's and outcome's
+        # ids (it reads those rows once, on their own): not joined per measure.
+        .select_related(None)
+        .select_related("baseline_period", "breakdown_first", "breakdown_second")
+        .annotate(done_before=milestone_done_before(partnership=partnership, year=year))
     )
     values = _dashboard_figures(
         partnership=partnership,
