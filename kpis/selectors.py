@@ -905,7 +905,14 @@ def quarter_review_get(*, partnership: Partnership, quarter: Quarter) -> Quarter
         .first()
     )
     measures = list(
-        _with_first_figure(measure_list(partnership=partnership), partnership)
+        _with_first_figure(
+            # Each measure's name, code and kind are shown: its priority and
+            # outcome are not joined.
+            measure_list(partnership=partnership)
+            .select_related(None)
+            .select_related("breakdown_first", "breakdown_second"),
+            partnership,
+        )
     )
     first = first_reporting_quarter_get(
         partnership=partnership,
@@ -916,22 +923,35 @@ def quarter_review_get(*, partnership: Partnership, quarter: Quarter) -> Quarter
             v.measure_id: v
             for v in QuarterlyValue.objects.filter(
                 partnership=partnership, period=period
-            ).select_related("period", "entered_by", "submitted_by", "reviewed_by")
+            )
+            .select_related("period")
+            # Nobody's name or time of entry is shown: not read.
+            .defer(
+                "entered_by",
+                "submitted_by",
+                "reviewed_by",
+                "entered_at",
+                "updated_at",
+                "submitted_at",
+                "reviewed_at",
+            )
         }
         if period
         else {}
     )
     leads: dict[int, list[User]] = defaultdict(list)
-    for lead in MeasureLead.objects.filter(partnership=partnership).select_related(
-        "user"
+    # The leads' names and addresses only: no password hashes or timestamps.
+    for lead in (
+        MeasureLead.objects.filter(partnership=partnership)
+        .select_related("user")
+        .only("measure_id", "user__full_name", "user__email")
     ):
         leads[lead.measure_id].append(lead.user)
-    organisation_of = {
-        m.user_id: m.organisation.name
-        for m in Membership.objects.filter(
+    organisation_of = dict(
+        Membership.objects.filter(
             partnership=partnership, organisation__isnull=False
-        ).select_related("organisation")
-    }
+        ).values_list("user_id", "organisation__name")
+    )
     rows = []
     for measure in measures:
         people = sorted(leads.get(measure.pk, []), key=str)

@@ -472,6 +472,14 @@ def _render_review(
         "kpis/quarter_review.html",
         {
             "review": quarter_review,
+            # One reverse() each for a page of 150 rows: the address of pk 0
+            # without its last segment, each row's pk put in its place.
+            "measure_url_prefix": _url_prefix(
+                "reports:measure_detail", request.partnership.slug
+            ),
+            "review_url_prefix": _url_prefix(
+                "kpis:quarter_review_value", request.partnership.slug
+            ),
             "quarter": quarter,
             "quarters": quarters,
             "quarter_key": quarter.key,
@@ -491,6 +499,10 @@ def _render_review(
         },
         status=status,
     )
+
+
+def _url_prefix(name: str, slug: str) -> str:
+    return reverse(name, kwargs={"slug": slug, "pk": 0}).removesuffix("0/")
 
 
 def _require_reviewer(request: HttpRequest) -> None:
@@ -616,6 +628,14 @@ def quarter_approve_submitted(request: HttpRequest, slug: str) -> HttpResponse:
         "kpis/quarter_approve.html",
         {
             "review": quarter_review,
+            # One reverse() each for a page of 150 rows: the address of pk 0
+            # without its last segment, each row's pk put in its place.
+            "measure_url_prefix": _url_prefix(
+                "reports:measure_detail", request.partnership.slug
+            ),
+            "review_url_prefix": _url_prefix(
+                "kpis:quarter_review_value", request.partnership.slug
+            ),
             "quarter": quarter,
             "quarter_key": quarter.key,
             "back_url": _review_url(slug, quarter),
