@@ -265,16 +265,15 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     quarters = selectors.periods_open_for_figures(partnership=request.partnership)
     quarter = _chosen_quarter(request, quarters)
     measures = list(selectors.measure_list_for_entry(membership=membership))
-    period = _period(request, quarter)
     context = {
         "quarter": quarter,
         "quarters": quarters,
         "quarter_key": quarter.key,
         "is_current": quarter == quarters[0],
-        "period": period,
         "deadline": request.partnership.deadline_for(quarter),
     }
     if request.method == "GET":
+        context["period"] = period = _period(request, quarter)
         shown = measures
         if roles.may_enter_every_measure(membership):
             context["filter"] = entry_filter = _entry_filter(request, quarter, measures)
@@ -284,11 +283,14 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "kpis/my_measures.html", context)
 
     measure_id = request.POST.get("measure", "")
-    measure = get_object_or_404(
-        selectors.measure_list(partnership=request.partnership),
-        pk=int(measure_id) if measure_id.isdecimal() and len(measure_id) <= 18 else 0,
-    )
-    if measure not in measures:
+    pk = int(measure_id) if measure_id.isdecimal() and len(measure_id) <= 18 else 0
+    # The person's own measures are read already: the measure is looked up
+    # again only to tell another partnership's (404) from one not theirs.
+    measure = next((m for m in measures if m.pk == pk), None)
+    if measure is None:
+        get_object_or_404(
+            selectors.measure_list(partnership=request.partnership), pk=pk
+        )
         raise PermissionDenied(_("This measure is not assigned to you."))
     categories = (
         selectors.category_map(partnership=request.partnership)
@@ -343,7 +345,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(_entry_url(slug, quarter, f"#measure-{measure.pk}"))
     # Rows are built after the save, so they show the figures now stored; a
     # row with errors keeps what the person typed.
-    period = _period(request, quarter)
+    context["period"] = period = _period(request, quarter)
     rows = _rows(request, quarter, measures if not request.htmx else [measure], period)
     row = next(r for r in rows if r.measure.pk == measure.pk)
     row.saved = saved
