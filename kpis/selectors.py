@@ -92,6 +92,21 @@ def measure_list(
     return measures
 
 
+def measure_list_names(*, partnership: Partnership) -> QuerySet[PerformanceMeasure]:
+    """The partnership's measures with what a list of them shows and no more:
+    their place in the strategy, code and name (no targets, no joined rows)."""
+    return PerformanceMeasure.objects.filter(partnership=partnership).only(
+        "partnership_id",
+        "priority_id",
+        "outcome_id",
+        "position",
+        "code",
+        "name_en",
+        "name_cy",
+        "retired_at",
+    )
+
+
 def measure_list_current(*, partnership: Partnership) -> QuerySet[PerformanceMeasure]:
     """The measures still reported: retired ones have left dashboards and entry."""
     return measure_list(partnership=partnership, include_retired=False)
