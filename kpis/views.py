@@ -271,6 +271,8 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
         "quarter_key": quarter.key,
         "is_current": quarter == quarters[0],
         "deadline": request.partnership.deadline_for(quarter),
+        # Every measure the person reports, whatever a filter shows.
+        "to_report": len(measures),
     }
     if request.method == "GET":
         context["period"] = period = _period(request, quarter)

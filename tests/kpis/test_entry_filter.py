@@ -91,6 +91,8 @@ def test_a_filter_narrows_the_list_and_offers_the_rest(client, framework, query,
     page = client.get(url, query).content.decode()
     assert _names(page, measures) == shown
     assert f"Showing {len(shown)} of 3 measures." in page
+    # What there is to report is still every measure.
+    assert "3 measures to report." in page
     assert "Show every measure" in page
     # The filter stays chosen, and the quarter picker keeps it.
     if "show" in query:
