@@ -183,17 +183,23 @@ def earliest_figure_annotated(measure) -> tuple[int, int] | None:
     return measure.first_figure_year, measure.first_figure_quarter
 
 
+# What a page that shows people's names never reads of their user rows.
+USER_SECRETS = ("password", "last_login", "date_joined")
+
+
 def measure_detail(*, partnership: Partnership, pk: int) -> PerformanceMeasure:
     """One measure with its values and leads; raises DoesNotExist when not ours."""
     return (
         _with_first_figure(measure_list(partnership=partnership), partnership)
         .prefetch_related(
-            "leads",
+            # The leads' and enterers' names are shown: never their password
+            # hashes or sign-in times.
+            Prefetch("leads", queryset=User.objects.defer(*USER_SECRETS)),
             Prefetch(
                 "values",
-                queryset=QuarterlyValue.objects.filter(
-                    partnership=partnership
-                ).select_related("period", "entered_by"),
+                queryset=QuarterlyValue.objects.filter(partnership=partnership)
+                .select_related("period", "entered_by")
+                .defer(*(f"entered_by__{name}" for name in USER_SECRETS)),
             ),
         )
         .get(pk=pk)
@@ -458,7 +464,7 @@ def _who_and_path(context: dict | None, users: dict[int, User]) -> tuple[str, st
 
 def _users_named(events) -> dict[int, User]:
     ids = {(e.pgh_context or {}).get("user") for e in events} - {None}
-    return {u.pk: u for u in User.objects.filter(pk__in=ids)}
+    return {u.pk: u for u in User.objects.filter(pk__in=ids).defer(*USER_SECRETS)}
 
 
 def _number(value) -> str:
@@ -531,7 +537,9 @@ def value_history(
         PeriodLockChange.objects.filter(
             partnership=partnership,
             period_id__in={e.period_id for e in events},
-        ).select_related("actor")
+        )
+        .select_related("actor")
+        .defer(*(f"actor__{name}" for name in USER_SECRETS))
     )
     users = _users_named(events)
     history: dict[int, list[HistoryEntry]] = defaultdict(list)
