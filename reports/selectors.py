@@ -14,7 +14,8 @@ from django.db.models import JSONField, Q, Value
 from django.db.models.functions import NullIf
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,6 +48,7 @@ from kpis.selectors import (
 from outcomes.models import Mission, Outcome, Priority
 from outcomes.selectors import mission_get, outcome_list, priority_list
 from partnerships.models import Partnership
+from partnerships.templatetags.bilingual import bilingual
 
 from .charts import (
     Point,
@@ -187,6 +189,60 @@ class MeasureSummary:
     @cached_property
     def trend_description(self) -> str:
         return describe(self.trend, self.fmt)
+
+    @cached_property
+    def rba_item(self) -> SafeString:
+        """The measure's item in its outcome's RBA column on the dashboard,
+        written here once rather than by a dozen template tags (150 of them
+        on a large partnership's dashboard; tests/reports/test_dashboard_rba_item.py
+        holds it to the template it replaced)."""
+        year = self.year
+        kpi = (
+            format_html(' <span class="tag tag--kpi">{}</span>', _("KPI"))
+            if self.measure.is_headline
+            else ""
+        )
+        target = (
+            format_html(' <span class="muted">/ {}</span>', year.target_display)
+            if year.target is not None
+            else ""
+        )
+        notes = format_html_join(
+            "",
+            ' <span class="status__missing small">{}</span>',
+            ((note,) for note in (year.missing_note, year.due_note) if note),
+        )
+        breakdown = (
+            format_html(
+                '\n<p class="breakdown-line small">{} {}</p>',
+                # What {% blocktranslate %} wrote: the words translated,
+                # the names escaped.
+                mark_safe(  # noqa: S308
+                    _("By %(d)s, %(q)s:")
+                    % {
+                        "d": conditional_escape(self.breakdown.dimension),
+                        "q": conditional_escape(self.breakdown.label),
+                    }
+                ),
+                self.breakdown.text,
+            )
+            if self.breakdown
+            else ""
+        )
+        status = year.status
+        return format_html(
+            '<li>\n<a href="{}">{}</a>{}\n<div class="rba__figure"><span>{}</span>{}'
+            '\n<span class="status status--{}">{}</span>{}</div>{}\n</li>',
+            self.url,
+            bilingual(self.measure, "name"),
+            kpi,
+            year.display,
+            target,
+            status,
+            status.label,
+            notes,
+            breakdown,
+        )
 
     @cached_property
     def sparkline(self):
