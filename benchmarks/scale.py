@@ -779,12 +779,64 @@ def measure_pages(
         say(line)
 
 
+def _returned_for_saving(partnership, measure, now) -> None:
+    """The lead's figure of the current quarter sent back to them, as an
+    admin does: the data set's figures are submitted, and a lead cannot
+    change a submitted figure (the save would be refused, not timed)."""
+    from django.contrib.auth import get_user_model
+
+    from kpis.models import QuarterlyValue, ReviewStatus
+    from kpis.review import value_return
+    from partnerships.tenancy import partnership_scope, platform_scope
+
+    with platform_scope():
+        admin = get_user_model().objects.get(email=ADMIN_EMAIL)
+    with partnership_scope(partnership.pk):
+        stored = (
+            QuarterlyValue.objects.filter(
+                partnership=partnership,
+                measure=measure,
+                period__year=now.year,
+                period__quarter=now.quarter,
+                status__in=[ReviewStatus.SUBMITTED, ReviewStatus.APPROVED],
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if stored is not None:
+            value_return(
+                partnership=partnership,
+                value_id=stored,
+                actor=admin,
+                reason="Returned by the benchmark, to time its saves.",
+            )
+
+
+def _saved_story(partnership, measure, now) -> str:
+    from kpis.models import QuarterlyValue
+    from partnerships.tenancy import partnership_scope
+
+    with partnership_scope(partnership.pk):
+        return (
+            QuarterlyValue.objects.filter(
+                partnership=partnership,
+                measure=measure,
+                period__year=now.year,
+                period__quarter=now.quarter,
+            )
+            .values_list("story", flat=True)
+            .first()
+        )
+
+
 def _save_line(
     port, slug, partnership, measure, headers, now, measures, quarters, repeats
 ) -> str:
     """One figure saved by its lead through the htmx form, as the page does."""
     from kpis.models import QuarterlyValue
     from partnerships.tenancy import partnership_scope
+
+    _returned_for_saving(partnership, measure, now)
 
     csrf = secrets.token_hex(16)
     post_headers = {
@@ -826,6 +878,8 @@ def _save_line(
             raise RuntimeError(f"saving a figure answered {status}")
         if n >= 3:
             samples.append(elapsed)
+    if _saved_story(partnership, measure, now) != fields[f"m{measure.pk}-story"]:
+        raise RuntimeError("the benchmark's saves were refused, not made")
     return (
         f"scale page=save measures={measures} quarters={quarters} "
         f"p50_ms={statistics.median(samples):.1f} "

@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from partnerships.form_renderer import PlainInputRenderer
 from partnerships.text_limits import limit_of
 
 from .models import (
@@ -76,7 +77,14 @@ def number_field(label, help_text="") -> forms.DecimalField:
     return field
 
 
+# One renderer (and its template engine) for every entry form.
+PLAIN_INPUTS = PlainInputRenderer()
+
+
 class QuarterlyValueForm(ServiceErrorsMixin, forms.Form):
+    # My measures renders one of these per measure: plain inputs in Python.
+    default_renderer = PLAIN_INPUTS
+
     story = forms.CharField(
         label=_("The story behind the number"),
         required=False,

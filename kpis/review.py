@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -95,21 +96,35 @@ def recent_figures(
 ) -> dict[int, list[Decimal | None]]:
     """Each measure's figures for the quarter and the three before it."""
     quarters = quarter.back(rules.AGAINST_DIRECTION_RUN + 1)
-    years = {q.year for q in quarters}
+    shown = Q()
+    for q in quarters:
+        shown |= Q(year=q.year, quarter=q.quarter)
+    # Only these quarters' numbers, as tuples: no model instances, and the
+    # partnership named beside row-level security for the planner.
+    rows = QuarterlyValue.objects.filter(
+        partnership=partnership,
+        measure__in=measures,
+        period__in=Period.objects.filter(shown, partnership=partnership),
+    ).values_list(
+        "measure_id",
+        "period__year",
+        "period__quarter",
+        "value",
+        "numerator",
+        "denominator",
+    )
     stored = {
-        (v.measure_id, v.period.year, v.period.quarter): v
-        for v in QuarterlyValue.objects.filter(
-            partnership=partnership, measure__in=measures, period__year__in=years
-        ).select_related("period")
+        (measure_id, year, number): rules.Entry(number, value, num, den)
+        for measure_id, year, number, value, num, den in rows
     }
     figures = {}
     for measure in measures:
         series = []
         for q in quarters:
-            v = stored.get((measure.pk, q.year, q.quarter))
+            entry = stored.get((measure.pk, q.year, q.quarter))
             series.append(
-                rules.quarter_figure(measure.value_type, rules.Entry.of(v))
-                if v is not None
+                rules.quarter_figure(measure.value_type, entry)
+                if entry is not None
                 else None
             )
         figures[measure.pk] = series

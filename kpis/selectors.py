@@ -92,6 +92,21 @@ def measure_list(
     return measures
 
 
+def measure_list_names(*, partnership: Partnership) -> QuerySet[PerformanceMeasure]:
+    """The partnership's measures with what a list of them shows and no more:
+    their place in the strategy, code and name (no targets, no joined rows)."""
+    return PerformanceMeasure.objects.filter(partnership=partnership).only(
+        "partnership_id",
+        "priority_id",
+        "outcome_id",
+        "position",
+        "code",
+        "name_en",
+        "name_cy",
+        "retired_at",
+    )
+
+
 def measure_list_current(*, partnership: Partnership) -> QuerySet[PerformanceMeasure]:
     """The measures still reported: retired ones have left dashboards and entry."""
     return measure_list(partnership=partnership, include_retired=False)
@@ -111,6 +126,38 @@ def period_list(*, partnership: Partnership) -> QuerySet[Period]:
 def value_list(*, partnership: Partnership) -> QuerySet[QuarterlyValue]:
     return QuarterlyValue.objects.filter(partnership=partnership).select_related(
         "period", "entered_by", "reviewed_by"
+    )
+
+
+# What a figure's entry row shows (My measures, My quarter): its numbers,
+# story and review state, its quarter, and the name of whoever returned it;
+# no other user row, and no user's password hash or timestamps.
+ENTRY_VALUE_FIELDS = (
+    "partnership_id",
+    "measure_id",
+    "period",
+    "value_type",
+    "value",
+    "numerator",
+    "denominator",
+    "story",
+    "breakdown",
+    "status",
+    "return_reason",
+    "version",
+    "updated_at",
+    "reviewed_by__full_name",
+    "reviewed_by__email",
+)
+
+
+def value_list_for_entry(*, partnership: Partnership) -> QuerySet[QuarterlyValue]:
+    """The partnership's figures as the entry pages read them (only
+    ``ENTRY_VALUE_FIELDS``)."""
+    return (
+        QuarterlyValue.objects.filter(partnership=partnership)
+        .select_related("period", "reviewed_by")
+        .only(*ENTRY_VALUE_FIELDS)
     )
 
 
@@ -136,17 +183,23 @@ def earliest_figure_annotated(measure) -> tuple[int, int] | None:
     return measure.first_figure_year, measure.first_figure_quarter
 
 
+# What a page that shows people's names never reads of their user rows.
+USER_SECRETS = ("password", "last_login", "date_joined")
+
+
 def measure_detail(*, partnership: Partnership, pk: int) -> PerformanceMeasure:
     """One measure with its values and leads; raises DoesNotExist when not ours."""
     return (
         _with_first_figure(measure_list(partnership=partnership), partnership)
         .prefetch_related(
-            "leads",
+            # The leads' and enterers' names are shown: never their password
+            # hashes or sign-in times.
+            Prefetch("leads", queryset=User.objects.defer(*USER_SECRETS)),
             Prefetch(
                 "values",
-                queryset=QuarterlyValue.objects.filter(
-                    partnership=partnership
-                ).select_related("period", "entered_by"),
+                queryset=QuarterlyValue.objects.filter(partnership=partnership)
+                .select_related("period", "entered_by")
+                .defer(*(f"entered_by__{name}" for name in USER_SECRETS)),
             ),
         )
         .get(pk=pk)
@@ -411,7 +464,7 @@ def _who_and_path(context: dict | None, users: dict[int, User]) -> tuple[str, st
 
 def _users_named(events) -> dict[int, User]:
     ids = {(e.pgh_context or {}).get("user") for e in events} - {None}
-    return {u.pk: u for u in User.objects.filter(pk__in=ids)}
+    return {u.pk: u for u in User.objects.filter(pk__in=ids).defer(*USER_SECRETS)}
 
 
 def _number(value) -> str:
@@ -484,7 +537,9 @@ def value_history(
         PeriodLockChange.objects.filter(
             partnership=partnership,
             period_id__in={e.period_id for e in events},
-        ).select_related("actor")
+        )
+        .select_related("actor")
+        .defer(*(f"actor__{name}" for name in USER_SECRETS))
     )
     users = _users_named(events)
     history: dict[int, list[HistoryEntry]] = defaultdict(list)
@@ -873,7 +928,14 @@ def quarter_review_get(*, partnership: Partnership, quarter: Quarter) -> Quarter
         .first()
     )
     measures = list(
-        _with_first_figure(measure_list(partnership=partnership), partnership)
+        _with_first_figure(
+            # Each measure's name, code and kind are shown: its priority and
+            # outcome are not joined.
+            measure_list(partnership=partnership)
+            .select_related(None)
+            .select_related("breakdown_first", "breakdown_second"),
+            partnership,
+        )
     )
     first = first_reporting_quarter_get(
         partnership=partnership,
@@ -884,22 +946,35 @@ def quarter_review_get(*, partnership: Partnership, quarter: Quarter) -> Quarter
             v.measure_id: v
             for v in QuarterlyValue.objects.filter(
                 partnership=partnership, period=period
-            ).select_related("period", "entered_by", "submitted_by", "reviewed_by")
+            )
+            .select_related("period")
+            # Nobody's name or time of entry is shown: not read.
+            .defer(
+                "entered_by",
+                "submitted_by",
+                "reviewed_by",
+                "entered_at",
+                "updated_at",
+                "submitted_at",
+                "reviewed_at",
+            )
         }
         if period
         else {}
     )
     leads: dict[int, list[User]] = defaultdict(list)
-    for lead in MeasureLead.objects.filter(partnership=partnership).select_related(
-        "user"
+    # The leads' names and addresses only: no password hashes or timestamps.
+    for lead in (
+        MeasureLead.objects.filter(partnership=partnership)
+        .select_related("user")
+        .only("measure_id", "user__full_name", "user__email")
     ):
         leads[lead.measure_id].append(lead.user)
-    organisation_of = {
-        m.user_id: m.organisation.name
-        for m in Membership.objects.filter(
+    organisation_of = dict(
+        Membership.objects.filter(
             partnership=partnership, organisation__isnull=False
-        ).select_related("organisation")
-    }
+        ).values_list("user_id", "organisation__name")
+    )
     rows = []
     for measure in measures:
         people = sorted(leads.get(measure.pk, []), key=str)

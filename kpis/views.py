@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpRequest
 
+from outcomes.selectors import priority_list
 from partnerships import policy as roles
 from partnerships.decorators import recent_authentication_required, tenant_view
 from partnerships.models import WelshStatus
@@ -29,6 +30,7 @@ from .forms import (
 )
 from .models import (
     Dimension,
+    MeasureLead,
     PerformanceMeasure,
     Period,
     QuarterlyValue,
@@ -118,7 +120,7 @@ def _rows(
 ) -> list[EntryRow]:
     partnership = request.partnership
     previous_quarter = quarter.previous()
-    values = selectors.value_list(partnership=partnership).filter(
+    values = selectors.value_list_for_entry(partnership=partnership).filter(
         Q(period__year=quarter.year)
         | Q(
             period__year=previous_quarter.year, period__quarter=previous_quarter.quarter
@@ -126,6 +128,12 @@ def _rows(
         measure__in=measures,
     )
     by_key = {(v.measure_id, v.period.year, v.period.quarter): v for v in values}
+    # Each measure's figures of the year so far, in quarter order, grouped
+    # once (not by sorting every figure for every measure).
+    year_so_far: dict[int, list] = {}
+    for (m, y, q), v in sorted(by_key.items()):
+        if y == quarter.year and q <= quarter.quarter:
+            year_so_far.setdefault(m, []).append(rules.Entry.of(v))
     figures = review.recent_figures(
         partnership=partnership, measures=measures, quarter=quarter
     )
@@ -138,11 +146,7 @@ def _rows(
     rows = []
     for measure in measures:
         current = by_key.get((measure.pk, quarter.year, quarter.quarter))
-        this_year = [
-            rules.Entry.of(v)
-            for (m, y, q), v in sorted(by_key.items())
-            if m == measure.pk and y == quarter.year and q <= quarter.quarter
-        ]
+        this_year = year_so_far.get(measure.pk, [])
         rows.append(
             EntryRow(
                 measure=measure,
@@ -171,6 +175,73 @@ def _rows(
     return rows
 
 
+@dataclass
+class EntryFilter:
+    """Which of the measures an admin may enter My measures shows: all of
+    them, those without a figure this quarter, those they lead, one
+    priority's. Every measure stays one choice away."""
+
+    show: str
+    priority: int | None
+    shown: list[PerformanceMeasure]
+    total: int
+    missing: int
+    mine: int
+    priorities: list[tuple[int, str, int]]
+
+
+ENTRY_SHOW = ("missing", "mine")
+
+
+def _entry_filter(
+    request: HttpRequest, quarter: Quarter, measures: list[PerformanceMeasure]
+) -> EntryFilter:
+    partnership = request.partnership
+    show = request.GET.get("show", "")
+    show = show if show in ENTRY_SHOW else ""
+    wanted = request.GET.get("priority", "")
+    reported = set(
+        selectors.value_list_for_entry(partnership=partnership)
+        .filter(
+            measure__in=measures,
+            period__year=quarter.year,
+            period__quarter=quarter.quarter,
+        )
+        .values_list("measure_id", flat=True)
+    )
+    mine = set(
+        MeasureLead.objects.filter(
+            partnership=partnership, user=request.user, measure__in=measures
+        ).values_list("measure_id", flat=True)
+    )
+    counts: dict[int, int] = {}
+    for measure in measures:
+        if measure.priority_id is not None:
+            counts[measure.priority_id] = counts.get(measure.priority_id, 0) + 1
+    priorities = [
+        (p.pk, p.name, counts[p.pk])
+        for p in priority_list(partnership=partnership)
+        if p.pk in counts
+    ]
+    priority = next((pk for pk, _name, _n in priorities if str(pk) == wanted), None)
+    shown = [
+        m
+        for m in measures
+        if (show != "missing" or m.pk not in reported)
+        and (show != "mine" or m.pk in mine)
+        and (priority is None or m.priority_id == priority)
+    ]
+    return EntryFilter(
+        show=show,
+        priority=priority,
+        shown=shown,
+        total=len(measures),
+        missing=sum(1 for m in measures if m.pk not in reported),
+        mine=len(mine),
+        priorities=priorities,
+    )
+
+
 def _period(request: HttpRequest, quarter: Quarter) -> Period | None:
     return (
         selectors.period_list(partnership=request.partnership)
@@ -194,26 +265,34 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     quarters = selectors.periods_open_for_figures(partnership=request.partnership)
     quarter = _chosen_quarter(request, quarters)
     measures = list(selectors.measure_list_for_entry(membership=membership))
-    period = _period(request, quarter)
     context = {
         "quarter": quarter,
         "quarters": quarters,
         "quarter_key": quarter.key,
         "is_current": quarter == quarters[0],
-        "period": period,
         "deadline": request.partnership.deadline_for(quarter),
+        # Every measure the person reports, whatever a filter shows.
+        "to_report": len(measures),
     }
     if request.method == "GET":
-        context["rows"] = _rows(request, quarter, measures, period)
+        context["period"] = period = _period(request, quarter)
+        shown = measures
+        if roles.may_enter_every_measure(membership):
+            context["filter"] = entry_filter = _entry_filter(request, quarter, measures)
+            shown = entry_filter.shown
+        context["rows"] = _rows(request, quarter, shown, period)
         context["submittable"] = _submittable(request, quarter, measures)
         return render(request, "kpis/my_measures.html", context)
 
     measure_id = request.POST.get("measure", "")
-    measure = get_object_or_404(
-        selectors.measure_list(partnership=request.partnership),
-        pk=int(measure_id) if measure_id.isdecimal() and len(measure_id) <= 18 else 0,
-    )
-    if measure not in measures:
+    pk = int(measure_id) if measure_id.isdecimal() and len(measure_id) <= 18 else 0
+    # The person's own measures are read already: the measure is looked up
+    # again only to tell another partnership's (404) from one not theirs.
+    measure = next((m for m in measures if m.pk == pk), None)
+    if measure is None:
+        get_object_or_404(
+            selectors.measure_list(partnership=request.partnership), pk=pk
+        )
         raise PermissionDenied(_("This measure is not assigned to you."))
     categories = (
         selectors.category_map(partnership=request.partnership)
@@ -268,7 +347,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(_entry_url(slug, quarter, f"#measure-{measure.pk}"))
     # Rows are built after the save, so they show the figures now stored; a
     # row with errors keeps what the person typed.
-    period = _period(request, quarter)
+    context["period"] = period = _period(request, quarter)
     rows = _rows(request, quarter, measures if not request.htmx else [measure], period)
     row = next(r for r in rows if r.measure.pk == measure.pk)
     row.saved = saved
@@ -397,6 +476,14 @@ def _render_review(
         "kpis/quarter_review.html",
         {
             "review": quarter_review,
+            # One reverse() each for a page of 150 rows: the address of pk 0
+            # without its last segment, each row's pk put in its place.
+            "measure_url_prefix": _url_prefix(
+                "reports:measure_detail", request.partnership.slug
+            ),
+            "review_url_prefix": _url_prefix(
+                "kpis:quarter_review_value", request.partnership.slug
+            ),
             "quarter": quarter,
             "quarters": quarters,
             "quarter_key": quarter.key,
@@ -416,6 +503,10 @@ def _render_review(
         },
         status=status,
     )
+
+
+def _url_prefix(name: str, slug: str) -> str:
+    return reverse(name, kwargs={"slug": slug, "pk": 0}).removesuffix("0/")
 
 
 def _require_reviewer(request: HttpRequest) -> None:
@@ -541,6 +632,14 @@ def quarter_approve_submitted(request: HttpRequest, slug: str) -> HttpResponse:
         "kpis/quarter_approve.html",
         {
             "review": quarter_review,
+            # One reverse() each for a page of 150 rows: the address of pk 0
+            # without its last segment, each row's pk put in its place.
+            "measure_url_prefix": _url_prefix(
+                "reports:measure_detail", request.partnership.slug
+            ),
+            "review_url_prefix": _url_prefix(
+                "kpis:quarter_review_value", request.partnership.slug
+            ),
             "quarter": quarter,
             "quarter_key": quarter.key,
             "back_url": _review_url(slug, quarter),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from kpis.selectors import measure_list
+from kpis.selectors import measure_list_names
 from outcomes.selectors import outcome_list, priority_list, project_list
 from partnerships.models import Partnership
 from wellbeing.models import NationalFramework, NationalIndicator
@@ -138,7 +138,9 @@ def contribution_map_get(*, partnership: Partnership) -> ContributionMap:
     all_indicators = list(indicator_list(framework=framework))
     priorities = list(priority_list(partnership=partnership))
     outcomes = list(outcome_list(partnership=partnership))
-    measures = list(measure_list(partnership=partnership).order_by("position", "code"))
+    measures = list(
+        measure_list_names(partnership=partnership).order_by("position", "code")
+    )
     projects = list(project_list(partnership=partnership))
 
     # (source kind, source id) -> target kind -> target ids

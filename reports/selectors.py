@@ -6,19 +6,18 @@ Python, so the query count does not grow with the size of the framework.
 """
 
 from collections import defaultdict
-from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import JSONField, Q, Value
+from django.db.models.functions import NullIf
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kpis import rules
 from kpis.forecast import CurveVerdict, baseline_forecast, curve_verdict, latest_run
@@ -49,7 +48,7 @@ from kpis.selectors import (
 from outcomes.models import Mission, Outcome, Priority
 from outcomes.selectors import mission_get, outcome_list, priority_list
 from partnerships.models import Partnership
-from partnerships.selectors import data_version_get
+from partnerships.templatetags.bilingual import bilingual
 
 from .charts import (
     Point,
@@ -190,6 +189,60 @@ class MeasureSummary:
     @cached_property
     def trend_description(self) -> str:
         return describe(self.trend, self.fmt)
+
+    @cached_property
+    def rba_item(self) -> SafeString:
+        """The measure's item in its outcome's RBA column on the dashboard,
+        written here once rather than by a dozen template tags (150 of them
+        on a large partnership's dashboard; tests/reports/test_dashboard_rba_item.py
+        holds it to the template it replaced)."""
+        year = self.year
+        kpi = (
+            format_html(' <span class="tag tag--kpi">{}</span>', _("KPI"))
+            if self.measure.is_headline
+            else ""
+        )
+        target = (
+            format_html(' <span class="muted">/ {}</span>', year.target_display)
+            if year.target is not None
+            else ""
+        )
+        notes = format_html_join(
+            "",
+            ' <span class="status__missing small">{}</span>',
+            ((note,) for note in (year.missing_note, year.due_note) if note),
+        )
+        breakdown = (
+            format_html(
+                '\n<p class="breakdown-line small">{} {}</p>',
+                # What {% blocktranslate %} wrote: the words translated,
+                # the names escaped.
+                mark_safe(  # noqa: S308
+                    _("By %(d)s, %(q)s:")
+                    % {
+                        "d": conditional_escape(self.breakdown.dimension),
+                        "q": conditional_escape(self.breakdown.label),
+                    }
+                ),
+                self.breakdown.text,
+            )
+            if self.breakdown
+            else ""
+        )
+        status = year.status
+        return format_html(
+            '<li>\n<a href="{}">{}</a>{}\n<div class="rba__figure"><span>{}</span>{}'
+            '\n<span class="status status--{}">{}</span>{}</div>{}\n</li>',
+            self.url,
+            bilingual(self.measure, "name"),
+            kpi,
+            year.display,
+            target,
+            status,
+            status.label,
+            notes,
+            breakdown,
+        )
 
     @cached_property
     def sparkline(self):
@@ -369,69 +422,25 @@ def _dashboard_figures(
     for year, number in by_key:
         shown |= Q(year=year, quarter=number)
     periods = Period.objects.filter(shown, partnership=partnership).values("pk")
-    rows = QuarterlyValue.objects.filter(
-        partnership=partnership, period_id__in=periods
-    ).values_list(
-        "measure_id",
-        "period__year",
-        "period__quarter",
-        "value",
-        "numerator",
-        "denominator",
-        "breakdown",
+    rows = (
+        QuarterlyValue.objects.filter(partnership=partnership, period_id__in=periods)
+        # Most figures have no breakdown: NULL is not parsed as JSON.
+        .annotate(cells=NullIf("breakdown", Value({}, output_field=JSONField())))
+        .values_list(
+            "measure_id",
+            "period__year",
+            "period__quarter",
+            "value",
+            "numerator",
+            "denominator",
+            "cells",
+        )
+        .order_by()
     )
     return [
-        _Figure(measure_id, by_key[year, number], value, num, den, breakdown)
-        for measure_id, year, number, value, num, den, breakdown in rows
+        _Figure(measure_id, by_key[year, number], value, num, den, cells or {})
+        for measure_id, year, number, value, num, den, cells in rows
     ]
-
-
-# Bump when the Dashboard read model changes shape: cached entries of the
-# old shape are then never read.
-DASHBOARD_CACHE_FORMAT = 1
-
-
-def dashboard_get_cached(
-    *, partnership: Partnership, year: int | None = None, version: int | None = None
-) -> Dashboard:
-    """``dashboard_get``, cached per partnership by its data version.
-
-    Every write to what the dashboard shows bumps the version in the
-    database (partnerships.models.DataVersion), whatever the path, so a
-    cached read model is never stale; the day and the language are in the
-    key too (quarters end, labels are translated). ``version`` is the one
-    read with the membership; None reads it here (from the replica, with
-    the figures, when the view reads from one). Without the cache (Redis
-    down) the dashboard is built as without it.
-    """
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    if not seconds:
-        return dashboard_get(partnership=partnership, year=year)
-    if version is None:
-        version = data_version_get(partnership=partnership)
-    key = ":".join(
-        str(part)
-        for part in (
-            "civic:dashboard",
-            DASHBOARD_CACHE_FORMAT,
-            partnership.pk,
-            partnership.created_at.timestamp(),
-            version,
-            year or "",
-            get_language() or "",
-            timezone.localdate().isoformat(),
-        )
-    )
-    try:
-        cached = cache.get(key)
-    except Exception:  # the cache is an optimisation, never a failure
-        cached = None
-    if isinstance(cached, Dashboard):
-        return cached
-    dashboard = dashboard_get(partnership=partnership, year=year)
-    with suppress(Exception):
-        cache.set(key, dashboard, seconds)
-    return dashboard
 
 
 def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashboard:
@@ -446,9 +455,12 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
     last = now if year == now.year else Quarter(year, 4, start)
     quarters = last.back(TREND_QUARTERS)
     measures = list(
-        measure_list(partnership=partnership).annotate(
-            done_before=milestone_done_before(partnership=partnership, year=year)
-        )
+        measure_list(partnership=partnership)
+        # The dashboard places measures by their priority's and outcome's
+        # ids (it reads those rows once, on their own): not joined per measure.
+        .select_related(None)
+        .select_related("baseline_period", "breakdown_first", "breakdown_second")
+        .annotate(done_before=milestone_done_before(partnership=partnership, year=year))
     )
     values = _dashboard_figures(
         partnership=partnership,

@@ -27,10 +27,11 @@ from . import services
 from .annual import report_years
 from .contribution import contribution_map_get
 from .curve import measure_curve_get
+from .dashboard_cache import dashboard_html_get
 from .forms import CurveStoryForm, FrameworkChoiceForm, ReportRequestForm
 from .indicators import indicator_page_get
 from .models import ReportStatus, report_storage
-from .selectors import annual_report_list, dashboard_get_cached, measure_page_get
+from .selectors import annual_report_list, measure_page_get
 
 
 @tenant_view
@@ -39,13 +40,16 @@ from .selectors import annual_report_list, dashboard_get_cached, measure_page_ge
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """The steering overview: is each priority on track, is the curve turning."""
     year = request.GET.get("year", "")
-    dashboard = dashboard_get_cached(
+    body = dashboard_html_get(
         partnership=request.partnership,
         year=int(year) if year.isdecimal() and len(year) <= 4 else None,
         # On the replica, the version is read there, with the figures.
         version=None if reading_from_replica() else request.membership.data_version,
     )
-    return render(request, "reports/dashboard.html", {"dashboard": dashboard})
+    context = {"dashboard_html": body.html}
+    if body.dashboard is not None:
+        context["dashboard"] = body.dashboard
+    return render(request, "reports/dashboard.html", context)
 
 
 @tenant_view

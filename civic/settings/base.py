@@ -170,8 +170,8 @@ if DATABASE_REPLICA_URL:
     # The test suite reads the replica alias from the primary's test database.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["partnerships.replica.ReplicaRouter"]
-# The dashboard's read model is cached by the partnership's data version
-# (reports.selectors.dashboard_get_cached); 0 turns the cache off.
+# The dashboard's rendered content is cached by the partnership's data version
+# (reports.dashboard_cache.dashboard_html_get); 0 turns the cache off.
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("CIVIC_DASHBOARD_CACHE_SECONDS", "86400"))
 # Two roles (README, "Database roles"): DATABASE_URL names the role this
 # process connects as. Web, workers and beat use the runtime role, which owns

@@ -1,6 +1,6 @@
 """The per-partnership data version (partnerships.models.DataVersion), bumped
-by the database's own triggers whatever path writes, and the dashboard's read
-model cached by it (reports.selectors.dashboard_get_cached)."""
+by the database's own triggers whatever path writes, and the dashboard's
+content cached by it (reports.dashboard_cache)."""
 
 from decimal import Decimal as D
 
