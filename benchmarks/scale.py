@@ -703,6 +703,7 @@ def measure_pages(
         ("contribution", f"/p/{slug}/contribution/", admin_headers),
         ("api_values", f"/api/v1/p/{slug}/values/?page_size=500", api_headers),
         ("export", f"/p/{slug}/data/values/?year={now.year}", admin_headers),
+        *_data_pages(slug, partnership, api_headers),
     ]
     wanted = only or {*(name for name, _path, _headers in pages), "save", "cached"}
     dashboard_page = next(page for page in pages if page[0] == "dashboard")
@@ -725,7 +726,7 @@ def measure_pages(
                 single=single,
                 parallel=parallel,
             )
-            if name == "api_values":
+            if name.startswith("api_"):
                 queries = count_queries(path, bearer=token)
             elif name == "healthz":
                 queries = 0
@@ -777,6 +778,36 @@ def measure_pages(
         server.wait(timeout=30)
     for line in lines:
         say(line)
+
+
+def _data_pages(slug, partnership, api_headers) -> list[tuple[str, str, dict]]:
+    """The values API beyond its first page: a keyset page in the newest
+    quarter (what a client reads last), the last numbered page, and the
+    API's floor (the three priorities, small rows through the same
+    authentication and tenancy)."""
+    from kpis.api import _cursor_encode
+    from kpis.models import Period
+    from kpis.value_pages import ValueKey
+    from partnerships.tenancy import partnership_scope
+
+    with partnership_scope(partnership.pk):
+        newest = (
+            Period.objects.filter(partnership=partnership)
+            .order_by("-year", "-quarter")
+            .values_list("year", "quarter")
+            .first()
+        )
+    cursor = _cursor_encode(ValueKey(*newest, -1, ""))
+    base = f"/api/v1/p/{slug}"
+    return [
+        ("api_floor", f"{base}/priorities/", api_headers),
+        (
+            "api_values_cursor",
+            f"{base}/values/?page_size=500&cursor={cursor}",
+            api_headers,
+        ),
+        ("api_values_last", f"{base}/values/?page_size=500&page=last", api_headers),
+    ]
 
 
 def _save_line(
