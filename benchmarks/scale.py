@@ -832,8 +832,8 @@ def measure_pages(
 
 
 def _data_pages(slug, partnership, api_headers) -> list[tuple[str, str, dict]]:
-    """The values API beyond its first page: a keyset page in the newest
-    quarter (what a client reads last), the last numbered page, and the
+    """The values API beyond its first page: a keyset page halfway through
+    the partnership's quarters, the last numbered page, and the
     API's floor (the three priorities, small rows through the same
     authentication and tenancy)."""
     from kpis.api import _cursor_encode
@@ -842,13 +842,13 @@ def _data_pages(slug, partnership, api_headers) -> list[tuple[str, str, dict]]:
     from partnerships.tenancy import partnership_scope
 
     with partnership_scope(partnership.pk):
-        newest = (
+        quarters = list(
             Period.objects.filter(partnership=partnership)
-            .order_by("-year", "-quarter")
+            .order_by("year", "quarter")
             .values_list("year", "quarter")
-            .first()
         )
-    cursor = _cursor_encode(ValueKey(*newest, -1, ""))
+    # Halfway through the history: a full page, however many quarters.
+    cursor = _cursor_encode(ValueKey(*quarters[len(quarters) // 2], -1, ""))
     base = f"/api/v1/p/{slug}"
     return [
         ("api_floor", f"{base}/priorities/", api_headers),
@@ -915,6 +915,182 @@ def _save_line(
     )
 
 
+# --- two sizes (--compare) ------------------------------------------------
+
+COMPARE_PAGES = (
+    "dashboard",
+    "measure",
+    "my_measures_lead",
+    "quarter",
+    "api_values",
+    "export",
+)
+COMPARE_SMALL = 20
+COMPARE_OTHERS = 10
+COMPARE_QUARTERS = 12
+COMPARE_HISTORY = 3
+
+
+def compare(measures: int) -> None:
+    """Each key page at two sizes in one run, in an installation of its own.
+
+    A database ``<name>_compare`` is made afresh (as the owner) and migrated,
+    so that the small installation really is small, then
+    ``compare_inside`` runs against it in a child process:
+
+    * others: the first partnership of 20 (150 measures, 12 quarters) timed,
+      then 180 more partnerships built (10x the installation), then the same
+      partnership timed again;
+    * history: a partnership with 3x the quarters (36), in the same
+      installation, against the first one.
+
+    Prints ``scale compare page=.. kind=others|history small_p50_ms=..
+    large_p50_ms=.. ratio=..``.
+    """
+    import psycopg
+    from psycopg import sql
+
+    runtime, owner = os.environ["DATABASE_URL"], os.environ["DATABASE_OWNER_URL"]
+    name = f"{_database_name(owner)}_compare"
+    with psycopg.connect(owner, autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
+        )
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    env = {
+        **os.environ,
+        "DATABASE_URL": _with_database(runtime, name),
+        "DATABASE_OWNER_URL": _with_database(owner, name),
+    }
+    say(f"scale compare database={name} (made afresh)")
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": env["DATABASE_OWNER_URL"]},
+        check=True,
+    )
+    subprocess.run(
+        [sys.executable, __file__, "--compare-inside", "--measures", str(measures)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
+def _database_name(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path.lstrip("/")
+
+
+def _with_database(url: str, name: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def compare_inside(measures: int) -> None:
+    small = prefix_for(COMPARE_SMALL, measures, COMPARE_QUARTERS)
+    history_quarters = COMPARE_QUARTERS * COMPARE_HISTORY
+    deep = prefix_for(1, measures, history_quarters)
+    others = COMPARE_SMALL * (COMPARE_OTHERS - 1)
+    started = time.perf_counter()
+    build(COMPARE_SMALL, measures, COMPARE_QUARTERS)
+    build(1, measures, history_quarters)
+    say(f"  built the small installation in {time.perf_counter() - started:.1f} s")
+    before = data_shape()
+    subject = _compare_timings(f"{small}000", measures)
+    deeper = _compare_timings(f"{deep}000", measures)
+    started = time.perf_counter()
+    build(others, measures, COMPARE_QUARTERS)
+    say(f"  built {others} more partnerships in {time.perf_counter() - started:.1f} s")
+    after = data_shape()
+    crowded = _compare_timings(f"{small}000", measures)
+    say(
+        "scale compare installation partnerships={} -> {} figures={} -> {} "
+        "history_events={} -> {}".format(
+            before["partnerships"],
+            after["partnerships"],
+            before["figures"],
+            after["figures"],
+            before["events"],
+            after["events"],
+        )
+    )
+    lines = []
+    for name in COMPARE_PAGES:
+        for kind, base, large in (
+            ("others", subject, crowded),
+            ("history", subject, deeper),
+        ):
+            lines.append(
+                f"scale compare page={name} kind={kind} "
+                f"small_p50_ms={base[name]:.1f} large_p50_ms={large[name]:.1f} "
+                f"ratio={large[name] / base[name]:.2f}"
+            )
+    for line in lines:
+        say(line)
+
+
+def _compare_timings(slug: str, measures: int, repeats: int = 15) -> dict:
+    """The median of each of ``COMPARE_PAGES`` for one partnership, at one
+    client, served as ``measure_pages`` serves them."""
+    from django.contrib.auth import get_user_model
+
+    from kpis.models import PerformanceMeasure
+    from kpis.periods import Quarter
+    from partnerships.models import Partnership
+    from partnerships.services import api_token_create
+    from partnerships.tenancy import partnership_scope, platform_scope
+
+    User = get_user_model()
+    with platform_scope():
+        partnership = Partnership.objects.get(slug=slug)
+        admin = User.objects.get(email=ADMIN_EMAIL)
+        lead = User.objects.get(email=LEAD_EMAIL.format(0))
+        _, token = api_token_create(user=admin, name="Scale comparison")
+    with partnership_scope(partnership.pk):
+        measure = (
+            PerformanceMeasure.objects.filter(
+                partnership=partnership, breakdown_first__isnull=False
+            )
+            .order_by("position")
+            .first()
+        )
+    now = Quarter.containing(today(), START_MONTH)
+    admin_headers = {"Cookie": f"sessionid={session_for(admin)}"}
+    paths = {
+        "dashboard": (f"/p/{slug}/", admin_headers),
+        "measure": (f"/p/{slug}/measures/{measure.pk}/", admin_headers),
+        "my_measures_lead": (
+            f"/p/{slug}/my-measures/",
+            {"Cookie": f"sessionid={session_for(lead)}"},
+        ),
+        "quarter": (f"/p/{slug}/quarter/", admin_headers),
+        "api_values": (
+            f"/api/v1/p/{slug}/values/?page_size=500",
+            {"Authorization": f"Bearer {token}"},
+        ),
+        "export": (f"/p/{slug}/data/values/?year={now.year}", admin_headers),
+    }
+    env = production_env(Path(tempfile.gettempdir()) / "civic-bench-scale")
+    port = free_port()
+    server = serve(env, port)
+    medians = {}
+    try:
+        for name in COMPARE_PAGES:
+            path, headers = paths[name]
+            timing = time_page(
+                port, checked(port, "GET", path, headers), single=repeats, parallel=0
+            )
+            medians[name] = timing["p50"]
+            say(f"  {slug} page={name} p50_ms={timing['p50']:.1f}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return medians
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20 partnerships")
@@ -926,7 +1102,21 @@ def main() -> None:
         help="comma-separated page names to time (e.g. export,save,cached); "
         "default all",
     )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="time the key pages at two sizes (10x the partnerships, 3x the "
+        "history) in a database of their own",
+    )
+    parser.add_argument("--compare-inside", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.compare:
+        compare(args.measures)
+        return
+    if args.compare_inside:
+        setup_django()
+        compare_inside(args.measures)
+        return
     partnerships = args.partnerships or (20 if args.quick else 200)
     quarters = args.quarters or (12 if args.quick else 40)
     setup_django()

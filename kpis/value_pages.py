@@ -131,11 +131,11 @@ def _periods(
 def _values(partnership: Partnership, wanted: ValueFilter):
     # The explicit partnership predicate lets the planner see the tenant that
     # row-level security also enforces.
-    values = QuarterlyValue.objects.filter(
-        partnership_id=partnership.pk, measure__partnership_id=partnership.pk
-    )
+    values = QuarterlyValue.objects.filter(partnership_id=partnership.pk)
     if wanted.measure is not None:
-        values = values.filter(measure__code=wanted.measure)
+        values = values.filter(
+            measure__partnership_id=partnership.pk, measure__code=wanted.measure
+        )
     if wanted.status is not None:
         values = values.filter(status=wanted.status)
     return values
@@ -159,7 +159,7 @@ def _read(
         chunk = periods[start : start + batch]
         by_id = {period.id: period for period in chunk}
         values = _values(partnership, wanted).filter(
-            partnership_id=partnership.pk, period_id__in=list(by_id)
+            measure__partnership_id=partnership.pk, period_id__in=list(by_id)
         )
         if after is not None and start == 0:
             first = chunk[0].id
@@ -219,12 +219,14 @@ def value_count(*, partnership: Partnership, wanted: ValueFilter) -> int:
 def _counts(
     partnership: Partnership, wanted: ValueFilter, periods: list[PeriodRow]
 ) -> list[int]:
+    values = _values(partnership, wanted)
+    if wanted.year is not None or wanted.quarter is not None:
+        values = values.filter(period_id__in=[period.id for period in periods])
+    # COUNT(*) over (partnership, period): the index alone can answer it.
     counted = dict(
-        _values(partnership, wanted)
-        .filter(period_id__in=[period.id for period in periods])
-        .order_by()
+        values.order_by()
         .values_list("period_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .values_list("period_id", "n")
     )
     return [counted.get(period.id, 0) for period in periods]
