@@ -63,6 +63,8 @@ KINDS = (
 )
 QUESTIONS = ("how_much", "how_well", "better_off")
 OPEN_QUARTERS = 4
+# Processes building the figures; None: one a core.
+BUILD_WORKERS = None
 
 
 def setup_django() -> None:
@@ -143,8 +145,6 @@ def existing(prefix: str) -> int:
 
 def build(partnerships: int, measures: int, quarters: int) -> dict:
     """The data set; returns what the timing needs about the first partnership."""
-    import pghistory
-    from django.db import connection
 
     from kpis.models import (
         Dimension,
@@ -154,10 +154,9 @@ def build(partnerships: int, measures: int, quarters: int) -> dict:
         Period,
     )
     from kpis.periods import Quarter
-    from kpis.review import values_approve_all
     from outcomes.models import Outcome, Priority
     from partnerships.models import Membership, Partnership, Role
-    from partnerships.tenancy import partnership_scope, platform_scope
+    from partnerships.tenancy import platform_scope
 
     prefix = prefix_for(partnerships, measures, quarters)
     now = Quarter.containing(today(), START_MONTH)
@@ -250,46 +249,112 @@ def build(partnerships: int, measures: int, quarters: int) -> dict:
             for p in rows
             for q in shown
         )
-    cat_a, cat_b = (str(c.pk) for c in categories[:2])
-    for n, partnership in enumerate(rows):
-        a, b = (str(c.pk) for c in categories[2 * n : 2 * n + 2])
-        with (
-            partnership_scope(partnership.pk),
-            pghistory.context(path="bench"),
-            connection.cursor() as cursor,
-        ):
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(
-                _FIGURES, {"partnership": partnership.pk, "cat_a": a, "cat_b": b}
-            )
-            periods = list(Period.objects.filter(partnership=partnership))
-            values_approve_all(
-                partnership=partnership,
-                periods=[p for p in periods if (p.year, p.quarter) < _key(shown[-2])],
-                actor=admin,
-            )
-            cursor.execute(
-                "INSERT INTO kpis_periodlockchange "
-                "(partnership_id, period_id, action, reason, at, actor_id, path) "
-                "SELECT partnership_id, id, 'locked', '', now(), %s, 'bench' "
-                "FROM kpis_period WHERE partnership_id = %s "
-                "AND (year, quarter) < (%s, %s)",
-                [admin.pk, partnership.pk, *_key(shown[-OPEN_QUARTERS])],
-            )
-            cursor.execute(
-                "UPDATE kpis_period SET locked_at = now(), locked_by_id = %s "
-                "WHERE partnership_id = %s AND (year, quarter) < (%s, %s)",
-                [admin.pk, partnership.pk, *_key(shown[-OPEN_QUARTERS])],
-            )
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        if n % 20 == 19:
-            say(f"  built {n + 1} of {partnerships} partnerships")
-    del cat_a, cat_b
+    jobs = [
+        (
+            partnership.pk,
+            *(str(c.pk) for c in categories[2 * n : 2 * n + 2]),
+            admin.pk,
+            _key(shown[-2]),
+            _key(shown[-OPEN_QUARTERS]),
+        )
+        for n, partnership in enumerate(rows)
+    ]
+    _figures_all(jobs, partnerships)
     subject = rows[0]
     _contributions(subject, admin)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    _settle()
     return {"slug": subject.slug}
+
+
+def _settle() -> None:
+    """VACUUM ANALYZE the new rows as the owner, as autovacuum would soon.
+
+    The runtime role owns no table, so its ANALYZE skipped every one (with
+    a warning) and the pages were timed on whatever statistics autovacuum
+    had reached, without the visibility map index-only scans need."""
+    import psycopg
+
+    url = os.environ.get("DATABASE_OWNER_URL")
+    if not url:
+        say("  no DATABASE_OWNER_URL: the statistics are left to autovacuum")
+        return
+    with psycopg.connect(url, autocommit=True) as owner:
+        owner.execute("VACUUM ANALYZE")
+
+
+def _figures_all(jobs: list[tuple], partnerships: int) -> None:
+    """Each partnership's figures, approvals and locks (``_figures_one``),
+    in as many processes as there are cores: the time goes into the row
+    triggers (foreign keys, history) inside PostgreSQL, and one connection
+    keeps only one of its processes busy."""
+    import multiprocessing
+
+    from django.db import connections
+
+    workers = max(1, min(BUILD_WORKERS or os.cpu_count() or 1, len(jobs)))
+    # Forked children open their own connections; the parent's are closed
+    # first so that no socket is shared (the parent reconnects on next use).
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for n, _done in enumerate(pool.imap_unordered(_figures_one, jobs)):
+            if n % 20 == 19:
+                say(f"  built {n + 1} of {partnerships} partnerships")
+
+
+def _figures_one(job: tuple) -> int:
+    """One partnership's figures as its leads enter them, then (in a second
+    transaction) their approval and the locks, every trigger firing.
+
+    Two transactions, not one: an UPDATE of rows inserted by its own
+    transaction re-checks all eight foreign keys of every row, though no key
+    changed (PostgreSQL skips the check only for rows from earlier
+    transactions); that was half the approval's time."""
+    import pghistory
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from kpis.models import Period
+    from kpis.review import values_approve_all
+    from partnerships.models import Partnership
+    from partnerships.tenancy import partnership_scope, platform_scope
+
+    pk, cat_a, cat_b, admin_pk, approved_before, locked_before = job
+    with platform_scope():
+        partnership = Partnership.objects.get(pk=pk)
+        admin = get_user_model().objects.get(pk=admin_pk)
+    with (
+        partnership_scope(pk),
+        pghistory.context(path="bench"),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(_FIGURES, {"partnership": pk, "cat_a": cat_a, "cat_b": cat_b})
+    with (
+        partnership_scope(pk),
+        pghistory.context(path="bench"),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        periods = list(Period.objects.filter(partnership=partnership))
+        values_approve_all(
+            partnership=partnership,
+            periods=[p for p in periods if (p.year, p.quarter) < approved_before],
+            actor=admin,
+        )
+        cursor.execute(
+            "INSERT INTO kpis_periodlockchange "
+            "(partnership_id, period_id, action, reason, at, actor_id, path) "
+            "SELECT partnership_id, id, 'locked', '', now(), %s, 'bench' "
+            "FROM kpis_period WHERE partnership_id = %s "
+            "AND (year, quarter) < (%s, %s)",
+            [admin_pk, pk, *locked_before],
+        )
+        cursor.execute(
+            "UPDATE kpis_period SET locked_at = now(), locked_by_id = %s "
+            "WHERE partnership_id = %s AND (year, quarter) < (%s, %s)",
+            [admin_pk, pk, *locked_before],
+        )
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    return pk
 
 
 def _key(quarter) -> tuple[int, int]:
@@ -703,6 +768,7 @@ def measure_pages(
         ("contribution", f"/p/{slug}/contribution/", admin_headers),
         ("api_values", f"/api/v1/p/{slug}/values/?page_size=500", api_headers),
         ("export", f"/p/{slug}/data/values/?year={now.year}", admin_headers),
+        *_data_pages(slug, partnership, api_headers),
     ]
     wanted = only or {*(name for name, _path, _headers in pages), "save", "cached"}
     dashboard_page = next(page for page in pages if page[0] == "dashboard")
@@ -725,7 +791,7 @@ def measure_pages(
                 single=single,
                 parallel=parallel,
             )
-            if name == "api_values":
+            if name.startswith("api_"):
                 queries = count_queries(path, bearer=token)
             elif name == "healthz":
                 queries = 0
@@ -829,6 +895,36 @@ def _saved_story(partnership, measure, now) -> str:
         )
 
 
+def _data_pages(slug, partnership, api_headers) -> list[tuple[str, str, dict]]:
+    """The values API beyond its first page: a keyset page halfway through
+    the partnership's quarters, the last numbered page, and the
+    API's floor (the three priorities, small rows through the same
+    authentication and tenancy)."""
+    from kpis.api import _cursor_encode
+    from kpis.models import Period
+    from kpis.value_pages import ValueKey
+    from partnerships.tenancy import partnership_scope
+
+    with partnership_scope(partnership.pk):
+        quarters = list(
+            Period.objects.filter(partnership=partnership)
+            .order_by("year", "quarter")
+            .values_list("year", "quarter")
+        )
+    # Halfway through the history: a full page, however many quarters.
+    cursor = _cursor_encode(ValueKey(*quarters[len(quarters) // 2], -1, ""))
+    base = f"/api/v1/p/{slug}"
+    return [
+        ("api_floor", f"{base}/priorities/", api_headers),
+        (
+            "api_values_cursor",
+            f"{base}/values/?page_size=500&cursor={cursor}",
+            api_headers,
+        ),
+        ("api_values_last", f"{base}/values/?page_size=500&page=last", api_headers),
+    ]
+
+
 def _save_line(
     port, slug, partnership, measure, headers, now, measures, quarters, repeats
 ) -> str:
@@ -887,6 +983,182 @@ def _save_line(
     )
 
 
+# --- two sizes (--compare) ------------------------------------------------
+
+COMPARE_PAGES = (
+    "dashboard",
+    "measure",
+    "my_measures_lead",
+    "quarter",
+    "api_values",
+    "export",
+)
+COMPARE_SMALL = 20
+COMPARE_OTHERS = 10
+COMPARE_QUARTERS = 12
+COMPARE_HISTORY = 3
+
+
+def compare(measures: int) -> None:
+    """Each key page at two sizes in one run, in an installation of its own.
+
+    A database ``<name>_compare`` is made afresh (as the owner) and migrated,
+    so that the small installation really is small, then
+    ``compare_inside`` runs against it in a child process:
+
+    * others: the first partnership of 20 (150 measures, 12 quarters) timed,
+      then 180 more partnerships built (10x the installation), then the same
+      partnership timed again;
+    * history: a partnership with 3x the quarters (36), in the same
+      installation, against the first one.
+
+    Prints ``scale compare page=.. kind=others|history small_p50_ms=..
+    large_p50_ms=.. ratio=..``.
+    """
+    import psycopg
+    from psycopg import sql
+
+    runtime, owner = os.environ["DATABASE_URL"], os.environ["DATABASE_OWNER_URL"]
+    name = f"{_database_name(owner)}_compare"
+    with psycopg.connect(owner, autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
+        )
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    env = {
+        **os.environ,
+        "DATABASE_URL": _with_database(runtime, name),
+        "DATABASE_OWNER_URL": _with_database(owner, name),
+    }
+    say(f"scale compare database={name} (made afresh)")
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": env["DATABASE_OWNER_URL"]},
+        check=True,
+    )
+    subprocess.run(
+        [sys.executable, __file__, "--compare-inside", "--measures", str(measures)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
+def _database_name(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path.lstrip("/")
+
+
+def _with_database(url: str, name: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def compare_inside(measures: int) -> None:
+    small = prefix_for(COMPARE_SMALL, measures, COMPARE_QUARTERS)
+    history_quarters = COMPARE_QUARTERS * COMPARE_HISTORY
+    deep = prefix_for(1, measures, history_quarters)
+    others = COMPARE_SMALL * (COMPARE_OTHERS - 1)
+    started = time.perf_counter()
+    build(COMPARE_SMALL, measures, COMPARE_QUARTERS)
+    build(1, measures, history_quarters)
+    say(f"  built the small installation in {time.perf_counter() - started:.1f} s")
+    before = data_shape()
+    subject = _compare_timings(f"{small}000", measures)
+    deeper = _compare_timings(f"{deep}000", measures)
+    started = time.perf_counter()
+    build(others, measures, COMPARE_QUARTERS)
+    say(f"  built {others} more partnerships in {time.perf_counter() - started:.1f} s")
+    after = data_shape()
+    crowded = _compare_timings(f"{small}000", measures)
+    say(
+        "scale compare installation partnerships={} -> {} figures={} -> {} "
+        "history_events={} -> {}".format(
+            before["partnerships"],
+            after["partnerships"],
+            before["figures"],
+            after["figures"],
+            before["events"],
+            after["events"],
+        )
+    )
+    lines = []
+    for name in COMPARE_PAGES:
+        for kind, base, large in (
+            ("others", subject, crowded),
+            ("history", subject, deeper),
+        ):
+            lines.append(
+                f"scale compare page={name} kind={kind} "
+                f"small_p50_ms={base[name]:.1f} large_p50_ms={large[name]:.1f} "
+                f"ratio={large[name] / base[name]:.2f}"
+            )
+    for line in lines:
+        say(line)
+
+
+def _compare_timings(slug: str, measures: int, repeats: int = 15) -> dict:
+    """The median of each of ``COMPARE_PAGES`` for one partnership, at one
+    client, served as ``measure_pages`` serves them."""
+    from django.contrib.auth import get_user_model
+
+    from kpis.models import PerformanceMeasure
+    from kpis.periods import Quarter
+    from partnerships.models import Partnership
+    from partnerships.services import api_token_create
+    from partnerships.tenancy import partnership_scope, platform_scope
+
+    User = get_user_model()
+    with platform_scope():
+        partnership = Partnership.objects.get(slug=slug)
+        admin = User.objects.get(email=ADMIN_EMAIL)
+        lead = User.objects.get(email=LEAD_EMAIL.format(0))
+        _, token = api_token_create(user=admin, name="Scale comparison")
+    with partnership_scope(partnership.pk):
+        measure = (
+            PerformanceMeasure.objects.filter(
+                partnership=partnership, breakdown_first__isnull=False
+            )
+            .order_by("position")
+            .first()
+        )
+    now = Quarter.containing(today(), START_MONTH)
+    admin_headers = {"Cookie": f"sessionid={session_for(admin)}"}
+    paths = {
+        "dashboard": (f"/p/{slug}/", admin_headers),
+        "measure": (f"/p/{slug}/measures/{measure.pk}/", admin_headers),
+        "my_measures_lead": (
+            f"/p/{slug}/my-measures/",
+            {"Cookie": f"sessionid={session_for(lead)}"},
+        ),
+        "quarter": (f"/p/{slug}/quarter/", admin_headers),
+        "api_values": (
+            f"/api/v1/p/{slug}/values/?page_size=500",
+            {"Authorization": f"Bearer {token}"},
+        ),
+        "export": (f"/p/{slug}/data/values/?year={now.year}", admin_headers),
+    }
+    env = production_env(Path(tempfile.gettempdir()) / "civic-bench-scale")
+    port = free_port()
+    server = serve(env, port)
+    medians = {}
+    try:
+        for name in COMPARE_PAGES:
+            path, headers = paths[name]
+            timing = time_page(
+                port, checked(port, "GET", path, headers), single=repeats, parallel=0
+            )
+            medians[name] = timing["p50"]
+            say(f"  {slug} page={name} p50_ms={timing['p50']:.1f}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return medians
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20 partnerships")
@@ -898,7 +1170,21 @@ def main() -> None:
         help="comma-separated page names to time (e.g. export,save,cached); "
         "default all",
     )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="time the key pages at two sizes (10x the partnerships, 3x the "
+        "history) in a database of their own",
+    )
+    parser.add_argument("--compare-inside", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.compare:
+        compare(args.measures)
+        return
+    if args.compare_inside:
+        setup_django()
+        compare_inside(args.measures)
+        return
     partnerships = args.partnerships or (20 if args.quick else 200)
     quarters = args.quarters or (12 if args.quick else 40)
     setup_django()

@@ -99,22 +99,23 @@ def year_summary_rows(*, partnership: Partnership, year: int | None) -> list[lis
 
 def breakdown_rows(*, partnership: Partnership, year: int | None) -> list[list]:
     """One row per figure's breakdown cell, in quarter and measure order."""
-    values = (
-        QuarterlyValue.objects.filter(partnership=partnership)
-        .exclude(Q(breakdown={}) | Q(breakdown__isnull=True))
-        .select_related(
-            "measure",
-            "measure__breakdown_first",
-            "measure__breakdown_second",
-            "period",
-        )
-        .order_by(
-            "period__year", "period__quarter", "measure__position", "measure__code"
-        )
-    )
+    values = QuarterlyValue.objects.filter(
+        partnership_id=partnership.pk, measure__partnership_id=partnership.pk
+    ).exclude(Q(breakdown={}) | Q(breakdown__isnull=True))
     if year is not None:
         values = values.filter(period__year=year)
-    values = list(values)
+    # Columns as tuples, not four model instances a figure.
+    values = values.order_by(
+        "period__year", "period__quarter", "measure__position", "measure__code"
+    ).values_list(
+        "period__year",
+        "period__quarter",
+        "measure__code",
+        "measure__name",
+        "measure__breakdown_first__name",
+        "measure__breakdown_second__name",
+        "breakdown",
+    )
     categories = {
         pk: (position, name)
         for pk, position, name in DimensionCategory.objects.filter(
@@ -124,24 +125,15 @@ def breakdown_rows(*, partnership: Partnership, year: int | None) -> list[list]:
     unknown = (0, "?")
     start = partnership.reporting_year_start_month
     rows = []
-    for value in values:
-        dimensions = " × ".join(d.name for d in value.measure.dimensions)
-        label = Quarter(value.period.year, value.period.quarter, start).label
+    for shown, quarter, code, measure_name, first, second, breakdown in values:
+        dimensions = " × ".join(d for d in (first, second) if d)
+        label = Quarter(shown, quarter, start).label
         cells = [
             ([categories.get(int(part), unknown) for part in key.split(":")], count)
-            for key, count in value.breakdown.items()
+            for key, count in breakdown.items()
         ]
         # In the categories' own order, as the entry grid shows them.
         for parts, count in sorted(cells, key=lambda cell: cell[0]):
-            category = " × ".join(name for _position, name in parts)
-            rows.append(
-                [
-                    label,
-                    value.measure.code,
-                    value.measure.name,
-                    dimensions,
-                    category,
-                    count,
-                ]
-            )
+            category = " × ".join(part for _position, part in parts)
+            rows.append([label, code, measure_name, dimensions, category, count])
     return rows

@@ -32,6 +32,7 @@ from kpis.models import (
     PerformanceMeasure,
     Period,
     QuarterlyValue,
+    ReviewStatus,
     ValueType,
 )
 from kpis.periods import Quarter
@@ -669,20 +670,42 @@ def values_template_rows(*, membership: Membership, quarter: Quarter) -> list[li
 
 
 def values_export_rows(*, partnership: Partnership, year: int | None) -> list[list]:
-    values = (
-        QuarterlyValue.objects.filter(partnership=partnership)
-        .select_related("measure", "period")
-        .order_by(
-            "period__year", "period__quarter", "measure__position", "measure__code"
-        )
+    """The figures (of one year, or all), oldest quarter first, as the
+    Figures sheet's rows: columns read as tuples, with an explicit
+    partnership predicate beside row-level security, and each label
+    (quarter, kind, status) translated once, not once a row."""
+    values = QuarterlyValue.objects.filter(
+        partnership_id=partnership.pk,
+        measure__partnership_id=partnership.pk,
+        period__partnership_id=partnership.pk,
     )
     if year is not None:
         values = values.filter(period__year=year)
+    columns = values.order_by(
+        "period__year", "period__quarter", "measure__position", "measure__code"
+    ).values_list(
+        "period__year",
+        "period__quarter",
+        "measure__code",
+        "measure__name",
+        "value_type",
+        "value",
+        "numerator",
+        "denominator",
+        "story",
+        "status",
+    )
     start = partnership.reporting_year_start_month
-    return [
-        _row_cells(v.measure, Quarter(v.period.year, v.period.quarter, start).label, v)
-        for v in values
-    ]
+    quarters: dict[tuple[int, int], str] = {}
+    kinds = {kind: str(KINDS.labels[kind]) for kind in ValueType.values}
+    statuses = {status: str(status.label) for status in ReviewStatus}
+    rows = []
+    for year_, quarter, code, name, kind, *figures, story, status in columns:
+        label = quarters.get((year_, quarter))
+        if label is None:
+            label = quarters[year_, quarter] = Quarter(year_, quarter, start).label
+        rows.append([label, code, name, kinds[kind], *figures, story, statuses[status]])
+    return rows
 
 
 WIDTHS = (12, 10, 50, 22, 10, 12, 12, 50, 14)

@@ -1,11 +1,18 @@
 """Performance measures (read) and quarterly values (read, bulk record)."""
 
+import base64
+import binascii
+import datetime
+import json
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
@@ -15,9 +22,11 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from outcomes.selectors import outcome_list, priority_list
 from partnerships.api import (
@@ -32,10 +41,11 @@ from partnerships.api import (
     django_errors,
     error_responses,
 )
+from partnerships.apiconf import PageNumberPagination
 from partnerships.models import User
 from partnerships.text_limits import limit_of
 
-from . import recording, selectors, services, welsh
+from . import recording, selectors, services, value_pages, welsh
 from .models import (
     Aggregation,
     Dimension,
@@ -533,37 +543,255 @@ def _values(partnership):
     )
 
 
+class ValuePagination(PageNumberPagination):
+    """The values list's two ways through: keyset (the default, ``next``
+    carries a ``cursor``) and numbered pages (``?page=N``, as before).
+
+    Both read quarter by quarter (``kpis.value_pages``), never sorting the
+    partnership's whole history. A keyset walk does not repeat or skip a
+    row when figures are added while it pages; the first page says how many
+    rows there are (``count``), the later ones do not.
+    """
+
+    cursor_query_param = "cursor"
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": force_str(
+                    gettext_lazy(
+                        "Where a keyset page starts: copy it from the previous "
+                        "answer's `next` link, never make one. Not with `page`."
+                    )
+                ),
+                "schema": {"type": "string"},
+            },
+        ]
+
+    def get_paginated_response_schema(self, schema):
+        paged = super().get_paginated_response_schema(schema)
+        paged["required"] = ["next", "previous", "results"]
+        paged["properties"]["count"]["description"] = force_str(
+            gettext_lazy(
+                "How many values match: on numbered pages and on the first keyset page."
+            )
+        )
+        paged["properties"]["next"]["description"] = force_str(
+            gettext_lazy(
+                "The next page: `?cursor=` in keyset order, `?page=` on numbered pages."
+            )
+        )
+        paged["properties"]["previous"]["description"] = force_str(
+            gettext_lazy("The previous numbered page; always null in keyset order.")
+        )
+        return paged
+
+
+def _cursor_encode(key: value_pages.ValueKey) -> str:
+    text = json.dumps([key.year, key.quarter, key.position, key.code])
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _cursor_decode(cursor: str) -> value_pages.ValueKey:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        year, quarter, position, code = json.loads(text)
+        whole = all(
+            isinstance(n, int) and not isinstance(n, bool)
+            for n in (year, quarter, position)
+        )
+        # Within the columns' ranges, so that no cursor reaches the database
+        # as a number it cannot hold.
+        if not (
+            whole
+            and 1 <= year <= 9999
+            and 1 <= quarter <= 4
+            and -(2**31) <= position < 2**31
+            and isinstance(code, str)
+            and len(code) <= 20
+        ):
+            raise ValueError(cursor)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as error:
+        raise ApiError(
+            _("Invalid cursor."),
+            errors={
+                "cursor": [
+                    _(
+                        "This cursor was not made by the API: copy it from "
+                        "the previous answer's next link."
+                    )
+                ]
+            },
+        ) from error
+    return value_pages.ValueKey(year, quarter, position, code)
+
+
+def _decimal(value) -> str | None:
+    # The columns hold two decimal places, as DRF's DecimalField(**DECIMAL)
+    # shows them; formatting them here costs a fifth of that field.
+    return None if value is None else f"{value:.2f}"
+
+
+def _when(value: datetime.datetime) -> str:
+    """As DRF's DateTimeField shows it: local time, ISO 8601, UTC as "Z"."""
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _values_json(rows: list[value_pages.ValueRow]) -> list[dict]:
+    """The rows as ``QuarterlyValueSerializer`` shows them, from lean rows:
+    each quarter's key, label and lock worked out once, not once a row."""
+    quarters: dict[int, dict] = {}
+    answer = []
+    for row in rows:
+        shown = quarters.get(row.period.id)
+        if shown is None:
+            quarter = row.period.quarter
+            shown = quarters[row.period.id] = {
+                "year": quarter.year,
+                "quarter": quarter.quarter,
+                "period": quarter.key,
+                "period_label": quarter.label,
+                "quarter_locked": row.period.locked,
+            }
+        answer.append(
+            {
+                "id": row.id,
+                "measure": row.code,
+                **shown,
+                "value_type": row.value_type,
+                "value": _decimal(row.value),
+                "numerator": _decimal(row.numerator),
+                "denominator": _decimal(row.denominator),
+                "story": row.story,
+                "breakdown": {str(k): int(v) for k, v in row.breakdown.items()},
+                "status": row.status,
+                "return_reason": row.return_reason,
+                "version": row.version,
+                "entered_by": row.entered_by,
+                "updated_at": _when(row.updated_at),
+            }
+        )
+    return answer
+
+
 @extend_schema(
     tags=["values"],
     parameters=[ValueFilters],
     responses={200: QuarterlyValueSerializer(many=True), **error_responses(400)},
 )
 class ValueList(TenantAPIView, FilteredListMixin, generics.ListAPIView):
-    """Quarterly values, oldest quarter first, filtered by quarter and measure."""
+    """Quarterly values, oldest quarter first (then by the measure's place in
+    the framework), filtered by quarter and measure. Follow `next` (keyset
+    order, `?cursor=`) to read them all; `?page=N` still numbers pages."""
 
     serializer_class = QuarterlyValueSerializer
     filter_serializer_class = ValueFilters
+    pagination_class = ValuePagination
 
-    def get_queryset(self):
+    def wanted(self) -> value_pages.ValueFilter:
         filters = self.filters()
-        values = _values(self.request.partnership)
+        year, quarter = filters.get("year"), filters.get("quarter")
         if "period" in filters:
-            wanted = Quarter.parse_key(
-                filters.pop("period"),
-                self.request.partnership.reporting_year_start_month,
+            key = Quarter.parse_key(
+                filters["period"], self.request.partnership.reporting_year_start_month
             )
-            values = values.filter(
-                period__year=wanted.year, period__quarter=wanted.quarter
+            # Asked with ?year= or ?quarter= too, both must hold, as before.
+            if (year is not None and year != key.year) or (
+                quarter is not None and quarter != key.quarter
+            ):
+                year = quarter = -1
+            else:
+                year, quarter = key.year, key.quarter
+        return value_pages.ValueFilter(
+            year=year,
+            quarter=quarter,
+            measure=filters.get("measure"),
+            status=filters.get("status"),
+        )
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        paginator = self.paginator
+        wanted = self.wanted()
+        limit = paginator.get_page_size(request)
+        cursor = request.query_params.get(paginator.cursor_query_param)
+        number = request.query_params.get(paginator.page_query_param)
+        if cursor is not None and number is not None:
+            raise ApiError(
+                _("Give either a page or a cursor, not both."),
+                errors={"cursor": [_("Leave out page when you give a cursor.")]},
             )
-        if "year" in filters:
-            values = values.filter(period__year=filters["year"])
-        if "quarter" in filters:
-            values = values.filter(period__quarter=filters["quarter"])
-        if "measure" in filters:
-            values = values.filter(measure__code=filters["measure"])
-        if "status" in filters:
-            values = values.filter(status=filters["status"])
-        return values
+        if number is not None:
+            return self._numbered(request, wanted, number, limit)
+        after = _cursor_decode(cursor) if cursor is not None else None
+        found = value_pages.value_page_after(
+            partnership=request.partnership,
+            wanted=wanted,
+            after=after,
+            limit=limit + 1,
+            counted=after is None,
+        )
+        rows = found.rows
+        url = request.build_absolute_uri()
+        following = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            following = replace_query_param(
+                url, paginator.cursor_query_param, _cursor_encode(rows[-1].key)
+            )
+        body = {
+            "next": following,
+            "previous": None,
+            "results": _values_json(rows),
+        }
+        if after is None:
+            body = {"count": found.count, **body}
+        return Response(body)
+
+    def _numbered(self, request, wanted, number: str, limit: int) -> Response:
+        paginator = self.paginator
+        invalid = NotFound(paginator.invalid_page_message)
+        last = number in paginator.last_page_strings
+        if not last:
+            try:
+                page = int(number)
+            except ValueError:
+                raise invalid from None
+            if page < 1:
+                raise invalid
+        else:
+            total = value_pages.value_count(
+                partnership=request.partnership, wanted=wanted
+            )
+            page = max(1, -(-total // limit))
+        found = value_pages.value_page_numbered(
+            partnership=request.partnership,
+            wanted=wanted,
+            offset=(page - 1) * limit,
+            limit=limit,
+        )
+        if page > 1 and not found.rows:
+            raise invalid
+        url = request.build_absolute_uri()
+        following = previous = None
+        if page * limit < found.count:
+            following = replace_query_param(url, paginator.page_query_param, page + 1)
+        if page == 2:
+            previous = remove_query_param(url, paginator.page_query_param)
+        elif page > 2:
+            previous = replace_query_param(url, paginator.page_query_param, page - 1)
+        return Response(
+            {
+                "count": found.count,
+                "next": following,
+                "previous": previous,
+                "results": _values_json(found.rows),
+            }
+        )
 
 
 @extend_schema(

@@ -745,6 +745,13 @@ class QuarterlyValue(models.Model):
     class Meta:
         ordering = ["period__year", "period__quarter"]
         triggers = [*LOCKED_QUARTER_GUARDS, APPROVAL_LAPSES_ON_CHANGE]
+        indexes = [
+            # The values API's pages and counts read a partnership's figures
+            # a few quarters at a time (kpis.value_pages).
+            models.Index(
+                fields=["partnership", "period"], name="value_partnership_period"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=ReviewStatus.values),

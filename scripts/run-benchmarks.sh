@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 if [ "${1:-}" != "--inside" ]; then
   exec scripts/with-services.sh "$0" --inside
 fi
+# One secret key for the migration and the benchmarks: migrate installs the
+# platform scope's key from it (partnerships/platform_scope.py), and a
+# benchmark with another key cannot enter the platform scope.
+export DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}
 # Migrated as the owner role; the benchmarks run as the runtime role.
 DATABASE_URL=$DATABASE_OWNER_URL .venv/bin/python manage.py migrate --verbosity 0 --no-input
 status=0

@@ -158,6 +158,38 @@ def test_xlsx_export_neutralises_tabs_and_returns_too():
     assert sheet["A3"].value.startswith("'\n") and sheet["B3"].value == -2
 
 
+def test_xlsx_export_writes_text_as_text_under_a_bold_frozen_header():
+    rows = [
+        ["https://example.org/report", "12", True, None, 3, "line one\r\nline two"],
+        ["=1+1", "", False, 2.5, 10**12, "x" * 40],
+    ]
+    headers = ["Link", "Code", "Flag", "Share", "Count", "Story"]
+    content = xlsx_bytes(
+        [SheetSpec("A sheet name longer than Excel's limit", headers, rows, (30, 8))],
+        guide=["How to fill it in", "=SUM(A1)"],
+    )
+    book = load_workbook(io.BytesIO(content))
+    sheet, guide = book.worksheets
+    assert sheet.title == "A sheet name longer than Excel"
+    assert [c.value for c in sheet[1]] == headers
+    assert all(c.font.b for c in sheet[1]) and sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width > sheet.column_dimensions["B"].width
+    # No link, number or formula made of text; numbers and booleans kept.
+    assert [c.value for c in sheet[2]] == [
+        "https://example.org/report",
+        "12",
+        True,
+        None,
+        3,
+        "line one\nline two",
+    ]
+    assert sheet["A2"].hyperlink is None and sheet["B2"].data_type == "s"
+    assert [c.value for c in sheet[3]][:5] == ["'=1+1", None, False, 2.5, 10**12]
+    assert guide["A1"].font.b and guide["A1"].font.sz == 14
+    assert guide["A2"].value == "'=SUM(A1)" and guide["A2"].alignment.wrap_text
+    assert guide.column_dimensions["A"].width > 100
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("content", "name", "expected"),
