@@ -226,4 +226,10 @@ def test_a_leads_logged_activity_becomes_the_quarters_computed_figures(
         )
     ).to_be_visible()
     assert _figures(measures)["EN-03"].value == 20
+    # Closed here, not at the session's end: an open context keeps its
+    # keep-alive connections to the live server, and each one's thread keeps
+    # a database session, which stopped the test database being dropped
+    # when this file ran alone.
+    page.context.close()
+    desk.context.close()
     a11y.assert_clean()

@@ -180,7 +180,7 @@ class _Rollback(Exception):
 @settings(
     max_examples=6,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     chosen=settings_of_a_partnership,
