@@ -573,6 +573,9 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "delivery.models.ActionStatus",
         "RiskRatingEnum": "delivery.models.RiskRating",
         "ActivityStatusEnum": "engagement.models.ActivityStatus",
+        # Two "kind" fields: an import's (what the file holds) and a Welsh
+        # text's (what it belongs to).
+        "ImportKindEnum": "exchange.models.ImportKind",
         # Two "language" fields: a report's (English, Welsh or bilingual) and
         # an invitation email's (a language of the site).
         "ReportLanguageEnum": "reports.models.ReportLanguage",
