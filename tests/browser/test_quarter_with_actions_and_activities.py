@@ -26,6 +26,7 @@ from partnerships import tenancy
 from partnerships.models import Role
 from reports.annual import annual_report_document, render_pdf
 from tests.browser.flows import DESKTOP, check_both_sizes, sign_in
+from tests.browser.navigation import nav_link
 from tests.browser.test_engagement_log import _log
 from tests.factories import (
     DimensionCategoryFactory,
@@ -164,9 +165,7 @@ def test_a_leads_quarter_of_updates_and_activities_into_the_dashboard_and_report
     check_both_sizes(page, a11y, "the action with its update")
 
     # --- The lead logs two activities. ------------------------------------
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Engagement"
-    ).click()
+    nav_link(page, "Engagement").click()
     expect(page.get_by_role("heading", level=1, name="Engagement log")).to_be_visible()
     check_both_sizes(page, a11y, "the engagement log, empty")
     _log(page, "Eastmoor bus forum", "2026-11-02", 14, "Eastmoor", feedback=True)

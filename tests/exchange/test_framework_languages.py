@@ -61,6 +61,7 @@ WELSH_MEASURE_HEADERS = [
     "Uned (Cymraeg)",
     "Diffiniad (Cymraeg)",
     "Ffynhonnell data (Cymraeg)",
+    "Yn cyfrif pobl",
 ]
 
 

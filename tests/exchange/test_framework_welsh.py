@@ -24,11 +24,14 @@ pytestmark = pytest.mark.django_db
 
 def test_each_text_has_its_welsh_column_beside_the_english_ones():
     headers = sheet_values(framework_file(partnership=None))
-    assert headers["Measures"][0][-4:] == [
+    # The Welsh texts' columns sit together, before "Counts people" (added
+    # last so that older workbooks' columns keep their places).
+    assert headers["Measures"][0][-5:] == [
         "Name (Cymraeg)",
         "Unit (Cymraeg)",
         "Definition (Cymraeg)",
         "Data source (Cymraeg)",
+        "Counts people",
     ]
     assert headers["Priorities"][0][-2:] == [
         "Priority (Cymraeg)",
