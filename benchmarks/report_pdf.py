@@ -944,12 +944,19 @@ def series(m: MeasureSpec, quarters: int) -> list:
 def delete_partnership() -> None:
     """Remove the benchmark's partnership and user, if a run left them."""
     from django.contrib.auth import get_user_model
+    from django.db import connection
 
     from kpis.models import QuarterlyValue
     from partnerships.models import Partnership
     from partnerships.tenancy import platform_scope
 
-    with platform_scope():
+    with platform_scope(), connection.cursor() as cursor:
+        # The data version moves at commit, as in production, which skips a
+        # deleted partnership. The test settings this script runs under move
+        # it at each statement instead: the cascade's later deletes would
+        # then write the version row again after the cascade removed it,
+        # for a partnership gone by the commit (a foreign key violation).
+        cursor.execute("SET LOCAL civic.data_version_at = 'commit'")
         # Values first: a quarter's values PROTECT it from the cascade.
         QuarterlyValue.objects.filter(partnership__slug=SLUG).delete()
         Partnership.objects.filter(slug=SLUG).delete()
@@ -1186,6 +1193,12 @@ def run(partnership_id: int, out: Path, *, kept: bool) -> int:
         f"report_pdf pages={w['pages']} seconds={seconds:.2f} "
         f"peak_mib={w['mib_peak']:.0f} chromium_seconds={chromium_seconds:.2f} "
         f"ratio={seconds / chromium_seconds:.2f}"
+    )
+    # The same figures as issue 18 names them, with the warm time a page.
+    print(
+        f"report pages={w['pages']} weasyprint_s={seconds:.2f} "
+        f"chromium_s={chromium_seconds:.2f} ratio={seconds / chromium_seconds:.2f} "
+        f"per_page_s={seconds / w['pages']:.3f} peak_mib={w['mib_peak']:.0f}"
     )
     return 0
 
