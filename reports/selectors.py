@@ -444,7 +444,21 @@ def _dashboard_figures(
     ]
 
 
-def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashboard:
+@dataclass
+class _YearMeasures:
+    """What the dashboard and the year summary share: the year shown (the
+    current one when the year asked for holds nothing), and each measure's
+    summary of it, keyed by measure id."""
+
+    year: int
+    known_years: list[int]
+    quarters: list[Quarter]
+    summaries: dict[int, MeasureSummary]
+
+
+def _year_measures(
+    *, partnership: Partnership, year: int | None, breakdowns: bool = True
+) -> _YearMeasures:
     start = partnership.reporting_year_start_month
     now = current_quarter(partnership=partnership)
     periods = list(period_list_with_figures(partnership=partnership))
@@ -483,7 +497,7 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
         year_label_text=year_label(year, start),
         quarters=quarters,
         categories=category_map(partnership=partnership)
-        if any(m.breakdown_first_id for m in measures)
+        if breakdowns and any(m.breakdown_first_id for m in measures)
         else None,
         ended=year_quarters_ended(
             partnership=partnership,
@@ -492,6 +506,32 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
                 partnership=partnership, earliest_figure=earliest_figure_of(periods)
             ),
         ),
+    )
+    return _YearMeasures(year, known_years, quarters, summaries)
+
+
+def year_summary_list(
+    *, partnership: Partnership, year: int | None
+) -> list[MeasureSummary]:
+    """Each measure's summary of the year, as the dashboard shows it, in the
+    framework's order (position, then code): the dashboard's figures without
+    its priorities, outcomes, mission or breakdown lines (the exports' year
+    summary reads no more than it writes)."""
+    shown = _year_measures(partnership=partnership, year=year, breakdowns=False)
+    return sorted(
+        shown.summaries.values(),
+        key=lambda s: (s.measure.position, s.measure.code),
+    )
+
+
+def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashboard:
+    start = partnership.reporting_year_start_month
+    shown = _year_measures(partnership=partnership, year=year)
+    year, known_years, quarters, summaries = (
+        shown.year,
+        shown.known_years,
+        shown.quarters,
+        shown.summaries,
     )
 
     outcomes = list(outcome_list(partnership=partnership))
