@@ -8,7 +8,18 @@ from functools import cached_property
 
 from django.apps import apps
 from django.contrib.postgres.aggregates import ArrayAgg, JSONBAgg
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -417,16 +428,28 @@ def period_list_with_figures(*, partnership: Partnership) -> QuerySet[Period]:
     )
 
 
-def milestone_done_before(*, partnership: Partnership, year: int) -> Exists:
-    """For annotating measures: a milestone marked done before ``year``."""
-    return Exists(
-        QuarterlyValue.objects.filter(
-            partnership=partnership,
-            measure=OuterRef("pk"),
+def milestone_done_before(*, partnership: Partnership, year: int) -> Case:
+    """For annotating measures: a milestone marked done before ``year``.
+
+    Looked for on milestones only (PostgreSQL evaluates CASE lazily): on
+    every other measure the search would read all of its earlier figures,
+    a cost that grew with the partnership's history on every dashboard.
+    """
+    return Case(
+        When(
             value_type=ValueType.MILESTONE,
-            value__gte=1,
-            period__year__lt=year,
-        )
+            then=Exists(
+                QuarterlyValue.objects.filter(
+                    partnership=partnership,
+                    measure=OuterRef("pk"),
+                    value_type=ValueType.MILESTONE,
+                    value__gte=1,
+                    period__year__lt=year,
+                )
+            ),
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
     )
 
 
