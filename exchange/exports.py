@@ -3,7 +3,8 @@
 An XLSX export holds three sheets: the figures (``values.SHEET``, the one
 an import reads back), "Year summary" (one row per measure and reporting
 year, the figures the dashboard, measure page and report show, from
-``reports.selectors``) and "Breakdowns" (long format: one row per quarter,
+``reports.selectors.year_summary_list``: the dashboard's figures without the
+rest of its read model) and "Breakdowns" (long format: one row per quarter,
 measure and category, because measures have different breakdowns and a
 column per category would leave most cells empty). A CSV holds one table,
 the one asked for.
@@ -14,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kpis.models import DimensionCategory, QuarterlyValue
 from kpis.periods import Quarter
+from kpis.rules import Status
 from partnerships.models import Partnership
-from reports.selectors import CURVE_LABELS, dashboard_get
+from reports.selectors import CURVE_LABELS, year_summary_list
 
 SUMMARY_SHEET = _("Year summary")
 SUMMARY_HEADERS = [
@@ -59,25 +61,23 @@ def breakdown_headers() -> list[str]:
 def _years(partnership: Partnership, year: int | None) -> list[int]:
     if year is not None:
         return [year]
-    return sorted(
-        set(
-            QuarterlyValue.objects.filter(partnership=partnership).values_list(
-                "period__year", flat=True
-            )
-        )
+    # The distinct years from the database: a few rows, not one per figure.
+    return list(
+        QuarterlyValue.objects.filter(partnership_id=partnership.pk)
+        .values_list("period__year", flat=True)
+        .order_by("period__year")
+        .distinct()
     )
 
 
 def year_summary_rows(*, partnership: Partnership, year: int | None) -> list[list]:
     """One row per measure and reporting year (every year with figures)."""
     rows = []
+    # Each label translated once, not per row.
+    statuses = {status: str(status.label) for status in Status}
+    curves = {verdict: str(label) for verdict, label in CURVE_LABELS.items()}
     for shown in _years(partnership, year):
-        dashboard = dashboard_get(partnership=partnership, year=shown)
-        summaries = sorted(
-            dashboard.all_measures,
-            key=lambda s: (s.measure.position, s.measure.code),
-        )
-        for summary in summaries:
+        for summary in year_summary_list(partnership=partnership, year=shown):
             figures = summary.year
             rows.append(
                 [
@@ -87,11 +87,11 @@ def year_summary_rows(*, partnership: Partnership, year: int | None) -> list[lis
                     figures.figure,
                     figures.target,
                     figures.pro_rata_target,
-                    figures.status.label,
+                    statuses[figures.status],
                     len(figures.reported),
                     figures.quarters_ended,
                     figures.missing_note,
-                    str(CURVE_LABELS[summary.curve]),
+                    curves[summary.curve],
                 ]
             )
     return rows

@@ -1,13 +1,25 @@
 import datetime
 import itertools
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
 from django.apps import apps
 from django.contrib.postgres.aggregates import ArrayAgg, JSONBAgg
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -187,19 +199,35 @@ def earliest_figure_annotated(measure) -> tuple[int, int] | None:
 USER_SECRETS = ("password", "last_login", "date_joined")
 
 
-def measure_detail(*, partnership: Partnership, pk: int) -> PerformanceMeasure:
-    """One measure with its values and leads; raises DoesNotExist when not ours."""
+def measure_detail(
+    *,
+    partnership: Partnership,
+    pk: int,
+    years: Q | None = None,
+    annotations: dict | None = None,
+) -> PerformanceMeasure:
+    """One measure with its values and leads; raises DoesNotExist when not ours.
+
+    ``years``, a condition on the values' ``period__year``, reads only those
+    years' figures (the measure page shows a window of years, so its cost
+    does not grow with the measure's history); None reads every figure.
+    ``annotations`` are read with the measure, in the same query.
+    """
+    values = QuarterlyValue.objects.filter(partnership=partnership)
+    if years is not None:
+        values = values.filter(years)
     return (
         _with_first_figure(measure_list(partnership=partnership), partnership)
+        .annotate(**(annotations or {}))
         .prefetch_related(
             # The leads' and enterers' names are shown: never their password
             # hashes or sign-in times.
             Prefetch("leads", queryset=User.objects.defer(*USER_SECRETS)),
             Prefetch(
                 "values",
-                queryset=QuarterlyValue.objects.filter(partnership=partnership)
-                .select_related("period", "entered_by")
-                .defer(*(f"entered_by__{name}" for name in USER_SECRETS)),
+                queryset=values.select_related("period", "entered_by").defer(
+                    *(f"entered_by__{name}" for name in USER_SECRETS)
+                ),
             ),
         )
         .get(pk=pk)
@@ -400,16 +428,28 @@ def period_list_with_figures(*, partnership: Partnership) -> QuerySet[Period]:
     )
 
 
-def milestone_done_before(*, partnership: Partnership, year: int) -> Exists:
-    """For annotating measures: a milestone marked done before ``year``."""
-    return Exists(
-        QuarterlyValue.objects.filter(
-            partnership=partnership,
-            measure=OuterRef("pk"),
+def milestone_done_before(*, partnership: Partnership, year: int) -> Case:
+    """For annotating measures: a milestone marked done before ``year``.
+
+    Looked for on milestones only (PostgreSQL evaluates CASE lazily): on
+    every other measure the search would read all of its earlier figures,
+    a cost that grew with the partnership's history on every dashboard.
+    """
+    return Case(
+        When(
             value_type=ValueType.MILESTONE,
-            value__gte=1,
-            period__year__lt=year,
-        )
+            then=Exists(
+                QuarterlyValue.objects.filter(
+                    partnership=partnership,
+                    measure=OuterRef("pk"),
+                    value_type=ValueType.MILESTONE,
+                    value__gte=1,
+                    period__year__lt=year,
+                )
+            ),
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
     )
 
 
@@ -519,20 +559,23 @@ def _figure_text(measure: PerformanceMeasure, row) -> str:
 
 
 def value_history(
-    *, partnership: Partnership, measure: PerformanceMeasure
+    *,
+    partnership: Partnership,
+    measure: PerformanceMeasure,
+    period_ids: Collection[int] | None = None,
 ) -> dict[int, list[HistoryEntry]]:
     """Every recorded change of the measure's quarterly values, oldest first.
 
     Keyed by period id. Built from the trigger-written events, so it includes
     changes made by bulk updates and in the admin site, and the quarter's
-    locks and reopenings.
+    locks and reopenings. ``period_ids`` reads those quarters' changes only
+    (the ones a page shows).
     """
     event_model = apps.get_model("kpis", "QuarterlyValueEvent")
-    events = list(
-        event_model.objects.filter(
-            partnership=partnership, measure_id=measure.pk
-        ).order_by("pgh_created_at", "pgh_id")
-    )
+    events = event_model.objects.filter(partnership=partnership, measure_id=measure.pk)
+    if period_ids is not None:
+        events = events.filter(period_id__in=list(period_ids))
+    events = list(events.order_by("pgh_created_at", "pgh_id"))
     locks = list(
         PeriodLockChange.objects.filter(
             partnership=partnership,

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import JSONField, Q, Value
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, JSONField, OuterRef, Q, Value
 from django.db.models.functions import NullIf
 from django.urls import reverse
 from django.utils import timezone
@@ -443,7 +444,21 @@ def _dashboard_figures(
     ]
 
 
-def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashboard:
+@dataclass
+class _YearMeasures:
+    """What the dashboard and the year summary share: the year shown (the
+    current one when the year asked for holds nothing), and each measure's
+    summary of it, keyed by measure id."""
+
+    year: int
+    known_years: list[int]
+    quarters: list[Quarter]
+    summaries: dict[int, MeasureSummary]
+
+
+def _year_measures(
+    *, partnership: Partnership, year: int | None, breakdowns: bool = True
+) -> _YearMeasures:
     start = partnership.reporting_year_start_month
     now = current_quarter(partnership=partnership)
     periods = list(period_list_with_figures(partnership=partnership))
@@ -482,7 +497,7 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
         year_label_text=year_label(year, start),
         quarters=quarters,
         categories=category_map(partnership=partnership)
-        if any(m.breakdown_first_id for m in measures)
+        if breakdowns and any(m.breakdown_first_id for m in measures)
         else None,
         ended=year_quarters_ended(
             partnership=partnership,
@@ -491,6 +506,32 @@ def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashb
                 partnership=partnership, earliest_figure=earliest_figure_of(periods)
             ),
         ),
+    )
+    return _YearMeasures(year, known_years, quarters, summaries)
+
+
+def year_summary_list(
+    *, partnership: Partnership, year: int | None
+) -> list[MeasureSummary]:
+    """Each measure's summary of the year, as the dashboard shows it, in the
+    framework's order (position, then code): the dashboard's figures without
+    its priorities, outcomes, mission or breakdown lines (the exports' year
+    summary reads no more than it writes)."""
+    shown = _year_measures(partnership=partnership, year=year, breakdowns=False)
+    return sorted(
+        shown.summaries.values(),
+        key=lambda s: (s.measure.position, s.measure.code),
+    )
+
+
+def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashboard:
+    start = partnership.reporting_year_start_month
+    shown = _year_measures(partnership=partnership, year=year)
+    year, known_years, quarters, summaries = (
+        shown.year,
+        shown.known_years,
+        shown.quarters,
+        shown.summaries,
     )
 
     outcomes = list(outcome_list(partnership=partnership))
@@ -591,15 +632,28 @@ def measure_chart(
     return chart, description
 
 
+# How many reporting years the measure page shows at a time (its years table,
+# chart and stories), newest first; earlier ones are a link away. Four years
+# hold at least 13 quarters, more than the forecast's two years need.
+MEASURE_PAGE_YEARS = 4
+
+
 @dataclass
 class MeasurePage:
     measure: PerformanceMeasure
     series: list[Point]
+    # The shown years' figures, newest first.
     values: list[QuarterlyValue]
+    # The shown years, newest first.
     years: list[YearSummary]
     chart: str
     chart_description: str
     fmt: object
+    # The current year's summary (the page's facts: target, due by).
+    current: YearSummary | None = None
+    # The newer end of the years shown before these, and after (None: none).
+    earlier_until: int | None = None
+    later_until: int | None = None
 
 
 @dataclass
@@ -635,32 +689,107 @@ class MeasureHistory:
         )
 
 
-def measure_page_get(*, partnership: Partnership, pk: int) -> MeasurePage:
-    """Raises PerformanceMeasure.DoesNotExist for another partnership's measure."""
-    history = measure_history_get(partnership=partnership, pk=pk)
-    measure = history.measure
+def measure_page_get(
+    *, partnership: Partnership, pk: int, until: int | None = None
+) -> MeasurePage:
+    """The measure page: ``MEASURE_PAGE_YEARS`` reporting years up to
+    ``until`` (default, and at most, the current year), and only those years'
+    figures read, so the page costs the same however long the history.
+
+    Raises PerformanceMeasure.DoesNotExist for another partnership's measure.
+    """
+    start = partnership.reporting_year_start_month
+    now = current_quarter(partnership=partnership)
+    if until is None or until > now.year:
+        until = now.year
+    lowest = until - MEASURE_PAGE_YEARS + 1
+    earlier = QuarterlyValue.objects.filter(
+        partnership=partnership, measure=OuterRef("pk")
+    )
+    measure = measure_detail(
+        partnership=partnership,
+        pk=pk,
+        # The current year's figures too: the page's facts are about it.
+        years=Q(period__year__range=(lowest, until)) | Q(period__year=now.year),
+        # What the years before these hold, read with the measure: whether
+        # there are any figures (the link to them), and the years a milestone
+        # was done in (a later year shows it done earlier).
+        annotations={
+            "figures_earlier": Exists(earlier.filter(period__year__lt=lowest)),
+            "done_years": ArraySubquery(
+                earlier.filter(
+                    value_type=ValueType.MILESTONE,
+                    value__gte=1,
+                    period__year__lt=now.year,
+                )
+                .values("period__year")
+                .order_by()
+            ),
+        },
+    )
+    fetched = list(measure.values.all())
+    values = [v for v in fetched if lowest <= v.period.year <= until]
+    first_quarter = first_reporting_quarter_get(
+        partnership=partnership,
+        earliest_figure=earliest_figure_annotated(measure),
+    )
+
+    def year_summary(y: int) -> YearSummary:
+        return YearSummary(
+            measure=measure,
+            year=y,
+            label=year_label(y, start),
+            entries=[rules.Entry.of(v) for v in fetched if v.period.year == y],
+            done_earlier=any(done < y for done in measure.done_years),
+            ended=year_quarters_ended(
+                partnership=partnership, year=y, first=first_quarter
+            ),
+            start_month=start,
+        )
+
+    last = now if until == now.year else Quarter(until, 4, start)
+    first = (
+        Quarter(lowest, 1, start)
+        if measure.figures_earlier
+        else min((v.period.as_quarter for v in values), default=last)
+    )
+    quarters = [first]
+    while quarters[-1] < last:
+        quarters.append(quarters[-1].next())
+    by_quarter = {(v.period.year, v.period.quarter): v for v in values}
+    series = _series(measure, quarters, by_quarter)
+    years_seen = {v.period.year for v in values}
+    if until == now.year:
+        years_seen.add(now.year)
+    years = [year_summary(y) for y in sorted(years_seen, reverse=True)]
+    current = years[0] if until == now.year and years else year_summary(now.year)
 
     def fmt(v):
         return rules.format_figure(measure.value_type, v)
 
     chart, description = measure_chart(
         measure,
-        history.series,
-        quarters=history.quarters,
-        year=history.quarters[-1].year,
+        series,
+        # The forecast runs on from the latest figures: drawn on the newest
+        # years only, not after an earlier window's last quarter.
+        quarters=quarters if until == now.year else None,
+        year=quarters[-1].year,
     )
     return MeasurePage(
         measure=measure,
-        series=history.series,
+        series=series,
         values=sorted(
-            history.values,
-            key=lambda v: (v.period.year, v.period.quarter),
-            reverse=True,
+            values, key=lambda v: (v.period.year, v.period.quarter), reverse=True
         ),
-        years=history.years,
+        years=years,
         chart=chart,
         chart_description=description,
         fmt=fmt,
+        current=current,
+        earlier_until=lowest - 1 if measure.figures_earlier else None,
+        later_until=min(until + MEASURE_PAGE_YEARS, now.year)
+        if until < now.year
+        else None,
     )
 
 

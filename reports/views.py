@@ -57,14 +57,23 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One measure: its years, its chart and each quarter's story and history."""
+    # Which years: the newest by default, earlier ones by the page's links
+    # (an address that is not a year shows the newest).
+    until = request.GET.get("until", "")
     try:
-        page = measure_page_get(partnership=request.partnership, pk=pk)
+        page = measure_page_get(
+            partnership=request.partnership,
+            pk=pk,
+            until=int(until) if until.isdigit() else None,
+        )
     except kpi_models.PerformanceMeasure.DoesNotExist:
         raise Http404(_("No such measure.")) from None
     measure = page.measure
     can_enter = kpi_policy.may_enter(membership=request.membership, measure=measure)
     history = kpi_selectors.value_history(
-        partnership=request.partnership, measure=measure
+        partnership=request.partnership,
+        measure=measure,
+        period_ids={value.period_id for value in page.values},
     )
     categories = (
         kpi_selectors.category_map(partnership=request.partnership)
