@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from engagement.models import Activity
+from engagement.selectors import overlaps_for
 from engagement.services import ActivityInput, activity_update
 from kpis import welsh
 from kpis.periods import Quarter
@@ -104,3 +105,55 @@ def test_the_welsh_texts_page_lists_activities_and_a_locked_quarter_refuses(log)
         text="Sesiwn galw heibio",
     )
     assert Activity.objects.get(pk=later.pk).title_cy == "Sesiwn galw heibio"
+
+
+def test_the_duplication_warning_names_the_other_activity_in_the_readers_language(
+    log,
+):
+    # Monday 2 November 2026 to Sunday 8 November; two partners, one community.
+    log.eastmoor.name_cy = "Dwyrain y Rhos"  # a made-up Welsh name, for the test
+    log.eastmoor.save()
+    council = log.activity(
+        title="Council drop-in",
+        title_cy="Sesiwn galw heibio'r cyngor",
+        status="planned",
+        participants=None,
+        starts_on=D(2026, 11, 2),
+        ends_on=D(2026, 11, 2),
+        community_ids=[log.eastmoor.pk],
+    )
+    log.activity(
+        title="Health check day",
+        status="planned",
+        participants=None,
+        starts_on=D(2026, 11, 4),
+        ends_on=D(2026, 11, 4),
+        organisation_ids=[log.health.pk],
+        community_ids=[log.eastmoor.pk],
+    )
+    health = log.activity(
+        title="Health fair",
+        title_cy="Ffair iechyd",
+        status="planned",
+        participants=None,
+        starts_on=D(2026, 11, 5),
+        ends_on=D(2026, 11, 5),
+        organisation_ids=[log.health.pk],
+        community_ids=[log.eastmoor.pk],
+    )
+    ids = [council.pk, health.pk]
+    with translation.override("cy"):
+        found = overlaps_for(partnership=log.partnership, activity_ids=ids)
+    # The Welsh where there is one, the English (marked by nothing) where not.
+    assert [(o.other_title, o.communities) for o in found[council.pk]] == [
+        ("Health check day", ("Dwyrain y Rhos",)),
+        ("Ffair iechyd", ("Dwyrain y Rhos",)),
+    ]
+    assert [o.other_title for o in found[health.pk]] == ["Sesiwn galw heibio'r cyngor"]
+    with translation.override("en-gb"):
+        found = overlaps_for(partnership=log.partnership, activity_ids=ids)
+    assert [o.other_title for o in found[council.pk]] == [
+        "Health check day",
+        "Health fair",
+    ]
+    assert found[council.pk][0].communities == ("Eastmoor",)
