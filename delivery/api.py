@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from kpis import selectors as kpi_selectors
 from kpis.periods import KEY_PATTERN, Quarter
 from partnerships import policy as roles
-from partnerships.api import TenantAPIView, error_responses
+from partnerships.api import BilingualSerializerMixin, TenantAPIView, error_responses
 from partnerships.apiconf import ApiError
 from partnerships.models import Membership, Organisation
 
@@ -50,10 +50,14 @@ class UpdateSerializer(serializers.Serializer):
     locked = serializers.BooleanField(source="period.is_locked")
 
 
-class ActionSerializer(serializers.Serializer):
+class ActionSerializer(BilingualSerializerMixin, serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     description = serializers.CharField()
+    name_cy = serializers.CharField(
+        allow_null=True, help_text="The action in Welsh; null while there is none."
+    )
+    description_cy = serializers.CharField(allow_null=True)
     priority = serializers.IntegerField(source="priority_id", allow_null=True)
     lead_agencies = serializers.SerializerMethodField()
     lead_person = serializers.EmailField(source="lead_person.email", allow_null=True)
@@ -82,9 +86,22 @@ class ActionSerializer(serializers.Serializer):
         return UpdateSerializer(update).data if update else None
 
 
+def _welsh_text(**kwargs) -> serializers.CharField:
+    return serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        help_text=gettext_lazy("In Welsh; empty clears it, left out or null keeps it."),
+        **kwargs,
+    )
+
+
 class ActionWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=400)
     description = serializers.CharField(required=False, allow_blank=True, default="")
+    name_cy = _welsh_text(max_length=400)
+    description_cy = _welsh_text()
     priority = serializers.IntegerField(required=False, allow_null=True, default=None)
     lead_agencies = serializers.ListField(
         child=serializers.CharField(max_length=200),
@@ -184,6 +201,11 @@ def _fields(request: Request, data: dict) -> services.ActionFields:
     return services.ActionFields(
         name=data["name"],
         description=data["description"],
+        welsh={
+            field: data[f"{field}_cy"]
+            for field in ("name", "description")
+            if data[f"{field}_cy"] is not None
+        },
         priority_id=data["priority"],
         lead_agency_ids=tuple(found[n] for n in names),
         lead_person_id=lead_id,

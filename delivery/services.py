@@ -17,6 +17,7 @@ from kpis.recording import is_locked_now, membership_get
 from kpis.services import period_get_or_create, require_admin
 from outcomes.models import Outcome, Priority
 from partnerships import policy as roles
+from partnerships.bilingual import texts_set
 from partnerships.models import Membership, Organisation, Partnership, User
 
 from .models import (
@@ -51,6 +52,9 @@ class ActionFields:
     status: str = ActionStatus.PLANNED
     outcome_ids: tuple[int, ...] = ()
     measure_ids: tuple[int, ...] = ()
+    # The Welsh texts, keyed "name" and "description"; None, or a key left
+    # out, leaves the Welsh as it is, and an empty text clears it.
+    welsh: dict[str, str] | None = None
 
 
 def _own_ids(model, partnership: Partnership, ids: Iterable[int], field: str) -> list:
@@ -68,6 +72,8 @@ def _validated(partnership: Partnership, fields: ActionFields) -> dict:
         errors["name"] = _("Say what the action is.")
     elif len(name) > 400:
         errors["name"] = _("Keep the action to 400 characters or fewer.")
+    if len(((fields.welsh or {}).get("name") or "").strip()) > 400:
+        errors["name_cy"] = _("Keep the action to 400 characters or fewer.")
     if fields.status not in ActionStatus.values:
         errors["status"] = _("Choose one of the statuses listed.")
     if (
@@ -151,16 +157,31 @@ def action_create(
         .values_list("position", flat=True)
         .first()
     )
-    action = Action.objects.create(
+    action = Action(
         partnership=partnership,
         position=(last or 0) + 1,
-        **{k: v for k, v in values.items() if k not in _LINKS},
+        **{k: v for k, v in values.items() if k not in (*_LINKS, *_TEXTS)},
     )
+    _texts_set(action, values, fields)
+    action.save()
     _links_set(partnership, action, values)
     return action
 
 
 _LINKS = ("agencies", "outcomes", "measures")
+_TEXTS = ("name", "description")
+# The columns a change of texts writes: each language's, and the original
+# (modeltranslation keeps it as the English).
+_TEXT_COLUMNS = (*_TEXTS, *(f"{f}_{lang}" for f in _TEXTS for lang in ("en", "cy")))
+
+
+def _texts_set(action: Action, values: dict, fields: ActionFields) -> None:
+    """The English texts, and the Welsh ones given, whatever language is
+    active (setting ``name`` would write the active language's column)."""
+    welsh = fields.welsh
+    if welsh is not None:
+        welsh = {k: v for k, v in welsh.items() if k in _TEXTS}
+    texts_set(action, english={k: values[k] for k in _TEXTS}, welsh=welsh)
 
 
 @transaction.atomic
@@ -171,10 +192,11 @@ def action_edit(
     if action.partnership_id != partnership.pk:
         raise PermissionDenied
     values = _validated(partnership, fields)
-    changed = {k: v for k, v in values.items() if k not in _LINKS}
+    changed = {k: v for k, v in values.items() if k not in (*_LINKS, *_TEXTS)}
     for key, value in changed.items():
         setattr(action, key, value)
-    action.save(update_fields=[*changed, "updated_at"])
+    _texts_set(action, values, fields)
+    action.save(update_fields=[*changed, *_TEXT_COLUMNS, "updated_at"])
     _links_set(partnership, action, values)
     return action
 

@@ -74,6 +74,7 @@ def actions_load(
                 actor=admin,
                 fields=delivery_services.ActionFields(
                     name=name,
+                    welsh={"name": " ".join(action_spec.name_cy.split())},
                     priority_id=priorities.get(action_spec.priority),
                     lead_agency_ids=tuple(
                         organisations[n] for n in action_spec.lead_agencies

@@ -34,7 +34,7 @@ ENGAGEMENT_FILE = Path(__file__).parent / "data" / "wakefield_engagement.toml"
 SLUG = "wakefield-together"
 OUTCOME_STARTS = "Community engagement activity is coordinated"
 _ACTIVITY_KEYS = {
-    "quarter", "day", "days_ahead", "title", "status", "level", "method",
+    "quarter", "day", "days_ahead", "title", "title_cy", "status", "level", "method",
     "organisations", "communities", "participants", "standards", "said", "done",
 }  # fmt: skip
 
@@ -115,6 +115,11 @@ def engagement_load(
                 refresh=False,
                 data=ActivityInput(
                     title=activity["title"] + data["title_suffix"],
+                    title_cy=(
+                        activity["title_cy"] + data["title_suffix_cy"]
+                        if activity.get("title_cy")
+                        else None
+                    ),
                     starts_on=day,
                     ends_on=day,
                     status=status,

@@ -139,6 +139,8 @@ class ActionSpec:
 
     name: str
     status: str
+    # The action in Welsh (a draft, as the partnership's other Welsh texts).
+    name_cy: str = ""
     priority: str = ""
     # Organisations by name (some of the partnership's organisations).
     lead_agencies: tuple[str, ...] = ()

@@ -10,7 +10,12 @@ from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partnerships.api import FilteredListMixin, TenantAPIView, error_responses
+from partnerships.api import (
+    BilingualSerializerMixin,
+    FilteredListMixin,
+    TenantAPIView,
+    error_responses,
+)
 
 from . import selectors, services
 from .models import Activity, ActivityStatus, ContinuumLevel
@@ -25,7 +30,7 @@ class CommunitySerializer(NamedSerializer):
     dimension = serializers.CharField(source="dimension.name")
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(BilingualSerializerMixin, serializers.ModelSerializer):
     level_name = serializers.SerializerMethodField(
         help_text=gettext_lazy("The level as the partnership names it.")
     )
@@ -56,6 +61,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             "feedback_said",
             "feedback_done",
             "updated_at",
+            "title_cy",
         ]
 
     def get_level_name(self, activity) -> str:
@@ -64,6 +70,16 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 class ActivityWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=services.TITLE_MAX)
+    title_cy = serializers.CharField(
+        max_length=services.TITLE_MAX,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        help_text=gettext_lazy(
+            "The title in Welsh; empty clears it, left out or null keeps it."
+        ),
+    )
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(
         required=False, help_text=gettext_lazy("The first day if left out.")
@@ -125,6 +141,7 @@ class ActivityWriteSerializer(serializers.Serializer):
         data = self.validated_data
         return services.ActivityInput(
             title=data["title"],
+            title_cy=data["title_cy"],
             starts_on=data["starts_on"],
             ends_on=data.get("ends_on") or data["starts_on"],
             status=data["status"],

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from kpis.models import Dimension, DimensionCategory
+from partnerships.bilingual import content_language
 from partnerships.models import Organisation, Partnership
 
 from .models import (
@@ -96,6 +97,13 @@ class Overlap:
     communities: tuple[str, ...]
 
 
+# The texts in the reader's language (Welsh, else the English), never the
+# unprefixed columns, which hold whichever language was active at the last save.
+_TEXTS = {
+    "en": ("a.title_en", "c.name_en"),
+    "cy": ("coalesce(a.title_cy, a.title_en)", "coalesce(c.name_cy, c.name_en)"),
+}
+
 # Two activities overlap when they share a community, run in a common week
 # (Monday to Sunday) and are not by the same organisations; cancelled ones
 # overlap nothing.
@@ -105,7 +113,7 @@ WITH orgs AS (
     FROM engagement_activityorganisation WHERE partnership_id = %(p)s
     GROUP BY activity_id
 ), spans AS (
-    SELECT a.id, a.title, a.starts_on,
+    SELECT a.id, TITLE AS title, a.starts_on,
            date_trunc('week', a.starts_on)::date AS first_monday,
            date_trunc('week', a.ends_on)::date AS last_monday,
            coalesce(o.ids, '{}') AS org_ids
@@ -113,7 +121,7 @@ WITH orgs AS (
     WHERE a.partnership_id = %(p)s AND a.status <> 'cancelled'
 )
 SELECT mine.id, other.id, other.title, other.starts_on,
-       array_agg(c.name ORDER BY d.position, c.position, c.name)
+       array_agg(CATEGORY ORDER BY d.position, c.position, CATEGORY)
 FROM spans mine
 JOIN spans other ON other.id <> mine.id
     AND other.first_monday <= mine.last_monday
@@ -139,7 +147,9 @@ def overlaps_for(
     if not activity_ids:
         return found
     with connection.cursor() as cursor:
-        cursor.execute(_OVERLAPS, {"p": partnership.pk, "ids": list(activity_ids)})
+        title, category = _TEXTS.get(content_language(), _TEXTS["en"])
+        sql = _OVERLAPS.replace("TITLE", title).replace("CATEGORY", category)
+        cursor.execute(sql, {"p": partnership.pk, "ids": list(activity_ids)})
         for mine, other, title, starts_on, names in cursor.fetchall():
             found.setdefault(mine, []).append(
                 Overlap(other, title, starts_on, tuple(names))

@@ -18,6 +18,7 @@ from kpis.periods import Quarter
 from kpis.recording import is_locked_now, is_locked_quarter_error
 from kpis.services import measure_computed_set, period_get_or_create
 from partnerships import policy as roles
+from partnerships.bilingual import texts_set
 from partnerships.models import Membership, Partnership, User
 
 from .computing import KIND_VALUE_TYPES, computed_figures_refresh
@@ -78,6 +79,8 @@ class ActivityInput:
     organisation_ids: list[int] = field(default_factory=list)
     community_ids: list[int] = field(default_factory=list)
     standard_ids: list[int] = field(default_factory=list)
+    # The Welsh title: None leaves it as it is, an empty one clears it.
+    title_cy: str | None = None
     participants: int | None = None
     # {category id: participants}, counts only.
     breakdown: dict[int, int] = field(default_factory=dict)
@@ -114,6 +117,10 @@ def _check(
         errors["title"] = _("Give the activity a title.")
     elif len(data.title) > TITLE_MAX:
         errors["title"] = _("Keep the title to %(limit)s characters or fewer.") % {
+            "limit": TITLE_MAX
+        }
+    if data.title_cy is not None and len(data.title_cy.strip()) > TITLE_MAX:
+        errors["title_cy"] = _("Keep the title to %(limit)s characters or fewer.") % {
             "limit": TITLE_MAX
         }
     if len(data.method) > METHOD_MAX:
@@ -219,6 +226,11 @@ def _check(
     return data
 
 
+def activity_texts_refuse_locked(activity: Activity) -> None:
+    """A locked quarter's activity keeps its texts too (its row is guarded)."""
+    _refuse_locked(activity.partnership, activity.starts_on)
+
+
 def _refuse_locked(partnership: Partnership, *days: datetime.date) -> None:
     for day in days:
         quarter = _locked_quarter(partnership, day)
@@ -229,7 +241,11 @@ def _refuse_locked(partnership: Partnership, *days: datetime.date) -> None:
 def _write(
     partnership: Partnership, activity: Activity, data: ActivityInput, actor: User
 ) -> Activity:
-    activity.title = data.title
+    texts_set(
+        activity,
+        english={"title": data.title},
+        welsh=None if data.title_cy is None else {"title": data.title_cy},
+    )
     activity.starts_on = data.starts_on
     activity.ends_on = data.ends_on
     activity.status = data.status

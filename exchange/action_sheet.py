@@ -172,7 +172,7 @@ def plan_actions(plan, *, partnership: Partnership, sheet, index, sheet_name) ->
         .prefetch_related("lead_agencies", "outcomes__priority", "measures")
         .select_related("priority", "start_period", "due_period")
     ):
-        stored.setdefault(action.name.casefold(), []).append(action)
+        stored.setdefault(action.name_en.casefold(), []).append(action)
 
     seen: dict[str, int] = {}
     for number, cells in sheet.rows:
@@ -311,8 +311,8 @@ def _changed(action: Action, fields: dict, refs: ActionRefs) -> bool:
         return None if period is None else period.as_quarter
 
     current = {
-        "name": action.name,
-        "description": action.description,
+        "name": action.name_en,
+        "description": action.description_en or "",
         "lead_agency_ids": tuple(sorted(o.pk for o in action.lead_agencies.all())),
         "lead_person_id": action.lead_person_id,
         "start_quarter": quarter(action.start_period),
@@ -367,7 +367,7 @@ def write_actions(plan, *, partnership: Partnership, actor, attempt) -> None:
     }
     stored = {}
     for action in Action.objects.filter(partnership=partnership).order_by("-id"):
-        stored[action.name.casefold()] = action
+        stored[action.name_en.casefold()] = action
     for planned in plan.actions:
         if planned.action == "unchanged":
             continue
@@ -419,8 +419,8 @@ def action_rows(*, partnership: Partnership) -> list[list]:
         update = latest_update(action)
         rows.append(
             [
-                action.name,
-                action.description,
+                action.name_en,
+                action.description_en or "",
                 action.priority.name_en if action.priority else "",
                 "\n".join(o.name for o in action.lead_agencies.all()),
                 action.lead_person.email if action.lead_person else "",

@@ -79,7 +79,7 @@ def activity_rows(*, partnership: Partnership) -> list[list]:
     return [
         [
             a.pk,
-            a.title,
+            a.title_en,
             a.starts_on,
             a.ends_on,
             a.get_status_display(),

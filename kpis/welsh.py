@@ -8,6 +8,7 @@ form beside each to add it; the API's ``welsh-texts`` endpoint writes through
 the same service.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
@@ -34,9 +35,12 @@ class TextKind:
     model: type[models.Model]
     fields: tuple[str, ...]
     order: tuple[str, ...]
+    # Raises ValidationError when the object's texts cannot change now (an
+    # activity of a locked quarter); None: they always can.
+    refuse: Callable[[models.Model], None] | None = None
 
 
-KINDS = (
+KINDS = [
     TextKind(
         "mission",
         gettext_lazy("Mission"),
@@ -82,8 +86,18 @@ KINDS = (
         ("name",),
         ("dimension__position", "position", "pk"),
     ),
-)
+]
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
+
+
+def text_kind_register(kind: TextKind) -> None:
+    """A kind of text from an app above this one (the action plan, the
+    engagement log), registered from its AppConfig.ready(): listed after the
+    strategy's own, on the page and in the API's choices."""
+    if kind.key in KINDS_BY_KEY:
+        raise ValueError(f"Two kinds of Welsh text named {kind.key!r}")
+    KINDS.append(kind)
+    KINDS_BY_KEY[kind.key] = kind
 
 
 def _needs_welsh(field: str) -> Q:
@@ -186,6 +200,8 @@ def welsh_text_set(
     )
     if obj is None:
         raise Http404
+    if text_kind.refuse is not None:
+        text_kind.refuse(obj)
     text = (text or "").strip()
     limit = text_kind.model._meta.get_field(f"{field}_cy").max_length
     if limit and len(text) > limit:

@@ -6,15 +6,19 @@ the partnership's own headline measure and a reporting year, with the
 actions (``delivery``) that carry out its plan.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils import timezone
 
 from delivery import selectors as delivery_selectors
+from delivery import services as delivery_services
 from kpis.models import PerformanceMeasure
 from kpis.periods import Quarter, year_label
-from partnerships.models import Partnership
-from wellbeing.models import CurveStory
+from partnerships.models import Partnership, User
+from wellbeing import services as wellbeing_services
+from wellbeing.models import CurveStory, NationalIndicator
 
 
 @dataclass
@@ -83,3 +87,63 @@ def measure_story_for_year(
         year_label=year_label(year, partnership.reporting_year_start_month),
         actions=linked.get(story.pk, []),
     )
+
+
+def curve_story_write(
+    *,
+    partnership: Partnership,
+    actor: User,
+    action_ids: Iterable[int],
+    indicator: NationalIndicator | None = None,
+    measure: PerformanceMeasure | None = None,
+    **texts,
+) -> CurveStory:
+    """Save the current year's story and link the actions that carry out its
+    plan, both or neither: the pages' forms and the API write through here."""
+    with transaction.atomic():
+        story = wellbeing_services.curve_story_save(
+            partnership=partnership,
+            indicator=indicator,
+            measure=measure,
+            actor=actor,
+            **texts,
+        )
+        delivery_services.curve_story_actions_set(
+            partnership=partnership, story=story, action_ids=action_ids, actor=actor
+        )
+    return story
+
+
+def curve_story_list(
+    *,
+    partnership: Partnership,
+    measure: PerformanceMeasure | None = None,
+    indicator: NationalIndicator | None = None,
+    year: int | None = None,
+) -> list[CurveStory]:
+    """The partnership's stories behind curves, newest year first: one
+    measure's or indicator's, or every one; of one year, or all. Each carries
+    ``linked_actions`` (plan order), ``year_label`` and ``editable`` (written
+    for the current year: earlier years' stay as written), in two queries."""
+    stories = CurveStory.objects.filter(partnership=partnership).select_related(
+        "measure", "indicator", "updated_by"
+    )
+    if measure is not None:
+        stories = stories.filter(measure=measure)
+    if indicator is not None:
+        stories = stories.filter(indicator=indicator)
+    if year is not None:
+        stories = stories.filter(year=year)
+    stories = list(
+        stories.order_by("-year", "measure__code", "indicator__number", "pk")
+    )
+    linked = delivery_selectors.curve_story_actions(
+        partnership=partnership, story_ids=[s.pk for s in stories]
+    )
+    start = partnership.reporting_year_start_month
+    this_year = current_year(partnership)
+    for story in stories:
+        story.linked_actions = linked.get(story.pk, [])
+        story.year_label = year_label(story.year, start)
+        story.editable = story.year == this_year
+    return stories

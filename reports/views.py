@@ -2,7 +2,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpRequest
 
 from delivery import selectors as delivery_selectors
-from delivery import services as delivery_services
 from kpis import models as kpi_models
 from kpis import policy as kpi_policy
 from kpis import selectors as kpi_selectors
@@ -26,7 +24,7 @@ from wellbeing.selectors import framework_list
 from . import services
 from .annual import report_years
 from .contribution import contribution_map_get
-from .curve import measure_curve_get
+from .curve import curve_story_write, measure_curve_get
 from .dashboard_cache import dashboard_html_get
 from .forms import CurveStoryForm, FrameworkChoiceForm, ReportRequestForm
 from .indicators import indicator_page_get
@@ -337,19 +335,13 @@ def measure_curve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             data = dict(form.cleaned_data)
             action_ids = data.pop("actions")
             try:
-                with transaction.atomic():
-                    story = wellbeing_services.curve_story_save(
-                        partnership=request.partnership,
-                        measure=measure,
-                        actor=request.user,
-                        **data,
-                    )
-                    delivery_services.curve_story_actions_set(
-                        partnership=request.partnership,
-                        story=story,
-                        action_ids=action_ids,
-                        actor=request.user,
-                    )
+                curve_story_write(
+                    partnership=request.partnership,
+                    measure=measure,
+                    actor=request.user,
+                    action_ids=action_ids,
+                    **data,
+                )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
@@ -412,19 +404,13 @@ def indicator_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
             data = dict(form.cleaned_data)
             action_ids = data.pop("actions")
             try:
-                with transaction.atomic():
-                    story = wellbeing_services.curve_story_save(
-                        partnership=partnership,
-                        indicator=page.indicator,
-                        actor=request.user,
-                        **data,
-                    )
-                    delivery_services.curve_story_actions_set(
-                        partnership=partnership,
-                        story=story,
-                        action_ids=action_ids,
-                        actor=request.user,
-                    )
+                curve_story_write(
+                    partnership=partnership,
+                    indicator=page.indicator,
+                    actor=request.user,
+                    action_ids=action_ids,
+                    **data,
+                )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:

@@ -143,6 +143,19 @@ ROUTES = {
     "api:measure_list": "/api/v1/p/wrexham-civic-mission/measures/",
     "api:measure_detail": "/api/v1/p/wrexham-civic-mission/measures/CR-01/",
     "api:measure_years": "/api/v1/p/wrexham-civic-mission/measures/CR-01/years/",
+    "api:measure_curve_story_list": (
+        "/api/v1/p/wrexham-civic-mission/measures/CR-01/curve-stories/"
+    ),
+    "api:measure_curve_story_detail": (
+        "/api/v1/p/wrexham-civic-mission/measures/CR-01/curve-stories/2025/"
+    ),
+    "api:indicator_curve_story_list": (
+        "/api/v1/p/wrexham-civic-mission/indicators/12/curve-stories/"
+    ),
+    "api:indicator_curve_story_detail": (
+        "/api/v1/p/wrexham-civic-mission/indicators/12/curve-stories/2025/"
+    ),
+    "api:curve_story_list": "/api/v1/p/wrexham-civic-mission/curve-stories/",
     "api:value_list": "/api/v1/p/wrexham-civic-mission/values/",
     "api:value_bulk": "/api/v1/p/wrexham-civic-mission/values/bulk/",
     "api:value_approve": "/api/v1/p/wrexham-civic-mission/values/7/approve/",

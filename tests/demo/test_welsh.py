@@ -79,3 +79,25 @@ class TestTheDemoInWelsh:
         community = Dimension.objects.get(partnership=partnership, name_en="Community")
         assert community.name_cy == "Cymuned"
         assert "Yr ardal gyfan" in {c.name_cy for c in community.categories.all()}
+
+    def test_wakefields_actions_and_activities_in_welsh(self):
+        """The action plan's rows and the engagement log's titles have their
+        Welsh (the general check above covers every one); the sample label
+        is translated as well."""
+        from delivery.models import Action
+        from engagement.models import Activity
+
+        partnership = Partnership.objects.get(slug="wakefield-together")
+        actions = Action.objects.filter(partnership=partnership)
+        assert actions.count() == 15
+        assert all(action.name_cy for action in actions)
+        database = actions.get(name_en="Develop a community engagement data base")
+        assert database.name_cy == "Datblygu cronfa ddata ymgysylltu â'r gymuned"
+        activities = Activity.objects.filter(partnership=partnership)
+        assert activities.count() > 10
+        for activity in activities:
+            assert activity.title_en.endswith(" (sample)")
+            assert activity.title_cy.endswith(" (enghraifft)")
+        with translation.override("cy"):
+            shown = Action.objects.get(pk=database.pk)
+            assert shown.name == "Datblygu cronfa ddata ymgysylltu â'r gymuned"
