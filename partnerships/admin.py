@@ -361,14 +361,21 @@ def _record_authenticator_removed(request, device) -> None:
 admin.site.unregister(TOTPDevice)
 
 
-@admin.register(TOTPDevice)
-class AuthenticatorAppAdmin(admin.ModelAdmin):
+class _SecondFactorAdmin(admin.ModelAdmin):
+    """A person's second factor as staff see it: that it exists, and its
+    removal (recorded by ``record_removed``); never its secret, and no
+    renaming or disabling behind its owner's back."""
+
     list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
     list_filter = ["confirmed"]
     search_fields = ["user__email", "name"]
     list_select_related = ["user"]
     fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
     readonly_fields = fields
+
+    @staticmethod
+    def record_removed(request, device) -> None:
+        raise NotImplementedError
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -377,13 +384,18 @@ class AuthenticatorAppAdmin(admin.ModelAdmin):
         return False
 
     def delete_model(self, request, obj) -> None:
-        _record_authenticator_removed(request, obj)
+        self.record_removed(request, obj)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset) -> None:
         for device in queryset.select_related("user"):
-            _record_authenticator_removed(request, device)
+            self.record_removed(request, device)
         super().delete_queryset(request, queryset)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAppAdmin(_SecondFactorAdmin):
+    record_removed = staticmethod(_record_authenticator_removed)
 
 
 def _record_passkey_removed(request, device) -> None:
@@ -406,25 +418,5 @@ def _record_passkey_removed(request, device) -> None:
 
 
 @admin.register(WebAuthnCredential)
-class PasskeyAdmin(admin.ModelAdmin):
-    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
-    list_filter = ["confirmed"]
-    search_fields = ["user__email", "name"]
-    list_select_related = ["user"]
-    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def delete_model(self, request, obj) -> None:
-        _record_passkey_removed(request, obj)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset) -> None:
-        for device in queryset.select_related("user"):
-            _record_passkey_removed(request, device)
-        super().delete_queryset(request, queryset)
+class PasskeyAdmin(_SecondFactorAdmin):
+    record_removed = staticmethod(_record_passkey_removed)
