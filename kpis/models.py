@@ -17,6 +17,7 @@ from outcomes.models import (
 from partnerships.models import Partnership
 from partnerships.text_limits import REASON_TEXT, STORY_TEXT, limited_text
 
+from . import history
 from .periods import Quarter
 
 LOCKED_PERIOD_SQLSTATE = "23L02"
@@ -676,10 +677,12 @@ APPROVAL_LAPSES_ON_CHANGE = pgtrigger.Trigger(
 )
 
 
+# The figures' history is written once per statement (kpis.history): a bulk
+# update of 15,000 figures is one INSERT of their events, not 15,000.
 @pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
+    history.InsertEvents(),
+    history.UpdateEvents(),
+    history.DeleteEvents(),
     exclude=["updated_at", "entered_at"],
     model_name="QuarterlyValueEvent",
     context_field=pghistory.ContextJSONField(),
