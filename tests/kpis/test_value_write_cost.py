@@ -200,3 +200,17 @@ def test_a_figures_story_changes_in_place_without_new_index_entries():
     after_updated, after_hot = _hot_updates()
     assert after_updated - updated == 20
     assert after_hot - hot == 20
+
+
+def test_an_event_is_indexed_only_for_how_the_history_is_read():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'kpis_quarterlyvalueevent'"
+        )
+        definitions = " ".join(d for (d,) in cursor.fetchall())
+    # Read by partnership, measure, quarter and figure (kpis.selectors
+    # value_history); never by person, so no index for them to write.
+    for column in ("partnership_id", "measure_id", "period_id", "pgh_obj_id"):
+        assert f"({column})" in definitions
+    for column in ("entered_by_id", "submitted_by_id", "reviewed_by_id"):
+        assert column not in definitions
