@@ -423,50 +423,58 @@ def data_shape() -> dict:
 # --- the guard -------------------------------------------------------------
 
 
-def guard_cost(rows: int = 15_000) -> None:
-    """One UPDATE of up to ``rows`` figures of open quarters, and one of
-    figures of locked quarters (refused), each rolled back: the guard's cost
-    against the installation's locked quarters."""
+def guard_cost(rows: int = 15_000, *, quiet: bool = False) -> dict:
+    """One UPDATE of ``rows`` figures of open quarters, and one of figures
+    of locked quarters (refused), each rolled back: the cost of the triggers
+    on the figures (the locked-quarter guard, the history, the data version)
+    against the installation's size.
+
+    The figures are chosen first, untimed (the lowest ids: the same figures
+    however many partnerships were built after them), and the timed statement
+    updates them by primary key, so it times writing those rows and what the
+    triggers do for them, not a search of the installation for them.
+    Returns the best seconds of each (``open``, ``locked``, ``without``)."""
     from django.db import connection, transaction
 
     from kpis.recording import is_locked_quarter_error
     from partnerships.tenancy import platform_scope
 
-    sql = (
-        "UPDATE kpis_quarterlyvalue SET story = story || '.' WHERE id IN ("
-        "SELECT v.id FROM kpis_quarterlyvalue v JOIN kpis_period p "
-        "ON p.id = v.period_id WHERE p.locked_at IS {} NULL LIMIT %s)"
-    )
+    chosen = {quarters: _guard_figures(rows, test) for quarters, test in GUARD_SETS}
+    sql = "UPDATE kpis_quarterlyvalue SET story = story || '.' WHERE id = ANY(%s)"
     # Each twice, alternating, keeping the faster: the first statement of a
     # run pays for reading the rows from disk.
     best: dict[str, float] = {}
     for _ in range(2):
-        for quarters, test in (("open", ""), ("locked", "NOT")):
+        for quarters, _test in GUARD_SETS:
             refused = False
             with platform_scope(), connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 started = time.perf_counter()
                 try:
                     with transaction.atomic():
-                        cursor.execute(sql.format(test), [rows])
+                        cursor.execute(sql, [chosen[quarters]])
                         changed = cursor.rowcount
                 except Exception as error:
                     if not is_locked_quarter_error(error):
                         raise
-                    changed, refused = rows, True
+                    changed, refused = len(chosen[quarters]), True
                 seconds = time.perf_counter() - started
                 transaction.set_rollback(True)
             best[quarters] = min(seconds, best.get(quarters, seconds))
-            say(
-                f"  guard quarters={quarters} rows={changed} refused={refused} "
-                f"seconds={seconds:.3f}"
-            )
-        without = _without_guard(sql.format(""), rows)
+            if not quiet:
+                say(
+                    f"  guard quarters={quarters} rows={changed} refused={refused} "
+                    f"seconds={seconds:.3f}"
+                )
+        without = _without_guard(sql, chosen["open"])
         if without is not None:
             best["without"] = min(without, best.get("without", without))
-            say(f"  guard quarters=open without_guard seconds={without:.3f}")
+            if not quiet:
+                say(f"  guard quarters=open without_guard seconds={without:.3f}")
+    if quiet:
+        return best
     line = (
-        f"scale guard rows={rows} open_seconds={best['open']:.3f} "
+        f"scale guard rows={len(chosen['open'])} open_seconds={best['open']:.3f} "
         f"locked_refused_seconds={best['locked']:.3f}"
     )
     if "without" in best:
@@ -475,9 +483,30 @@ def guard_cost(rows: int = 15_000) -> None:
             f"guard_ms={(best['open'] - best['without']) * 1000:.0f}"
         )
     say(line + " (the same UPDATE as the owner with the guard disabled)")
+    return best
 
 
-def _without_guard(sql: str, rows: int) -> float | None:
+GUARD_SETS = (("open", ""), ("locked", "NOT"))
+
+
+def _guard_figures(rows: int, test: str) -> list[int]:
+    """The ``rows`` lowest ids of the figures of open (``test`` "") or locked
+    ("NOT") quarters."""
+    from django.db import connection
+
+    from partnerships.tenancy import platform_scope
+
+    with platform_scope(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT v.id FROM kpis_quarterlyvalue v JOIN kpis_period p "
+            f"ON p.id = v.period_id WHERE p.locked_at IS {test} NULL "
+            "ORDER BY v.id LIMIT %s",
+            [rows],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _without_guard(sql: str, ids: list[int]) -> float | None:
     """The open quarters' UPDATE with the guard's trigger disabled, as the
     owner (only the owner may), in a transaction rolled back."""
     import psycopg
@@ -497,7 +526,7 @@ def _without_guard(sql: str, rows: int) -> float | None:
         (trigger,) = cursor.fetchone()
         cursor.execute(f'ALTER TABLE kpis_quarterlyvalue DISABLE TRIGGER "{trigger}"')
         started = time.perf_counter()
-        cursor.execute(sql.replace("%s", str(int(rows))))
+        cursor.execute(sql, [ids])
         seconds = time.perf_counter() - started
         owner.rollback()
     return seconds
@@ -1002,6 +1031,9 @@ COMPARE_SMALL = 20
 COMPARE_OTHERS = 10
 COMPARE_QUARTERS = 12
 COMPARE_HISTORY = 3
+# Figures the guard's UPDATE changes at both sizes: the small installation's
+# 20 partnerships hold 12,000 figures of open quarters.
+COMPARE_GUARD_ROWS = 10_000
 
 
 def compare(measures: int) -> None:
@@ -1074,11 +1106,13 @@ def compare_inside(measures: int) -> None:
     before = data_shape()
     subject = _compare_timings(f"{small}000", measures)
     deeper = _compare_timings(f"{deep}000", measures)
+    guard_small = guard_cost(COMPARE_GUARD_ROWS, quiet=True)
     started = time.perf_counter()
     build(others, measures, COMPARE_QUARTERS)
     say(f"  built {others} more partnerships in {time.perf_counter() - started:.1f} s")
     after = data_shape()
     crowded = _compare_timings(f"{small}000", measures)
+    guard_large = guard_cost(COMPARE_GUARD_ROWS, quiet=True)
     say(
         "scale compare installation partnerships={} -> {} figures={} -> {} "
         "history_events={} -> {}".format(
@@ -1101,6 +1135,15 @@ def compare_inside(measures: int) -> None:
                 f"small_p50_ms={base[name]:.1f} large_p50_ms={large[name]:.1f} "
                 f"ratio={large[name] / base[name]:.2f}"
             )
+    # The same figures' UPDATE (the lowest ids of open quarters) among 20
+    # partnerships and among 200.
+    for quarters in ("open", "locked"):
+        lines.append(
+            f"scale compare page=guard_{quarters} kind=others rows={COMPARE_GUARD_ROWS} "
+            f"small_ms={guard_small[quarters] * 1000:.0f} "
+            f"large_ms={guard_large[quarters] * 1000:.0f} "
+            f"ratio={guard_large[quarters] / guard_small[quarters]:.2f}"
+        )
     for line in lines:
         say(line)
 

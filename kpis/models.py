@@ -17,6 +17,7 @@ from outcomes.models import (
 from partnerships.models import Partnership
 from partnerships.text_limits import REASON_TEXT, STORY_TEXT, limited_text
 
+from . import history
 from .periods import Quarter
 
 LOCKED_PERIOD_SQLSTATE = "23L02"
@@ -676,11 +677,29 @@ APPROVAL_LAPSES_ON_CHANGE = pgtrigger.Trigger(
 )
 
 
+# The figures' history is written once per statement (kpis.history): a bulk
+# update of 15,000 figures is one INSERT of their events, not 15,000. Its
+# people (who entered, submitted, reviewed) are not indexed: no read looks
+# events up by person (the history is read by measure and quarter), and each
+# of those indexes was another entry written for every event.
 @pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
+    history.InsertEvents(),
+    history.UpdateEvents(),
+    history.DeleteEvents(),
     exclude=["updated_at", "entered_at"],
+    attrs={
+        name: models.ForeignKey(
+            settings.AUTH_USER_MODEL,
+            on_delete=models.DO_NOTHING,
+            db_constraint=False,
+            db_index=False,
+            null=True,
+            blank=name != "entered_by",
+            related_name="+",
+            related_query_name="+",
+        )
+        for name in ("entered_by", "submitted_by", "reviewed_by")
+    },
     model_name="QuarterlyValueEvent",
     context_field=pghistory.ContextJSONField(),
     append_only=True,
