@@ -178,13 +178,25 @@ def _with_first_figure(
 ) -> QuerySet[PerformanceMeasure]:
     """Each measure annotated with the partnership's earliest figure's year and
     quarter, for its first reporting quarter, read with the measures rather
-    than in a query of its own."""
-    first = QuarterlyValue.objects.filter(partnership=partnership).order_by(
-        "period__year", "period__quarter"
-    )
+    than in a query of its own.
+
+    Found from the partnership's quarters in order (its ``period_unique``
+    index), each asked whether it holds a figure: the first that does ends
+    the search, so the cost does not grow with the figures held. Sorting
+    the figures by their quarters instead read every one of them (6,000 for
+    a 150-measure partnership of ten years) and every partnership's quarters.
+    """
+    first = Period.objects.filter(
+        Exists(
+            QuarterlyValue.objects.filter(
+                partnership=partnership, period_id=OuterRef("pk")
+            )
+        ),
+        partnership=partnership,
+    ).order_by("year", "quarter")
     return measures.annotate(
-        first_figure_year=Subquery(first.values("period__year")[:1]),
-        first_figure_quarter=Subquery(first.values("period__quarter")[:1]),
+        first_figure_year=Subquery(first.values("year")[:1]),
+        first_figure_quarter=Subquery(first.values("quarter")[:1]),
     )
 
 
