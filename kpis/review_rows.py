@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from partnerships.templatetags.bilingual import bilingual
 
-from .selectors import ReviewRow
+from .selectors import STATE_LABELS, ReviewRow
 
 ROW_TEMPLATE = "kpis/includes/quarter_review_row.html"
 
@@ -55,6 +55,8 @@ def review_rows_html(
     reason_label = _("Reason for returning")
     return_label = _("Return")
     csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{esc(csrf_token)}">'
+    # Each state's name translated once (ReviewRow.state_label's words).
+    state_labels = {state: esc(str(label)) for state, label in STATE_LABELS.items()}
     returned_pk = return_form[0] if return_form else None
     parts = []
     for row in rows:
@@ -143,6 +145,6 @@ def review_rows_html(
             f'<td data-label="{figure_label}">{esc(row.figure_display)}\n'
             f"{flags}\n{story}</td>\n"
             f'<td data-label="{state_label}"><span class="review review--{state}">'
-            f"{esc(row.state_label)}</span>\n{returned}</td>{actions}\n</tr>\n"
+            f"{state_labels[state]}</span>\n{returned}</td>{actions}\n</tr>\n"
         )
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
