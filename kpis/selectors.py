@@ -984,11 +984,22 @@ def quarter_review_get(*, partnership: Partnership, quarter: Quarter) -> Quarter
     )
     measures = list(
         _with_first_figure(
-            # Each measure's name, code and kind are shown: its priority and
-            # outcome are not joined.
+            # Each measure's name, code and kind are shown, and its direction
+            # and threshold checked: no other column is read, and no
+            # priority, outcome or breakdown row joined.
             measure_list(partnership=partnership)
             .select_related(None)
-            .select_related("breakdown_first", "breakdown_second"),
+            .only(
+                "partnership_id",
+                "position",
+                "code",
+                "name",
+                "name_en",
+                "name_cy",
+                "value_type",
+                "direction",
+                "change_threshold",
+            ),
             partnership,
         )
     )
@@ -1003,8 +1014,10 @@ def quarter_review_get(*, partnership: Partnership, quarter: Quarter) -> Quarter
                 partnership=partnership, period=period
             )
             .select_related("period")
-            # Nobody's name or time of entry is shown: not read.
+            # Nobody's name or time of entry is shown, nor the breakdown:
+            # not read.
             .defer(
+                "breakdown",
                 "entered_by",
                 "submitted_by",
                 "reviewed_by",
