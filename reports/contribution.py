@@ -299,16 +299,15 @@ def contribution_map_get(
             if priority_id and kind != "priority"
             else set()
         )
-        return [
-            Cell(
-                via=strongest(
-                    DIRECT if column.pk in direct else "",
-                    VIA_OUTCOME if column.pk in via_outcome else "",
-                    VIA_PRIORITY if column.pk in via_priority else "",
-                )
-            )
-            for column in columns
-        ]
+        # The strongest way each linked target is reached, weakest written
+        # first so that a stronger one overwrites it; every other column
+        # is empty. Most rows have no links at all.
+        vias = dict.fromkeys(via_priority, VIA_PRIORITY)
+        vias.update(dict.fromkeys(via_outcome, VIA_OUTCOME))
+        vias.update(dict.fromkeys(direct, DIRECT))
+        if not vias:
+            return [Cell() for _column in columns]
+        return [Cell(via=vias.get(column.pk, "")) for column in columns]
 
     # The layout is the same for every table: each priority (then the work
     # under no priority), its outcomes that have links of their own, its
