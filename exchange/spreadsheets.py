@@ -454,9 +454,10 @@ def xlsx_bytes(sheets: Sequence[SheetSpec], *, guide: Sequence[str] = ()) -> byt
         # file); a name may not end with an apostrophe.
         sheet = book.add_worksheet(str(spec.name)[:31].strip("'"))
         _write_row(sheet, 0, [neutralise(h) for h in spec.headers], bold)
+        write_cells = _cell_writer(sheet)
         number = 0
         for number, row in enumerate(spec.rows, 1):
-            _write_row(sheet, number, [_plain(v) for v in row])
+            write_cells(number, row)
         sheet.freeze_panes(1, 0)
         for index, width in enumerate(spec.widths):
             sheet.set_column(index, index, width)
@@ -473,6 +474,41 @@ def xlsx_bytes(sheets: Sequence[SheetSpec], *, guide: Sequence[str] = ()) -> byt
             )
     book.close()
     return out.getvalue()
+
+
+def _cell_writer(sheet) -> Callable[[int, Sequence], None]:
+    """Writes one row of values as ``_write_row`` writes them after
+    ``_plain``, in one pass: a year's export is some 5,000 cells, and the
+    two passes and their calls a cell were a quarter of the workbook's time.
+    Texts, numbers and None take the short way; anything else goes through
+    ``_plain`` and ``_write_row``."""
+    write_string, write_number = sheet.write_string, sheet.write_number
+
+    def write_cells(number: int, row: Sequence) -> None:
+        for column, value in enumerate(row):
+            kind = value.__class__
+            if kind is str:
+                if not value:
+                    continue
+                if value.startswith(FORMULA_STARTS):
+                    value = "'" + value
+                if "\r" in value:
+                    value = value.replace("\r\n", "\n").replace("\r", "\n")
+                write_string(number, column, value)
+            elif value is None:
+                continue
+            elif kind is Decimal:
+                write_number(
+                    number,
+                    column,
+                    int(value) if value == value.to_integral_value() else float(value),
+                )
+            elif kind is int or kind is float:
+                write_number(number, column, value)
+            else:
+                _write_row(sheet, number, [None] * column + [_plain(value)])
+
+    return write_cells
 
 
 def _write_row(sheet, number: int, cells: Sequence, style=None) -> None:

@@ -178,13 +178,25 @@ def _with_first_figure(
 ) -> QuerySet[PerformanceMeasure]:
     """Each measure annotated with the partnership's earliest figure's year and
     quarter, for its first reporting quarter, read with the measures rather
-    than in a query of its own."""
-    first = QuarterlyValue.objects.filter(partnership=partnership).order_by(
-        "period__year", "period__quarter"
-    )
+    than in a query of its own.
+
+    Found from the partnership's quarters in order (its ``period_unique``
+    index), each asked whether it holds a figure: the first that does ends
+    the search, so the cost does not grow with the figures held. Sorting
+    the figures by their quarters instead read every one of them (6,000 for
+    a 150-measure partnership of ten years) and every partnership's quarters.
+    """
+    first = Period.objects.filter(
+        Exists(
+            QuarterlyValue.objects.filter(
+                partnership=partnership, period_id=OuterRef("pk")
+            )
+        ),
+        partnership=partnership,
+    ).order_by("year", "quarter")
     return measures.annotate(
-        first_figure_year=Subquery(first.values("period__year")[:1]),
-        first_figure_quarter=Subquery(first.values("period__quarter")[:1]),
+        first_figure_year=Subquery(first.values("year")[:1]),
+        first_figure_quarter=Subquery(first.values("quarter")[:1]),
     )
 
 
@@ -972,11 +984,22 @@ def quarter_review_get(*, partnership: Partnership, quarter: Quarter) -> Quarter
     )
     measures = list(
         _with_first_figure(
-            # Each measure's name, code and kind are shown: its priority and
-            # outcome are not joined.
+            # Each measure's name, code and kind are shown, and its direction
+            # and threshold checked: no other column is read, and no
+            # priority, outcome or breakdown row joined.
             measure_list(partnership=partnership)
             .select_related(None)
-            .select_related("breakdown_first", "breakdown_second"),
+            .only(
+                "partnership_id",
+                "position",
+                "code",
+                "name",
+                "name_en",
+                "name_cy",
+                "value_type",
+                "direction",
+                "change_threshold",
+            ),
             partnership,
         )
     )
@@ -991,8 +1014,10 @@ def quarter_review_get(*, partnership: Partnership, quarter: Quarter) -> Quarter
                 partnership=partnership, period=period
             )
             .select_related("period")
-            # Nobody's name or time of entry is shown: not read.
+            # Nobody's name or time of entry is shown, nor the breakdown:
+            # not read.
             .defer(
+                "breakdown",
                 "entered_by",
                 "submitted_by",
                 "reviewed_by",

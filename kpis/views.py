@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +38,7 @@ from .models import (
     ReviewStatus,
 )
 from .periods import Quarter
+from .review_rows import review_rows_html
 from .selectors import YearSummary, periods_for_entry
 
 
@@ -476,13 +478,22 @@ def _render_review(
         "kpis/quarter_review.html",
         {
             "review": quarter_review,
-            # One reverse() each for a page of 150 rows: the address of pk 0
-            # without its last segment, each row's pk put in its place.
-            "measure_url_prefix": _url_prefix(
-                "reports:measure_detail", request.partnership.slug
-            ),
-            "review_url_prefix": _url_prefix(
-                "kpis:quarter_review_value", request.partnership.slug
+            "rows_html": review_rows_html(
+                quarter_review.rows,
+                # One reverse() each for a page of 150 rows: the address of
+                # pk 0 without its last segment, each row's pk in its place.
+                measure_url_prefix=_url_prefix(
+                    "reports:measure_detail", partnership.slug
+                ),
+                review_url_prefix=_url_prefix(
+                    "kpis:quarter_review_value", partnership.slug
+                ),
+                quarter_key=quarter.key,
+                csrf_token=get_token(request),
+                reviewing=roles.may_review(request.membership)
+                and not quarter_review.is_locked,
+                return_form=return_form,
+                request=request,
             ),
             "quarter": quarter,
             "quarters": quarters,

@@ -10,13 +10,20 @@ in Python, so the count does not grow with the data.
 """
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kpis.selectors import measure_list_names
 from outcomes.selectors import outcome_list, priority_list, project_list
 from partnerships.models import Partnership
+from partnerships.templatetags.bilingual import bilingual
 from wellbeing.models import NationalFramework, NationalIndicator
 from wellbeing.selectors import (
     contribution_list,
@@ -78,6 +85,75 @@ class Matrix:
     kind: str
     columns: list
     groups: list[Group]
+    # The partnership's slug, for the measures' addresses.
+    slug: str = ""
+
+    @cached_property
+    def body_html(self) -> SafeString:
+        """The table's groups and rows (``<tbody>`` each), written here once
+        rather than by template tags in a loop: 150 measures by a dozen
+        columns were 2,000 cells, most of the page's time.
+        tests/reports/test_contribution_matrix.py holds it to the template
+        it replaced."""
+        esc = conditional_escape
+        # {% translate %}'s literal words are not escaped; {{ cell.text }} is.
+        priority_label = gettext("Priority:")
+        mission = gettext("Mission-wide (under no priority)")
+        whole = gettext("The priority as a whole")
+        outcome_tag = gettext("Outcome")
+        project_tag = gettext("Project")
+        cell_html = {"": '<td class="matrix__cell"></td>'}
+        for via, text in VIA_TEXT.items():
+            mark = "●" if via == DIRECT else "○"
+            cell_html[via] = (
+                f'<td class="matrix__cell matrix__cell--{via}">'
+                f'<span aria-hidden="true">{mark}</span>'
+                f'<span class="visually-hidden">{esc(str(text))}</span></td>'
+            )
+        url_prefix = ""
+        if self.slug:
+            url_prefix = reverse(
+                "reports:measure_detail", kwargs={"slug": self.slug, "pk": 0}
+            ).removesuffix("0/")
+        colspan = len(self.columns) + 1
+        parts = []
+        for group in self.groups:
+            name = (
+                f"{priority_label} {bilingual(group.priority, 'name')}"
+                if group.priority
+                else mission
+            )
+            parts.append(
+                '\n<tbody>\n<tr class="matrix__group">\n'
+                f'<th scope="rowgroup" colspan="{colspan}">'
+                f'<span class="matrix__group__name">{name}</span></th>\n</tr>\n'
+            )
+            for row in group.rows:
+                kind, obj = row.kind, row.obj
+                if kind == "measure":
+                    head = (
+                        f'<a href="{url_prefix}{obj.pk}/">{bilingual(obj, "name")}</a>'
+                        f' <span class="muted small">{esc(obj.code)}</span>'
+                    )
+                elif kind == "priority":
+                    head = whole
+                elif kind == "outcome":
+                    head = (
+                        f'<span class="tag">{outcome_tag}</span> '
+                        f"{bilingual(obj, 'statement', words=16)}"
+                    )
+                else:
+                    head = (
+                        f'<span class="tag">{project_tag}</span> '
+                        f"{bilingual(obj, 'name')}"
+                    )
+                cells = "\n".join(cell_html[cell.via] for cell in row.cells)
+                parts.append(
+                    f'<tr class="matrix__row matrix__row--{kind}">\n'
+                    f'<th scope="row">\n{head}\n</th>\n{cells}\n</tr>\n'
+                )
+            parts.append("</tbody>\n")
+        return mark_safe("".join(parts))  # noqa: S308 (each text escaped above)
 
     @property
     def empty_columns(self) -> list:
@@ -128,14 +204,24 @@ def strongest(*vias: str) -> str:
     return ""
 
 
-def contribution_map_get(*, partnership: Partnership) -> ContributionMap:
+TABLES = (GOAL, WAY, INDICATOR)
+
+
+def contribution_map_get(
+    *, partnership: Partnership, tables: Collection[str] = TABLES
+) -> ContributionMap:
+    """The map's tables named in ``tables`` (the others stay None): the goals
+    page shows goals and ways of working, the indicators page the indicators
+    and their key, the annual report all three."""
     framework = framework_for(partnership=partnership)
     result = ContributionMap(partnership=partnership, framework=framework)
     if framework is None:
         return result
-    goals = list(goal_list(framework=framework))
-    ways = list(way_of_working_list(framework=framework))
-    all_indicators = list(indicator_list(framework=framework))
+    goals = list(goal_list(framework=framework)) if GOAL in tables else []
+    ways = list(way_of_working_list(framework=framework)) if WAY in tables else []
+    all_indicators = (
+        list(indicator_list(framework=framework)) if INDICATOR in tables else []
+    )
     priorities = list(priority_list(partnership=partnership))
     outcomes = list(outcome_list(partnership=partnership))
     measures = list(
@@ -147,13 +233,37 @@ def contribution_map_get(*, partnership: Partnership) -> ContributionMap:
     own: dict[tuple[str, int], dict[str, set[int]]] = defaultdict(
         lambda: defaultdict(set)
     )
-    for link in contribution_list(partnership=partnership):
-        for source_kind in ("priority", "outcome", "measure", "project"):
-            source_id = getattr(link, f"{source_kind}_id")
-            if source_id is not None:
-                break
-        for target_kind in (GOAL, WAY, INDICATOR):
-            target_id = getattr(link, f"{target_kind}_id")
+    # The links' ids only: no link, goal, way or indicator instances.
+    links = (
+        contribution_list(partnership=partnership)
+        .select_related(None)
+        .values_list(
+            "priority_id",
+            "outcome_id",
+            "measure_id",
+            "project_id",
+            "goal_id",
+            "way_of_working_id",
+            "indicator_id",
+        )
+    )
+    sources = ("priority", "outcome", "measure", "project")
+    for *source_ids, goal_id, way_id, indicator_id in links:
+        source_kind, source_id = next(
+            (
+                (kind, pk)
+                for kind, pk in zip(sources, source_ids, strict=True)
+                if pk is not None
+            ),
+            (None, None),
+        )
+        if source_kind is None:
+            continue
+        for target_kind, target_id in (
+            (GOAL, goal_id),
+            (WAY, way_id),
+            (INDICATOR, indicator_id),
+        ):
             if target_id is not None:
                 own[(source_kind, source_id)][target_kind].add(target_id)
                 break
@@ -189,16 +299,15 @@ def contribution_map_get(*, partnership: Partnership) -> ContributionMap:
             if priority_id and kind != "priority"
             else set()
         )
-        return [
-            Cell(
-                via=strongest(
-                    DIRECT if column.pk in direct else "",
-                    VIA_OUTCOME if column.pk in via_outcome else "",
-                    VIA_PRIORITY if column.pk in via_priority else "",
-                )
-            )
-            for column in columns
-        ]
+        # The strongest way each linked target is reached, weakest written
+        # first so that a stronger one overwrites it; every other column
+        # is empty. Most rows have no links at all.
+        vias = dict.fromkeys(via_priority, VIA_PRIORITY)
+        vias.update(dict.fromkeys(via_outcome, VIA_OUTCOME))
+        vias.update(dict.fromkeys(direct, DIRECT))
+        if not vias:
+            return [Cell() for _column in columns]
+        return [Cell(via=vias.get(column.pk, "")) for column in columns]
 
     # The layout is the same for every table: each priority (then the work
     # under no priority), its outcomes that have links of their own, its
@@ -239,10 +348,16 @@ def contribution_map_get(*, partnership: Partnership) -> ContributionMap:
             )
             for priority, entries in layout
         ]
-        return Matrix(kind=target_kind, columns=columns, groups=groups)
+        return Matrix(
+            kind=target_kind, columns=columns, groups=groups, slug=partnership.slug
+        )
 
-    result.goals = matrix(GOAL, goals)
-    result.ways = matrix(WAY, ways)
+    if GOAL in tables:
+        result.goals = matrix(GOAL, goals)
+    if WAY in tables:
+        result.ways = matrix(WAY, ways)
+    if INDICATOR not in tables:
+        return result
     result.indicators = matrix(INDICATOR, indicators)
     marked_rows: dict[int, int] = defaultdict(int)
     for group in result.indicators.groups:

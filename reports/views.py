@@ -23,7 +23,7 @@ from wellbeing.selectors import framework_list
 
 from . import services
 from .annual import report_years
-from .contribution import contribution_map_get
+from .contribution import GOAL, INDICATOR, WAY, contribution_map_get
 from .curve import curve_story_write, measure_curve_get
 from .dashboard_cache import dashboard_html_get
 from .forms import CurveStoryForm, FrameworkChoiceForm, ReportRequestForm
@@ -244,18 +244,23 @@ def report_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def contribution(request: HttpRequest, slug: str) -> HttpResponse:
     """The contribution map: which work contributes to which well-being goal
     and way of working; ``indicators/`` shows the national indicators."""
-    return _contribution_page(request, "reports/contribution.html")
+    return _contribution_page(request, "reports/contribution.html", tables=(GOAL, WAY))
 
 
 @tenant_view
 @replica_view
 @require_GET
 def contribution_indicators(request: HttpRequest, slug: str) -> HttpResponse:
-    return _contribution_page(request, "reports/contribution_indicators.html")
+    return _contribution_page(
+        request, "reports/contribution_indicators.html", tables=(INDICATOR,)
+    )
 
 
-def _contribution_page(request: HttpRequest, template: str) -> HttpResponse:
-    contribution = contribution_map_get(partnership=request.partnership)
+def _contribution_page(
+    request: HttpRequest, template: str, *, tables: tuple[str, ...]
+) -> HttpResponse:
+    # Only the tables the page shows are built.
+    contribution = contribution_map_get(partnership=request.partnership, tables=tables)
     may_administer = roles.may_administer(request.membership)
     context = {"map": contribution, "is_admin": may_administer}
     if may_administer:

@@ -1,7 +1,11 @@
 """The contribution map: the matrix read model and its pages."""
 
+import re
+
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
 from partnerships.models import Role
 from reports.contribution import (
@@ -270,3 +274,102 @@ def test_a_partnership_with_no_links_sees_every_goal_uncovered(client):
         assert f"<li>{goal.name}</li>" in page
     indicators = client.get(url(partnership, "contribution_indicators")).content
     assert "No work is linked to a national indicator yet." in indicators.decode()
+
+
+# The matrix's groups and rows as the template wrote them before
+# Matrix.body_html, kept as the reference.
+BODY_REFERENCE = """{% load i18n bilingual %}
+  {% for group in matrix.groups %}
+    <tbody>
+      <tr class="matrix__group">
+        <th scope="rowgroup" colspan="{{ matrix.columns|length|add:1 }}"><span class="matrix__group__name">{% if group.priority %}{% translate "Priority:" %} {% bilingual group.priority "name" %}{% else %}{% translate "Mission-wide (under no priority)" %}{% endif %}</span></th>
+      </tr>
+      {% for row in group.rows %}
+        <tr class="matrix__row matrix__row--{{ row.kind }}">
+          <th scope="row">
+            {% if row.kind == "measure" %}
+              <a href="{% url 'reports:measure_detail' map.partnership.slug row.obj.pk %}">{% bilingual row.obj "name" %}</a> <span class="muted small">{{ row.obj.code }}</span>
+            {% elif row.kind == "priority" %}
+              {% translate "The priority as a whole" %}
+            {% elif row.kind == "outcome" %}
+              <span class="tag">{% translate "Outcome" %}</span> {% bilingual row.obj "statement" words=16 %}
+            {% else %}
+              <span class="tag">{% translate "Project" %}</span> {% bilingual row.obj "name" %}
+            {% endif %}
+          </th>
+          {% for cell in row.cells %}
+            {% if cell.via %}
+              <td class="matrix__cell matrix__cell--{{ cell.via }}"><span aria-hidden="true">{% if cell.via == "direct" %}●{% else %}○{% endif %}</span><span class="visually-hidden">{{ cell.text }}</span></td>
+            {% else %}
+              <td class="matrix__cell"></td>
+            {% endif %}
+          {% endfor %}
+        </tr>
+      {% endfor %}
+    </tbody>
+  {% endfor %}
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_matrix_rows_written_in_python_are_what_the_template_wrote(
+    mapped, language
+):
+    partnership = mapped["partnership"]
+    # Names to escape, a Welsh name missing (the English one is marked), an
+    # outcome statement to shorten, a project with its own link.
+    priority = PriorityFactory(
+        partnership=partnership, name="Safe <streets> & homes", name_cy=""
+    )
+    outcome = OutcomeFactory(
+        partnership=partnership,
+        priority=priority,
+        statement=" ".join(f"word{n}" for n in range(30)),
+    )
+    measure = MeasureFactory(
+        partnership=partnership,
+        outcome=outcome,
+        name="Calls <answered>",
+        name_cy="Galwadau a atebwyd",
+    )
+    project = ProjectFactory(partnership=partnership, priority=priority)
+    for source, target in (
+        (outcome, mapped["goals"][2]),
+        (measure, mapped["ways"][1]),
+        (project, mapped["goals"][0]),
+    ):
+        services.contribution_link(
+            partnership=partnership,
+            source=source,
+            target=target,
+            actor=mapped["admin"],
+        )
+    reference = Template(BODY_REFERENCE)
+    with translation.override(language):
+        contribution = contribution_map_get(partnership=partnership)
+        for matrix in (contribution.goals, contribution.ways, contribution.indicators):
+            expected = reference.render(
+                Context({"matrix": matrix, "map": contribution})
+            )
+            assert re.sub(r"\s+", " ", matrix.body_html).strip() == (
+                re.sub(r"\s+", " ", expected).strip()
+            )
+            assert "&lt;streets&gt;" in matrix.body_html
+        assert "matrix__row--project" in contribution.goals.body_html
+
+
+def test_each_page_builds_only_the_tables_it_shows(mapped):
+    partnership = mapped["partnership"]
+    goals_page = contribution_map_get(
+        partnership=partnership, tables=("goal", "way_of_working")
+    )
+    assert goals_page.goals and goals_page.ways
+    assert goals_page.indicators is None and goals_page.indicator_key == []
+    indicators_page = contribution_map_get(
+        partnership=partnership, tables=("indicator",)
+    )
+    assert indicators_page.goals is None and indicators_page.ways is None
+    assert indicators_page.indicators.groups == (
+        contribution_map_get(partnership=partnership).indicators.groups
+    )
+    assert len(indicators_page.indicator_key) == 2
