@@ -42,15 +42,19 @@ from .selectors import YearSummary, periods_for_entry
 
 @dataclass
 class EntryRow:
+    """One measure on My measures: its form, or (``summary``) a line with
+    its figure and state whose form opens on demand."""
+
     measure: PerformanceMeasure
-    form: QuarterlyValueForm
+    form: QuarterlyValueForm | None
     current: QuarterlyValue | None
     previous: QuarterlyValue | None
-    year: YearSummary
+    year: YearSummary | None
     flags: list[rules.Flag] = field(default_factory=list)
     editable: bool = True
     saved: bool = False
     conflict: QuarterlyValue | None = None
+    summary: bool = False
 
     @property
     def status(self) -> str:
@@ -117,16 +121,28 @@ def _rows(
     quarter: Quarter,
     measures: list[PerformanceMeasure],
     period: Period | None,
+    opened: set[int] | None = None,
 ) -> list[EntryRow]:
+    """Each measure's row; with ``opened``, only those measures get their
+    form (and the year and checks it shows), the others a summary line."""
     partnership = request.partnership
+    formed = measures if opened is None else [m for m in measures if m.pk in opened]
     previous_quarter = quarter.previous()
-    values = selectors.value_list_for_entry(partnership=partnership).filter(
-        Q(period__year=quarter.year)
-        | Q(
-            period__year=previous_quarter.year, period__quarter=previous_quarter.quarter
-        ),
+    periods = selectors.period_list(partnership=partnership)
+    # A summary line shows this quarter's figure and the last one's; a form
+    # also the year so far. The quarters are named by their periods, so the
+    # planner reads the figures by (partnership, period), not every figure
+    # of the partnership's measures.
+    wanted = Q(
         measure__in=measures,
+        period__in=periods.filter(
+            Q(year=quarter.year, quarter=quarter.quarter)
+            | Q(year=previous_quarter.year, quarter=previous_quarter.quarter)
+        ),
     )
+    if formed:
+        wanted |= Q(measure__in=formed, period__in=periods.filter(year=quarter.year))
+    values = selectors.value_list_for_entry(partnership=partnership).filter(wanted)
     by_key = {(v.measure_id, v.period.year, v.period.quarter): v for v in values}
     # Each measure's figures of the year so far, in quarter order, grouped
     # once (not by sorting every figure for every measure).
@@ -134,18 +150,38 @@ def _rows(
     for (m, y, q), v in sorted(by_key.items()):
         if y == quarter.year and q <= quarter.quarter:
             year_so_far.setdefault(m, []).append(rules.Entry.of(v))
-    figures = review.recent_figures(
-        partnership=partnership, measures=measures, quarter=quarter
+    figures = (
+        review.recent_figures(partnership=partnership, measures=formed, quarter=quarter)
+        if formed
+        else {}
     )
     categories = (
         selectors.category_map(partnership=partnership)
-        if any(m.breakdown_first_id for m in measures)
+        if any(m.breakdown_first_id for m in formed)
         else {}
     )
     locked = bool(period and period.is_locked)
     rows = []
     for measure in measures:
         current = by_key.get((measure.pk, quarter.year, quarter.quarter))
+        if opened is not None and measure.pk not in opened:
+            rows.append(
+                EntryRow(
+                    measure=measure,
+                    form=None,
+                    current=current,
+                    previous=by_key.get(
+                        (measure.pk, previous_quarter.year, previous_quarter.quarter)
+                    ),
+                    year=None,
+                    editable=not measure.computed
+                    and policy.figure_editable(
+                        request.membership, current, period, locked=locked
+                    ),
+                    summary=True,
+                )
+            )
+            continue
         this_year = year_so_far.get(measure.pk, [])
         rows.append(
             EntryRow(
@@ -202,11 +238,7 @@ def _entry_filter(
     wanted = request.GET.get("priority", "")
     reported = set(
         selectors.value_list_for_entry(partnership=partnership)
-        .filter(
-            measure__in=measures,
-            period__year=quarter.year,
-            period__quarter=quarter.quarter,
-        )
+        .filter(measure__in=measures, period__in=_quarter_periods(request, quarter))
         .values_list("measure_id", flat=True)
     )
     mine = set(
@@ -239,6 +271,33 @@ def _entry_filter(
         missing=sum(1 for m in measures if m.pk not in reported),
         mine=len(mine),
         priorities=priorities,
+    )
+
+
+# An admin's list of more measures than this shows each as a line (its
+# figure of the quarter and of the one before, its state), its form opened
+# on demand: 150 forms at once are slow to build and to work through, and a
+# filter of a priority or of the figures still missing opens every form.
+ENTRY_FORMS_OPEN = 50
+
+
+def _opened(
+    request: HttpRequest, measures: list[PerformanceMeasure]
+) -> PerformanceMeasure | None:
+    """The measure whose form a summary line asked to open (``?open=<pk>``),
+    among those the person may enter; any other value opens nothing."""
+    wanted = request.GET.get("open", "")
+    if not wanted.isdecimal() or len(wanted) > 18:
+        return None
+    pk = int(wanted)
+    return next((m for m in measures if m.pk == pk), None)
+
+
+def _quarter_periods(request: HttpRequest, quarter: Quarter):
+    """The quarter's period as a subquery: figures filtered by it are read by
+    (partnership, period), not by scanning every figure of the measures."""
+    return selectors.period_list(partnership=request.partnership).filter(
+        year=quarter.year, quarter=quarter.quarter
     )
 
 
@@ -276,11 +335,24 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if request.method == "GET":
         context["period"] = period = _period(request, quarter)
+        opening = _opened(request, measures)
+        if request.GET.get("open") and opening is None:
+            raise Http404(_("That measure is not one you enter."))
+        if request.htmx and opening is not None:
+            # One summary line opened in place: that measure's form alone.
+            context["row"] = _rows(request, quarter, [opening], period)[0]
+            context["opening"] = True
+            return render(request, "kpis/my_measures.html#measure-row", context)
         shown = measures
+        opened = None
         if roles.may_enter_every_measure(membership):
             context["filter"] = entry_filter = _entry_filter(request, quarter, measures)
             shown = entry_filter.shown
-        context["rows"] = _rows(request, quarter, shown, period)
+            if len(shown) > ENTRY_FORMS_OPEN:
+                opened = {opening.pk} if opening is not None else set()
+                context["summaries"] = True
+                context["forms_open"] = ENTRY_FORMS_OPEN
+        context["rows"] = _rows(request, quarter, shown, period, opened)
         context["submittable"] = _submittable(request, quarter, measures)
         return render(request, "kpis/my_measures.html", context)
 
@@ -348,7 +420,18 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     # Rows are built after the save, so they show the figures now stored; a
     # row with errors keeps what the person typed.
     context["period"] = period = _period(request, quarter)
-    rows = _rows(request, quarter, measures if not request.htmx else [measure], period)
+    opened = None
+    if (
+        not request.htmx
+        and roles.may_enter_every_measure(membership)
+        and len(measures) > ENTRY_FORMS_OPEN
+    ):
+        opened = {measure.pk}
+        context["summaries"] = True
+        context["forms_open"] = ENTRY_FORMS_OPEN
+    rows = _rows(
+        request, quarter, measures if not request.htmx else [measure], period, opened
+    )
     row = next(r for r in rows if r.measure.pk == measure.pk)
     row.saved = saved
     row.conflict = conflict
@@ -371,8 +454,7 @@ def _submittable(
         selectors.value_list(partnership=request.partnership)
         .filter(
             measure__in=measures,
-            period__year=quarter.year,
-            period__quarter=quarter.quarter,
+            period__in=_quarter_periods(request, quarter),
             status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED],
         )
         .count()
