@@ -2,7 +2,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -323,17 +323,18 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     quarters = selectors.periods_open_for_figures(partnership=request.partnership)
     quarter = _chosen_quarter(request, quarters)
-    measures = list(selectors.measure_list_for_entry(membership=membership))
+    to_enter = selectors.measure_list_for_entry(membership=membership)
     context = {
         "quarter": quarter,
         "quarters": quarters,
         "quarter_key": quarter.key,
         "is_current": quarter == quarters[0],
         "deadline": request.partnership.deadline_for(quarter),
-        # Every measure the person reports, whatever a filter shows.
-        "to_report": len(measures),
     }
     if request.method == "GET":
+        measures = list(to_enter)
+        # Every measure the person reports, whatever a filter shows.
+        context["to_report"] = len(measures)
         context["period"] = period = _period(request, quarter)
         opening = _opened(request, measures)
         if request.GET.get("open") and opening is None:
@@ -358,9 +359,9 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
 
     measure_id = request.POST.get("measure", "")
     pk = int(measure_id) if measure_id.isdecimal() and len(measure_id) <= 18 else 0
-    # The person's own measures are read already: the measure is looked up
+    # Only the measure saved is read among the person's own; it is looked up
     # again only to tell another partnership's (404) from one not theirs.
-    measure = next((m for m in measures if m.pk == pk), None)
+    measure = to_enter.filter(pk=pk).first()
     if measure is None:
         get_object_or_404(
             selectors.measure_list(partnership=request.partnership), pk=pk
@@ -373,6 +374,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     )
     form = QuarterlyValueForm(request.POST, measure=measure, categories=categories)
     conflict = None
+    period = None
     if form.is_valid():
         try:
             period = services.period_get_or_create(
@@ -383,6 +385,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
                 measure=measure,
                 period=period,
                 actor=request.user,
+                membership=membership,
                 **form.service_kwargs(),
             )
         except recording.ValueConflict as error:
@@ -418,27 +421,38 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return redirect(_entry_url(slug, quarter, f"#measure-{measure.pk}"))
     # Rows are built after the save, so they show the figures now stored; a
-    # row with errors keeps what the person typed.
-    context["period"] = period = _period(request, quarter)
+    # row with errors keeps what the person typed. The quarter's period, read
+    # for the save, is the one shown (a save refused before it is read
+    # reads it here).
+    context["period"] = period = period or _period(request, quarter)
     opened = None
-    if (
-        not request.htmx
-        and roles.may_enter_every_measure(membership)
-        and len(measures) > ENTRY_FORMS_OPEN
-    ):
-        opened = {measure.pk}
-        context["summaries"] = True
-        context["forms_open"] = ENTRY_FORMS_OPEN
-    rows = _rows(
-        request, quarter, measures if not request.htmx else [measure], period, opened
-    )
+    if request.htmx:
+        measures = [measure]
+    else:
+        measures = list(to_enter)
+        context["to_report"] = len(measures)
+        if (
+            roles.may_enter_every_measure(membership)
+            and len(measures) > ENTRY_FORMS_OPEN
+        ):
+            opened = {measure.pk}
+            context["summaries"] = True
+            context["forms_open"] = ENTRY_FORMS_OPEN
+    rows = _rows(request, quarter, measures, period, opened)
     row = next(r for r in rows if r.measure.pk == measure.pk)
     row.saved = saved
     row.conflict = conflict
     if not saved:
         row.form = form
         row.editable = True
-    context["submittable"] = _submittable(request, quarter, measures)
+    # Counted over the person's measures as a subquery of their ids alone.
+    context["submittable"] = _submittable(
+        request,
+        quarter,
+        policy.measures_to_enter(
+            selectors.measure_list_names(partnership=request.partnership), membership
+        ),
+    )
     if request.htmx:
         context["row"] = row
         return render(request, "kpis/my_measures.html#measure-row", context)
@@ -447,7 +461,9 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _submittable(
-    request: HttpRequest, quarter: Quarter, measures: list[PerformanceMeasure]
+    request: HttpRequest,
+    quarter: Quarter,
+    measures: list[PerformanceMeasure] | QuerySet[PerformanceMeasure],
 ) -> int:
     """How many of the person's saved figures are not submitted yet."""
     return (
