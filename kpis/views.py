@@ -122,9 +122,11 @@ def _rows(
     measures: list[PerformanceMeasure],
     period: Period | None,
     opened: set[int] | None = None,
+    categories: dict[int, list] | None = None,
 ) -> list[EntryRow]:
     """Each measure's row; with ``opened``, only those measures get their
-    form (and the year and checks it shows), the others a summary line."""
+    form (and the year and checks it shows), the others a summary line.
+    ``categories``: the partnership's breakdown categories, if read already."""
     partnership = request.partnership
     formed = measures if opened is None else [m for m in measures if m.pk in opened]
     previous_quarter = quarter.previous()
@@ -133,15 +135,25 @@ def _rows(
     # also the year so far. The quarters are named by their periods, so the
     # planner reads the figures by (partnership, period), not every figure
     # of the partnership's measures.
-    wanted = Q(
-        measure__in=measures,
-        period__in=periods.filter(
-            Q(year=quarter.year, quarter=quarter.quarter)
-            | Q(year=previous_quarter.year, quarter=previous_quarter.quarter)
-        ),
-    )
-    if formed:
-        wanted |= Q(measure__in=formed, period__in=periods.filter(year=quarter.year))
+    last = Q(year=previous_quarter.year, quarter=previous_quarter.quarter)
+    for_form = Q(year=quarter.year) | last
+    # One form (the row saved, or opened in place): the plausibility checks'
+    # quarters are read with its other figures, not in a query of their own
+    # (for many forms, tuples in their own query cost less than instances).
+    recent = review.recent_quarters(quarter) if len(formed) == 1 else []
+    for q in recent:
+        for_form |= Q(year=q.year, quarter=q.quarter)
+    if opened is None:
+        wanted = Q(measure__in=measures, period__in=periods.filter(for_form))
+    else:
+        wanted = Q(
+            measure__in=measures,
+            period__in=periods.filter(
+                Q(year=quarter.year, quarter=quarter.quarter) | last
+            ),
+        )
+        if formed:
+            wanted |= Q(measure__in=formed, period__in=periods.filter(for_form))
     values = selectors.value_list_for_entry(partnership=partnership).filter(wanted)
     by_key = {(v.measure_id, v.period.year, v.period.quarter): v for v in values}
     # Each measure's figures of the year so far, in quarter order, grouped
@@ -150,16 +162,24 @@ def _rows(
     for (m, y, q), v in sorted(by_key.items()):
         if y == quarter.year and q <= quarter.quarter:
             year_so_far.setdefault(m, []).append(rules.Entry.of(v))
-    figures = (
-        review.recent_figures(partnership=partnership, measures=formed, quarter=quarter)
-        if formed
-        else {}
-    )
-    categories = (
-        selectors.category_map(partnership=partnership)
-        if any(m.breakdown_first_id for m in formed)
-        else {}
-    )
+    if recent:
+        figures = review.recent_series(
+            formed,
+            recent,
+            {(m, y, q): rules.Entry.of(v) for (m, y, q), v in by_key.items()},
+        )
+    elif formed:
+        figures = review.recent_figures(
+            partnership=partnership, measures=formed, quarter=quarter
+        )
+    else:
+        figures = {}
+    if categories is None:
+        categories = (
+            selectors.category_map(partnership=partnership)
+            if any(m.breakdown_first_id for m in formed)
+            else {}
+        )
     locked = bool(period and period.is_locked)
     rows = []
     for measure in measures:
@@ -354,7 +374,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
                 context["summaries"] = True
                 context["forms_open"] = ENTRY_FORMS_OPEN
         context["rows"] = _rows(request, quarter, shown, period, opened)
-        context["submittable"] = _submittable(request, quarter, measures)
+        context["submittable"] = _submittable(request, period, measures)
         return render(request, "kpis/my_measures.html", context)
 
     measure_id = request.POST.get("measure", "")
@@ -438,7 +458,15 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
             opened = {measure.pk}
             context["summaries"] = True
             context["forms_open"] = ENTRY_FORMS_OPEN
-    rows = _rows(request, quarter, measures, period, opened)
+    rows = _rows(
+        request,
+        quarter,
+        measures,
+        period,
+        opened,
+        # Read for the form above; the whole list's may need them too.
+        categories=categories if request.htmx or measure.breakdown_first_id else None,
+    )
     row = next(r for r in rows if r.measure.pk == measure.pk)
     row.saved = saved
     row.conflict = conflict
@@ -448,7 +476,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     # Counted over the person's measures as a subquery of their ids alone.
     context["submittable"] = _submittable(
         request,
-        quarter,
+        period,
         policy.measures_to_enter(
             selectors.measure_list_names(partnership=request.partnership), membership
         ),
@@ -462,19 +490,19 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _submittable(
     request: HttpRequest,
-    quarter: Quarter,
+    period: Period | None,
     measures: list[PerformanceMeasure] | QuerySet[PerformanceMeasure],
 ) -> int:
-    """How many of the person's saved figures are not submitted yet."""
-    return (
-        selectors.value_list(partnership=request.partnership)
-        .filter(
-            measure__in=measures,
-            period__in=_quarter_periods(request, quarter),
-            status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED],
-        )
-        .count()
-    )
+    """How many of the person's saved figures are not submitted yet (none
+    in a quarter without its period: nothing was saved in it)."""
+    if period is None:
+        return 0
+    return QuarterlyValue.objects.filter(
+        partnership=request.partnership,
+        period=period,
+        measure__in=measures,
+        status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED],
+    ).count()
 
 
 @tenant_view

@@ -13,7 +13,7 @@ from django.urls import reverse
 from kpis import recording, services
 from kpis.selectors import current_quarter
 from kpis.views import ENTRY_FORMS_OPEN
-from partnerships.models import Role
+from partnerships.models import Membership, Role
 from tests.factories import (
     MeasureFactory,
     MeasureLeadFactory,
@@ -216,3 +216,40 @@ def test_a_save_in_place_reads_only_the_measure_saved(
     # suite's transaction, which moves the data version per statement.
     with django_assert_max_num_queries(23):
         save(measures[3], "7")
+
+
+def test_a_row_saved_in_place_checks_its_figure_as_the_list_does(client, many):
+    """The saved row reads the checks' quarters with its own figures; the
+    list reads them on their own: both say the same."""
+    url, measures, (_health, skills), quarter = many
+    measure = measures[-1]
+    partnership = measure.partnership
+    admin = Membership.objects.get(partnership=partnership, role=Role.ADMIN).user
+    recording.quarterly_value_record(
+        partnership=partnership,
+        measure=measure,
+        period=services.period_get_or_create(
+            partnership=partnership, quarter=quarter.previous()
+        ),
+        value=D(10),
+        actor=admin,
+    )
+    answer = client.post(
+        f"{url}?quarter={quarter.key}",
+        {
+            "measure": measure.pk,
+            f"m{measure.pk}-value": "90",
+            f"m{measure.pk}-version": 0,
+        },
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "Needs the story behind the number before you submit:" in answer
+    listed = client.get(url, {"priority": skills.pk}).content.decode()
+    form = listed[listed.index(f'<form id="measure-{measure.pk}"') :]
+    form = form[: form.index("</form>")]
+
+    def checks(html: str) -> str:
+        start = html.index(f'id="measure-{measure.pk}-check"')
+        return html[start : html.index("</ul>", start)]
+
+    assert checks(answer) == checks(form)
