@@ -15,7 +15,10 @@ production settings, 2 sync workers, the runtime role under row-level
 security) and times each page of issue 18's table for the first partnership
 (the one with contributions to a national framework) at 1 client and at 8
 clients, with its own bounded load client (threads and http.client), and one
-figure saved as htmx does. Queries per page are counted in-process with
+figure saved as htmx does. The admin's My measures is its default view:
+more than 50 measures show as lines, each form opened on demand
+(``my_measures_admin_open``: one opened in place; ``my_measures_admin_priority``:
+one priority's 50 forms). Queries per page are counted in-process with
 Django's test client, the same session.
 
 Also timed: the dashboard's single-SQL floor (one hand-written statement
@@ -690,7 +693,9 @@ def checked(port, method, path, headers, body=None, expect=200):
     return make_request
 
 
-def count_queries(path, cookie=None, bearer=None, method="get", data=None) -> int:
+def count_queries(
+    path, cookie=None, bearer=None, method="get", data=None, htmx=False
+) -> int:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -701,6 +706,8 @@ def count_queries(path, cookie=None, bearer=None, method="get", data=None) -> in
         client.cookies["sessionid"] = cookie
     if bearer:
         headers["Authorization"] = f"Bearer {bearer}"
+    if htmx:
+        headers["HX-Request"] = "true"
     with CaptureQueriesContext(connection) as queries:
         if method == "get":
             response = client.get(path, headers=headers, HTTP_HOST="localhost")
@@ -763,6 +770,7 @@ def measure_pages(
 
     from kpis.models import PerformanceMeasure
     from kpis.periods import Quarter
+    from outcomes.models import Priority
     from partnerships.models import Partnership
     from partnerships.services import api_token_create
     from partnerships.tenancy import partnership_scope, platform_scope
@@ -788,6 +796,12 @@ def measure_pages(
         lead_measure = PerformanceMeasure.objects.get(
             partnership=partnership, code="M001"
         )
+        first_priority = (
+            Priority.objects.filter(partnership=partnership)
+            .order_by("position")
+            .values_list("pk", flat=True)
+            .first()
+        )
     now = Quarter.containing(today(), START_MONTH)
     admin_headers = {"Cookie": f"sessionid={admin_cookie}"}
     lead_headers = {"Cookie": f"sessionid={lead_cookie}"}
@@ -797,7 +811,20 @@ def measure_pages(
         ("dashboard", f"/p/{slug}/", admin_headers),
         ("measure", f"/p/{slug}/measures/{measure.pk}/", admin_headers),
         ("my_measures_lead", f"/p/{slug}/my-measures/", lead_headers),
+        # The admin's default view: every measure a line, forms on demand.
         ("my_measures_admin", f"/p/{slug}/my-measures/", admin_headers),
+        # One line's form opened in place, as htmx asks for it.
+        (
+            "my_measures_admin_open",
+            f"/p/{slug}/my-measures/?open={measure.pk}",
+            {**admin_headers, "HX-Request": "true"},
+        ),
+        # One priority's measures (a third of them), every form open.
+        (
+            "my_measures_admin_priority",
+            f"/p/{slug}/my-measures/?priority={first_priority}",
+            admin_headers,
+        ),
         ("quarter", f"/p/{slug}/quarter/", admin_headers),
         ("contribution", f"/p/{slug}/contribution/", admin_headers),
         ("api_values", f"/api/v1/p/{slug}/values/?page_size=500", api_headers),
@@ -830,7 +857,11 @@ def measure_pages(
             elif name == "healthz":
                 queries = 0
             else:
-                queries = count_queries(path, cookie=headers["Cookie"].split("=")[1])
+                queries = count_queries(
+                    path,
+                    cookie=headers["Cookie"].split("=")[1],
+                    htmx="HX-Request" in headers,
+                )
             figures[name] = timing
             line = (
                 f"scale page={name} measures={measures} quarters={quarters} "

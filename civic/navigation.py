@@ -22,6 +22,7 @@ not installed (learning networks) simply has no item.
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, pgettext
 
 from partnerships.policy import Allowed
@@ -246,10 +247,16 @@ _MFA_PAGES = (
 
 
 def navigation(request) -> dict:
-    """Context processor: ``navigation`` for a signed-in person's pages."""
+    """Context processor: ``navigation`` for a signed-in person's pages,
+    built when a template first reads it (an htmx partial, such as a figure
+    saved on My measures, never does)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    return {"navigation": SimpleLazyObject(lambda: _navigation(request, user))}
+
+
+def _navigation(request, user) -> "Navigation":
     entries = []
     partnership = getattr(request, "partnership", None)
     membership = getattr(request, "membership", None)
@@ -257,4 +264,4 @@ def navigation(request) -> dict:
         build = _Builder(request, partnership.slug)
         entries.extend(_partnership_entries(build, Allowed.of(membership)))
     entries.append(_account_menu(_Builder(request), user))
-    return {"navigation": Navigation([e for e in entries if e is not None])}
+    return Navigation([e for e in entries if e is not None])

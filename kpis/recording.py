@@ -415,6 +415,7 @@ def quarterly_value_record(
     story: str = "",
     breakdown: dict | None = None,
     expected_version: int | None = None,
+    membership: Membership | None = None,
 ) -> QuarterlyValue:
     """Record (or correct) one measure's figure for one quarter.
 
@@ -423,13 +424,22 @@ def quarterly_value_record(
     says so rather than overwrite someone else's save. Leads change only
     figures that are not submitted or approved; nobody changes a locked
     quarter (and the database refuses it whatever the path).
+
+    ``membership`` is the actor's, when the caller has read it already (a
+    view's ``request.membership``); it is used only if it is the actor's in
+    this partnership, else read again.
     """
     if (
         measure.partnership_id != partnership.pk
         or period.partnership_id != partnership.pk
     ):
         raise PermissionDenied
-    membership = membership_get(partnership, actor)
+    if (
+        membership is None
+        or membership.partnership_id != partnership.pk
+        or membership.user_id != actor.pk
+    ):
+        membership = membership_get(partnership, actor)
     if not policy.may_enter(membership, measure):
         raise PermissionDenied(_("You cannot enter values for this measure."))
     quarter_open_check(partnership=partnership, quarter=period.as_quarter)
@@ -478,13 +488,20 @@ def quarterly_value_record(
             record.status = ReviewStatus.SUBMITTED
             record.submitted_by = actor
             record.submitted_at = timezone.now()
+        adding = record._state.adding
         try:
-            with transaction.atomic():  # a savepoint, to read on after a refusal
+            if adding:
+                with transaction.atomic():  # a savepoint, to read on after a refusal
+                    record.save()
+            else:
+                # An update of the row locked above cannot meet a duplicate,
+                # so it is not tried again: a refusal ends the service (whose
+                # own savepoint rolls back), without a savepoint of its own.
                 record.save()
         except IntegrityError as error:
             if is_locked_quarter_error(error):
                 raise ValidationError(locked_message(period)) from error
-            if first_try and _is_duplicate_figure_error(error):
+            if first_try and adding and _is_duplicate_figure_error(error):
                 continue
             raise
         return record

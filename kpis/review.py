@@ -95,7 +95,7 @@ def recent_figures(
     quarter: Quarter,
 ) -> dict[int, list[Decimal | None]]:
     """Each measure's figures for the quarter and the three before it."""
-    quarters = quarter.back(rules.AGAINST_DIRECTION_RUN + 1)
+    quarters = recent_quarters(quarter)
     shown = Q()
     for q in quarters:
         shown |= Q(year=q.year, quarter=q.quarter)
@@ -117,6 +117,22 @@ def recent_figures(
         (measure_id, year, number): rules.Entry(number, value, num, den)
         for measure_id, year, number, value, num, den in rows
     }
+    return recent_series(measures, quarters, stored)
+
+
+def recent_quarters(quarter: Quarter) -> list[Quarter]:
+    """The quarters the plausibility checks look at: this one and the three
+    before it, oldest first."""
+    return quarter.back(rules.AGAINST_DIRECTION_RUN + 1)
+
+
+def recent_series(
+    measures: list[PerformanceMeasure],
+    quarters: list[Quarter],
+    stored: dict[tuple[int, int, int], rules.Entry],
+) -> dict[int, list[Decimal | None]]:
+    """Each measure's figures in ``quarters`` from the stored entries by
+    (measure id, year, quarter), None where there is none."""
     figures = {}
     for measure in measures:
         series = []

@@ -2,7 +2,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,15 +44,19 @@ from .selectors import YearSummary, periods_for_entry
 
 @dataclass
 class EntryRow:
+    """One measure on My measures: its form, or (``summary``) a line with
+    its figure and state whose form opens on demand."""
+
     measure: PerformanceMeasure
-    form: QuarterlyValueForm
+    form: QuarterlyValueForm | None
     current: QuarterlyValue | None
     previous: QuarterlyValue | None
-    year: YearSummary
+    year: YearSummary | None
     flags: list[rules.Flag] = field(default_factory=list)
     editable: bool = True
     saved: bool = False
     conflict: QuarterlyValue | None = None
+    summary: bool = False
 
     @property
     def status(self) -> str:
@@ -119,16 +123,40 @@ def _rows(
     quarter: Quarter,
     measures: list[PerformanceMeasure],
     period: Period | None,
+    opened: set[int] | None = None,
+    categories: dict[int, list] | None = None,
 ) -> list[EntryRow]:
+    """Each measure's row; with ``opened``, only those measures get their
+    form (and the year and checks it shows), the others a summary line.
+    ``categories``: the partnership's breakdown categories, if read already."""
     partnership = request.partnership
+    formed = measures if opened is None else [m for m in measures if m.pk in opened]
     previous_quarter = quarter.previous()
-    values = selectors.value_list_for_entry(partnership=partnership).filter(
-        Q(period__year=quarter.year)
-        | Q(
-            period__year=previous_quarter.year, period__quarter=previous_quarter.quarter
-        ),
-        measure__in=measures,
-    )
+    periods = selectors.period_list(partnership=partnership)
+    # A summary line shows this quarter's figure and the last one's; a form
+    # also the year so far. The quarters are named by their periods, so the
+    # planner reads the figures by (partnership, period), not every figure
+    # of the partnership's measures.
+    last = Q(year=previous_quarter.year, quarter=previous_quarter.quarter)
+    for_form = Q(year=quarter.year) | last
+    # One form (the row saved, or opened in place): the plausibility checks'
+    # quarters are read with its other figures, not in a query of their own
+    # (for many forms, tuples in their own query cost less than instances).
+    recent = review.recent_quarters(quarter) if len(formed) == 1 else []
+    for q in recent:
+        for_form |= Q(year=q.year, quarter=q.quarter)
+    if opened is None:
+        wanted = Q(measure__in=measures, period__in=periods.filter(for_form))
+    else:
+        wanted = Q(
+            measure__in=measures,
+            period__in=periods.filter(
+                Q(year=quarter.year, quarter=quarter.quarter) | last
+            ),
+        )
+        if formed:
+            wanted |= Q(measure__in=formed, period__in=periods.filter(for_form))
+    values = selectors.value_list_for_entry(partnership=partnership).filter(wanted)
     by_key = {(v.measure_id, v.period.year, v.period.quarter): v for v in values}
     # Each measure's figures of the year so far, in quarter order, grouped
     # once (not by sorting every figure for every measure).
@@ -136,18 +164,46 @@ def _rows(
     for (m, y, q), v in sorted(by_key.items()):
         if y == quarter.year and q <= quarter.quarter:
             year_so_far.setdefault(m, []).append(rules.Entry.of(v))
-    figures = review.recent_figures(
-        partnership=partnership, measures=measures, quarter=quarter
-    )
-    categories = (
-        selectors.category_map(partnership=partnership)
-        if any(m.breakdown_first_id for m in measures)
-        else {}
-    )
+    if recent:
+        figures = review.recent_series(
+            formed,
+            recent,
+            {(m, y, q): rules.Entry.of(v) for (m, y, q), v in by_key.items()},
+        )
+    elif formed:
+        figures = review.recent_figures(
+            partnership=partnership, measures=formed, quarter=quarter
+        )
+    else:
+        figures = {}
+    if categories is None:
+        categories = (
+            selectors.category_map(partnership=partnership)
+            if any(m.breakdown_first_id for m in formed)
+            else {}
+        )
     locked = bool(period and period.is_locked)
     rows = []
     for measure in measures:
         current = by_key.get((measure.pk, quarter.year, quarter.quarter))
+        if opened is not None and measure.pk not in opened:
+            rows.append(
+                EntryRow(
+                    measure=measure,
+                    form=None,
+                    current=current,
+                    previous=by_key.get(
+                        (measure.pk, previous_quarter.year, previous_quarter.quarter)
+                    ),
+                    year=None,
+                    editable=not measure.computed
+                    and policy.figure_editable(
+                        request.membership, current, period, locked=locked
+                    ),
+                    summary=True,
+                )
+            )
+            continue
         this_year = year_so_far.get(measure.pk, [])
         rows.append(
             EntryRow(
@@ -204,11 +260,7 @@ def _entry_filter(
     wanted = request.GET.get("priority", "")
     reported = set(
         selectors.value_list_for_entry(partnership=partnership)
-        .filter(
-            measure__in=measures,
-            period__year=quarter.year,
-            period__quarter=quarter.quarter,
-        )
+        .filter(measure__in=measures, period__in=_quarter_periods(request, quarter))
         .values_list("measure_id", flat=True)
     )
     mine = set(
@@ -244,6 +296,33 @@ def _entry_filter(
     )
 
 
+# An admin's list of more measures than this shows each as a line (its
+# figure of the quarter and of the one before, its state), its form opened
+# on demand: 150 forms at once are slow to build and to work through, and a
+# filter of a priority or of the figures still missing opens every form.
+ENTRY_FORMS_OPEN = 50
+
+
+def _opened(
+    request: HttpRequest, measures: list[PerformanceMeasure]
+) -> PerformanceMeasure | None:
+    """The measure whose form a summary line asked to open (``?open=<pk>``),
+    among those the person may enter; any other value opens nothing."""
+    wanted = request.GET.get("open", "")
+    if not wanted.isdecimal() or len(wanted) > 18:
+        return None
+    pk = int(wanted)
+    return next((m for m in measures if m.pk == pk), None)
+
+
+def _quarter_periods(request: HttpRequest, quarter: Quarter):
+    """The quarter's period as a subquery: figures filtered by it are read by
+    (partnership, period), not by scanning every figure of the measures."""
+    return selectors.period_list(partnership=request.partnership).filter(
+        year=quarter.year, quarter=quarter.quarter
+    )
+
+
 def _period(request: HttpRequest, quarter: Quarter) -> Period | None:
     return (
         selectors.period_list(partnership=request.partnership)
@@ -266,31 +345,45 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     quarters = selectors.periods_open_for_figures(partnership=request.partnership)
     quarter = _chosen_quarter(request, quarters)
-    measures = list(selectors.measure_list_for_entry(membership=membership))
+    to_enter = selectors.measure_list_for_entry(membership=membership)
     context = {
         "quarter": quarter,
         "quarters": quarters,
         "quarter_key": quarter.key,
         "is_current": quarter == quarters[0],
         "deadline": request.partnership.deadline_for(quarter),
-        # Every measure the person reports, whatever a filter shows.
-        "to_report": len(measures),
     }
     if request.method == "GET":
+        measures = list(to_enter)
+        # Every measure the person reports, whatever a filter shows.
+        context["to_report"] = len(measures)
         context["period"] = period = _period(request, quarter)
+        opening = _opened(request, measures)
+        if request.GET.get("open") and opening is None:
+            raise Http404(_("That measure is not one you enter."))
+        if request.htmx and opening is not None:
+            # One summary line opened in place: that measure's form alone.
+            context["row"] = _rows(request, quarter, [opening], period)[0]
+            context["opening"] = True
+            return render(request, "kpis/my_measures.html#measure-row", context)
         shown = measures
+        opened = None
         if roles.may_enter_every_measure(membership):
             context["filter"] = entry_filter = _entry_filter(request, quarter, measures)
             shown = entry_filter.shown
-        context["rows"] = _rows(request, quarter, shown, period)
-        context["submittable"] = _submittable(request, quarter, measures)
+            if len(shown) > ENTRY_FORMS_OPEN:
+                opened = {opening.pk} if opening is not None else set()
+                context["summaries"] = True
+                context["forms_open"] = ENTRY_FORMS_OPEN
+        context["rows"] = _rows(request, quarter, shown, period, opened)
+        context["submittable"] = _submittable(request, period, measures)
         return render(request, "kpis/my_measures.html", context)
 
     measure_id = request.POST.get("measure", "")
     pk = int(measure_id) if measure_id.isdecimal() and len(measure_id) <= 18 else 0
-    # The person's own measures are read already: the measure is looked up
+    # Only the measure saved is read among the person's own; it is looked up
     # again only to tell another partnership's (404) from one not theirs.
-    measure = next((m for m in measures if m.pk == pk), None)
+    measure = to_enter.filter(pk=pk).first()
     if measure is None:
         get_object_or_404(
             selectors.measure_list(partnership=request.partnership), pk=pk
@@ -303,6 +396,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     )
     form = QuarterlyValueForm(request.POST, measure=measure, categories=categories)
     conflict = None
+    period = None
     if form.is_valid():
         try:
             period = services.period_get_or_create(
@@ -313,6 +407,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
                 measure=measure,
                 period=period,
                 actor=request.user,
+                membership=membership,
                 **form.service_kwargs(),
             )
         except recording.ValueConflict as error:
@@ -348,16 +443,46 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return redirect(_entry_url(slug, quarter, f"#measure-{measure.pk}"))
     # Rows are built after the save, so they show the figures now stored; a
-    # row with errors keeps what the person typed.
-    context["period"] = period = _period(request, quarter)
-    rows = _rows(request, quarter, measures if not request.htmx else [measure], period)
+    # row with errors keeps what the person typed. The quarter's period, read
+    # for the save, is the one shown (a save refused before it is read
+    # reads it here).
+    context["period"] = period = period or _period(request, quarter)
+    opened = None
+    if request.htmx:
+        measures = [measure]
+    else:
+        measures = list(to_enter)
+        context["to_report"] = len(measures)
+        if (
+            roles.may_enter_every_measure(membership)
+            and len(measures) > ENTRY_FORMS_OPEN
+        ):
+            opened = {measure.pk}
+            context["summaries"] = True
+            context["forms_open"] = ENTRY_FORMS_OPEN
+    rows = _rows(
+        request,
+        quarter,
+        measures,
+        period,
+        opened,
+        # Read for the form above; the whole list's may need them too.
+        categories=categories if request.htmx or measure.breakdown_first_id else None,
+    )
     row = next(r for r in rows if r.measure.pk == measure.pk)
     row.saved = saved
     row.conflict = conflict
     if not saved:
         row.form = form
         row.editable = True
-    context["submittable"] = _submittable(request, quarter, measures)
+    # Counted over the person's measures as a subquery of their ids alone.
+    context["submittable"] = _submittable(
+        request,
+        period,
+        policy.measures_to_enter(
+            selectors.measure_list_names(partnership=request.partnership), membership
+        ),
+    )
     if request.htmx:
         context["row"] = row
         return render(request, "kpis/my_measures.html#measure-row", context)
@@ -366,19 +491,20 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _submittable(
-    request: HttpRequest, quarter: Quarter, measures: list[PerformanceMeasure]
+    request: HttpRequest,
+    period: Period | None,
+    measures: list[PerformanceMeasure] | QuerySet[PerformanceMeasure],
 ) -> int:
-    """How many of the person's saved figures are not submitted yet."""
-    return (
-        selectors.value_list(partnership=request.partnership)
-        .filter(
-            measure__in=measures,
-            period__year=quarter.year,
-            period__quarter=quarter.quarter,
-            status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED],
-        )
-        .count()
-    )
+    """How many of the person's saved figures are not submitted yet (none
+    in a quarter without its period: nothing was saved in it)."""
+    if period is None:
+        return 0
+    return QuarterlyValue.objects.filter(
+        partnership=request.partnership,
+        period=period,
+        measure__in=measures,
+        status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED],
+    ).count()
 
 
 @tenant_view

@@ -15,6 +15,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from partnerships.templatetags.bilingual import bilingual
+
 register = template.Library()
 
 
@@ -58,4 +60,83 @@ def entry_field(field: BoundField) -> SafeString:
         f'<div class="field{error_class}">\n'
         f'<label for="{field.id_for_label}">{conditional_escape(field.label)}</label>\n'
         f"{hint}{_errors(field)}\n{field}\n</div>"
+    )
+
+
+def _summary_labels(context: template.Context) -> dict:
+    """The words every summary line repeats, translated once a page."""
+    labels = context.render_context.get("entry_summary_labels")
+    if labels is None:
+        labels = context.render_context["entry_summary_labels"] = {
+            "this_quarter": conditional_escape(_("This quarter")),
+            "last_quarter": conditional_escape(_("Last quarter")),
+            "see": conditional_escape(_("See the figure")),
+            "change": conditional_escape(_("Change the figure")),
+            "enter": conditional_escape(_("Enter the figure")),
+            "displays": {},
+        }
+    return labels
+
+
+def _display(labels: dict, thing, name: str) -> str:
+    """``get_<name>_display()``, escaped, once a page for each choice."""
+    key = (name, getattr(thing, name))
+    shown = labels["displays"].get(key)
+    if shown is None:
+        shown = labels["displays"][key] = conditional_escape(
+            getattr(thing, f"get_{name}_display")()
+        )
+    return shown
+
+
+@register.simple_tag(takes_context=True)
+def entry_summary(context: template.Context, row) -> SafeString:
+    """A measure of a long list on My measures as one line: its name, code,
+    kind and state, its figures this quarter and last, and a link that opens
+    its form, in place with htmx or as the page with that form open (the
+    filter kept). 150 lines for an admin: written here, not by a template."""
+    labels = _summary_labels(context)
+    measure = row.measure
+    pk = measure.pk
+    name = bilingual(measure, "name")
+    key = conditional_escape(context["quarter_key"])
+    entry_filter = context.get("filter")
+    kept = ""
+    if entry_filter and entry_filter.show:
+        kept += f"&amp;show={conditional_escape(entry_filter.show)}"
+    if entry_filter and entry_filter.priority:
+        kept += f"&amp;priority={entry_filter.priority}"
+    if not row.editable:
+        action = labels["see"]
+    elif row.current:
+        action = labels["change"]
+    else:
+        action = labels["enter"]
+    status = row.status
+    status_label = labels["displays"].get(("status", status))
+    if status_label is None:
+        status_label = labels["displays"][("status", status)] = conditional_escape(
+            row.status_label
+        )
+    return mark_safe(  # noqa: S308
+        f'<div id="measure-{pk}" class="entry entry--summary" role="group" '
+        f'aria-labelledby="measure-{pk}-name">\n'
+        f'<div class="entry__head">\n'
+        f'<h2 class="entry__name" id="measure-{pk}-name">{name}</h2>\n'
+        f'<p class="muted small">{conditional_escape(measure.code)} · '
+        f"{_display(labels, measure, 'question')} · "
+        f"{_display(labels, measure, 'value_type')} · "
+        f'<span class="review review--{status}">{status_label}</span></p>\n'
+        f"</div>\n"
+        f'<dl class="entry__context">'
+        f"<div><dt>{labels['this_quarter']}</dt>"
+        f"<dd>{conditional_escape(row.current_display)}</dd></div>"
+        f"<div><dt>{labels['last_quarter']}</dt>"
+        f"<dd>{conditional_escape(row.previous_display)}</dd></div></dl>\n"
+        f'<a class="button button--secondary" '
+        f'href="?quarter={key}{kept}&amp;open={pk}#measure-{pk}" '
+        f'hx-get="?quarter={key}&amp;open={pk}" hx-target="#measure-{pk}" '
+        f'hx-swap="outerHTML">{action}'
+        f'<span class="visually-hidden"> {name}</span></a>\n'
+        f"</div>"
     )

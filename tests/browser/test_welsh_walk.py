@@ -25,8 +25,9 @@ from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from demo.loader import ADMIN_EMAIL, LEAD_EMAIL, PASSWORD, STEERING_EMAIL
+from kpis.models import PerformanceMeasure
 from partnerships import tenancy
-from partnerships.models import User
+from partnerships.models import Partnership, User
 from tests.browser.conftest import AXE_TAGS, _format_violations
 from tests.demo_database import DEMO_NOW
 from tests.english_strings import english_strings
@@ -195,6 +196,23 @@ class Walk:
         self.checked.add(selector)
 
 
+def broken_down_measure(slug: str) -> int:
+    """The first measure of the partnership broken down by a dimension."""
+    with tenancy.platform_scope():
+        partnership = Partnership.objects.get(slug=slug)
+    with tenancy.partnership_scope(partnership.pk):
+        return (
+            PerformanceMeasure.objects.filter(
+                partnership=partnership,
+                breakdown_first__isnull=False,
+                retired_at__isnull=True,
+            )
+            .order_by("position")
+            .values_list("pk", flat=True)
+            .first()
+        )
+
+
 def enter_a_figure_in_welsh(page) -> None:
     """The lead saves this quarter's count on the Welsh My measures page."""
     page.goto(f"/cy/p/{CIVIC}/my-measures/")
@@ -243,6 +261,12 @@ def test_every_page_in_welsh_as_every_role(
         page.wait_for_url(re.compile(r"/cy/"))
         for path in paths:
             walk.visit(path, role)
+        if role == "admin":
+            # The cohesion partnership has more measures than My measures
+            # opens at once (each a line): its broken-down measure's form,
+            # with the grid, is opened on the page.
+            opened = broken_down_measure(COHESION)
+            walk.visit(f"p/{COHESION}/my-measures/?open={opened}", role)
         if role == "viewer":
             walk.visit(MISSING, role, status=404)
         if role == "lead":

@@ -121,6 +121,21 @@ def test_a_member_of_another_partnership_cannot_record(lead_and_measure):
         record(measure, period, outsider, value=D(1))
 
 
+def test_a_membership_given_counts_only_if_it_is_the_actors_here(lead_and_measure):
+    lead, measure, period = lead_and_measure
+    viewer = MembershipFactory(partnership=measure.partnership, role=Role.VIEWER)
+    admin = MembershipFactory(partnership=measure.partnership, role=Role.ADMIN)
+    elsewhere = MembershipFactory(role=Role.ADMIN, user=viewer.user)
+    # Another person's membership, or the actor's in another partnership, is
+    # not taken: the actor's own is read, and a viewer still cannot record.
+    for given in (admin, elsewhere):
+        with pytest.raises(PermissionDenied):
+            record(measure, period, viewer.user, value=D(1), membership=given)
+    assert not QuarterlyValue.objects.exists()
+    own = lead.memberships.get(partnership=measure.partnership)
+    assert record(measure, period, lead, value=D(2), membership=own).value == D(2)
+
+
 def test_period_get_or_create_is_idempotent_and_checks_the_year_start(lead_and_measure):
     _lead, measure, _period = lead_and_measure
     quarter = Quarter(2025, 2, measure.partnership.reporting_year_start_month)
