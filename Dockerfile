@@ -28,4 +28,6 @@ RUN useradd --system --home /app civic \
     && mkdir -p /var/civic/media /var/civic/reports /var/civic/imports && chown -R civic /var/civic
 USER civic
 EXPOSE 8000
-CMD ["gunicorn", "civic.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# civic.wsgi on 0.0.0.0:8000, 3 workers (WEB_CONCURRENCY), the access log on
+# stdout, the application preloaded and frozen before the workers fork.
+CMD ["gunicorn", "--config", "deploy/gunicorn.conf.py"]

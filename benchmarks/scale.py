@@ -10,9 +10,9 @@ scope, so row-level security, the check constraints, the locked-quarter guard
 and the history triggers fire for every row; the approvals go through
 ``kpis.review.values_approve_all``.
 
-Then it serves the app with gunicorn as production does (``civic.wsgi``,
-production settings, 2 sync workers, the runtime role under row-level
-security) and times each page of issue 18's table for the first partnership
+Then it serves the app with gunicorn as production does (the image's
+``deploy/gunicorn.conf.py``: preloaded and frozen; production settings, 2
+sync workers, the runtime role under row-level security) and times each page of issue 18's table for the first partnership
 (the one with contributions to a national framework) at 1 client and at 8
 clients, with its own bounded load client (threads and http.client), and one
 figure saved as htmx does. The admin's My measures is its default view:
@@ -52,6 +52,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+GUNICORN_CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
 SLUG = "bench-scale-"
 ADMIN_EMAIL = "bench-scale-admin@example.org"
 LEAD_EMAIL = "bench-scale-lead-{}@example.org"
@@ -577,7 +578,10 @@ def serve(env: dict, port: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
-            "civic.wsgi",
+            # The image's configuration (preloading, the collector's settings);
+            # only the workers and the address differ here.
+            "--config",
+            str(GUNICORN_CONFIG),
             "--workers",
             "2",
             "--bind",

@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from partnerships.conjunctions import AND_BEFORE_VOWEL, welsh_and
+from partnerships.i18n import label_once
 
 from .models import Aggregation, Direction, ValueType
 from .periods import Quarter
@@ -76,7 +77,8 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(STATUS_LABELS[self])
+        # Shown for every measure on the dashboard: translated once a language.
+        return label_once(("status", self), STATUS_LABELS[self])
 
 
 STATUS_LABELS = {

@@ -8,10 +8,12 @@ own choice (``User.language``), whatever language the request that caused
 them was in.
 """
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 
@@ -113,3 +115,27 @@ def language_twin(request) -> dict:
         "twin_url": twin_path(path, other),
         "twin_home_url": twin_path("/", other),
     }
+
+
+# A few labels are shown hundreds of times a page (a status on each of 150
+# measures), and each str() of a lazy translation looks the text up through
+# every catalogue's fallback: they are looked up once per language instead.
+_LABELS: dict[tuple[str | None, Hashable], str] = {}
+
+
+def label_once(key: Hashable, lazy) -> str:
+    """``str(lazy)`` in the active language, looked up once per language for
+    ``key`` (which names the label, e.g. ``("status", Status.ON_TRACK)``)."""
+    language = translation.get_language()
+    try:
+        return _LABELS[language, key]
+    except KeyError:
+        text = _LABELS[language, key] = str(lazy)
+        return text
+
+
+@receiver(setting_changed)
+def _labels_forget(*, setting, **kwargs) -> None:
+    # What changes the catalogues (tests override these): looked up again.
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _LABELS.clear()

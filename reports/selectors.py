@@ -48,6 +48,7 @@ from kpis.selectors import (
 )
 from outcomes.models import Mission, Outcome, Priority
 from outcomes.selectors import mission_get, outcome_list, priority_list
+from partnerships.i18n import label_once
 from partnerships.models import Partnership
 from partnerships.templatetags.bilingual import bilingual
 
@@ -163,7 +164,7 @@ class MeasureSummary:
 
     @property
     def curve_label(self) -> str:
-        return CURVE_LABELS[self.curve]
+        return label_once(("curve", self.curve), CURVE_LABELS[self.curve])
 
     @cached_property
     def curve_disagreement(self) -> str:
@@ -264,7 +265,10 @@ class OutcomeSection:
 
     @property
     def columns(self) -> list[tuple[str, list[MeasureSummary]]]:
-        return [(q.label, self.column(q.value)) for q in Question]
+        return [
+            (label_once(("question", q), q.label), self.column(q.value))
+            for q in Question
+        ]
 
 
 @dataclass

@@ -209,3 +209,27 @@ def test_the_api_documentation_follows_accept_language(client):
     assert "The story behind the number." in english
     assert welsh("The story behind the number.") in welsh_schema
     assert "The story behind the number." not in welsh_schema
+
+
+def test_a_label_looked_up_once_a_language_follows_the_active_language():
+    """Status.label is looked up once per language (partnerships.i18n
+    label_once): each language still gets its own text."""
+    from kpis.rules import Status
+
+    with translation.override("en"):
+        assert Status.ON_TRACK.label == "On track"
+    with translation.override("cy"):
+        assert Status.ON_TRACK.label == "Ar y trywydd iawn"
+        assert Status.ON_TRACK.label == "Ar y trywydd iawn"
+    with translation.override("en"):
+        assert Status.ON_TRACK.label == "On track"
+
+
+def test_labels_looked_up_once_are_forgotten_when_the_catalogues_change(settings):
+    from partnerships.i18n import label_once
+
+    with translation.override("cy"):
+        label_once(("test", "status"), "first")
+        assert label_once(("test", "status"), "second") == "first"
+        settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]
+        assert label_once(("test", "status"), "second") == "second"
