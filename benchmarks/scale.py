@@ -85,6 +85,8 @@ def setup_django() -> None:
     # The benchmark's own sign-ins, tokens and exports are security events:
     # still recorded in their table, but their log lines would bury the figures.
     logging.getLogger("civic.security").setLevel(logging.WARNING)
+    # django-axes notes each of the benchmark's sign-ins at INFO.
+    logging.getLogger("axes").setLevel(logging.WARNING)
 
 
 def today():
