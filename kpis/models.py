@@ -770,6 +770,13 @@ class QuarterlyValue(models.Model):
             models.Index(
                 fields=["partnership", "period"], name="value_partnership_period"
             ),
+            # Milestones marked done (the dashboard's "done before this
+            # year"): a probe a measure, whatever the length of the history.
+            models.Index(
+                fields=["partnership", "measure", "period"],
+                name="value_milestone_done",
+                condition=Q(value_type=ValueType.MILESTONE, value__gte=1),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -456,6 +456,10 @@ def milestone_done_before(*, partnership: Partnership, year: int) -> Case:
                     measure=OuterRef("pk"),
                     value_type=ValueType.MILESTONE,
                     value__gte=1,
+                    # The quarters' own tenant predicate, beside row-level
+                    # security's: the planner then reads this partnership's
+                    # quarters by index, not every partnership's.
+                    period__partnership=partnership,
                     period__year__lt=year,
                 )
             ),

@@ -478,9 +478,16 @@ def _year_measures(
         # The dashboard places measures by their priority's and outcome's
         # ids (it reads those rows once, on their own): not joined per measure.
         .select_related(None)
-        .select_related("baseline_period", "breakdown_first", "breakdown_second")
+        .select_related("breakdown_first", "breakdown_second")
         .annotate(done_before=milestone_done_before(partnership=partnership, year=year))
     )
+    # Each baseline quarter from the partnership's quarters, read above: a
+    # join would read every partnership's quarters (row-level security's
+    # filter hides the tenant from the planner there).
+    by_id = {period.pk: period for period in periods}
+    for measure in measures:
+        if measure.baseline_period_id in by_id:
+            measure.baseline_period = by_id[measure.baseline_period_id]
     values = _dashboard_figures(
         partnership=partnership,
         quarters=[*quarters, *(Quarter(year, n, start) for n in range(1, 5))],

@@ -98,7 +98,7 @@ def main() -> None:
         "my_measures": f"/p/{slug}/my-measures/",
         "healthz": "/healthz",
     }
-    path = paths.get(args.page, args.page)
+    path, _, query = paths.get(args.page, args.page).partition("?")
     cookie = scale.session_for(admin)
     handler = WSGIHandler()
     factory = RequestFactory()
@@ -106,6 +106,7 @@ def main() -> None:
     def one() -> int:
         environ = factory._base_environ(
             PATH_INFO=path,
+            QUERY_STRING=query,
             REQUEST_METHOD="GET",
             HTTP_HOST="localhost",
             HTTP_COOKIE=f"sessionid={cookie}",
