@@ -769,6 +769,20 @@ def dashboard_floor(slug: str, repeats: int) -> float:
     return statistics.median(samples[2:])
 
 
+def broken_down_measure(partnership):
+    """The measure page timed: the partnership's first measure with a
+    breakdown (inside its tenant scope)."""
+    from kpis.models import PerformanceMeasure
+
+    return (
+        PerformanceMeasure.objects.filter(
+            partnership=partnership, breakdown_first__isnull=False
+        )
+        .order_by("position")
+        .first()
+    )
+
+
 def measure_pages(
     info: dict, measures: int, quarters: int, quick: bool, only: set | None = None
 ) -> None:
@@ -792,13 +806,7 @@ def measure_pages(
     with platform_scope():
         _, token = api_token_create(user=admin, name="Scale benchmark")
     with partnership_scope(partnership.pk):
-        measure = (
-            PerformanceMeasure.objects.filter(
-                partnership=partnership, breakdown_first__isnull=False
-            )
-            .order_by("position")
-            .first()
-        )
+        measure = broken_down_measure(partnership)
         lead_measure = PerformanceMeasure.objects.get(
             partnership=partnership, code="M001"
         )

@@ -74,7 +74,6 @@ def main() -> None:
     from django.db import connection
     from django.test import RequestFactory
 
-    from kpis.models import PerformanceMeasure
     from partnerships.models import Partnership
     from partnerships.tenancy import partnership_scope, platform_scope
 
@@ -82,13 +81,7 @@ def main() -> None:
         partnership = Partnership.objects.get(slug=args.slug)
         admin = get_user_model().objects.get(email=scale.ADMIN_EMAIL)
     with partnership_scope(partnership.pk):
-        measure = (
-            PerformanceMeasure.objects.filter(
-                partnership=partnership, breakdown_first__isnull=False
-            )
-            .order_by("position")
-            .first()
-        )
+        measure = scale.broken_down_measure(partnership)
     slug = args.slug
     paths = {
         "dashboard": f"/p/{slug}/",
