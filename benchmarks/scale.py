@@ -146,6 +146,20 @@ def prefix_for(partnerships: int, measures: int, quarters: int) -> str:
     return f"{SLUG}{partnerships}x{measures}x{quarters}-"
 
 
+def refuse_without_platform_key() -> None:
+    """Stop before building or timing anything when the platform scope sees
+    nothing (the database's platform key made from another SECRET_KEY): the
+    build would fail half-way and the pages would time empty reads."""
+    from partnerships.tenancy import platform_key_matches
+
+    if not platform_key_matches():
+        raise SystemExit(
+            "The database's platform key was installed with another "
+            "DJANGO_SECRET_KEY: run migrate with this one (as the owner), or "
+            "run the benchmark with the key migrate used."
+        )
+
+
 def existing(prefix: str) -> int:
     from partnerships.models import Partnership
     from partnerships.tenancy import platform_scope
@@ -1281,6 +1295,7 @@ def main() -> None:
     partnerships = args.partnerships or (20 if args.quick else 200)
     quarters = args.quarters or (12 if args.quick else 40)
     setup_django()
+    refuse_without_platform_key()
     prefix = prefix_for(partnerships, args.measures, quarters)
     found = existing(prefix)
     if found == partnerships:

@@ -130,3 +130,13 @@ def partnership_scope(partnership_id: int):
 def platform_scope():
     """Every partnership's rows: for platform staff and management commands."""
     return scope(platform=True)
+
+
+def platform_key_matches() -> bool:
+    """Whether the database admits this application to the platform scope:
+    False when the key installed by the last ``migrate`` was made from
+    another ``SECRET_KEY`` (the platform scope then sees no partnership's
+    rows at all; ``migrate`` with this key installs it again)."""
+    with platform_scope(), connection.cursor() as cursor:
+        cursor.execute("SELECT civic_platform_active()")
+        return cursor.fetchone()[0]

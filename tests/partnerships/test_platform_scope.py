@@ -6,6 +6,7 @@ partnership's rows; the application's own ``platform_scope()`` still does.
 
 import pytest
 from django.db import ProgrammingError, connection, transaction
+from django.test import override_settings
 
 from kpis.models import Period
 from partnerships import tenancy
@@ -115,6 +116,18 @@ def test_the_application_platform_scope_reads_every_partnership():
         with tenancy.partnership_scope(first.partnership_id):
             assert _periods_of(second.partnership_id) == 0
         assert _periods_of(second.partnership_id) == 1
+
+
+def test_the_key_matches_the_secret_key_it_was_installed_with():
+    assert tenancy.platform_key_matches()
+    theirs = PeriodFactory()
+    # Another SECRET_KEY's proof is refused: the scope then reads nothing,
+    # and platform_key_matches says so (the scale benchmark refuses to run).
+    with override_settings(SECRET_KEY="another-secret-key-0123456789abcdefghij"):
+        assert not tenancy.platform_key_matches()
+        with tenancy.platform_scope():
+            assert _periods_of(theirs.partnership_id) == 0
+    assert tenancy.platform_key_matches()
 
 
 @pytest.mark.django_db(transaction=True)
