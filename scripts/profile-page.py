@@ -77,6 +77,7 @@ def main() -> None:
     from partnerships.models import Partnership
     from partnerships.tenancy import partnership_scope, platform_scope
 
+    scale.refuse_without_platform_key()
     with platform_scope():
         partnership = Partnership.objects.get(slug=args.slug)
         admin = get_user_model().objects.get(email=scale.ADMIN_EMAIL)
