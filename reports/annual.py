@@ -914,6 +914,10 @@ def render_pdf(html: str) -> RenderedPdf:
 def _render_pdf(html: str) -> RenderedPdf:
     from weasyprint import HTML
 
+    from . import pdf_svg_text
+
+    # The charts' labels laid out a string at a time (reports.pdf_svg_text).
+    pdf_svg_text.install()
     document = HTML(
         string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=_assets_fetcher()
     ).render(pdf_variant="pdf/ua-1")
