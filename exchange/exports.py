@@ -99,8 +99,13 @@ def year_summary_rows(*, partnership: Partnership, year: int | None) -> list[lis
 
 def breakdown_rows(*, partnership: Partnership, year: int | None) -> list[list]:
     """One row per figure's breakdown cell, in quarter and measure order."""
+    # The partnership named on the quarters too, so that the planner starts
+    # from the year's quarters (the figures' (partnership, period) index)
+    # rather than walking every measure's whole history.
     values = QuarterlyValue.objects.filter(
-        partnership_id=partnership.pk, measure__partnership_id=partnership.pk
+        partnership_id=partnership.pk,
+        measure__partnership_id=partnership.pk,
+        period__partnership_id=partnership.pk,
     ).exclude(Q(breakdown={}) | Q(breakdown__isnull=True))
     if year is not None:
         values = values.filter(period__year=year)

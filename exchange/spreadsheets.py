@@ -481,8 +481,16 @@ def _cell_writer(sheet) -> Callable[[int, Sequence], None]:
     ``_plain``, in one pass: a year's export is some 5,000 cells, and the
     two passes and their calls a cell were a quarter of the workbook's time.
     Texts, numbers and None take the short way; anything else goes through
-    ``_plain`` and ``_write_row``."""
-    write_string, write_number = sheet.write_string, sheet.write_number
+    ``_plain`` and ``_write_row``.
+
+    The short way calls the worksheet's undecorated writers, which its
+    public ``write_string``/``write_number`` call after turning an "A1"
+    address into a row and column: the cells here are addressed by number
+    already, and that check a cell was about a tenth of the workbook's
+    time (XlsxWriter is pinned below 4; the export tests read every
+    workbook back).
+    """
+    write_string, write_number = sheet._write_string, sheet._write_number
 
     def write_cells(number: int, row: Sequence) -> None:
         for column, value in enumerate(row):

@@ -96,28 +96,9 @@ def recent_figures(
 ) -> dict[int, list[Decimal | None]]:
     """Each measure's figures for the quarter and the three before it."""
     quarters = recent_quarters(quarter)
-    shown = Q()
-    for q in quarters:
-        shown |= Q(year=q.year, quarter=q.quarter)
-    # Only these quarters' numbers, as tuples: no model instances, and the
-    # partnership named beside row-level security for the planner.
-    rows = QuarterlyValue.objects.filter(
-        partnership=partnership,
-        measure__in=measures,
-        period__in=Period.objects.filter(shown, partnership=partnership),
-    ).values_list(
-        "measure_id",
-        "period__year",
-        "period__quarter",
-        "value",
-        "numerator",
-        "denominator",
+    return recent_series(
+        measures, quarters, _entries(partnership, quarters, measures=measures)
     )
-    stored = {
-        (measure_id, year, number): rules.Entry(number, value, num, den)
-        for measure_id, year, number, value, num, den in rows
-    }
-    return recent_series(measures, quarters, stored)
 
 
 def recent_quarters(quarter: Quarter) -> list[Quarter]:
@@ -166,14 +147,51 @@ def quarter_review_with_flags(*, partnership: Partnership, quarter: Quarter):
 
     quarter_review = quarter_review_get(partnership=partnership, quarter=quarter)
     entered = [row for row in quarter_review.rows if row.value is not None]
-    figures = recent_figures(
-        partnership=partnership,
-        measures=[row.measure for row in entered],
-        quarter=quarter,
-    )
+    if not entered:
+        return quarter_review
+    quarters = recent_quarters(quarter)
+    # The quarter's own figures are on the rows already: only the quarters
+    # before it are read, as tuples.
+    stored = _entries(partnership, quarters[:-1])
+    for row in entered:
+        stored[row.measure.pk, quarter.year, quarter.quarter] = row.value.entry
+    figures = recent_series([row.measure for row in entered], quarters, stored)
     for row in entered:
         row.flags = plausibility_flags_for(row.measure, figures[row.measure.pk])
     return quarter_review
+
+
+def _entries(
+    partnership: Partnership,
+    quarters: list[Quarter],
+    *,
+    measures: list[PerformanceMeasure] | None = None,
+) -> dict[tuple[int, int, int], rules.Entry]:
+    """The figures in ``quarters`` (of ``measures``, or every measure), as
+    the plausibility checks read them, by (measure id, year, quarter)."""
+    shown = Q()
+    for q in quarters:
+        shown |= Q(year=q.year, quarter=q.quarter)
+    # Only these quarters' numbers, as tuples: no model instances, and the
+    # partnership named beside row-level security for the planner.
+    figures = QuarterlyValue.objects.filter(
+        partnership=partnership,
+        period__in=Period.objects.filter(shown, partnership=partnership),
+    )
+    if measures is not None:
+        figures = figures.filter(measure__in=measures)
+    rows = figures.order_by().values_list(
+        "measure_id",
+        "period__year",
+        "period__quarter",
+        "value",
+        "numerator",
+        "denominator",
+    )
+    return {
+        (measure_id, year, number): rules.Entry(number, value, num, den)
+        for measure_id, year, number, value, num, den in rows
+    }
 
 
 @dataclass

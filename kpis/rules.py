@@ -432,10 +432,15 @@ def plausibility_flags(
 
 def value_display(value_type: str, stored) -> str:
     """A stored quarter as people read it: "12", "40%", "8 / 20 (40%)"."""
-    text = format_figure(value_type, quarter_figure(value_type, Entry.of(stored)))
-    if stored.numerator is not None:
+    return entry_display(value_type, Entry.of(stored))
+
+
+def entry_display(value_type: str, entry: Entry) -> str:
+    """``value_display`` of a quarter's numbers read without a model instance."""
+    text = format_figure(value_type, quarter_figure(value_type, entry))
+    if entry.numerator is not None:
         text = (
-            f"{format_figure('count', stored.numerator)} / "
-            f"{format_figure('count', stored.denominator)} ({text})"
+            f"{format_figure('count', entry.numerator)} / "
+            f"{format_figure('count', entry.denominator)} ({text})"
         )
     return text

@@ -26,6 +26,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from partnerships.bilingual import text_for
+from partnerships.i18n import label_once
 from partnerships.models import Membership, Partnership, User
 
 from . import policy, rules
@@ -851,11 +853,71 @@ STATE_LABELS = {
 STATES = [MISSING, *ReviewStatus.values]
 
 
+def state_labels() -> dict[str, str]:
+    """Each state's name in the active language, translated once a language
+    (the Quarter page's counts name every state in every row)."""
+    return {
+        state: label_once(("review state", state), STATE_LABELS[state])
+        for state in STATES
+    }
+
+
+@dataclass(slots=True)
+class ReviewPerson:
+    """A lead or submitter as the Quarter page names them: read as columns,
+    never a user row (no password hash, no timestamps)."""
+
+    pk: int
+    full_name: str
+    email: str
+
+    def __str__(self) -> str:
+        # What User.__str__ says.
+        return self.full_name or self.email
+
+
+@dataclass(slots=True)
+class ReviewMeasure:
+    """A measure as the Quarter page shows and checks it, read as a tuple.
+
+    A 150-measure partnership's page built some 750 model instances; these
+    records carry only the columns shown and checked.
+    """
+
+    pk: int
+    code: str
+    name_en: str
+    name_cy: str | None
+    value_type: str
+    direction: str
+    change_threshold: Decimal | None
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, Welsh falling back to English
+        (what django-modeltranslation's ``name`` gives on a measure)."""
+        return text_for(self, "name").text
+
+
+@dataclass(slots=True)
+class ReviewFigure:
+    """A measure's figure for the quarter under review, read as a tuple."""
+
+    pk: int
+    version: int
+    status: str
+    story: str
+    return_reason: str
+    submitted_by: ReviewPerson | None
+    # The quarter's numbers, as the plausibility checks and the display read them.
+    entry: rules.Entry
+
+
 @dataclass
 class ReviewRow:
-    measure: PerformanceMeasure
-    value: QuarterlyValue | None
-    leads: list[User]
+    measure: ReviewMeasure
+    value: ReviewFigure | None
+    leads: list[ReviewPerson]
     organisations: list[str]
     # The plausibility checks' findings on the figure (rules.plausibility_flags).
     flags: list = field(default_factory=list)
@@ -872,7 +934,7 @@ class ReviewRow:
     def figure_display(self) -> str:
         if self.value is None:
             return "—"
-        return rules.value_display(self.measure.value_type, self.value)
+        return rules.entry_display(self.measure.value_type, self.value.entry)
 
 
 @dataclass
@@ -890,10 +952,8 @@ class StateCounts:
 
     @property
     def labelled(self) -> list[tuple[str, str, int]]:
-        return [
-            (state, str(STATE_LABELS[state]), self.counts.get(state, 0))
-            for state in STATES
-        ]
+        labels = state_labels()
+        return [(state, labels[state], self.counts.get(state, 0)) for state in STATES]
 
     @property
     def outstanding(self) -> int:
@@ -940,16 +1000,18 @@ class QuarterReview:
     @property
     def by_lead(self) -> list[StateCounts]:
         groups: dict[str, list[ReviewRow]] = defaultdict(list)
+        nobody = _("No lead assigned")
         for row in self.rows:
-            name = ", ".join(str(u) for u in row.leads) or _("No lead assigned")
+            name = ", ".join(str(u) for u in row.leads) or nobody
             groups[name].append(row)
         return [_count(name, rows) for name, rows in sorted(groups.items())]
 
     @property
     def by_organisation(self) -> list[StateCounts]:
         groups: dict[str, list[ReviewRow]] = defaultdict(list)
+        none = _("No organisation")
         for row in self.rows:
-            name = ", ".join(row.organisations) or _("No organisation")
+            name = ", ".join(row.organisations) or none
             groups[name].append(row)
         return [_count(name, rows) for name, rows in sorted(groups.items())]
 
@@ -980,68 +1042,96 @@ def _count(name: str, rows: list[ReviewRow]) -> StateCounts:
 
 
 def quarter_review_get(*, partnership: Partnership, quarter: Quarter) -> QuarterReview:
-    """Every measure's state for one quarter, with its leads and their bodies."""
+    """Every measure's state for one quarter, with its leads and their bodies.
+
+    Measures, figures and leads are read as tuples into lean records
+    (``ReviewMeasure``, ``ReviewFigure``, ``ReviewPerson``): only the columns
+    the page shows or checks, no model instances, and the partnership named
+    beside row-level security.
+    """
     period = (
         period_list(partnership=partnership)
         .filter(year=quarter.year, quarter=quarter.quarter)
         .first()
     )
-    measures = list(
-        _with_first_figure(
-            # Each measure's name, code and kind are shown, and its direction
-            # and threshold checked: no other column is read, and no
-            # priority, outcome or breakdown row joined.
-            measure_list(partnership=partnership)
-            .select_related(None)
-            .only(
-                "partnership_id",
-                "position",
-                "code",
-                "name",
-                "name_en",
-                "name_cy",
-                "value_type",
-                "direction",
-                "change_threshold",
-            ),
-            partnership,
-        )
-    )
-    first = first_reporting_quarter_get(
-        partnership=partnership,
-        earliest_figure=earliest_figure_annotated(measures[0]) if measures else None,
-    )
-    values = (
-        {
-            v.measure_id: v
-            for v in QuarterlyValue.objects.filter(
-                partnership=partnership, period=period
-            )
-            .select_related("period")
-            # Nobody's name or time of entry is shown, nor the breakdown:
-            # not read.
-            .defer(
-                "breakdown",
-                "entered_by",
-                "submitted_by",
-                "reviewed_by",
-                "entered_at",
-                "updated_at",
-                "submitted_at",
-                "reviewed_at",
-            )
-        }
-        if period
-        else {}
-    )
-    leads: dict[int, list[User]] = defaultdict(list)
-    # The leads' names and addresses only: no password hashes or timestamps.
-    for lead in (
-        MeasureLead.objects.filter(partnership=partnership)
-        .select_related("user")
-        .only("measure_id", "user__full_name", "user__email")
+    measures = []
+    earliest_figure = None
+    # Each measure's name, code and kind are shown, and its direction and
+    # threshold checked: no other column is read, no target, priority,
+    # outcome or breakdown.
+    for *columns, first_year, first_quarter in _with_first_figure(
+        measure_list_names(partnership=partnership), partnership
+    ).values_list(
+        "pk",
+        "code",
+        "name_en",
+        "name_cy",
+        "value_type",
+        "direction",
+        "change_threshold",
+        "first_figure_year",
+        "first_figure_quarter",
     ):
-        leads[lead.measure_id].append(lead.user)
+        measures.append(ReviewMeasure(*columns))
+        if first_year is not None:
+            earliest_figure = (first_year, first_quarter)
+    first = first_reporting_quarter_get(
+        partnership=partnership, earliest_figure=earliest_figure
+    )
+    values = {}
+    if period:
+        # Nobody's name is read but the submitter's (the approval page shows
+        # it), nor the times of entry, nor the breakdown.
+        for (
+            measure_id,
+            pk,
+            version,
+            status,
+            value,
+            numerator,
+            denominator,
+            story,
+            return_reason,
+            submitter_id,
+            submitter_name,
+            submitter_email,
+        ) in (
+            QuarterlyValue.objects.filter(partnership=partnership, period=period)
+            # One quarter's figures, keyed by measure: not sorted by quarter,
+            # so the quarters' table is not joined.
+            .order_by()
+            .values_list(
+                "measure_id",
+                "pk",
+                "version",
+                "status",
+                "value",
+                "numerator",
+                "denominator",
+                "story",
+                "return_reason",
+                "submitted_by_id",
+                "submitted_by__full_name",
+                "submitted_by__email",
+            )
+        ):
+            values[measure_id] = ReviewFigure(
+                pk,
+                version,
+                status,
+                story,
+                return_reason,
+                ReviewPerson(submitter_id, submitter_name, submitter_email)
+                if submitter_id is not None
+                else None,
+                rules.Entry(quarter.quarter, value, numerator, denominator),
+            )
+    leads: dict[int, list[ReviewPerson]] = defaultdict(list)
+    # The leads' names and addresses only: no password hashes or timestamps.
+    for measure_id, user_id, full_name, email in MeasureLead.objects.filter(
+        partnership=partnership
+    ).values_list("measure_id", "user_id", "user__full_name", "user__email"):
+        leads[measure_id].append(ReviewPerson(user_id, full_name, email))
     organisation_of = dict(
         Membership.objects.filter(
             partnership=partnership, organisation__isnull=False
@@ -1049,16 +1139,16 @@ def quarter_review_get(*, partnership: Partnership, quarter: Quarter) -> Quarter
     )
     rows = []
     for measure in measures:
-        people = sorted(leads.get(measure.pk, []), key=str)
+        people = sorted(leads.get(measure.pk, ()), key=str)
         organisations = sorted(
             {organisation_of[u.pk] for u in people if u.pk in organisation_of}
         )
         rows.append(ReviewRow(measure, values.get(measure.pk), people, organisations))
     lock_changes = (
         list(
-            PeriodLockChange.objects.filter(
-                partnership=partnership, period=period
-            ).select_related("actor")
+            PeriodLockChange.objects.filter(partnership=partnership, period=period)
+            .select_related("actor")
+            .defer(*(f"actor__{name}" for name in USER_SECRETS))
         )
         if period
         else []

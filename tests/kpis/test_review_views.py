@@ -563,3 +563,26 @@ def test_my_measures_needs_the_same_queries_for_more_measures(
     assert_same_queries(few, many)
     with django_assert_max_num_queries(15):
         lead.get(url)
+
+
+def test_the_approval_page_needs_the_same_queries_for_more_submitted_figures(
+    site, django_assert_max_num_queries
+):
+    # Each submitted figure names who submitted it: read with the figures,
+    # not a query (and a user row) a figure.
+    admin = as_user(site.admin)
+    url = review_url(site, "quarter_approve_submitted")
+    populate(site, 4)
+    few = queries_for(admin, url)
+    populate(site, 12)
+    many = queries_for(admin, url)
+    assert_same_queries(few, many)
+    page = admin.get(url).content.decode()
+    submitters = QuarterlyValue.objects.filter(
+        partnership=site.partnership, status=ReviewStatus.SUBMITTED
+    ).select_related("submitted_by")
+    assert len(submitters) == 4
+    for figure in submitters:
+        assert f"<td>{figure.submitted_by}</td>" in page
+    with django_assert_max_num_queries(16):
+        admin.get(url)
