@@ -48,6 +48,8 @@ from .models import Aggregation, Direction, ValueType
 from .periods import Quarter
 
 HUNDRED = Decimal(100)
+# The kinds of value whose quarter figure is a rate (numerator over denominator).
+RATE_TYPES = frozenset({ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE})
 AT_RISK_TOLERANCE = Decimal("0.10")
 
 
@@ -97,11 +99,20 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
 
 
 def quarter_figure(value_type: str, entry: Entry) -> Decimal | None:
-    if value_type in (ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE):
-        if entry.numerator is not None and entry.denominator is not None:
-            return _ratio(entry.numerator, entry.denominator)
-        return entry.value
-    return entry.value
+    return figure_of(value_type, entry.value, entry.numerator, entry.denominator)
+
+
+def figure_of(
+    value_type: str,
+    value: Decimal | None,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+) -> Decimal | None:
+    """``quarter_figure`` of a quarter's numbers as they are: for read models
+    that hold figures as tuples rather than entries."""
+    if value_type in RATE_TYPES and numerator is not None and denominator is not None:
+        return _ratio(numerator, denominator)
+    return value
 
 
 def year_figure(
