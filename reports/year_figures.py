@@ -398,13 +398,14 @@ def year_figures_compute(
                 if due.ends_on < due_as_of
                 else _("Not due until %(quarter)s.")
             ) % {"quarter": due.label}
-        status = rules.status(
+        status = rules.status_of(
             value_type=value_type,
             aggregation=aggregation,
             direction=measure.direction,
             annual_target=target,
-            entries=entries,
-            done_earlier=done_earlier,
+            figure=figure,
+            reported=len(reported),
+            last_quarter=last_quarter,
             due=due,
             as_of=due_as_of,
         )
