@@ -404,10 +404,7 @@ def figure_rows(*, partnership: Partnership, quarters: list[Quarter]) -> list[tu
         )
         .order_by()
     )
-    return [
-        row if row[6] is None else (*row[:6], json.loads(row[6]))
-        for row in rows
-    ]
+    return [row if row[6] is None else (*row[:6], json.loads(row[6])) for row in rows]
 
 
 def _dashboard_figures(
