@@ -3,7 +3,7 @@
 An XLSX export holds three sheets: the figures (``values.SHEET``, the one
 an import reads back), "Year summary" (one row per measure and reporting
 year, the figures the dashboard, measure page and report show, from
-``reports.selectors.year_summary_list``: the dashboard's figures without the
+``reports.year_figures.year_summary_list``: the dashboard's figures without the
 rest of its read model) and "Breakdowns" (long format: one row per quarter,
 measure and category, because measures have different breakdowns and a
 column per category would leave most cells empty). A CSV holds one table,
@@ -17,7 +17,8 @@ from kpis.models import DimensionCategory, QuarterlyValue
 from kpis.periods import Quarter
 from kpis.rules import Status
 from partnerships.models import Partnership
-from reports.selectors import CURVE_LABELS, year_summary_list
+from reports.selectors import CURVE_LABELS
+from reports.year_figures import year_summary_list
 
 SUMMARY_SHEET = _("Year summary")
 SUMMARY_HEADERS = [

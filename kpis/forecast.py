@@ -65,10 +65,30 @@ def _line(ys: list[float]) -> tuple[float, float]:
     n = len(ys)
     mean_x = (n - 1) / 2
     mean_y = sum(ys) / n
-    sxx = sum((x - mean_x) ** 2 for x in range(n))
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in enumerate(ys))
-    slope = sxy / sxx
+    sxy = sum([(x - mean_x) * (y - mean_y) for x, y in enumerate(ys)])
+    slope = sxy / _sxx(n)
     return mean_y - slope * mean_x, slope
+
+
+# The x spread of n points at 0, 1, ...: the same few n on every page.
+_SXX: dict[int, float] = {}
+
+
+def _sxx(n: int) -> float:
+    try:
+        return _SXX[n]
+    except KeyError:
+        mean_x = (n - 1) / 2
+        spread = _SXX[n] = sum((x - mean_x) ** 2 for x in range(n))
+        return spread
+
+
+def _lumpy(ys: list[float], intercept: float, slope: float) -> bool:
+    """The residuals' root mean square over ``LUMPINESS_LIMIT`` of the mean size."""
+    rms = sum([(y - intercept - slope * x) ** 2 for x, y in enumerate(ys)]) / len(ys)
+    rms **= 0.5
+    size = sum([abs(y) for y in ys]) / len(ys)
+    return rms > LUMPINESS_LIMIT * size
 
 
 def too_lumpy(values: Sequence[Number], *, window: int = DEFAULT_WINDOW) -> bool:
@@ -80,11 +100,7 @@ def too_lumpy(values: Sequence[Number], *, window: int = DEFAULT_WINDOW) -> bool
     ys = [float(v) for v in values][-window:]
     if len(ys) < 2:
         return False
-    intercept, slope = _line(ys)
-    rms = sum((y - intercept - slope * x) ** 2 for x, y in enumerate(ys)) / len(ys)
-    rms **= 0.5
-    size = sum(abs(y) for y in ys) / len(ys)
-    return rms > LUMPINESS_LIMIT * size
+    return _lumpy(ys, *_line(ys))
 
 
 def linear_trend(
@@ -103,7 +119,19 @@ def linear_trend(
     n = len(ys)
     if n < MIN_POINTS:
         return None
-    intercept, slope = _line(ys)
+    return _extended(ys, *_line(ys), horizon, lower, upper, whole)
+
+
+def _extended(
+    ys: list[float],
+    intercept: float,
+    slope: float,
+    horizon: int,
+    lower: float | None,
+    upper: float | None,
+    whole: bool,
+) -> Forecast:
+    n = len(ys)
     points = tuple(
         _clamp(intercept + slope * x, lower, upper, whole)
         for x in range(n, n + horizon)
@@ -157,9 +185,18 @@ def baseline_forecast(
 
     None with too little history or too lumpy a series (``too_lumpy``).
     """
-    if too_lumpy(values):
+    # too_lumpy, then linear_trend, on the same window: the line fitted once.
+    ys = [float(v) for v in values][-DEFAULT_WINDOW:]
+    if len(ys) < 2:
+        return linear_trend(values, horizon, lower=lower, upper=upper, whole=whole)
+    line = _line(ys)
+    if _lumpy(ys, *line):
         return None
-    return linear_trend(values, horizon, lower=lower, upper=upper, whole=whole)
+    if horizon < 1:
+        raise ValueError("horizon must be at least 1 and window at least 2")
+    if len(ys) < MIN_POINTS:
+        return None
+    return _extended(ys, *line, horizon, lower, upper, whole)
 
 
 def is_turning_the_curve(

@@ -48,6 +48,8 @@ from .models import Aggregation, Direction, ValueType
 from .periods import Quarter
 
 HUNDRED = Decimal(100)
+# The kinds of value whose quarter figure is a rate (numerator over denominator).
+RATE_TYPES = frozenset({ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE})
 AT_RISK_TOLERANCE = Decimal("0.10")
 
 
@@ -97,11 +99,20 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
 
 
 def quarter_figure(value_type: str, entry: Entry) -> Decimal | None:
-    if value_type in (ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE):
-        if entry.numerator is not None and entry.denominator is not None:
-            return _ratio(entry.numerator, entry.denominator)
-        return entry.value
-    return entry.value
+    return figure_of(value_type, entry.value, entry.numerator, entry.denominator)
+
+
+def figure_of(
+    value_type: str,
+    value: Decimal | None,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+) -> Decimal | None:
+    """``quarter_figure`` of a quarter's numbers as they are: for read models
+    that hold figures as tuples rather than entries."""
+    if value_type in RATE_TYPES and numerator is not None and denominator is not None:
+        return _ratio(numerator, denominator)
+    return value
 
 
 def year_figure(
@@ -284,21 +295,42 @@ def status(
 ) -> Status:
     """``due`` and ``as_of``: a milestone's due quarter and the day it is
     judged on (today, or the day after the year ends for a year that is over)."""
-    figure = year_figure(value_type, aggregation, entries, done_earlier=done_earlier)
+    return status_of(
+        value_type=value_type,
+        aggregation=aggregation,
+        direction=direction,
+        annual_target=annual_target,
+        figure=year_figure(value_type, aggregation, entries, done_earlier=done_earlier),
+        reported=len(quarters_reported(value_type, entries, aggregation)),
+        last_quarter=max((e.quarter for e in entries), default=None),
+        due=due,
+        as_of=as_of,
+    )
+
+
+def status_of(
+    *,
+    value_type: str,
+    aggregation: str,
+    direction: str,
+    annual_target: Decimal | None,
+    figure: Decimal | None,
+    reported: int,
+    last_quarter: int | None,
+    due: Quarter | None = None,
+    as_of: datetime.date | None = None,
+) -> Status:
+    """``status`` from the year's figure, the number of quarters reported
+    and the latest quarter with an entry, for a caller that has them."""
     if figure is None:
         return Status.NO_DATA
     if value_type == ValueType.MILESTONE and figure >= 1:
         return Status.ON_TRACK
-    last_quarter = max(e.quarter for e in entries)
     if value_type == ValueType.MILESTONE:
         if due is not None and as_of is not None:
             return Status.OFF_TRACK if due.ends_on < as_of else Status.ON_TRACK
         return Status.AT_RISK if last_quarter < 4 else Status.OFF_TRACK
-    target = pro_rata_target(
-        aggregation,
-        annual_target,
-        len(quarters_reported(value_type, entries, aggregation)),
-    )
+    target = pro_rata_target(aggregation, annual_target, reported)
     if target is None:
         return Status.NO_TARGET
     if direction == Direction.DOWN:

@@ -35,13 +35,14 @@ from django.utils.translation import get_language
 from partnerships.models import Partnership
 from partnerships.selectors import data_version_get
 
-from .selectors import Dashboard, dashboard_get
+from .selectors import Dashboard
+from .year_figures import dashboard_page_get
 
 BODY_TEMPLATE = "reports/includes/dashboard_body.html"
 # The templates whose output is the fragment (the body and what it includes).
 FRAGMENT_TEMPLATES = (BODY_TEMPLATE, "reports/includes/measure_table.html")
 # Bump when the Python that builds the fragment changes what it shows.
-DASHBOARD_CACHE_FORMAT = 2
+DASHBOARD_CACHE_FORMAT = 3
 
 
 @dataclass
@@ -96,7 +97,7 @@ def dashboard_html_get(
     """
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if not seconds:
-        dashboard = dashboard_get(partnership=partnership, year=year)
+        dashboard = dashboard_page_get(partnership=partnership, year=year)
         return DashboardHtml(dashboard_render(dashboard), dashboard)
     if version is None:
         version = data_version_get(partnership=partnership)
@@ -107,7 +108,7 @@ def dashboard_html_get(
         cached = None
     if isinstance(cached, str):
         return DashboardHtml(mark_safe(cached), None)  # noqa: S308
-    dashboard = dashboard_get(partnership=partnership, year=year)
+    dashboard = dashboard_page_get(partnership=partnership, year=year)
     html = dashboard_render(dashboard)
     with suppress(Exception):
         django_cache.set(key, str(html), seconds)

@@ -5,18 +5,18 @@ outcomes, measures, periods and values, each fetched once) and assembled in
 Python, so the query count does not grow with the size of the framework.
 """
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, JSONField, OuterRef, Q, Value
+from django.db.models import Exists, JSONField, OuterRef, Q, TextField, Value
 from django.db.models.functions import NullIf
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -50,8 +50,8 @@ from outcomes.models import Mission, Outcome, Priority
 from outcomes.selectors import mission_get, outcome_list, priority_list
 from partnerships.i18n import label_once
 from partnerships.models import Partnership
-from partnerships.templatetags.bilingual import bilingual
 
+from . import dashboard_rows
 from .charts import (
     Point,
     describe,
@@ -125,6 +125,27 @@ def measure_forecast(
     return points
 
 
+def curve_disagreement(status: str, curve: str) -> str:
+    """Why the status and the curve seem to disagree, when they do.
+
+    Status judges the year so far against the target; the curve judges
+    the latest quarter against the trend of the quarters before it. They
+    answer different questions, and a steering group should not have to
+    guess which to believe.
+    """
+    if status == rules.Status.ON_TRACK and curve == CurveVerdict.NOT_TURNING:
+        return _(
+            "On track for the year's target, but the latest quarter fell "
+            "short of where the recent trend was heading."
+        )
+    if status == rules.Status.OFF_TRACK and curve == CurveVerdict.TURNING:
+        return _(
+            "Off track for the year's target, but the latest quarter beat "
+            "where the recent trend was heading: the curve is turning."
+        )
+    return ""
+
+
 @dataclass
 class MeasureSummary:
     measure: PerformanceMeasure
@@ -168,83 +189,11 @@ class MeasureSummary:
 
     @cached_property
     def curve_disagreement(self) -> str:
-        """Why the status and the curve seem to disagree, when they do.
-
-        Status judges the year so far against the target; the curve judges
-        the latest quarter against the trend of the quarters before it. They
-        answer different questions, and a steering group should not have to
-        guess which to believe.
-        """
-        status, curve = self.year.status, self.curve
-        if status == rules.Status.ON_TRACK and curve == CurveVerdict.NOT_TURNING:
-            return _(
-                "On track for the year's target, but the latest quarter fell "
-                "short of where the recent trend was heading."
-            )
-        if status == rules.Status.OFF_TRACK and curve == CurveVerdict.TURNING:
-            return _(
-                "Off track for the year's target, but the latest quarter beat "
-                "where the recent trend was heading: the curve is turning."
-            )
-        return ""
+        return curve_disagreement(self.year.status, self.curve)
 
     @cached_property
     def trend_description(self) -> str:
         return describe(self.trend, self.fmt)
-
-    @cached_property
-    def rba_item(self) -> SafeString:
-        """The measure's item in its outcome's RBA column on the dashboard,
-        written here once rather than by a dozen template tags (150 of them
-        on a large partnership's dashboard; tests/reports/test_dashboard_rba_item.py
-        holds it to the template it replaced)."""
-        year = self.year
-        kpi = (
-            format_html(' <span class="tag tag--kpi">{}</span>', _("KPI"))
-            if self.measure.is_headline
-            else ""
-        )
-        target = (
-            format_html(' <span class="muted">/ {}</span>', year.target_display)
-            if year.target is not None
-            else ""
-        )
-        notes = format_html_join(
-            "",
-            ' <span class="status__missing small">{}</span>',
-            ((note,) for note in (year.missing_note, year.due_note) if note),
-        )
-        breakdown = (
-            format_html(
-                '\n<p class="breakdown-line small">{} {}</p>',
-                # What {% blocktranslate %} wrote: the words translated,
-                # the names escaped.
-                mark_safe(  # noqa: S308
-                    _("By %(d)s, %(q)s:")
-                    % {
-                        "d": conditional_escape(self.breakdown.dimension),
-                        "q": conditional_escape(self.breakdown.label),
-                    }
-                ),
-                self.breakdown.text,
-            )
-            if self.breakdown
-            else ""
-        )
-        status = year.status
-        return format_html(
-            '<li>\n<a href="{}">{}</a>{}\n<div class="rba__figure"><span>{}</span>{}'
-            '\n<span class="status status--{}">{}</span>{}</div>{}\n</li>',
-            self.url,
-            bilingual(self.measure, "name"),
-            kpi,
-            year.display,
-            target,
-            status,
-            status.label,
-            notes,
-            breakdown,
-        )
 
     @cached_property
     def sparkline(self):
@@ -262,6 +211,11 @@ class OutcomeSection:
 
     def column(self, question: str) -> list[MeasureSummary]:
         return [s for s in self.measures if s.measure.question == question]
+
+    @property
+    def rba_html(self) -> SafeString:
+        """The dashboard's RBA columns of these measures."""
+        return dashboard_rows.rba_group_html(self)
 
     @property
     def columns(self) -> list[tuple[str, list[MeasureSummary]]]:
@@ -343,7 +297,7 @@ def _series(
     return points
 
 
-def _measure_url_maker(slug: str):
+def measure_url_maker(slug: str):
     """Measure pages' addresses from one reverse(): the path with pk 0, its
     last segment replaced by each measure's pk."""
     prefix = reverse("reports:measure_detail", kwargs={"slug": slug, "pk": 0})
@@ -369,7 +323,7 @@ def _summaries(
     trend_ended = ended_count(quarters)
     # Each quarter's label once (a translated string) rather than per measure.
     labels = [q.label for q in quarters]
-    url_of = _measure_url_maker(slug)
+    url_of = measure_url_maker(slug)
     for measure in measures:
         own = by_measure.get(measure.pk, {})
         entries = [rules.Entry.of(v) for (y, _q), v in sorted(own.items()) if y == year]
@@ -415,22 +369,30 @@ class _Figure:
     breakdown: dict
 
 
-def _dashboard_figures(
-    *, partnership: Partnership, quarters: list[Quarter]
-) -> list[_Figure]:
-    """The figures of these quarters only, as tuples: the dashboard shows
-    eight quarters and the chosen year, so it reads no other quarter's
-    figures. The explicit partnership_id predicates beside row-level
+def figure_rows(*, partnership: Partnership, quarters: list[Quarter]) -> list[tuple]:
+    """The figures of these quarters only, as tuples ``(measure id, year,
+    quarter, value, numerator, denominator, breakdown cells or None)``: the
+    dashboard shows eight quarters and the chosen year, so it reads no other
+    quarter's figures. The explicit partnership_id predicates beside row-level
     security let the planner see the tenant (and use its indexes)."""
-    by_key = {(q.year, q.quarter): q for q in quarters}
+    by_year: dict[int, set[int]] = defaultdict(set)
+    for quarter in quarters:
+        by_year[quarter.year].add(quarter.quarter)
     shown = Q()
-    for year, number in by_key:
-        shown |= Q(year=year, quarter=number)
+    for year, numbers in by_year.items():
+        shown |= Q(year=year, quarter__in=sorted(numbers))
     periods = Period.objects.filter(shown, partnership=partnership).values("pk")
     rows = (
         QuarterlyValue.objects.filter(partnership=partnership, period_id__in=periods)
-        # Most figures have no breakdown: NULL is not parsed as JSON.
-        .annotate(cells=NullIf("breakdown", Value({}, output_field=JSONField())))
+        # Most figures have no breakdown (NULL); the few cells are read as
+        # JSON text and parsed here, so no converter runs on every row.
+        .annotate(
+            cells=NullIf(
+                "breakdown",
+                Value({}, output_field=JSONField()),
+                output_field=TextField(),
+            )
+        )
         .values_list(
             "measure_id",
             "period__year",
@@ -442,14 +404,24 @@ def _dashboard_figures(
         )
         .order_by()
     )
+    return [row if row[6] is None else (*row[:6], json.loads(row[6])) for row in rows]
+
+
+def _dashboard_figures(
+    *, partnership: Partnership, quarters: list[Quarter]
+) -> list[_Figure]:
+    """``figure_rows`` with each quarter as a ``Quarter``."""
+    by_key = {(q.year, q.quarter): q for q in quarters}
     return [
         _Figure(measure_id, by_key[year, number], value, num, den, cells or {})
-        for measure_id, year, number, value, num, den, cells in rows
+        for measure_id, year, number, value, num, den, cells in figure_rows(
+            partnership=partnership, quarters=quarters
+        )
     ]
 
 
 @dataclass
-class _YearMeasures:
+class YearMeasures:
     """What the dashboard and the year summary share: the year shown (the
     current one when the year asked for holds nothing), and each measure's
     summary of it, keyed by measure id."""
@@ -462,7 +434,7 @@ class _YearMeasures:
 
 def _year_measures(
     *, partnership: Partnership, year: int | None, breakdowns: bool = True
-) -> _YearMeasures:
+) -> YearMeasures:
     start = partnership.reporting_year_start_month
     now = current_quarter(partnership=partnership)
     periods = list(period_list_with_figures(partnership=partnership))
@@ -518,26 +490,24 @@ def _year_measures(
             ),
         ),
     )
-    return _YearMeasures(year, known_years, quarters, summaries)
-
-
-def year_summary_list(
-    *, partnership: Partnership, year: int | None
-) -> list[MeasureSummary]:
-    """Each measure's summary of the year, as the dashboard shows it, in the
-    framework's order (position, then code): the dashboard's figures without
-    its priorities, outcomes, mission or breakdown lines (the exports' year
-    summary reads no more than it writes)."""
-    shown = _year_measures(partnership=partnership, year=year, breakdowns=False)
-    return sorted(
-        shown.summaries.values(),
-        key=lambda s: (s.measure.position, s.measure.code),
-    )
+    return YearMeasures(year, known_years, quarters, summaries)
 
 
 def dashboard_get(*, partnership: Partnership, year: int | None = None) -> Dashboard:
+    """The dashboard's figures with each measure as a model instance: the
+    annual report's read model (it draws each headline measure's chart from
+    the measure, and an edition replaces figures). The dashboard page reads
+    the same figures from the flat model (``reports.year_figures``)."""
+    return dashboard_assemble(
+        partnership=partnership,
+        shown=_year_measures(partnership=partnership, year=year),
+    )
+
+
+def dashboard_assemble(*, partnership: Partnership, shown: YearMeasures) -> Dashboard:
+    """The mission, priorities and outcomes around each measure's summary
+    (a ``MeasureSummary``, or the flat model's ``MeasureFigures``)."""
     start = partnership.reporting_year_start_month
-    shown = _year_measures(partnership=partnership, year=year)
     year, known_years, quarters, summaries = (
         shown.year,
         shown.known_years,

@@ -21,6 +21,7 @@ from outcomes.models import Outcome, Priority
 from partnerships.models import Role
 from reports.annual import annual_report_content
 from reports.selectors import dashboard_get
+from reports.year_figures import dashboard_page_get
 from tests.api import bearer
 from tests.factories import (
     MeasureFactory,
@@ -87,7 +88,11 @@ def counted():
 # --- Targets by year ---------------------------------------------------------
 
 
-def test_next_years_target_changes_and_this_years_report_keeps_this_years(counted):
+# The annual report's read model and the dashboard page's (reports.year_figures).
+@pytest.mark.parametrize("dashboard_read", [dashboard_get, dashboard_page_get])
+def test_next_years_target_changes_and_this_years_report_keeps_this_years(
+    counted, dashboard_read
+):
     measure, admin = counted
     services.measure_targets_set(
         partnership=measure.partnership,
@@ -103,7 +108,7 @@ def test_next_years_target_changes_and_this_years_report_keeps_this_years(counte
         targets={NEXT_YEAR: D(400)},
     )
     this_year = summary_of(
-        dashboard_get(partnership=measure.partnership, year=THIS_YEAR), measure
+        dashboard_read(partnership=measure.partnership, year=THIS_YEAR), measure
     )
     assert this_year.year.target == D(40)
     assert this_year.year.target_display == "40"
@@ -117,7 +122,11 @@ def test_next_years_target_changes_and_this_years_report_keeps_this_years(counte
     assert reported[0].year.status == "on_track"
 
 
-def test_changing_the_default_target_keeps_the_years_already_reported(counted):
+# The annual report's read model and the dashboard page's (reports.year_figures).
+@pytest.mark.parametrize("dashboard_read", [dashboard_get, dashboard_page_get])
+def test_changing_the_default_target_keeps_the_years_already_reported(
+    counted, dashboard_read
+):
     measure, admin = counted
     services.measure_update(
         partnership=measure.partnership,
@@ -130,7 +139,7 @@ def test_changing_the_default_target_keeps_the_years_already_reported(counted):
     assert measure.target_for(THIS_YEAR) == D(80)
     assert measure.target_for(NEXT_YEAR) == D(120)
     last_year = summary_of(
-        dashboard_get(partnership=measure.partnership, year=LAST_YEAR), measure
+        dashboard_read(partnership=measure.partnership, year=LAST_YEAR), measure
     )
     assert last_year.year.target == D(80)
     history = selectors.measure_history(
@@ -199,7 +208,9 @@ def test_the_target_selectors_never_see_another_partnerships_targets(counted):
 # --- Retire or delete ----------------------------------------------------------
 
 
-def test_a_measure_with_figures_is_retired_not_deleted(counted):
+# The annual report's read model and the dashboard page's (reports.year_figures).
+@pytest.mark.parametrize("dashboard_read", [dashboard_get, dashboard_page_get])
+def test_a_measure_with_figures_is_retired_not_deleted(counted, dashboard_read):
     measure, admin = counted
     partnership = measure.partnership
     client = client_for(admin)
@@ -218,9 +229,9 @@ def test_a_measure_with_figures_is_retired_not_deleted(counted):
     assert not selectors.measure_list_for_entry(membership=membership).filter(
         pk=measure.pk
     )
-    assert summary_of(dashboard_get(partnership=partnership), measure) is None
+    assert summary_of(dashboard_read(partnership=partnership), measure) is None
     # Last year, where it has figures, still shows it.
-    assert summary_of(dashboard_get(partnership=partnership, year=LAST_YEAR), measure)
+    assert summary_of(dashboard_read(partnership=partnership, year=LAST_YEAR), measure)
     measure.refresh_from_db()
     with pytest.raises(services.PermissionDenied):
         record(measure, admin, THIS_YEAR, 1, 5)

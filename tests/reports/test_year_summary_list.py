@@ -10,7 +10,8 @@ from exchange.exports import year_summary_rows
 from kpis import recording, services
 from kpis.selectors import current_quarter
 from partnerships.models import Role
-from reports.selectors import dashboard_get, year_summary_list
+from reports.selectors import dashboard_get
+from reports.year_figures import year_summary_list
 from tests.factories import MeasureFactory, MembershipFactory, PartnershipFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
