@@ -30,6 +30,7 @@ from partnerships.models import Membership, Partnership, User
 
 from . import policy, rules
 from .models import (
+    Dimension,
     DimensionCategory,
     MeasureLead,
     MeasureTarget,
@@ -129,6 +130,37 @@ def measure_list_for_entry(*, membership: Membership) -> QuerySet[PerformanceMea
     return policy.measures_to_enter(
         measure_list_current(partnership=membership.partnership), membership
     )
+
+
+def measure_for_entry_get(
+    *, membership: Membership, pk: int
+) -> PerformanceMeasure | None:
+    """The one measure a member saves a figure of, if they may enter it:
+    with what its entry row shows (targets, breakdown dimensions) and no
+    more. Its place in the strategy and baseline quarter are not joined:
+    each join beside row-level security's filters costs the planner more
+    than the row costs to read."""
+    partnership = membership.partnership
+    measure = policy.measure_to_enter_get(
+        with_targets(
+            PerformanceMeasure.objects.filter(partnership=partnership), partnership
+        ),
+        membership,
+        pk,
+    )
+    if measure is not None and measure.breakdown_first_id:
+        # Both dimensions in one query, only for a measure broken down.
+        wanted = [measure.breakdown_first_id, measure.breakdown_second_id]
+        found = {
+            d.pk: d
+            for d in Dimension.objects.filter(
+                partnership=partnership, pk__in=[pk for pk in wanted if pk]
+            )
+        }
+        measure.breakdown_first = found[measure.breakdown_first_id]
+        if measure.breakdown_second_id:
+            measure.breakdown_second = found[measure.breakdown_second_id]
+    return measure
 
 
 def period_list(*, partnership: Partnership) -> QuerySet[Period]:

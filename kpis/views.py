@@ -345,7 +345,6 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     quarters = selectors.periods_open_for_figures(partnership=request.partnership)
     quarter = _chosen_quarter(request, quarters)
-    to_enter = selectors.measure_list_for_entry(membership=membership)
     context = {
         "quarter": quarter,
         "quarters": quarters,
@@ -354,7 +353,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
         "deadline": request.partnership.deadline_for(quarter),
     }
     if request.method == "GET":
-        measures = list(to_enter)
+        measures = list(selectors.measure_list_for_entry(membership=membership))
         # Every measure the person reports, whatever a filter shows.
         context["to_report"] = len(measures)
         context["period"] = period = _period(request, quarter)
@@ -381,9 +380,10 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
 
     measure_id = request.POST.get("measure", "")
     pk = int(measure_id) if measure_id.isdecimal() and len(measure_id) <= 18 else 0
-    # Only the measure saved is read among the person's own; it is looked up
-    # again only to tell another partnership's (404) from one not theirs.
-    measure = to_enter.filter(pk=pk).first()
+    # Only the measure saved is read among the person's own, with what its
+    # row shows; it is looked up again only to tell another partnership's
+    # (404) from one not theirs.
+    measure = selectors.measure_for_entry_get(membership=membership, pk=pk)
     if measure is None:
         get_object_or_404(
             selectors.measure_list(partnership=request.partnership), pk=pk
@@ -451,7 +451,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     if request.htmx:
         measures = [measure]
     else:
-        measures = list(to_enter)
+        measures = list(selectors.measure_list_for_entry(membership=membership))
         context["to_report"] = len(measures)
         if (
             roles.may_enter_every_measure(membership)
