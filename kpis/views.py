@@ -2,7 +2,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +18,7 @@ from django_htmx.http import HttpRequest
 from outcomes.selectors import priority_list
 from partnerships import policy as roles
 from partnerships.decorators import recent_authentication_required, tenant_view
-from partnerships.models import WelshStatus
+from partnerships.models import Membership, WelshStatus
 
 from . import policy, recording, review, rules, selectors, services, welsh
 from .forms import (
@@ -35,7 +35,6 @@ from .models import (
     PerformanceMeasure,
     Period,
     QuarterlyValue,
-    ReviewStatus,
 )
 from .periods import Quarter
 from .review_rows import review_rows_html
@@ -382,7 +381,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
                 context["summaries"] = True
                 context["forms_open"] = ENTRY_FORMS_OPEN
         context["rows"] = _rows(request, quarter, shown, period, opened)
-        context["submittable"] = _submittable(request, period, measures)
+        context["submittable"] = _submittable(membership, period)
         return render(request, "kpis/my_measures.html", context)
 
     measure_id = request.POST.get("measure", "")
@@ -482,11 +481,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     if not saved:
         row.form = form
         row.editable = True
-    context["submittable"] = (
-        0
-        if period is None
-        else selectors.figures_unsubmitted_count(membership=membership, period=period)
-    )
+    context["submittable"] = _submittable(membership, period)
     if request.htmx:
         context["row"] = row
         return render(request, "kpis/my_measures.html#measure-row", context)
@@ -494,21 +489,12 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "kpis/my_measures.html", context, status=400)
 
 
-def _submittable(
-    request: HttpRequest,
-    period: Period | None,
-    measures: list[PerformanceMeasure] | QuerySet[PerformanceMeasure],
-) -> int:
+def _submittable(membership: Membership, period: Period | None) -> int:
     """How many of the person's saved figures are not submitted yet (none
     in a quarter without its period: nothing was saved in it)."""
     if period is None:
         return 0
-    return QuarterlyValue.objects.filter(
-        partnership=request.partnership,
-        period=period,
-        measure__in=measures,
-        status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED],
-    ).count()
+    return selectors.figures_unsubmitted_count(membership=membership, period=period)
 
 
 @tenant_view
