@@ -52,6 +52,23 @@ def measures_to_enter(
     )
 
 
+# Marks a measure read by ``measure_to_enter_get`` for a lead, with that
+# membership's id: the read itself checked that they lead it, so
+# ``may_enter`` need not ask again.
+LED_BY = "_entry_led_by_membership"
+
+
+def measure_to_enter_get(
+    measures: QuerySet[PerformanceMeasure], membership: Membership | None, pk: int
+) -> PerformanceMeasure | None:
+    """The measure ``pk`` among ``measures`` if this member may enter it
+    (one query), else None."""
+    measure = measures_to_enter(measures, membership).filter(pk=pk).first()
+    if measure is not None and membership is not None:
+        setattr(measure, LED_BY, membership.pk)
+    return measure
+
+
 def may_enter(membership: Membership | None, measure: PerformanceMeasure) -> bool:
     if membership is None or membership.partnership_id != measure.partnership_id:
         return False
@@ -59,6 +76,8 @@ def may_enter(membership: Membership | None, measure: PerformanceMeasure) -> boo
         return False
     if roles.may_enter_every_measure(membership):
         return True
+    if membership.pk is not None and getattr(measure, LED_BY, None) == membership.pk:
+        return roles.may_enter_figures(membership)
     return (
         roles.may_enter_figures(membership)
         and MeasureLead.objects.filter(

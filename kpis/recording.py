@@ -449,6 +449,20 @@ def quarterly_value_record(
     cells = _validate_breakdown(measure, value, breakdown)
     story = story_check(story)
     locked = is_locked_now(period)
+    if expected_version and not locked:
+        record = _change_in_place(
+            partnership=partnership,
+            measure=measure,
+            period=period,
+            actor=actor,
+            membership=membership,
+            expected_version=expected_version,
+            numbers=(value, numerator, denominator),
+            story=story,
+            cells=cells,
+        )
+        if record is not None:
+            return record
     figure = QuarterlyValue.objects.filter(
         partnership=partnership, measure=measure, period=period
     )
@@ -506,6 +520,87 @@ def quarterly_value_record(
             raise
         return record
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+# The stored figure changed in one statement, only if it is still at the
+# version the editor saw and in a state this editor may change without more
+# ado (``_IN_PLACE_STATES``); else no row, and the full path says why.
+_CHANGE_IN_PLACE = """
+UPDATE kpis_quarterlyvalue SET
+    value_type = %s, value = %s, numerator = %s, denominator = %s, story = %s,
+    breakdown = %s::jsonb, entered_by_id = %s, version = version + 1,
+    updated_at = %s
+WHERE partnership_id = %s AND measure_id = %s AND period_id = %s
+    AND version = %s AND status = ANY(%s)
+RETURNING {columns}
+"""
+
+
+def _in_place_states(membership: Membership) -> list[str]:
+    """The review states in which this editor's change is a plain update: an
+    approved figure's approval lapses on a change (the full path says so to
+    the caller), and a lead leaves a submitted one alone
+    (``policy.figure_edit_refusal``)."""
+    states = [ReviewStatus.DRAFT, ReviewStatus.RETURNED]
+    if roles.may_review(membership):
+        states.append(ReviewStatus.SUBMITTED)
+    return [str(state) for state in states]
+
+
+def _change_in_place(
+    *,
+    partnership: Partnership,
+    measure: PerformanceMeasure,
+    period: Period,
+    actor: User,
+    membership: Membership,
+    expected_version: int,
+    numbers: tuple[Decimal | None, Decimal | None, Decimal | None],
+    story: str,
+    cells: dict,
+) -> QuarterlyValue | None:
+    """The common save, a stored figure corrected by someone who may change
+    it, in one statement: the version check, the update and the row as now
+    stored (the quarter is held FOR SHARE already, and the UPDATE locks the
+    row, in the order every writer follows). None when the figure is not at
+    ``expected_version`` or not in a state changed in place: the caller's
+    full path then locks it, and refuses or records the change as before.
+    The same triggers fire (history, locked quarters, the data version)."""
+    value, numerator, denominator = numbers
+    fields = QuarterlyValue._meta.concrete_fields
+    sql = _CHANGE_IN_PLACE.format(
+        columns=", ".join(connection.ops.quote_name(f.column) for f in fields)
+    )
+    params = [
+        measure.value_type,
+        value,
+        numerator,
+        denominator,
+        story,
+        json.dumps(cells),
+        actor.pk,
+        timezone.now(),
+        partnership.pk,
+        measure.pk,
+        period.pk,
+        expected_version,
+        _in_place_states(membership),
+    ]
+    try:
+        # A raw query set: the row as stored, through the fields' converters.
+        found = list(QuarterlyValue.objects.raw(sql, params))
+    except IntegrityError as error:
+        if is_locked_quarter_error(error):
+            raise ValidationError(locked_message(period)) from error
+        raise
+    if not found:
+        return None
+    record = found[0]
+    record.partnership = partnership
+    record.measure = measure
+    record.period = period
+    record.entered_by = actor
+    return record
 
 
 def _content(record: QuarterlyValue) -> tuple:

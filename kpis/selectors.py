@@ -8,6 +8,7 @@ from functools import cached_property
 
 from django.apps import apps
 from django.contrib.postgres.aggregates import ArrayAgg, JSONBAgg
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -26,12 +27,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from partnerships import policy as roles
 from partnerships.bilingual import text_for
 from partnerships.i18n import label_once
 from partnerships.models import Membership, Partnership, User
 
 from . import policy, rules
 from .models import (
+    Dimension,
     DimensionCategory,
     MeasureLead,
     MeasureTarget,
@@ -131,6 +134,78 @@ def measure_list_for_entry(*, membership: Membership) -> QuerySet[PerformanceMea
     return policy.measures_to_enter(
         measure_list_current(partnership=membership.partnership), membership
     )
+
+
+def measure_for_entry_get(
+    *, membership: Membership, pk: int
+) -> PerformanceMeasure | None:
+    """The one measure a member saves a figure of, if they may enter it:
+    with what its entry row shows (targets, breakdown dimensions) and no
+    more. Its place in the strategy and baseline quarter are not joined:
+    each join beside row-level security's filters costs the planner more
+    than the row costs to read."""
+    partnership = membership.partnership
+    measure = policy.measure_to_enter_get(
+        with_targets(
+            PerformanceMeasure.objects.filter(partnership=partnership), partnership
+        ),
+        membership,
+        pk,
+    )
+    if measure is not None and measure.breakdown_first_id:
+        # Both dimensions in one query, only for a measure broken down.
+        wanted = [measure.breakdown_first_id, measure.breakdown_second_id]
+        found = {
+            d.pk: d
+            for d in Dimension.objects.filter(
+                partnership=partnership, pk__in=[pk for pk in wanted if pk]
+            )
+        }
+        measure.breakdown_first = found[measure.breakdown_first_id]
+        if measure.breakdown_second_id:
+            measure.breakdown_second = found[measure.breakdown_second_id]
+    return measure
+
+
+# A member's saved figures of one quarter not yet submitted, among the
+# measures they enter (every current one for an admin, their own for a
+# lead). Written out: after a save it is read on every save, and the query
+# compiler's work on the subqueries cost more than the count.
+_UNSUBMITTED = """
+SELECT count(*) FROM kpis_quarterlyvalue value
+JOIN kpis_performancemeasure measure
+    ON measure.partnership_id = value.partnership_id
+    AND measure.id = value.measure_id
+WHERE value.partnership_id = %(partnership)s AND value.period_id = %(period)s
+    AND value.status IN (%(draft)s, %(returned)s)
+    AND measure.retired_at IS NULL
+    AND (%(every)s OR EXISTS (
+        SELECT 1 FROM kpis_measurelead lead
+        WHERE lead.partnership_id = %(partnership)s
+            AND lead.measure_id = value.measure_id
+            AND lead.user_id = %(user)s))
+"""
+
+
+def figures_unsubmitted_count(*, membership: Membership, period: Period) -> int:
+    """How many of the figures this member enters in ``period`` are saved
+    but not submitted yet (draft or returned)."""
+    if not roles.may_enter_figures(membership):
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _UNSUBMITTED,
+            {
+                "partnership": membership.partnership_id,
+                "period": period.pk,
+                "draft": ReviewStatus.DRAFT.value,
+                "returned": ReviewStatus.RETURNED.value,
+                "every": roles.may_enter_every_measure(membership),
+                "user": membership.user_id,
+            },
+        )
+        (count,) = cursor.fetchone()
+    return count
 
 
 def period_list(*, partnership: Partnership) -> QuerySet[Period]:

@@ -2,7 +2,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +18,7 @@ from django_htmx.http import HttpRequest
 from outcomes.selectors import priority_list
 from partnerships import policy as roles
 from partnerships.decorators import recent_authentication_required, tenant_view
-from partnerships.models import WelshStatus
+from partnerships.models import Membership, WelshStatus
 
 from . import policy, recording, review, rules, selectors, services, welsh
 from .forms import (
@@ -35,7 +35,6 @@ from .models import (
     PerformanceMeasure,
     Period,
     QuarterlyValue,
-    ReviewStatus,
 )
 from .periods import Quarter
 from .review_rows import review_rows_html
@@ -145,7 +144,14 @@ def _rows(
     recent = review.recent_quarters(quarter) if len(formed) == 1 else []
     for q in recent:
         for_form |= Q(year=q.year, quarter=q.quarter)
-    if opened is None:
+    if len(measures) == 1 and recent:
+        # One measure's form (a row saved, or opened in place): its figures
+        # of the few years those quarters span, by a range the planner and
+        # the query compiler both make short work of (a dozen rows at most;
+        # the quarters not wanted are never looked up).
+        first_year = min(q.year for q in [*recent, previous_quarter])
+        wanted = Q(measure=measures[0], period__year__range=(first_year, quarter.year))
+    elif opened is None:
         wanted = Q(measure__in=measures, period__in=periods.filter(for_form))
     else:
         wanted = Q(
@@ -345,7 +351,6 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     quarters = selectors.periods_open_for_figures(partnership=request.partnership)
     quarter = _chosen_quarter(request, quarters)
-    to_enter = selectors.measure_list_for_entry(membership=membership)
     context = {
         "quarter": quarter,
         "quarters": quarters,
@@ -354,7 +359,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
         "deadline": request.partnership.deadline_for(quarter),
     }
     if request.method == "GET":
-        measures = list(to_enter)
+        measures = list(selectors.measure_list_for_entry(membership=membership))
         # Every measure the person reports, whatever a filter shows.
         context["to_report"] = len(measures)
         context["period"] = period = _period(request, quarter)
@@ -376,14 +381,15 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
                 context["summaries"] = True
                 context["forms_open"] = ENTRY_FORMS_OPEN
         context["rows"] = _rows(request, quarter, shown, period, opened)
-        context["submittable"] = _submittable(request, period, measures)
+        context["submittable"] = _submittable(membership, period)
         return render(request, "kpis/my_measures.html", context)
 
     measure_id = request.POST.get("measure", "")
     pk = int(measure_id) if measure_id.isdecimal() and len(measure_id) <= 18 else 0
-    # Only the measure saved is read among the person's own; it is looked up
-    # again only to tell another partnership's (404) from one not theirs.
-    measure = to_enter.filter(pk=pk).first()
+    # Only the measure saved is read among the person's own, with what its
+    # row shows; it is looked up again only to tell another partnership's
+    # (404) from one not theirs.
+    measure = selectors.measure_for_entry_get(membership=membership, pk=pk)
     if measure is None:
         get_object_or_404(
             selectors.measure_list(partnership=request.partnership), pk=pk
@@ -451,7 +457,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     if request.htmx:
         measures = [measure]
     else:
-        measures = list(to_enter)
+        measures = list(selectors.measure_list_for_entry(membership=membership))
         context["to_report"] = len(measures)
         if (
             roles.may_enter_every_measure(membership)
@@ -475,14 +481,7 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     if not saved:
         row.form = form
         row.editable = True
-    # Counted over the person's measures as a subquery of their ids alone.
-    context["submittable"] = _submittable(
-        request,
-        period,
-        policy.measures_to_enter(
-            selectors.measure_list_names(partnership=request.partnership), membership
-        ),
-    )
+    context["submittable"] = _submittable(membership, period)
     if request.htmx:
         context["row"] = row
         return render(request, "kpis/my_measures.html#measure-row", context)
@@ -490,21 +489,12 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "kpis/my_measures.html", context, status=400)
 
 
-def _submittable(
-    request: HttpRequest,
-    period: Period | None,
-    measures: list[PerformanceMeasure] | QuerySet[PerformanceMeasure],
-) -> int:
+def _submittable(membership: Membership, period: Period | None) -> int:
     """How many of the person's saved figures are not submitted yet (none
     in a quarter without its period: nothing was saved in it)."""
     if period is None:
         return 0
-    return QuarterlyValue.objects.filter(
-        partnership=request.partnership,
-        period=period,
-        measure__in=measures,
-        status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED],
-    ).count()
+    return selectors.figures_unsubmitted_count(membership=membership, period=period)
 
 
 @tenant_view

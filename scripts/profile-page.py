@@ -8,6 +8,13 @@ a request and their time, and a cProfile of the requests:
 
     .venv/bin/python scripts/profile-page.py dashboard --requests 30
     .venv/bin/python scripts/profile-page.py measure --sort tottime --lines 40
+    .venv/bin/python scripts/profile-page.py my_measures --as lead
+    .venv/bin/python scripts/profile-page.py save --statements
+
+``save`` is the benchmark's single save (``scale.py _save_line``): the lead's
+htmx POST of one figure on My measures, its version read before each
+request (untimed), as the form sends it. ``--statements`` lists one
+request's SQL statements with their times.
 
 Run with DATABASE_URL and REDIS_URL set, after ``benchmarks/scale.py`` has
 built a data set (``--slug`` names the partnership; the first of the
@@ -41,6 +48,17 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--lines", type=int, default=45)
     parser.add_argument("--cached", action="store_true")
+    parser.add_argument(
+        "--as",
+        dest="who",
+        choices=("admin", "lead"),
+        default=None,
+        help="signed in as the admin (default) or the lead of 20 measures "
+        "(the default for save)",
+    )
+    parser.add_argument(
+        "--statements", action="store_true", help="list one request's SQL"
+    )
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--thresholds", help="gc.set_threshold, e.g. 700,10,10")
     parser.add_argument("--dump", help="write the profile here (pstats)")
@@ -74,16 +92,25 @@ def main() -> None:
     from django.db import connection
     from django.test import RequestFactory
 
+    from kpis.models import PerformanceMeasure, QuarterlyValue
+    from kpis.periods import Quarter
     from partnerships.models import Partnership
     from partnerships.tenancy import partnership_scope, platform_scope
 
     scale.refuse_without_platform_key()
+    saving = args.page == "save"
+    who = args.who or ("lead" if saving else "admin")
+    email = scale.ADMIN_EMAIL if who == "admin" else scale.LEAD_EMAIL.format(0)
     with platform_scope():
         partnership = Partnership.objects.get(slug=args.slug)
-        admin = get_user_model().objects.get(email=scale.ADMIN_EMAIL)
+        user = get_user_model().objects.get(email=email)
     with partnership_scope(partnership.pk):
         measure = scale.broken_down_measure(partnership)
+        lead_measure = PerformanceMeasure.objects.get(
+            partnership=partnership, code="M001"
+        )
     slug = args.slug
+    now = Quarter.containing(scale.today(), scale.START_MONTH)
     paths = {
         "dashboard": f"/p/{slug}/",
         "measure": f"/p/{slug}/measures/{measure.pk}/",
@@ -91,13 +118,54 @@ def main() -> None:
         "contribution": f"/p/{slug}/contribution/",
         "my_measures": f"/p/{slug}/my-measures/",
         "healthz": "/healthz",
+        "save": f"/p/{slug}/my-measures/?quarter={now.key}",
     }
     path, _, query = paths.get(args.page, args.page).partition("?")
-    cookie = scale.session_for(admin)
+    cookie = scale.session_for(user)
     handler = WSGIHandler()
     factory = RequestFactory()
+    if saving:
+        scale._returned_for_saving(partnership, lead_measure, now)
+    saves = iter(range(10**9))
 
-    def one() -> int:
+    def save_environ() -> dict:
+        """The benchmark's POST, with the version now stored (read untimed)."""
+        from urllib.parse import urlencode
+
+        n = next(saves)
+        with partnership_scope(partnership.pk):
+            stored = (
+                QuarterlyValue.objects.filter(
+                    partnership=partnership,
+                    measure=lead_measure,
+                    period__year=now.year,
+                    period__quarter=now.quarter,
+                )
+                .values_list("version", flat=True)
+                .first()
+            )
+        prefix = f"m{lead_measure.pk}"
+        fields = {
+            "measure": lead_measure.pk,
+            f"{prefix}-numerator": 100 + n % 50,
+            f"{prefix}-denominator": 400,
+            f"{prefix}-story": f"Saved by the profile, take {n}.",
+        }
+        if stored is not None:
+            fields[f"{prefix}-version"] = stored
+        body = urlencode(fields).encode()
+        csrf = "0123456789abcdef0123456789abcdef"
+        return {
+            "REQUEST_METHOD": "POST",
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+            "HTTP_HX_REQUEST": "true",
+            "HTTP_X_CSRFTOKEN": csrf,
+            "HTTP_COOKIE": f"sessionid={cookie}; csrftoken={csrf}",
+        }
+
+    def prepare() -> dict:
         environ = factory._base_environ(
             PATH_INFO=path,
             QUERY_STRING=query,
@@ -105,6 +173,12 @@ def main() -> None:
             HTTP_HOST="localhost",
             HTTP_COOKIE=f"sessionid={cookie}",
         )
+        if saving:
+            environ.update(save_environ())
+        return environ
+
+    def one(environ: dict | None = None) -> int:
+        environ = environ or prepare()
         chunks = []
         status = []
         body = handler(environ, lambda s, h, *a: status.append(s))
@@ -141,23 +215,45 @@ def main() -> None:
 
     gc.callbacks.append(on_gc)
     timings = []
+    # (round trip, CPU since the previous statement ended, SQL)
+    statements = []
+    cpu_mark = [0.0]
 
     def timed(execute, sql, params, many, context):
+        before = time.process_time() - cpu_mark[0]
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
             timings.append(time.perf_counter() - started)
+            statements.append((timings[-1], before, sql))
+            cpu_mark[0] = time.process_time()
 
     # Each statement's round trip, as the request's connection makes it.
+    environ = prepare()
+    started_cpu = time.process_time()
+    cpu_mark[0] = started_cpu
     with connection.execute_wrapper(timed):
-        one()
+        one(environ)
+    after = time.process_time() - cpu_mark[0]
     sql_ms = sum(timings) * 1000
+    if args.statements:
+        # Each statement: its round trip, and the CPU the request spent
+        # before it since the previous one (building it, and whatever ran
+        # between them).
+        print("  sql_ms  cpu_before_ms  statement")
+        for seconds, before, sql in statements:
+            print(
+                f"  {seconds * 1000:6.2f}  {before * 1000:6.2f}  "
+                f"{' '.join(sql.split())[:120]}"
+            )
+        print(f"  {'':6}  {after * 1000:6.2f}  (after the last statement)")
     walls, cpus = [], []
     collections = sum(s["collections"] for s in gc.get_stats())
     for _ in range(args.requests):
+        environ = prepare()
         wall, cpu = time.perf_counter(), time.process_time()
-        one()
+        one(environ)
         cpus.append((time.process_time() - cpu) * 1000)
         walls.append((time.perf_counter() - wall) * 1000)
     collections = sum(s["collections"] for s in gc.get_stats()) - collections
@@ -180,10 +276,11 @@ def main() -> None:
     if args.no_profile:
         return
     profile = cProfile.Profile()
-    profile.enable()
     for _ in range(args.requests):
-        one()
-    profile.disable()
+        environ = prepare()
+        profile.enable()
+        one(environ)
+        profile.disable()
     if args.dump:
         profile.dump_stats(args.dump)
     out = io.StringIO()

@@ -218,6 +218,37 @@ def test_a_save_in_place_reads_only_the_measure_saved(
         save(measures[3], "7")
 
 
+def test_a_correction_in_place_runs_fewer_statements_than_a_first_save(client, many):
+    """A stored figure corrected from the version shown is one UPDATE: no
+    claim, no row read to lock it, no savepoint of its own to insert."""
+    url, measures, _, quarter = many
+    measure = measures[4]
+
+    def save(value, version):
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.post(
+                f"{url}?quarter={quarter.key}",
+                {
+                    "measure": measure.pk,
+                    f"m{measure.pk}-value": value,
+                    f"m{measure.pk}-version": version,
+                },
+                headers={"HX-Request": "true"},
+            )
+        assert answer.status_code == 200
+        page = answer.content.decode()
+        assert "Saved." in page
+        assert f'name="m{measure.pk}-version" value="{version + 1}"' in page
+        return [q["sql"] for q in queries.captured_queries]
+
+    first = save("5", 0)
+    corrected = save("6", 1)
+    assert len(corrected) <= len(first) - 3
+    assert sum("UPDATE kpis_quarterlyvalue " in sql for sql in corrected) == 1
+    assert not any("FOR UPDATE" in sql for sql in corrected)
+    assert len(corrected) <= 17
+
+
 def test_a_row_saved_in_place_checks_its_figure_as_the_list_does(client, many):
     """The saved row reads the checks' quarters with its own figures; the
     list reads them on their own: both say the same."""

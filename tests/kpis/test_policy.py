@@ -53,3 +53,22 @@ def test_a_figure_is_editable_exactly_when_the_service_would_take_it(people, sta
     assert "is locked" in policy.figure_edit_refusal(
         admin, record, record.period, locked=True
     )
+
+
+def test_a_measure_read_for_a_lead_needs_no_second_question_only_for_them(
+    people, django_assert_num_queries
+):
+    partnership, led, other, lead, _admin, _viewer = people
+    measures = led.__class__.objects.filter(partnership=partnership)
+    read = policy.measure_to_enter_get(measures, lead, led.pk)
+    assert read == led
+    assert policy.measure_to_enter_get(measures, lead, other.pk) is None
+    with django_assert_num_queries(0):
+        assert policy.may_enter(lead, read)
+    # Another lead of the partnership is asked about, not taken on trust.
+    stranger = MembershipFactory(partnership=partnership, role=Role.LEAD)
+    with django_assert_num_queries(1):
+        assert not policy.may_enter(stranger, read)
+    # A lead made a viewer since cannot enter it, read or not.
+    lead.role = Role.VIEWER
+    assert not policy.may_enter(lead, read)

@@ -510,6 +510,94 @@ def test_expecting_no_figure_creates_the_first_version(team):
     assert record(team, team.lead, 57, expected_version=0).version == 1
 
 
+# A stored figure corrected from the version the editor saw is changed in
+# one statement (recording._change_in_place); every rule holds as on the
+# full path.
+
+
+def test_a_correction_from_the_version_seen_is_saved_and_told_in_the_history(team):
+    with web(team.lead):
+        first = record(team, team.lead, 57, expected_version=0)
+    with web(team.lead):
+        corrected = record(
+            team, team.lead, 58, expected_version=first.version, story="Recount."
+        )
+    stored = QuarterlyValue.objects.get(pk=first.pk)
+    for figure in (corrected, stored):
+        assert figure.pk == first.pk
+        assert figure.value == D(58) and figure.story == "Recount."
+        assert figure.version == first.version + 1
+        assert figure.entered_by == team.lead
+        assert figure.status == ReviewStatus.DRAFT
+        assert figure.breakdown == {}
+    assert corrected.updated_at == stored.updated_at > first.updated_at
+    assert corrected.measure == team.measure and corrected.period == team.period
+    entries = selectors.value_history(
+        partnership=team.partnership, measure=team.measure
+    )[team.period.pk]
+    assert [(e.who, e.path, e.changes) for e in entries] == [
+        (str(team.lead), "Web", ["Entered 57"]),
+        (str(team.lead), "Web", ["Figure 57 → 58", "Story changed"]),
+    ]
+
+
+def test_a_lead_cannot_correct_a_submitted_figure_from_the_version_seen(team):
+    figure = record(team, team.lead, 57)
+    submit(team)
+    figure.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        record(team, team.lead, 60, expected_version=figure.version)
+    assert "submitted and waiting for review" in messages_of(refused)
+    assert QuarterlyValue.objects.get(pk=figure.pk).value == D(57)
+
+
+def test_an_admin_corrects_a_submitted_figure_and_it_stays_submitted(team):
+    figure = record(team, team.lead, 57)
+    submit(team)
+    figure.refresh_from_db()
+    corrected = record(team, team.admin, 55, expected_version=figure.version)
+    assert corrected.status == ReviewStatus.SUBMITTED
+    assert corrected.submitted_by == team.lead
+    assert corrected.entered_by == team.admin and corrected.value == D(55)
+
+
+def test_an_approved_figure_corrected_from_the_version_seen_goes_back_for_review(
+    team,
+):
+    figure = record(team, team.lead, 57)
+    submit(team)
+    approve(team, figure)
+    figure.refresh_from_db()
+    corrected = record(team, team.admin, 59, expected_version=figure.version)
+    assert corrected.status == ReviewStatus.SUBMITTED
+    assert corrected.submitted_by == team.admin
+    stored = QuarterlyValue.objects.get(pk=figure.pk)
+    assert (stored.status, stored.value) == (ReviewStatus.SUBMITTED, D(59))
+
+
+def test_a_locked_quarter_refuses_a_correction_from_the_version_seen(team):
+    figure = approved_and_locked(team)
+    with pytest.raises(ValidationError) as refused:
+        record(team, team.admin, 60, expected_version=figure.version)
+    assert "is locked, so its figures cannot change" in messages_of(refused)
+    assert QuarterlyValue.objects.get(pk=figure.pk).value == D(12)
+
+
+def test_a_correction_keeps_a_breakdown_and_its_cells(team):
+    dimension = DimensionFactory(partnership=team.partnership)
+    young, old = categories(dimension, "Under 25", "25 and over")
+    team.measure.breakdown_first = dimension
+    team.measure.save()
+    cells = {str(young.pk): 3, str(old.pk): 4}
+    first = record(team, team.lead, 7, breakdown=cells, expected_version=0)
+    cells = {str(young.pk): 5, str(old.pk): 4}
+    corrected = record(
+        team, team.lead, 9, breakdown=cells, expected_version=first.version
+    )
+    assert corrected.breakdown == cells
+    assert QuarterlyValue.objects.get(pk=first.pk).breakdown == cells
+
+
 def test_a_figure_deleted_while_editing_is_explained(team):
     figure = record(team, team.lead, 57)
     figure.delete()
