@@ -503,9 +503,9 @@ def year_figures_get(
     periods = list(
         period_list_with_figures(partnership=partnership)
         .order_by()
-        .values_list("year", "quarter", "has_figures")
+        .values_list("pk", "year", "quarter", "has_figures")
     )
-    known_years = sorted({y for y, _q, _f in periods} | {now.year}, reverse=True)
+    known_years = sorted({y for _pk, y, _q, _f in periods} | {now.year}, reverse=True)
     if year not in known_years:
         year = now.year
     # The trend shows the eight quarters up to the chosen year's end, or up to
@@ -516,6 +516,7 @@ def year_figures_get(
     figures = figure_rows(
         partnership=partnership,
         quarters=[*quarters, *(Quarter(year, n, start) for n in range(1, 5))],
+        periods={pk: (y, q) for pk, y, q, _has in periods},
     )
     if year != now.year:
         reported_in_year = {f[0] for f in figures if f[1] == year}
@@ -524,7 +525,7 @@ def year_figures_get(
         ]
     else:
         measures = [m for m in measures if m.retired_at is None]
-    earliest = min(((y, q) for y, q, has in periods if has), default=None)
+    earliest = min(((y, q) for _pk, y, q, has in periods if has), default=None)
     figures_of = year_figures_compute(
         measures,
         figures,
