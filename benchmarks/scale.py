@@ -1020,12 +1020,40 @@ def _data_pages(slug, partnership, api_headers) -> list[tuple[str, str, dict]]:
     ]
 
 
+def save_fields(partnership, measure, now, n: int, *, by: str) -> dict:
+    """The form fields of the ``n``th save of the measure's figure this
+    quarter, with the version now stored (read untimed, so that each save
+    is a correction of the version the form showed)."""
+    from kpis.models import QuarterlyValue
+    from partnerships.tenancy import partnership_scope
+
+    with partnership_scope(partnership.pk):
+        stored = (
+            QuarterlyValue.objects.filter(
+                partnership=partnership,
+                measure=measure,
+                period__year=now.year,
+                period__quarter=now.quarter,
+            )
+            .values_list("version", flat=True)
+            .first()
+        )
+    prefix = f"m{measure.pk}"
+    fields = {
+        "measure": measure.pk,
+        f"{prefix}-numerator": 100 + n % 50,
+        f"{prefix}-denominator": 400,
+        f"{prefix}-story": f"Saved by {by}, take {n}.",
+    }
+    if stored is not None:
+        fields[f"{prefix}-version"] = stored
+    return fields
+
+
 def _save_line(
     port, slug, partnership, measure, headers, now, measures, quarters, repeats
 ) -> str:
     """One figure saved by its lead through the htmx form, as the page does."""
-    from kpis.models import QuarterlyValue
-    from partnerships.tenancy import partnership_scope
 
     _returned_for_saving(partnership, measure, now)
 
@@ -1042,25 +1070,7 @@ def _save_line(
     from urllib.parse import urlencode
 
     for n in range(repeats + 3):
-        with partnership_scope(partnership.pk):
-            stored = (
-                QuarterlyValue.objects.filter(
-                    partnership=partnership,
-                    measure=measure,
-                    period__year=now.year,
-                    period__quarter=now.quarter,
-                )
-                .values_list("version", flat=True)
-                .first()
-            )
-        fields = {
-            "measure": measure.pk,
-            f"m{measure.pk}-numerator": 100 + n % 50,
-            f"m{measure.pk}-denominator": 400,
-            f"m{measure.pk}-story": f"Saved by the benchmark, take {n}.",
-        }
-        if stored is not None:
-            fields[f"m{measure.pk}-version"] = stored
+        fields = save_fields(partnership, measure, now, n, by="the benchmark")
         body = urlencode(fields)
         started = time.perf_counter()
         status, _ = request(port, "POST", path, post_headers, body)

@@ -92,7 +92,7 @@ def main() -> None:
     from django.db import connection
     from django.test import RequestFactory
 
-    from kpis.models import PerformanceMeasure, QuarterlyValue
+    from kpis.models import PerformanceMeasure
     from kpis.periods import Quarter
     from partnerships.models import Partnership
     from partnerships.tenancy import partnership_scope, platform_scope
@@ -132,27 +132,9 @@ def main() -> None:
         """The benchmark's POST, with the version now stored (read untimed)."""
         from urllib.parse import urlencode
 
-        n = next(saves)
-        with partnership_scope(partnership.pk):
-            stored = (
-                QuarterlyValue.objects.filter(
-                    partnership=partnership,
-                    measure=lead_measure,
-                    period__year=now.year,
-                    period__quarter=now.quarter,
-                )
-                .values_list("version", flat=True)
-                .first()
-            )
-        prefix = f"m{lead_measure.pk}"
-        fields = {
-            "measure": lead_measure.pk,
-            f"{prefix}-numerator": 100 + n % 50,
-            f"{prefix}-denominator": 400,
-            f"{prefix}-story": f"Saved by the profile, take {n}.",
-        }
-        if stored is not None:
-            fields[f"{prefix}-version"] = stored
+        fields = scale.save_fields(
+            partnership, lead_measure, now, next(saves), by="the profile"
+        )
         body = urlencode(fields).encode()
         csrf = "0123456789abcdef0123456789abcdef"
         return {
