@@ -192,6 +192,14 @@ def test_a_passkey_counts_for_keeping_a_second_factor(client, clock):
 
     page = client.get(OVERVIEW).content.decode()
     assert "Work laptop" in page and "Add a passkey" in page
+    # Each factor's table row has its own remove form, with its CSRF token.
+    for name, url in (
+        ("partnerships:mfa_device_remove", app.pk),
+        ("partnerships:mfa_passkey_remove", passkey.pk),
+    ):
+        action = f'<form method="post" action="{reverse(name, args=[url])}"'
+        form = page[page.index(action) : page.index("</form>", page.index(action))]
+        assert 'name="csrfmiddlewaretoken"' in form
 
     # The passkey keeps the admin's second factor: the app may go.
     client.post(reverse("partnerships:mfa_device_remove", args=[app.pk]))
