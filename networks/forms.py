@@ -5,20 +5,27 @@ from kpis.models import Question, ValueType
 from partnerships.text_limits import LONG_TEXT
 
 
+def in_both_languages(
+    english, welsh, *, rows=None, max_length=LONG_TEXT, required=False
+):
+    """A text field and its Welsh twin, alike but for their labels (each a
+    whole string for the translator). The Welsh is never required."""
+
+    def field(label, required):
+        widget = forms.Textarea(attrs={"rows": rows}) if rows else None
+        return forms.CharField(
+            label=label, widget=widget, max_length=max_length, required=required
+        )
+
+    return field(english, required), field(welsh, False)
+
+
 class NetworkForm(forms.Form):
-    name_en = forms.CharField(label=_("Name (English)"), max_length=200)
-    name_cy = forms.CharField(label=_("Name (Welsh)"), max_length=200, required=False)
-    description_en = forms.CharField(
-        label=_("Description (English)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=LONG_TEXT,
-        required=False,
+    name_en, name_cy = in_both_languages(
+        _("Name (English)"), _("Name (Welsh)"), max_length=200, required=True
     )
-    description_cy = forms.CharField(
-        label=_("Description (Welsh)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=LONG_TEXT,
-        required=False,
+    description_en, description_cy = in_both_languages(
+        _("Description (English)"), _("Description (Welsh)"), rows=3
     )
 
 
@@ -33,33 +40,16 @@ class InviteForm(forms.Form):
 
 
 class SharedMeasureForm(forms.Form):
-    name_en = forms.CharField(label=_("Name (English)"), max_length=300)
-    name_cy = forms.CharField(label=_("Name (Welsh)"), max_length=300, required=False)
+    name_en, name_cy = in_both_languages(
+        _("Name (English)"), _("Name (Welsh)"), max_length=300, required=True
+    )
     question = forms.ChoiceField(label=_("RBA question"), choices=Question.choices)
     value_type = forms.ChoiceField(label=_("Kind of value"), choices=ValueType.choices)
-    definition_en = forms.CharField(
-        label=_("Definition (English)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=LONG_TEXT,
-        required=False,
+    definition_en, definition_cy = in_both_languages(
+        _("Definition (English)"), _("Definition (Welsh)"), rows=3
     )
-    definition_cy = forms.CharField(
-        label=_("Definition (Welsh)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=LONG_TEXT,
-        required=False,
-    )
-    data_source_en = forms.CharField(
-        label=_("Data source guidance (English)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=LONG_TEXT,
-        required=False,
-    )
-    data_source_cy = forms.CharField(
-        label=_("Data source guidance (Welsh)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=LONG_TEXT,
-        required=False,
+    data_source_en, data_source_cy = in_both_languages(
+        _("Data source guidance (English)"), _("Data source guidance (Welsh)"), rows=2
     )
 
 
