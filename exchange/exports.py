@@ -10,7 +10,6 @@ column per category would leave most cells empty). A CSV holds one table,
 the one asked for.
 """
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kpis.models import DimensionCategory, QuarterlyValue
@@ -19,6 +18,10 @@ from kpis.rules import Status
 from partnerships.models import Partnership
 from reports.selectors import CURVE_LABELS
 from reports.year_figures import year_summary_list
+
+from . import values
+from .selectors import export_figure_rows
+from .spreadsheets import SheetSpec
 
 SUMMARY_SHEET = _("Year summary")
 SUMMARY_HEADERS = [
@@ -98,30 +101,19 @@ def year_summary_rows(*, partnership: Partnership, year: int | None) -> list[lis
     return rows
 
 
-def breakdown_rows(*, partnership: Partnership, year: int | None) -> list[list]:
-    """One row per figure's breakdown cell, in quarter and measure order."""
-    # The partnership named on the quarters too, so that the planner starts
-    # from the year's quarters (the figures' (partnership, period) index)
-    # rather than walking every measure's whole history.
-    values = QuarterlyValue.objects.filter(
-        partnership_id=partnership.pk,
-        measure__partnership_id=partnership.pk,
-        period__partnership_id=partnership.pk,
-    ).exclude(Q(breakdown={}) | Q(breakdown__isnull=True))
-    if year is not None:
-        values = values.filter(period__year=year)
-    # Columns as tuples, not four model instances a figure.
-    values = values.order_by(
-        "period__year", "period__quarter", "measure__position", "measure__code"
-    ).values_list(
-        "period__year",
-        "period__quarter",
-        "measure__code",
-        "measure__name",
-        "measure__breakdown_first__name",
-        "measure__breakdown_second__name",
-        "breakdown",
-    )
+def breakdown_rows(
+    *, partnership: Partnership, year: int | None, figures: list[tuple] | None = None
+) -> list[list]:
+    """One row per figure's breakdown cell, in quarter and measure order,
+    from ``figures`` (``selectors.export_figure_rows``: the Values sheet's
+    read; read here, broken-down figures only, when not given)."""
+    if figures is None:
+        figures = export_figure_rows(
+            partnership=partnership, year=year, broken_down_only=True
+        )
+    broken_down = [figure for figure in figures if figure[-1]]
+    if not broken_down:
+        return []
     categories = {
         pk: (position, name)
         for pk, position, name in DimensionCategory.objects.filter(
@@ -130,10 +122,22 @@ def breakdown_rows(*, partnership: Partnership, year: int | None) -> list[list]:
     }
     unknown = (0, "?")
     start = partnership.reporting_year_start_month
+    quarters: dict[tuple[int, int], str] = {}
     rows = []
-    for shown, quarter, code, measure_name, first, second, breakdown in values:
+    for (
+        shown,
+        quarter,
+        code,
+        measure_name,
+        *_figures,
+        first,
+        second,
+        breakdown,
+    ) in broken_down:
         dimensions = " × ".join(d for d in (first, second) if d)
-        label = Quarter(shown, quarter, start).label
+        label = quarters.get((shown, quarter))
+        if label is None:
+            label = quarters[shown, quarter] = Quarter(shown, quarter, start).label
         cells = [
             ([categories.get(int(part), unknown) for part in key.split(":")], count)
             for key, count in breakdown.items()
@@ -143,3 +147,29 @@ def breakdown_rows(*, partnership: Partnership, year: int | None) -> list[list]:
             category = " × ".join(part for _position, part in parts)
             rows.append([label, code, measure_name, dimensions, category, count])
     return rows
+
+
+def figures_workbook(*, partnership: Partnership, year: int | None) -> bytes:
+    """The XLSX export of the figures (one year, or all): the Values sheet,
+    the year summary and the breakdowns, the first and the last from one
+    read of the figures. Headers and sheet names in the active language."""
+    figures = export_figure_rows(partnership=partnership, year=year)
+    return values.values_file(
+        values.values_export_rows(partnership=partnership, year=year, figures=figures),
+        file_format="xlsx",
+        guide=False,
+        more=[
+            SheetSpec(
+                str(SUMMARY_SHEET),
+                summary_headers(),
+                year_summary_rows(partnership=partnership, year=year),
+                SUMMARY_WIDTHS,
+            ),
+            SheetSpec(
+                str(BREAKDOWN_SHEET),
+                breakdown_headers(),
+                breakdown_rows(partnership=partnership, year=year, figures=figures),
+                BREAKDOWN_WIDTHS,
+            ),
+        ],
+    )

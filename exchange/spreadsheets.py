@@ -394,7 +394,7 @@ def _read_csv(data: bytes) -> Workbook:
 # --- Writing ----------------------------------------------------------------
 
 
-def _plain(value):
+def plain_cell(value):
     """What a spreadsheet cell holds: numbers as numbers, text neutralised."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
@@ -414,7 +414,7 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
 
 
 def _csv_cell(value):
-    value = _plain(value)
+    value = plain_cell(value)
     if isinstance(value, float):
         return repr(value)
     return value
@@ -431,12 +431,16 @@ class SheetSpec:
 def xlsx_bytes(sheets: Sequence[SheetSpec], *, guide: Sequence[str] = ()) -> bytes:
     """A workbook with a bold, frozen header row on each sheet.
 
-    Written with XlsxWriter, which streams cells straight to the sheet's XML:
-    openpyxl (still the reader) built a cell object for each one and took
-    about three times as long on a year's figures. Every text is written
-    as text (never read as a formula or a link), after ``neutralise``.
+    Written with XlsxWriter: openpyxl (still the reader) built a cell object
+    for each one and took about three times as long on a year's figures.
+    The body rows go straight to the sheet's XML
+    (``xlsx_rows.RowsWorksheet``): the same XML as XlsxWriter's own cell
+    writers, at a fifth of their time. Every text is written as text (never
+    read as a formula or a link), after ``neutralise``.
     """
     import xlsxwriter
+
+    from .xlsx_rows import RowsWorksheet
 
     out = io.BytesIO()
     book = xlsxwriter.Workbook(
@@ -452,12 +456,11 @@ def xlsx_bytes(sheets: Sequence[SheetSpec], *, guide: Sequence[str] = ()) -> byt
     for spec in sheets:
         # Excel's limit (openpyxl only warned, and Excel then repaired the
         # file); a name may not end with an apostrophe.
-        sheet = book.add_worksheet(str(spec.name)[:31].strip("'"))
-        _write_row(sheet, 0, [neutralise(h) for h in spec.headers], bold)
-        write_cells = _cell_writer(sheet)
-        number = 0
-        for number, row in enumerate(spec.rows, 1):
-            write_cells(number, row)
+        sheet = book.add_worksheet(
+            str(spec.name)[:31].strip("'"), worksheet_class=RowsWorksheet
+        )
+        write_plain_row(sheet, 0, [neutralise(h) for h in spec.headers], bold)
+        sheet.rows_write(spec.rows, start=1)
         sheet.freeze_panes(1, 0)
         for index, width in enumerate(spec.widths):
             sheet.set_column(index, index, width)
@@ -469,58 +472,16 @@ def xlsx_bytes(sheets: Sequence[SheetSpec], *, guide: Sequence[str] = ()) -> byt
             {"bold": True, "font_size": 14, "text_wrap": True, "valign": "top"}
         )
         for number, line in enumerate(guide):
-            _write_row(
+            write_plain_row(
                 sheet, number, [neutralise(line)], title if not number else wrapped
             )
     book.close()
     return out.getvalue()
 
 
-def _cell_writer(sheet) -> Callable[[int, Sequence], None]:
-    """Writes one row of values as ``_write_row`` writes them after
-    ``_plain``, in one pass: a year's export is some 5,000 cells, and the
-    two passes and their calls a cell were a quarter of the workbook's time.
-    Texts, numbers and None take the short way; anything else goes through
-    ``_plain`` and ``_write_row``.
-
-    The short way calls the worksheet's undecorated writers, which its
-    public ``write_string``/``write_number`` call after turning an "A1"
-    address into a row and column: the cells here are addressed by number
-    already, and that check a cell was about a tenth of the workbook's
-    time (XlsxWriter is pinned below 4; the export tests read every
-    workbook back).
-    """
-    write_string, write_number = sheet._write_string, sheet._write_number
-
-    def write_cells(number: int, row: Sequence) -> None:
-        for column, value in enumerate(row):
-            kind = value.__class__
-            if kind is str:
-                if not value:
-                    continue
-                if value.startswith(FORMULA_STARTS):
-                    value = "'" + value
-                if "\r" in value:
-                    value = value.replace("\r\n", "\n").replace("\r", "\n")
-                write_string(number, column, value)
-            elif value is None:
-                continue
-            elif kind is Decimal:
-                write_number(
-                    number,
-                    column,
-                    int(value) if value == value.to_integral_value() else float(value),
-                )
-            elif kind is int or kind is float:
-                write_number(number, column, value)
-            else:
-                _write_row(sheet, number, [None] * column + [_plain(value)])
-
-    return write_cells
-
-
-def _write_row(sheet, number: int, cells: Sequence, style=None) -> None:
-    """One row of plain cells (``_plain``'s kinds), each by its own type."""
+def write_plain_row(sheet, number: int, cells: Sequence, style=None) -> None:
+    """One row of plain cells (``plain_cell``'s kinds), each by its own type,
+    through XlsxWriter's own writers."""
     for column, value in enumerate(cells):
         if value is None or value == "":
             # An empty text is no cell at all, as openpyxl wrote it.

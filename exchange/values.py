@@ -63,6 +63,7 @@ from .parsing import (
     in_every_language,
     map_headers,
 )
+from .selectors import export_figure_rows
 from .spreadsheets import SheetSpec, Workbook, cell_text, csv_bytes, xlsx_bytes
 
 # The sheet's name and its headers are written in the person's language;
@@ -669,42 +670,52 @@ def values_template_rows(*, membership: Membership, quarter: Quarter) -> list[li
     return [_row_cells(m, quarter.label, stored.get(m.pk)) for m in measures]
 
 
-def values_export_rows(*, partnership: Partnership, year: int | None) -> list[list]:
+def values_export_rows(
+    *, partnership: Partnership, year: int | None, figures: list[tuple] | None = None
+) -> list[tuple]:
     """The figures (of one year, or all), oldest quarter first, as the
-    Figures sheet's rows: columns read as tuples, with an explicit
-    partnership predicate beside row-level security, and each label
-    (quarter, kind, status) translated once, not once a row."""
-    values = QuarterlyValue.objects.filter(
-        partnership_id=partnership.pk,
-        measure__partnership_id=partnership.pk,
-        period__partnership_id=partnership.pk,
-    )
-    if year is not None:
-        values = values.filter(period__year=year)
-    columns = values.order_by(
-        "period__year", "period__quarter", "measure__position", "measure__code"
-    ).values_list(
-        "period__year",
-        "period__quarter",
-        "measure__code",
-        "measure__name",
-        "value_type",
-        "value",
-        "numerator",
-        "denominator",
-        "story",
-        "status",
-    )
+    Values sheet's rows: from ``figures`` (``selectors.export_figure_rows``,
+    read here when not given), with each label (quarter, kind, status)
+    translated once, not once a row."""
+    if figures is None:
+        figures = export_figure_rows(partnership=partnership, year=year)
     start = partnership.reporting_year_start_month
     quarters: dict[tuple[int, int], str] = {}
     kinds = {kind: str(KINDS.labels[kind]) for kind in ValueType.values}
     statuses = {status: str(status.label) for status in ReviewStatus}
     rows = []
-    for year_, quarter, code, name, kind, *figures, story, status in columns:
+    append = rows.append
+    for (
+        year_,
+        quarter,
+        code,
+        name,
+        kind,
+        value,
+        numerator,
+        denominator,
+        story,
+        status,
+        _first,
+        _second,
+        _breakdown,
+    ) in figures:
         label = quarters.get((year_, quarter))
         if label is None:
             label = quarters[year_, quarter] = Quarter(year_, quarter, start).label
-        rows.append([label, code, name, kinds[kind], *figures, story, statuses[status]])
+        append(
+            (
+                label,
+                code,
+                name,
+                kinds[kind],
+                value,
+                numerator,
+                denominator,
+                story,
+                statuses[status],
+            )
+        )
     return rows
 
 

@@ -21,7 +21,7 @@ from partnerships.security import security_event_record
 from . import exports, framework, services, values
 from .models import ImportKind
 from .selectors import import_job_list
-from .spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, SheetSpec, csv_bytes
+from .spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_bytes
 
 FORMATS = [("xlsx", gettext_lazy("Excel (.xlsx)")), ("csv", gettext_lazy("CSV"))]
 # What a CSV export holds (an Excel export holds all three, a sheet each).
@@ -205,29 +205,14 @@ def values_export(request: HttpRequest, slug: str) -> HttpResponse:
             exports.breakdown_headers(),
             exports.breakdown_rows(partnership=partnership, year=year),
         )
-    else:
-        rows = values.values_export_rows(partnership=partnership, year=year)
+    elif file_format == "csv":
         content = values.values_file(
-            rows,
+            values.values_export_rows(partnership=partnership, year=year),
             file_format=file_format,
             guide=False,
-            more=[
-                SheetSpec(
-                    str(exports.SUMMARY_SHEET),
-                    exports.summary_headers(),
-                    exports.year_summary_rows(partnership=partnership, year=year),
-                    exports.SUMMARY_WIDTHS,
-                ),
-                SheetSpec(
-                    str(exports.BREAKDOWN_SHEET),
-                    exports.breakdown_headers(),
-                    exports.breakdown_rows(partnership=partnership, year=year),
-                    exports.BREAKDOWN_WIDTHS,
-                ),
-            ]
-            if file_format == "xlsx"
-            else [],
         )
+    else:
+        content = exports.figures_workbook(partnership=partnership, year=year)
     if file_format == "xlsx":
         table = "all"
     security_event_record(

@@ -5,12 +5,16 @@ import io
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from exchange.selectors import export_figure_rows
 from tests.factories import (
     DimensionCategoryFactory,
     DimensionFactory,
+    MeasureFactory,
     PeriodFactory,
     QuarterlyValueFactory,
 )
@@ -109,3 +113,57 @@ def test_the_export_form_offers_the_tables(client, figures):
     ).content.decode()
     assert '<option value="summary">Year summary</option>' in page
     assert '<option value="breakdowns">Breakdowns</option>' in page
+
+
+def test_the_export_read_never_returns_another_partnerships_figures(figures):
+    measure = MeasureFactory(code="ZZ9")
+    other = QuarterlyValueFactory(
+        measure=measure,
+        period=PeriodFactory(partnership=measure.partnership, year=2024, quarter=2),
+        breakdown={"1": 2},
+    )
+    assert other.partnership != figures.partnership
+    for broken_down_only in (False, True):
+        rows = export_figure_rows(
+            partnership=figures.partnership,
+            year=None,
+            broken_down_only=broken_down_only,
+        )
+        assert rows and other.measure.code not in {row[2] for row in rows}
+    assert [row[2] for row in rows] == ["CU1"]
+
+
+def figure_reads(captured) -> list[str]:
+    return [
+        query["sql"]
+        for query in captured
+        if 'FROM "kpis_quarterlyvalue"' in query["sql"] and '"story"' in query["sql"]
+    ]
+
+
+def test_the_workbook_reads_the_years_figures_once_whatever_the_history(
+    client, figures
+):
+    """The Values and Breakdowns sheets come from one read of the year's
+    figures, and the export runs as many queries with more history."""
+    client.force_login(figures.viewer)
+
+    def queries() -> list[dict]:
+        with CaptureQueriesContext(connection) as captured:
+            assert export(client, figures, year=2024).status_code == 200
+        return captured.captured_queries
+
+    before = queries()
+    assert len(figure_reads(before)) == 1
+    for year in (2021, 2022, 2023):
+        for quarter in (1, 2, 3, 4):
+            QuarterlyValueFactory(
+                measure=figures.count,
+                period=PeriodFactory(
+                    partnership=figures.partnership, year=year, quarter=quarter
+                ),
+                breakdown={"1": 1},
+            )
+    after = queries()
+    assert len(figure_reads(after)) == 1
+    assert len(after) == len(before)
