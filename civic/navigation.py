@@ -20,8 +20,12 @@ not installed (learning networks) simply has no item.
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, pgettext
 
@@ -62,11 +66,9 @@ class Navigation:
 
 
 class _Builder:
-    def __init__(self, request, slug: str | None = None):
-        self.request = request
+    def __init__(self, view_name: str, slug: str | None = None):
         self.slug = slug
-        match = getattr(request, "resolver_match", None)
-        self.view_name = match.view_name if match else ""
+        self.view_name = view_name
 
     def item(self, label: str, name: str, *also: str) -> NavItem | None:
         """The page ``name``, current there and on the views named in ``also``
@@ -168,8 +170,7 @@ def _partnership_entries(build: _Builder, may: Allowed) -> list:
     ]
 
 
-def _account_menu(build: _Builder, user) -> NavMenu | None:
-    staff = user.is_staff
+def _account_menu(build: _Builder, staff: bool) -> NavMenu | None:
     return _menu(
         "account",
         pgettext("navigation menu", "Account"),
@@ -257,11 +258,45 @@ def navigation(request) -> dict:
 
 
 def _navigation(request, user) -> "Navigation":
-    entries = []
     partnership = getattr(request, "partnership", None)
     membership = getattr(request, "membership", None)
-    if partnership is not None and membership is not None:
-        build = _Builder(request, partnership.slug)
-        entries.extend(_partnership_entries(build, Allowed.of(membership)))
-    entries.append(_account_menu(_Builder(request), user))
+    member = partnership is not None and membership is not None
+    match = getattr(request, "resolver_match", None)
+    return _navigation_for(
+        language=translation.get_language(),
+        script_prefix=get_script_prefix(),
+        urlconf=get_urlconf(),
+        slug=partnership.slug if member else None,
+        role=membership.role if member else None,
+        staff=user.is_staff,
+        view_name=match.view_name if match else "",
+    )
+
+
+@lru_cache(maxsize=1024)
+def _navigation_for(
+    *,
+    language: str | None,
+    script_prefix: str,
+    urlconf: str | None,
+    slug: str | None,
+    role: str | None,
+    staff: bool,
+    view_name: str,
+) -> "Navigation":
+    """The navigation for one page as one kind of member sees it: built
+    from nothing but these (the labels in ``language``, the addresses of
+    ``slug``'s pages, what ``role`` may use), so built once per worker for
+    each and shared; it is only read."""
+    build = _Builder(view_name, slug)
+    entries = []
+    if slug is not None:
+        entries.extend(_partnership_entries(build, Allowed.of_role(role)))
+    entries.append(_account_menu(_Builder(view_name), staff))
     return Navigation([e for e in entries if e is not None])
+
+
+@receiver(setting_changed)
+def _navigation_forget(**kwargs) -> None:
+    # Tests change the URLs, languages and catalogues the items are made of.
+    _navigation_for.cache_clear()

@@ -18,6 +18,7 @@ from django_htmx.http import HttpRequest
 from outcomes.selectors import priority_list
 from partnerships import policy as roles
 from partnerships.decorators import recent_authentication_required, tenant_view
+from partnerships.i18n import label_once
 from partnerships.models import Membership, WelshStatus
 
 from . import policy, recording, review, rules, selectors, services, welsh
@@ -35,6 +36,8 @@ from .models import (
     PerformanceMeasure,
     Period,
     QuarterlyValue,
+    Question,
+    ValueType,
 )
 from .periods import Quarter
 from .review_rows import review_rows_html
@@ -64,6 +67,17 @@ class EntryRow:
     @property
     def status_label(self) -> str:
         return str(selectors.STATE_LABELS[self.status])
+
+    # The measure's RBA question and kind of value, as get_..._display
+    # shows them, looked up once per language (not through each choice's
+    # lazy label on every row).
+    @property
+    def question_label(self) -> str:
+        return _choice_label(Question, self.measure.question)
+
+    @property
+    def value_type_label(self) -> str:
+        return _choice_label(ValueType, self.measure.value_type)
 
     @property
     def needs_note(self) -> bool:
@@ -115,6 +129,12 @@ def _chosen_quarter(request: HttpRequest, quarters: list[Quarter]) -> Quarter:
     if wanted:
         raise Http404(_("That quarter is not open for entry."))
     return quarters[0]
+
+
+def _choice_label(choices, value: str) -> str:
+    if value not in choices.values:
+        return value
+    return label_once((choices.__name__, value), choices(value).label)
 
 
 def _rows(
@@ -357,6 +377,8 @@ def my_measures(request: HttpRequest, slug: str) -> HttpResponse:
         "quarter_key": quarter.key,
         "is_current": quarter == quarters[0],
         "deadline": request.partnership.deadline_for(quarter),
+        # Each form posts here: reversed once, not twice a row.
+        "entry_url": reverse("kpis:my_measures", kwargs={"slug": slug}),
     }
     if request.method == "GET":
         measures = list(selectors.measure_list_for_entry(membership=membership))

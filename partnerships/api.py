@@ -53,14 +53,14 @@ class TenantAPIView(CivicAPIView):
     def check_permissions(self, request) -> None:
         if not request.user.is_authenticated:
             self.permission_denied(request)
-        membership = selectors.membership_for_slug(
+        # Also points the transaction at the partnership (row-level security).
+        membership = selectors.membership_enter(
             user=request.user, slug=self.kwargs["slug"]
         )
         if membership is None:
             raise exceptions.NotFound(_("No such partnership."))
         request.membership = membership
         request.partnership = membership.partnership
-        tenancy.set_partnership(membership.partnership_id)
         if (
             settings.MFA_REQUIRED
             and membership.partnership.members_need_second_factor

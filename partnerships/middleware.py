@@ -44,14 +44,14 @@ class TenantMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        membership = selectors.membership_for_slug(
+        # Also points the transaction at the partnership (row-level security).
+        membership = selectors.membership_enter(
             user=request.user, slug=view_kwargs[TENANT_URL_KWARG]
         )
         if membership is None:
             raise Http404("No such partnership.")
         request.membership = membership
         request.partnership = membership.partnership
-        tenancy.set_partnership(membership.partnership_id)
         return None
 
 

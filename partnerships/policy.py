@@ -79,6 +79,11 @@ class Allowed:
     export_figures: bool
 
     @classmethod
+    def of_role(cls, role: str | None) -> "Allowed":
+        """The answers for a member with this role (None: not a member)."""
+        return cls.of(None if role is None else Membership(role=role))
+
+    @classmethod
     def of(cls, membership: Membership | None) -> "Allowed":
         return cls(
             administer=may_administer(membership),

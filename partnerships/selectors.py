@@ -1,7 +1,11 @@
+from functools import cache
+
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 
+from . import tenancy
 from .models import (
     ApiToken,
     DataVersion,
@@ -25,6 +29,59 @@ def membership_for_slug(*, user: User, slug: str) -> Membership | None:
         .filter(user=user, partnership__slug=slug)
         .first()
     )
+
+
+def membership_enter(*, user: User, slug: str) -> Membership | None:
+    """The user's membership of the partnership with this slug, if any, as
+    ``membership_for_slug`` reads it (its partnership, ``data_version``),
+    and the current transaction pointed at that partnership
+    (``tenancy.set_partnership``), in one statement.
+
+    Every signed-in page and API call starts here, so it is written once as
+    SQL rather than compiled by the ORM each time, and the partnership is
+    set by the same statement: ``set_config`` runs in the select list, that
+    is only for the row that passed the join and the filters (a membership
+    of this user, visible under row-level security by ``civic.user_id``).
+    With no such membership nothing is set and None is returned. Inside a
+    tenant scope (it names the user).
+    """
+    sql, membership_fields, partnership_fields = _membership_enter_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [tenancy.PARTNERSHIP, user.pk, slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    split = 1 + len(membership_fields)
+    membership = Membership.from_db(connection.alias, membership_fields, row[1:split])
+    partnership = Partnership.from_db(
+        connection.alias, partnership_fields, row[split:-1]
+    )
+    membership.data_version = row[-1]
+    # Both are known: reading them again would be a query each.
+    Membership.partnership.field.set_cached_value(membership, partnership)
+    Membership.user.field.set_cached_value(membership, user)
+    return membership
+
+
+@cache
+def _membership_enter_sql() -> tuple[str, list[str], list[str]]:
+    membership = [f for f in Membership._meta.concrete_fields]
+    partnership = [f for f in Partnership._meta.concrete_fields]
+    columns = [f'm."{f.column}"' for f in membership] + [
+        f'p."{f.column}"' for f in partnership
+    ]
+    sql = (
+        "SELECT set_config(%s, m.partnership_id::text, true), "
+        + ", ".join(columns)
+        + ", COALESCE((SELECT v.version FROM "
+        + f'"{DataVersion._meta.db_table}" v '
+        + "WHERE v.partnership_id = m.partnership_id), 0) "
+        + f'FROM "{Membership._meta.db_table}" m '
+        + f'JOIN "{Partnership._meta.db_table}" p '
+        + f'ON p."{Partnership._meta.pk.column}" = m.partnership_id '
+        + "WHERE m.user_id = %s AND p.slug = %s"
+    )
+    return sql, [f.attname for f in membership], [f.attname for f in partnership]
 
 
 def _version_of(field: str) -> QuerySet:

@@ -60,6 +60,9 @@ def main() -> None:
         "--statements", action="store_true", help="list one request's SQL"
     )
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument(
+        "--html", help="write one answer's body here (to compare two versions)"
+    )
     parser.add_argument("--thresholds", help="gc.set_threshold, e.g. 700,10,10")
     parser.add_argument("--dump", help="write the profile here (pstats)")
     parser.add_argument(
@@ -169,6 +172,8 @@ def main() -> None:
             body.close()
         if not status[0].startswith("200"):
             raise SystemExit(f"{path} answered {status[0]}")
+        if args.html:
+            Path(args.html).write_bytes(b"".join(chunks))
         return sum(len(c) for c in chunks)
 
     if args.gc != "default":

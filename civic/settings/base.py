@@ -442,6 +442,9 @@ if os.environ.get("EMAIL_FILE_PATH"):
 # The address links in emails start with: the site as its users reach it.
 SITE_URL = os.environ.get("CIVIC_SITE_URL", "http://localhost:8000")
 
+# Django's database sessions, read by a statement written once
+# (partnerships.sessions).
+SESSION_ENGINE = "partnerships.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -7,8 +7,8 @@ from django.db.utils import ProgrammingError
 
 from kpis.models import PerformanceMeasure, QuarterlyValue
 from outcomes.models import Outcome
-from partnerships import tenancy
-from partnerships.models import Membership, Organisation
+from partnerships import selectors, tenancy
+from partnerships.models import DataVersion, Membership, Organisation
 from tests.factories import (
     MeasureFactory,
     MembershipFactory,
@@ -163,6 +163,34 @@ def test_members_see_their_own_memberships_before_choosing(two_partnerships):
     with tenancy.scope(user_id=person.pk):
         assert Membership.objects.count() == 2
         assert set(Membership.objects.values_list("user", flat=True)) == {person.pk}
+
+
+def test_entering_a_partnership_reads_the_membership_and_scopes_to_it(
+    two_partnerships,
+):
+    ours, theirs = two_partnerships
+    person = MembershipFactory(partnership=ours, role="lead").user
+    with tenancy.platform_scope():
+        expected = DataVersion.objects.get(partnership=ours).version
+    with tenancy.scope(user_id=person.pk):
+        membership = selectors.membership_enter(user=person, slug=ours.slug)
+        assert (membership.partnership, membership.user) == (ours, person)
+        assert membership.role == "lead"
+        assert membership.data_version == expected
+        assert tenancy.current_partnership_id() == ours.pk
+        assert {m.partnership_id for m in PerformanceMeasure.objects.all()} == {ours.pk}
+
+
+def test_entering_a_partnership_one_is_not_a_member_of_sets_nothing(
+    two_partnerships,
+):
+    ours, theirs = two_partnerships
+    person = MembershipFactory(partnership=ours).user
+    with tenancy.scope(user_id=person.pk):
+        assert selectors.membership_enter(user=person, slug=theirs.slug) is None
+        assert selectors.membership_enter(user=person, slug="no-such") is None
+        assert tenancy.current_partnership_id() is None
+        assert PerformanceMeasure.objects.count() == 0
 
 
 def test_nested_scopes_restore_the_outer_context(two_partnerships):

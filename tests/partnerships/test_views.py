@@ -4,6 +4,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
+from partnerships import members
 from partnerships.models import Role
 from tests.factories import (
     PASSWORD,
@@ -93,6 +94,39 @@ def test_non_members_get_404_exactly_as_for_a_missing_partnership(client):
         ).status_code
         == 404
     )
+
+
+def test_a_removed_member_loses_access_on_their_next_request(client):
+    measure = MeasureFactory()
+    admin = MembershipFactory(partnership=measure.partnership, role=Role.ADMIN)
+    member = MembershipFactory(partnership=measure.partnership, role=Role.ADMIN)
+    client.force_login(member.user)
+    urls = tenant_urls(measure.partnership, measure)
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    members.membership_remove(
+        partnership=measure.partnership, membership_id=member.pk, actor=admin.user
+    )
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_changed_role_shows_on_the_next_request(client):
+    measure = MeasureFactory()
+    admin = MembershipFactory(partnership=measure.partnership, role=Role.ADMIN)
+    member = MembershipFactory(partnership=measure.partnership, role=Role.ADMIN)
+    client.force_login(member.user)
+    slug = measure.partnership.slug
+    dashboard = reverse("reports:dashboard", kwargs={"slug": slug})
+    people = f'href="{reverse("partnerships:members", kwargs={"slug": slug})}"'
+    assert people in client.get(dashboard).content.decode()
+    members.membership_change(
+        partnership=measure.partnership,
+        membership_id=member.pk,
+        role=Role.VIEWER,
+        actor=admin.user,
+    )
+    assert people not in client.get(dashboard).content.decode()
 
 
 def test_a_measure_of_another_partnership_is_404_even_for_a_member(client):
