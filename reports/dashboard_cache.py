@@ -2,17 +2,18 @@
 
 The read model alone was cached before, and rendering its template was most
 of a cached dashboard's time. Now the rendered fragment
-(``reports/includes/dashboard_body.html``) is the cache entry, keyed by what
-changes it and nothing else:
+(``reports.dashboard_rows.dashboard_body_html``) is the cache entry, keyed by
+what changes it and nothing else:
 
 * the partnership's data version (partnerships.models.DataVersion), which the
   database's triggers bump on every write to what the dashboard shows,
   whatever the path, so an entry is never stale;
 * the year asked for, the language (labels, addresses under ``/cy/``, the
   English fallback marks) and the day (quarters end, figures fall due);
-* the fragment's templates themselves (a digest of their source), so a
-  deployment that changes them never serves the old HTML, and
-  ``DASHBOARD_CACHE_FORMAT`` for a change in the Python that builds it.
+* the code that writes the fragment (a digest of ``reports.dashboard_rows``'
+  source), so a deployment that changes it never serves the old HTML, and
+  ``DASHBOARD_CACHE_FORMAT`` for a change elsewhere in the Python that
+  builds it.
 
 The fragment is rendered without the request: no context processor runs, so
 nothing of the person (their name, role, CSRF token) can enter an entry that
@@ -24,10 +25,10 @@ import hashlib
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -35,14 +36,13 @@ from django.utils.translation import get_language
 from partnerships.models import Partnership
 from partnerships.selectors import data_version_get
 
+from . import dashboard_rows
 from .selectors import Dashboard
 from .year_figures import dashboard_page_get
 
-BODY_TEMPLATE = "reports/includes/dashboard_body.html"
-# The templates whose output is the fragment (the body and what it includes).
-FRAGMENT_TEMPLATES = (BODY_TEMPLATE, "reports/includes/measure_table.html")
-# Bump when the Python that builds the fragment changes what it shows.
-DASHBOARD_CACHE_FORMAT = 3
+# Bump when the Python that builds the fragment (beyond dashboard_rows)
+# changes what it shows.
+DASHBOARD_CACHE_FORMAT = 4
 
 
 @dataclass
@@ -53,11 +53,9 @@ class DashboardHtml:
 
 
 @cache
-def _templates_digest() -> str:
-    sources = "\0".join(
-        get_template(name).template.source for name in FRAGMENT_TEMPLATES
-    )
-    return hashlib.blake2b(sources.encode(), digest_size=8).hexdigest()
+def _writer_digest() -> str:
+    source = Path(dashboard_rows.__file__).read_bytes()
+    return hashlib.blake2b(source, digest_size=8).hexdigest()
 
 
 def dashboard_cache_key(
@@ -68,7 +66,7 @@ def dashboard_cache_key(
         for part in (
             "civic:dashboard-html",
             DASHBOARD_CACHE_FORMAT,
-            _templates_digest(),
+            _writer_digest(),
             partnership.pk,
             # A database rebuilt from scratch reuses ids; never its entries.
             partnership.created_at.timestamp(),
@@ -81,7 +79,7 @@ def dashboard_cache_key(
 
 
 def dashboard_render(dashboard: Dashboard) -> SafeString:
-    return mark_safe(render_to_string(BODY_TEMPLATE, {"dashboard": dashboard}))  # noqa: S308
+    return dashboard_rows.dashboard_body_html(dashboard)
 
 
 def dashboard_html_get(

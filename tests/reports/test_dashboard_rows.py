@@ -6,23 +6,32 @@ a breakdown, names to escape, English and Welsh."""
 
 import re
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
-from django.template import Context, Template
+from django.template import Context, Engine, Template, engines
 from django.utils import translation
 
 from kpis import recording, services
 from kpis.models import Aggregation, Question, ValueType
 from kpis.selectors import current_quarter
+from outcomes.models import Horizon
 from partnerships.models import Role
-from reports.dashboard_rows import measure_row_html, rba_group_html, rba_item_html
+from reports.dashboard_rows import (
+    dashboard_body_html,
+    measure_row_html,
+    rba_group_html,
+    rba_item_html,
+)
 from reports.year_figures import dashboard_page_get
 from tests.factories import (
     DimensionCategoryFactory,
     DimensionFactory,
     MeasureFactory,
     MembershipFactory,
+    OutcomeFactory,
     PartnershipFactory,
+    PriorityFactory,
 )
 from tests.reports.every_kind import every_kind_of_measure
 
@@ -193,3 +202,83 @@ def test_every_row_and_column_is_what_the_templates_wrote(language, years_back):
     assert any(s.latest is None for s in summaries)
     assert any(s.measure.name_cy is None for s in summaries)
     assert any(s.measure.name_cy for s in summaries)
+
+
+REFERENCE_DIR = Path(__file__).parent / "reference"
+
+
+def _body_reference(dashboard) -> str:
+    """The dashboard's body as its templates wrote it before
+    dashboard_body_html (tests/reports/reference/, the tags of the project's
+    engine)."""
+    engine = Engine(
+        dirs=[str(REFERENCE_DIR)], libraries=engines["django"].engine.libraries
+    )
+    return engine.get_template("dashboard_body.html").render(
+        Context({"dashboard": dashboard})
+    )
+
+
+def _strategy_around(partnership):
+    """What makes the body's parts differ, beside every_kind_of_measure's: a
+    mission that names its year and one that does not, a priority without
+    measures, a name to escape and one without Welsh, an outcome with what
+    it will look like, and work under no priority."""
+    PriorityFactory(
+        partnership=partnership,
+        name='Homes <safe> & "warm"',
+        name_cy='Cartrefi <diogel> & "cynnes"',
+        mission_statement="",
+    )
+    OutcomeFactory(
+        partnership=partnership,
+        priority=PriorityFactory(partnership=partnership, name="Only English"),
+        what_it_looks_like="Families <say> so",
+        what_it_looks_like_cy="Teuluoedd yn dweud",
+        horizon=Horizon.LONG,
+    )
+    OutcomeFactory(partnership=partnership, priority=None, statement="Loose outcome")
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+@pytest.mark.parametrize("years_back", [0, 1])
+def test_the_dashboard_body_is_what_its_templates_wrote(language, years_back):
+    partnership = every_kind_of_measure()
+    _strategy_around(partnership)
+    year = current_quarter(partnership=partnership).year - years_back
+    with translation.override(language):
+        dashboard = dashboard_page_get(partnership=partnership, year=year)
+        html = dashboard_body_html(dashboard)
+        assert _normalised(html) == _normalised(_body_reference(dashboard))
+        # The parts that differ are in this data.
+        assert dashboard.mission.target_year_unsaid is False
+        assert dashboard.mission_measures
+        assert any(p.priority is None for p in dashboard.priorities)
+        assert any(not p.status_counts for p in dashboard.priorities)
+        assert any(p.headline for p in dashboard.priorities)
+        assert any(
+            o.what_it_looks_like for p in dashboard.priorities for o in p.outcomes
+        )
+        # Mission that does not name its year: "(by 2030)".
+        dashboard.mission.statement = dashboard.mission.statement_en = "Fair work"
+        dashboard.mission.statement_cy = None
+        assert dashboard.mission.target_year_unsaid
+        html = dashboard_body_html(dashboard)
+        assert _normalised(html) == _normalised(_body_reference(dashboard))
+    # Names from data are escaped, not written as markup.
+    escaped = {
+        "en-gb": "Homes &lt;safe&gt; &amp;",
+        "cy": "Cartrefi &lt;diogel&gt; &amp;",
+    }
+    assert escaped[language] in html
+    assert "<safe>" not in html and "<diogel>" not in html
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+def test_an_empty_dashboard_body_is_what_its_templates_wrote(language):
+    partnership = PartnershipFactory()
+    with translation.override(language):
+        dashboard = dashboard_page_get(partnership=partnership)
+        assert not dashboard.priorities and dashboard.mission is None
+        html = dashboard_body_html(dashboard)
+        assert _normalised(html) == _normalised(_body_reference(dashboard))
