@@ -33,7 +33,6 @@ from kpis.models import (
 from kpis.periods import Quarter, year_label
 from kpis.selectors import (
     BreakdownLine,
-    YearSummary,
     breakdown_line,
     category_map,
     current_quarter,
@@ -45,7 +44,9 @@ from kpis.selectors import (
     milestone_done_before,
     period_list_with_figures,
     year_quarters_ended,
+    year_summary,
 )
+from kpis.year import YearFigures
 from outcomes.models import Mission, Outcome, Priority
 from outcomes.selectors import mission_get, outcome_list, priority_list
 from partnerships.i18n import label_once
@@ -149,7 +150,7 @@ def curve_disagreement(status: str, curve: str) -> str:
 @dataclass
 class MeasureSummary:
     measure: PerformanceMeasure
-    year: YearSummary
+    year: YearFigures
     trend: list[Point]
     latest: Point | None
     # The latest quarter's breakdown, for measures that have one.
@@ -337,7 +338,7 @@ def _summaries(
                 breakdown = breakdown_line(measure, last, categories, last.period.label)
         summaries[measure.pk] = MeasureSummary(
             measure=measure,
-            year=YearSummary(
+            year=year_summary(
                 measure=measure,
                 year=year,
                 label=year_label_text,
@@ -656,12 +657,12 @@ class MeasurePage:
     # The shown years' figures, newest first.
     values: list[QuarterlyValue]
     # The shown years, newest first.
-    years: list[YearSummary]
+    years: list[YearFigures]
     chart: str
     chart_description: str
     fmt: object
     # The current year's summary (the page's facts: target, due by).
-    current: YearSummary | None = None
+    current: YearFigures | None = None
     # The newer end of the years shown before these, and after (None: none).
     earlier_until: int | None = None
     later_until: int | None = None
@@ -678,7 +679,7 @@ class MeasureHistory:
     quarters: list[Quarter]
     series: list[Point]
     # Newest first.
-    years: list[YearSummary]
+    years: list[YearFigures]
 
     def curve(self, year: int) -> str:
         """Turning the curve at the end of ``year``: the latest quarter of the
@@ -745,8 +746,8 @@ def measure_page_get(
         earliest_figure=earliest_figure_annotated(measure),
     )
 
-    def year_summary(y: int) -> YearSummary:
-        return YearSummary(
+    def year_of(y: int) -> YearFigures:
+        return year_summary(
             measure=measure,
             year=y,
             label=year_label(y, start),
@@ -772,8 +773,8 @@ def measure_page_get(
     years_seen = {v.period.year for v in values}
     if until == now.year:
         years_seen.add(now.year)
-    years = [year_summary(y) for y in sorted(years_seen, reverse=True)]
-    current = years[0] if until == now.year and years else year_summary(now.year)
+    years = [year_of(y) for y in sorted(years_seen, reverse=True)]
+    current = years[0] if until == now.year and years else year_of(now.year)
 
     def fmt(v):
         return rules.format_figure(measure.value_type, v)
@@ -835,7 +836,7 @@ def measure_history_get(*, partnership: Partnership, pk: int) -> MeasureHistory:
         earliest_figure=earliest_figure_annotated(measure),
     )
     years = [
-        YearSummary(
+        year_summary(
             measure=measure,
             year=y,
             label=year_label(y, start),
