@@ -11,15 +11,17 @@ them to the templates they replaced, in English and Welsh.
 
 from html import escape
 
-from django.template.defaultfilters import date as date_format
 from django.template.defaultfilters import floatformat, linebreaksbr
+from django.utils.dates import MONTHS_3
 from django.utils.formats import localize
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from kpis.models import ReviewStatus
 from kpis.templatetags.breakdown_labels import quarter_by
 from partnerships.i18n import label_once
 
@@ -56,13 +58,32 @@ def _label(key: str) -> str:
 
 
 def _shown(value) -> str:
-    """A value as ``{{ value }}`` writes it: localised, then escaped."""
-    return esc(str(localize(template_localtime(value))))
+    """A value as ``{{ value }}`` writes it: localised, then escaped (a plain
+    string or a whole number as it is)."""
+    kind = type(value)
+    if kind is str:
+        return esc(value)
+    if kind is int:
+        return str(value)
+    return conditional_escape(localize(template_localtime(value)))
 
 
-def _when(value, format_string: str) -> str:
-    """``{{ value|date:format_string }}``."""
-    return esc(date_format(template_localtime(value), format_string))
+def _month(month: int) -> str:
+    """Django's "M" of a date: the month's three letters, title-cased."""
+    return label_once(("month-3", month), MONTHS_3[month]).title()
+
+
+def _when(value, *, seconds: bool = False) -> str:
+    """``{{ value|date:"j M Y H:i" }}`` (``:s`` with ``seconds``), each
+    month's name looked up once a language."""
+    moment = template_localtime(value)
+    text = (
+        f"{moment.day} {_month(moment.month)} {moment.year:04d} "
+        f"{moment.hour:02d}:{moment.minute:02d}"
+    )
+    if seconds:
+        text += f":{moment.second:02d}"
+    return esc(text)
 
 
 def year_rows_html(years) -> SafeString:
@@ -110,7 +131,7 @@ def history_rows_html(entries) -> SafeString:
     """A history table's rows: when, who, how (the path) and what changed."""
     return mark_safe(  # noqa: S308 (every value escaped)
         "".join(
-            f"<tr><td>{_when(entry.at, 'j M Y H:i:s')}</td><td>{_shown(entry.who)}"
+            f"<tr><td>{_when(entry.at, seconds=True)}</td><td>{_shown(entry.who)}"
             f"</td><td>{_shown(entry.path)}</td><td>"
             + "; ".join(_shown(change) for change in entry.changes)
             + "</td></tr>"
@@ -171,6 +192,11 @@ def _history_html(history, quarter_label: str) -> str:
     )
 
 
+def _review_label(status: str) -> str:
+    """``get_status_display`` of a figure, looked up once a language."""
+    return label_once(("review-status", status), ReviewStatus(status).label)
+
+
 def story_html(row, unit: str) -> SafeString:
     """One quarter's story, breakdown and history (a ``ValueRow``), in the
     measure page's list; ``unit`` is the measure's, in the page's language."""
@@ -194,7 +220,7 @@ def story_html(row, unit: str) -> SafeString:
         if value.status == "returned"
         else ""
     )
-    when = _when(value.updated_at, "j M Y H:i")
+    when = _when(value.updated_at)
     if value.entered_by:
         saved = _("Figure last saved by %(who)s, %(when)s") % {
             "who": _shown(value.entered_by),
@@ -210,7 +236,7 @@ def story_html(row, unit: str) -> SafeString:
         f'\n<li id="quarter-{esc(period.as_quarter.key)}">'
         f'\n<h3 class="stories__quarter">{esc(quarter_label)}'
         f'\n<span class="review review--{esc(value.status)}">'
-        f"{esc(str(value.get_status_display()))}</span>\n{locked}</h3>"
+        f"{esc(_review_label(value.status))}</span>\n{locked}</h3>"
         f"\n{story}{returned}\n"
         f'<p class="muted small">{saved}</p>{breakdown}{history}\n</li>'
     )
