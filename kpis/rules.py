@@ -40,7 +40,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from partnerships.conjunctions import AND_BEFORE_VOWEL, welsh_and
 from partnerships.i18n import label_once
@@ -369,16 +369,20 @@ def judged_on(year: int, start_month: int, today: datetime.date) -> datetime.dat
     return min(today, Quarter(year, 4, start_month).next().starts_on)
 
 
+MILESTONE_LABELS = {
+    True: pgettext_lazy("milestone", "Done"),
+    False: pgettext_lazy("milestone", "Not done"),
+}
+
+
 def format_figure(value_type: str, figure: Decimal | None) -> str:
     """A figure as people read it: "12", "40%", "3.5", "Done"."""
     if figure is None:
         return "—"
     if value_type == ValueType.MILESTONE:
-        return (
-            pgettext("milestone", "Done")
-            if figure >= 1
-            else pgettext("milestone", "Not done")
-        )
+        done = figure >= 1
+        # Shown for every milestone of a page: translated once a language.
+        return label_once(("milestone", done), MILESTONE_LABELS[done])
     if value_type in RATE_TYPES:
         return f"{_trim(figure, 1)}%"
     text = _trim(figure, 2)

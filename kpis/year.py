@@ -149,6 +149,7 @@ def year_figures_of(
         if due is not None and figure is not None and figure < 1
         else ""
     )
+    target_display = rules.format_figure(value_type, target)
     return YearFigures(
         year=year,
         label=label,
@@ -165,10 +166,13 @@ def year_figures_of(
         figure=figure,
         display=display,
         target=target,
-        target_display=rules.format_figure(value_type, target),
+        target_display=target_display,
         last_quarter=last_quarter,
         pro_rata_target=pro_rata,
-        pro_rata_display=rules.format_figure(value_type, pro_rata),
+        # A target not scaled is the target itself, already written out.
+        pro_rata_display=target_display
+        if pro_rata is target
+        else rules.format_figure(value_type, pro_rata),
         status=rules.status_of(
             value_type=value_type,
             aggregation=aggregation,
