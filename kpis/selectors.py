@@ -294,6 +294,7 @@ def measure_detail(
     pk: int,
     years: Q | None = None,
     annotations: dict | None = None,
+    figures: bool = True,
 ) -> PerformanceMeasure:
     """One measure with its values and leads; raises DoesNotExist when not ours.
 
@@ -301,24 +302,29 @@ def measure_detail(
     years' figures (the measure page shows a window of years, so its cost
     does not grow with the measure's history); None reads every figure.
     ``annotations`` are read with the measure, in the same query.
+    ``figures=False`` reads no values (the caller reads them its own way).
     """
     values = QuarterlyValue.objects.filter(partnership=partnership)
     if years is not None:
         values = values.filter(years)
-    return (
-        _with_first_figure(measure_list(partnership=partnership), partnership)
-        .annotate(**(annotations or {}))
-        .prefetch_related(
-            # The leads' and enterers' names are shown: never their password
-            # hashes or sign-in times.
-            Prefetch("leads", queryset=User.objects.defer(*USER_SECRETS)),
+    prefetches = [
+        # The leads' and enterers' names are shown: never their password
+        # hashes or sign-in times.
+        Prefetch("leads", queryset=User.objects.defer(*USER_SECRETS)),
+    ]
+    if figures:
+        prefetches.append(
             Prefetch(
                 "values",
                 queryset=values.select_related("period", "entered_by").defer(
                     *(f"entered_by__{name}" for name in USER_SECRETS)
                 ),
-            ),
+            )
         )
+    return (
+        _with_first_figure(measure_list(partnership=partnership), partnership)
+        .annotate(**(annotations or {}))
+        .prefetch_related(*prefetches)
         .get(pk=pk)
     )
 

@@ -21,7 +21,6 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from kpis.models import ReviewStatus
 from kpis.templatetags.breakdown_labels import quarter_by
 from partnerships.i18n import label_once
 
@@ -192,13 +191,9 @@ def _history_html(history, quarter_label: str) -> str:
     )
 
 
-def _review_label(status: str) -> str:
-    """``get_status_display`` of a figure, looked up once a language."""
-    return label_once(("review-status", status), ReviewStatus(status).label)
-
-
 def story_html(row, unit: str) -> SafeString:
-    """One quarter's story, breakdown and history (a ``ValueRow``), in the
+    """One quarter's story, breakdown and history (a ``ValueRow`` of a
+    ``reports.selectors.MeasureFigure``), in the
     measure page's list; ``unit`` is the measure's, in the page's language."""
     value = row.value
     period = value.period
@@ -236,7 +231,7 @@ def story_html(row, unit: str) -> SafeString:
         f'\n<li id="quarter-{esc(period.as_quarter.key)}">'
         f'\n<h3 class="stories__quarter">{esc(quarter_label)}'
         f'\n<span class="review review--{esc(value.status)}">'
-        f"{esc(_review_label(value.status))}</span>\n{locked}</h3>"
+        f"{esc(value.get_status_display())}</span>\n{locked}</h3>"
         f"\n{story}{returned}\n"
         f'<p class="muted small">{saved}</p>{breakdown}{history}\n</li>'
     )

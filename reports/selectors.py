@@ -5,6 +5,7 @@ outcomes, measures, periods and values, each fetched once) and assembled in
 Python, so the query count does not grow with the size of the framework.
 """
 
+import datetime
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from kpis.models import (
     Period,
     QuarterlyValue,
     Question,
+    ReviewStatus,
     ValueType,
 )
 from kpis.periods import Quarter, year_label
@@ -650,12 +652,130 @@ def measure_chart(
 MEASURE_PAGE_YEARS = 4
 
 
+@dataclass(frozen=True, slots=True)
+class FigurePeriod:
+    """A figure's quarter as the measure page shows it (what it read of the
+    ``Period`` row)."""
+
+    pk: int
+    as_quarter: Quarter
+    is_locked: bool
+
+    @property
+    def year(self) -> int:
+        return self.as_quarter.year
+
+    @property
+    def quarter(self) -> int:
+        return self.as_quarter.quarter
+
+    @property
+    def label(self) -> str:
+        return self.as_quarter.label
+
+
+@dataclass(slots=True)
+class MeasureFigure:
+    """A stored figure as the measure page shows it, read as a tuple: its
+    numbers, story, review state and who saved it (their name only)."""
+
+    pk: int
+    period_id: int
+    period: FigurePeriod
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    breakdown: dict
+    status: str
+    story: str
+    return_reason: str
+    updated_at: datetime.datetime
+    # The name of whoever saved it last (None: nobody recorded).
+    entered_by: str | None
+
+    def get_status_display(self) -> str:
+        return label_once(
+            ("review-status", self.status), ReviewStatus(self.status).label
+        )
+
+
+_FIGURE_COLUMNS = (
+    "pk",
+    "period_id",
+    "period__year",
+    "period__quarter",
+    "period__locked_at",
+    "value",
+    "numerator",
+    "denominator",
+    "breakdown",
+    "status",
+    "story",
+    "return_reason",
+    "updated_at",
+    "entered_by_id",
+    "entered_by__full_name",
+    "entered_by__email",
+)
+
+
+def measure_figures(
+    *, partnership: Partnership, measure_id: int, years: Q
+) -> list[MeasureFigure]:
+    """The measure's figures of ``years``, in quarter order, as lean records
+    (no model instances, no user rows beyond the names shown)."""
+    start = partnership.reporting_year_start_month
+    rows = (
+        QuarterlyValue.objects.filter(partnership=partnership, measure_id=measure_id)
+        .filter(years)
+        .order_by("period__year", "period__quarter")
+        .values_list(*_FIGURE_COLUMNS)
+    )
+    return [
+        MeasureFigure(
+            pk=pk,
+            period_id=period_id,
+            period=FigurePeriod(
+                period_id, Quarter(year, quarter, start), locked_at is not None
+            ),
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+            breakdown=breakdown,
+            status=status,
+            story=story,
+            return_reason=return_reason,
+            updated_at=updated_at,
+            # What str() of the user wrote: the full name, else the email.
+            entered_by=(full_name or email) if user_id is not None else None,
+        )
+        for (
+            pk,
+            period_id,
+            year,
+            quarter,
+            locked_at,
+            value,
+            numerator,
+            denominator,
+            breakdown,
+            status,
+            story,
+            return_reason,
+            updated_at,
+            user_id,
+            full_name,
+            email,
+        ) in rows
+    ]
+
+
 @dataclass
 class MeasurePage:
     measure: PerformanceMeasure
     series: list[Point]
     # The shown years' figures, newest first.
-    values: list[QuarterlyValue]
+    values: list[MeasureFigure]
     # The shown years, newest first.
     years: list[YearFigures]
     chart: str
@@ -718,11 +838,12 @@ def measure_page_get(
     earlier = QuarterlyValue.objects.filter(
         partnership=partnership, measure=OuterRef("pk")
     )
+    # The current year's figures too: the page's facts are about it.
+    shown_years = Q(period__year__range=(lowest, until)) | Q(period__year=now.year)
     measure = measure_detail(
         partnership=partnership,
         pk=pk,
-        # The current year's figures too: the page's facts are about it.
-        years=Q(period__year__range=(lowest, until)) | Q(period__year=now.year),
+        figures=False,
         # What the years before these hold, read with the measure: whether
         # there are any figures (the link to them), and the years a milestone
         # was done in (a later year shows it done earlier).
@@ -739,7 +860,9 @@ def measure_page_get(
             ),
         },
     )
-    fetched = list(measure.values.all())
+    fetched = measure_figures(
+        partnership=partnership, measure_id=measure.pk, years=shown_years
+    )
     values = [v for v in fetched if lowest <= v.period.year <= until]
     first_quarter = first_reporting_quarter_get(
         partnership=partnership,

@@ -30,7 +30,7 @@ from .dashboard_cache import dashboard_html_get
 from .forms import CurveStoryForm, FrameworkChoiceForm, ReportRequestForm
 from .indicators import indicator_page_get
 from .models import ReportStatus, report_storage
-from .selectors import annual_report_list, measure_page_get
+from .selectors import MeasureFigure, annual_report_list, measure_page_get
 
 
 @tenant_view
@@ -115,7 +115,7 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @dataclass
 class ValueRow:
-    value: kpi_models.QuarterlyValue
+    value: MeasureFigure
     history: list[kpi_selectors.HistoryEntry]
     breakdown: kpi_selectors.BreakdownTable | None
 
