@@ -9,8 +9,6 @@ once a row, each fixed label translated once a language
 them to the templates they replaced, in English and Welsh.
 """
 
-from html import escape
-
 from django.template.defaultfilters import floatformat, linebreaksbr
 from django.utils.dates import MONTHS_3
 from django.utils.formats import localize
@@ -25,10 +23,7 @@ from kpis.templatetags.breakdown_labels import quarter_by
 from partnerships.i18n import label_once
 
 from .dashboard_rows import _notes_html as notes_html
-
-# Django's escape() on a str, less its lazy-string checks: what is escaped
-# here are plain strings (figures, labels, names, stories).
-esc = escape
+from .dashboard_rows import esc
 
 _LABELS = {
     "reported": gettext_lazy("Quarters reported"),

@@ -85,6 +85,22 @@ def forecast_bounds(value_type: str) -> tuple[float | None, float | None]:
     return None, None
 
 
+def curve_of(value_type: str, direction: str, values: list) -> str:
+    """Turning the curve: the latest of ``values`` (ended quarters, in
+    order) against the baseline forecast made from those before it
+    (kpis.forecast); a milestone (done or not done) has no curve."""
+    if value_type == ValueType.MILESTONE:
+        return CurveVerdict.NOT_ENOUGH_HISTORY
+    lower, upper = forecast_bounds(value_type)
+    return curve_verdict(
+        values,
+        direction=direction,
+        lower=lower,
+        upper=upper,
+        whole=value_type == ValueType.COUNT,
+    )
+
+
 def ended_count(quarters: list[Quarter]) -> int:
     """How many of these quarters, in time order, have ended by today.
 
@@ -175,15 +191,10 @@ class MeasureSummary:
     def curve(self) -> str:
         """Turning the curve: the latest ended quarter against the baseline
         forecast made from the quarters before it (kpis.forecast)."""
-        if self.measure.value_type == ValueType.MILESTONE:
-            return CurveVerdict.NOT_ENOUGH_HISTORY
-        lower, upper = forecast_bounds(self.measure.value_type)
-        return curve_verdict(
+        return curve_of(
+            self.measure.value_type,
+            self.measure.direction,
             [p.value for p in self.trend[: self.ended_points]],
-            direction=self.measure.direction,
-            lower=lower,
-            upper=upper,
-            whole=self.measure.value_type == ValueType.COUNT,
         )
 
     @property
@@ -804,20 +815,15 @@ class MeasureHistory:
     def curve(self, year: int) -> str:
         """Turning the curve at the end of ``year``: the latest quarter of the
         year that has ended, against the forecast from the quarters before it."""
-        if self.measure.value_type == ValueType.MILESTONE:
-            return CurveVerdict.NOT_ENOUGH_HISTORY
         today = timezone.localdate()
-        lower, upper = forecast_bounds(self.measure.value_type)
-        return curve_verdict(
+        return curve_of(
+            self.measure.value_type,
+            self.measure.direction,
             [
                 point.value
                 for point, quarter in zip(self.series, self.quarters, strict=True)
                 if quarter.year <= year and quarter.ends_on < today
             ],
-            direction=self.measure.direction,
-            lower=lower,
-            upper=upper,
-            whole=self.measure.value_type == ValueType.COUNT,
         )
 
 

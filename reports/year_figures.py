@@ -29,8 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from kpis import rules
-from kpis.forecast import CurveVerdict, curve_verdict
-from kpis.models import MeasureTarget, PerformanceMeasure, Question, ValueType
+from kpis.models import MeasureTarget, PerformanceMeasure, Question
 from kpis.periods import Quarter, year_label
 from kpis.selectors import (
     BreakdownLine,
@@ -55,9 +54,9 @@ from .selectors import (
     Dashboard,
     YearMeasures,
     curve_disagreement,
+    curve_of,
     dashboard_assemble,
     figure_rows,
-    forecast_bounds,
     measure_url_maker,
 )
 
@@ -322,7 +321,6 @@ def year_figures_compute(
     for measure in measures:
         own = by_measure.get(measure.pk, {})
         value_type = measure.value_type
-        milestone = value_type == ValueType.MILESTONE
         year_figures = year_figures_of(
             value_type=value_type,
             aggregation=measure.aggregation,
@@ -354,17 +352,7 @@ def year_figures_compute(
             ),
             None,
         )
-        if milestone:
-            curve = CurveVerdict.NOT_ENOUGH_HISTORY
-        else:
-            lower, upper = forecast_bounds(value_type)
-            curve = curve_verdict(
-                values[:ended_points],
-                direction=measure.direction,
-                lower=lower,
-                upper=upper,
-                whole=value_type == ValueType.COUNT,
-            )
+        curve = curve_of(value_type, measure.direction, values[:ended_points])
         breakdown = None
         if measure.breakdown_first_id and categories:
             # The latest shown quarter's breakdown, if any has one.
