@@ -37,9 +37,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from partnerships.conjunctions import AND_BEFORE_VOWEL, welsh_and
 from partnerships.i18n import label_once
@@ -53,9 +54,12 @@ RATE_TYPES = frozenset({ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE})
 AT_RISK_TOLERANCE = Decimal("0.10")
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One quarter's stored numbers, in quarter order."""
+class Entry(NamedTuple):
+    """One quarter's stored numbers, in quarter order.
+
+    A tuple: a page makes one for every figure of the year it shows (a
+    frozen dataclass cost several times as much to make).
+    """
 
     quarter: int
     value: Decimal | None = None
@@ -162,11 +166,15 @@ def rate_only_refused(value_type: str, aggregation: str, entry: Entry) -> bool:
     drop that quarter, so every path that records figures refuses it.
     """
     return (
-        value_type in (ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE)
-        and aggregation == Aggregation.RATIO_OF_SUMS
+        pools_rates(value_type, aggregation)
         and entry.value is not None
         and (entry.numerator is None or entry.denominator is None)
     )
+
+
+def pools_rates(value_type: str, aggregation: str) -> bool:
+    """A rate whose year pools the quarters' numbers (a ratio of sums)."""
+    return value_type in RATE_TYPES and aggregation == Aggregation.RATIO_OF_SUMS
 
 
 def year_number(value_type: str, entries: Sequence[Entry]) -> Decimal | None:
@@ -197,23 +205,33 @@ def quarters_reported(
     out for a pooled measure, as the year's ratio of sums leaves it out:
     ``quarters_rate_only`` names it instead.
     """
-    return sorted(
-        {
-            e.quarter
-            for e in entries
-            if quarter_figure(value_type, e) is not None
-            and not (aggregation and rate_only_refused(value_type, aggregation, e))
-        }
-    )
+    if aggregation is None:
+        return sorted(
+            {e.quarter for e in entries if quarter_figure(value_type, e) is not None}
+        )
+    return quarters_counted(value_type, aggregation, entries)[0]
 
 
 def quarters_rate_only(
     value_type: str, aggregation: str, entries: Sequence[Entry]
 ) -> list[int]:
     """Quarters given only as a rate for a pooled measure: not in its figure."""
-    return sorted(
-        {e.quarter for e in entries if rate_only_refused(value_type, aggregation, e)}
-    )
+    return quarters_counted(value_type, aggregation, entries)[1]
+
+
+def quarters_counted(
+    value_type: str, aggregation: str, entries: Sequence[Entry]
+) -> tuple[list[int], list[int]]:
+    """``quarters_reported`` and ``quarters_rate_only`` in one pass."""
+    reported: set[int] = set()
+    rate_only: set[int] = set()
+    pooled = pools_rates(value_type, aggregation)
+    for entry in entries:
+        if pooled and rate_only_refused(value_type, aggregation, entry):
+            rate_only.add(entry.quarter)
+        elif quarter_figure(value_type, entry) is not None:
+            reported.add(entry.quarter)
+    return sorted(reported), sorted(rate_only)
 
 
 def quarters_missing(*, reported: Iterable[int], ended: Iterable[int]) -> list[int]:
@@ -351,17 +369,21 @@ def judged_on(year: int, start_month: int, today: datetime.date) -> datetime.dat
     return min(today, Quarter(year, 4, start_month).next().starts_on)
 
 
+MILESTONE_LABELS = {
+    True: pgettext_lazy("milestone", "Done"),
+    False: pgettext_lazy("milestone", "Not done"),
+}
+
+
 def format_figure(value_type: str, figure: Decimal | None) -> str:
     """A figure as people read it: "12", "40%", "3.5", "Done"."""
     if figure is None:
         return "—"
     if value_type == ValueType.MILESTONE:
-        return (
-            pgettext("milestone", "Done")
-            if figure >= 1
-            else pgettext("milestone", "Not done")
-        )
-    if value_type in (ValueType.PERCENTAGE, ValueType.NUMBER_AND_PERCENTAGE):
+        done = figure >= 1
+        # Shown for every milestone of a page: translated once a language.
+        return label_once(("milestone", done), MILESTONE_LABELS[done])
+    if value_type in RATE_TYPES:
         return f"{_trim(figure, 1)}%"
     text = _trim(figure, 2)
     return text

@@ -4,7 +4,6 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
 
 from django.apps import apps
 from django.contrib.postgres.aggregates import ArrayAgg, JSONBAgg
@@ -46,6 +45,7 @@ from .models import (
     ValueType,
 )
 from .periods import Quarter, year_label
+from .year import YearFigures, year_figures_of
 
 
 def current_quarter(
@@ -294,6 +294,7 @@ def measure_detail(
     pk: int,
     years: Q | None = None,
     annotations: dict | None = None,
+    figures: bool = True,
 ) -> PerformanceMeasure:
     """One measure with its values and leads; raises DoesNotExist when not ours.
 
@@ -301,159 +302,67 @@ def measure_detail(
     years' figures (the measure page shows a window of years, so its cost
     does not grow with the measure's history); None reads every figure.
     ``annotations`` are read with the measure, in the same query.
+    ``figures=False`` reads no values (the caller reads them its own way).
     """
     values = QuarterlyValue.objects.filter(partnership=partnership)
     if years is not None:
         values = values.filter(years)
-    return (
-        _with_first_figure(measure_list(partnership=partnership), partnership)
-        .annotate(**(annotations or {}))
-        .prefetch_related(
-            # The leads' and enterers' names are shown: never their password
-            # hashes or sign-in times.
-            Prefetch("leads", queryset=User.objects.defer(*USER_SECRETS)),
+    prefetches = [
+        # The leads' and enterers' names are shown: never their password
+        # hashes or sign-in times.
+        Prefetch("leads", queryset=User.objects.defer(*USER_SECRETS)),
+    ]
+    if figures:
+        prefetches.append(
             Prefetch(
                 "values",
                 queryset=values.select_related("period", "entered_by").defer(
                     *(f"entered_by__{name}" for name in USER_SECRETS)
                 ),
-            ),
+            )
         )
+    return (
+        _with_first_figure(measure_list(partnership=partnership), partnership)
+        .annotate(**(annotations or {}))
+        .prefetch_related(*prefetches)
         .get(pk=pk)
     )
 
 
-@dataclass
-class YearSummary:
-    """A measure's year so far against its target, by the measure's own rule."""
+def year_summary(
+    *,
+    measure: PerformanceMeasure,
+    year: int,
+    label: str,
+    entries: list[rules.Entry],
+    ended: list[int] | None = None,
+    done_earlier: bool = False,
+    start_month: int | None = None,
+) -> YearFigures:
+    """A measure's year so far against its target, by the measure's own rule
+    (``kpis.year``), judged today.
 
-    measure: PerformanceMeasure
-    year: int
-    label: str
-    entries: list[rules.Entry]
-    # The year's quarters that have ended, from the partnership's first
-    # reporting quarter on (``year_quarters_ended``): those without a figure
-    # are missing.
-    ended: list[int] = field(default_factory=list)
-    # A milestone done in an earlier year: it stays done.
-    done_earlier: bool = False
-    # The partnership's reporting year start, for a milestone's due quarter
-    # (read from the measure's partnership when not given).
-    start_month: int | None = None
-
-    @property
-    def due(self) -> Quarter | None:
-        """A milestone's due quarter, if it has one."""
-        measure = self.measure
-        if measure.value_type != ValueType.MILESTONE or measure.due_year is None:
-            return None
-        start = self.start_month or measure.partnership.reporting_year_start_month
-        return Quarter(measure.due_year, measure.due_quarter, start)
-
-    @property
-    def due_label(self) -> str:
-        due = self.due
-        return due.label if due else ""
-
-    @property
-    def due_note(self) -> str:
-        """Why a milestone not done has its status: not yet due, or past due."""
-        due = self.due
-        figure = self.figure
-        if due is None or figure is None or figure >= 1:
-            return ""
-        as_of = rules.judged_on(self.year, due.start_month, timezone.localdate())
-        if due.ends_on < as_of:
-            return _("Not done by %(quarter)s, when it was due.") % {
-                "quarter": due.label
-            }
-        return _("Not due until %(quarter)s.") % {"quarter": due.label}
-
-    @cached_property
-    def reported(self) -> list[int]:
-        return rules.quarters_reported(
-            self.measure.value_type, self.entries, self.measure.aggregation
-        )
-
-    @cached_property
-    def rate_only(self) -> list[int]:
-        return rules.quarters_rate_only(
-            self.measure.value_type, self.measure.aggregation, self.entries
-        )
-
-    @cached_property
-    def missing(self) -> list[int]:
-        if self.done_earlier and self.measure.value_type == ValueType.MILESTONE:
-            return []
-        return rules.quarters_missing(
-            reported=self.reported + self.rate_only, ended=self.ended
-        )
-
-    @cached_property
-    def missing_note(self) -> str:
-        return rules.missing_note(self.missing, self.rate_only)
-
-    @cached_property
-    def quarters_ended(self) -> int:
-        return len(set(self.ended) | set(self.reported) | set(self.rate_only))
-
-    @cached_property
-    def figure(self) -> Decimal | None:
-        return rules.year_figure(
-            self.measure.value_type,
-            self.measure.aggregation,
-            self.entries,
-            done_earlier=self.done_earlier,
-        )
-
-    @cached_property
-    def display(self) -> str:
-        text = rules.format_figure(self.measure.value_type, self.figure)
-        number = rules.year_number(self.measure.value_type, self.entries)
-        if number is not None:
-            text = f"{rules.format_figure('count', number)} ({text})"
-        return text
-
-    @cached_property
-    def target(self) -> Decimal | None:
-        """The target of this year, not of another: a later change of next
-        year's target leaves this year judged as it was."""
-        return self.measure.target_for(self.year)
-
-    @cached_property
-    def last_quarter(self) -> int | None:
-        return max((e.quarter for e in self.entries), default=None)
-
-    @cached_property
-    def pro_rata_target(self) -> Decimal | None:
-        if self.last_quarter is None:
-            return None
-        return rules.pro_rata_target(
-            self.measure.aggregation, self.target, len(self.reported)
-        )
-
-    @cached_property
-    def target_display(self) -> str:
-        return rules.format_figure(self.measure.value_type, self.target)
-
-    @cached_property
-    def pro_rata_display(self) -> str:
-        return rules.format_figure(self.measure.value_type, self.pro_rata_target)
-
-    @cached_property
-    def status(self) -> rules.Status:
-        return rules.status(
-            value_type=self.measure.value_type,
-            aggregation=self.measure.aggregation,
-            direction=self.measure.direction,
-            annual_target=self.target,
-            entries=self.entries,
-            done_earlier=self.done_earlier,
-            due=(due := self.due),
-            as_of=rules.judged_on(self.year, due.start_month, timezone.localdate())
-            if due
-            else None,
-        )
+    ``ended``: the year's quarters that have ended, from the partnership's
+    first reporting quarter on (``year_quarters_ended``): those without a
+    figure are missing. ``done_earlier``: a milestone done in an earlier
+    year. ``start_month``: the partnership's reporting year start (read from
+    the measure's partnership when not given).
+    """
+    return year_figures_of(
+        value_type=measure.value_type,
+        aggregation=measure.aggregation,
+        direction=measure.direction,
+        target=measure.target_for(year),
+        due_year=measure.due_year,
+        due_quarter=measure.due_quarter,
+        year=year,
+        label=label,
+        entries=entries,
+        ended=ended or [],
+        done_earlier=done_earlier,
+        start_month=start_month or measure.partnership.reporting_year_start_month,
+        today=timezone.localdate(),
+    )
 
 
 def first_reporting_quarter_get(

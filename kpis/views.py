@@ -41,7 +41,8 @@ from .models import (
 )
 from .periods import Quarter
 from .review_rows import review_rows_html
-from .selectors import YearSummary, periods_for_entry
+from .selectors import periods_for_entry, year_summary
+from .year import YearFigures
 
 
 @dataclass
@@ -53,7 +54,7 @@ class EntryRow:
     form: QuarterlyValueForm | None
     current: QuarterlyValue | None
     previous: QuarterlyValue | None
-    year: YearSummary | None
+    year: YearFigures | None
     flags: list[rules.Flag] = field(default_factory=list)
     editable: bool = True
     saved: bool = False
@@ -241,7 +242,7 @@ def _rows(
                 previous=by_key.get(
                     (measure.pk, previous_quarter.year, previous_quarter.quarter)
                 ),
-                year=YearSummary(
+                year=year_summary(
                     measure=measure,
                     year=quarter.year,
                     label=quarter.year_label,

@@ -43,12 +43,12 @@ from kpis.models import Aggregation, QuarterlyValue, ReviewStatus, ValueType
 from kpis.periods import Quarter
 from kpis.selectors import (
     BreakdownTable,
-    YearSummary,
     breakdown_table,
     category_map,
     period_list_with_figures,
 )
 from kpis.selectors import value_list as quarterly_value_list
+from kpis.year import YearFigures
 from partnerships import conjunctions
 from partnerships.models import Partnership
 from wellbeing.models import CurveStory
@@ -346,17 +346,17 @@ def rule_groups(summaries: list[MeasureSummary]) -> list[RuleGroup]:
     ]
 
 
-def pro_rata_note(year: YearSummary) -> str:
+def pro_rata_note(year: YearFigures) -> str:
     """The target the status judged by, where it is not the annual target.
 
     A summed measure with fewer than four quarters reported (a part year, or
     a quarter missing) is judged against the annual target pro rata to the
     quarters reported: "225 for the 3 quarters reported".
     """
-    if year.measure.value_type == ValueType.MILESTONE or year.target is None:
+    if year.value_type == ValueType.MILESTONE or year.target is None:
         return ""
     reported = len(year.reported)
-    if year.measure.aggregation != Aggregation.SUM or not 0 < reported < 4:
+    if year.aggregation != Aggregation.SUM or not 0 < reported < 4:
         return ""
     return ngettext(
         "%(target)s for the %(count)s quarter reported",

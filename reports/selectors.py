@@ -5,6 +5,7 @@ outcomes, measures, periods and values, each fetched once) and assembled in
 Python, so the query count does not grow with the size of the framework.
 """
 
+import datetime
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,12 +30,12 @@ from kpis.models import (
     Period,
     QuarterlyValue,
     Question,
+    ReviewStatus,
     ValueType,
 )
 from kpis.periods import Quarter, year_label
 from kpis.selectors import (
     BreakdownLine,
-    YearSummary,
     breakdown_line,
     category_map,
     current_quarter,
@@ -46,7 +47,9 @@ from kpis.selectors import (
     milestone_done_before,
     period_list_with_figures,
     year_quarters_ended,
+    year_summary,
 )
+from kpis.year import YearFigures
 from outcomes.models import Mission, Outcome, Priority
 from outcomes.selectors import mission_get, outcome_list, priority_list
 from partnerships.i18n import label_once
@@ -81,6 +84,22 @@ def forecast_bounds(value_type: str) -> tuple[float | None, float | None]:
     if value_type == ValueType.COUNT:
         return 0.0, None
     return None, None
+
+
+def curve_of(value_type: str, direction: str, values: list) -> str:
+    """Turning the curve: the latest of ``values`` (ended quarters, in
+    order) against the baseline forecast made from those before it
+    (kpis.forecast); a milestone (done or not done) has no curve."""
+    if value_type == ValueType.MILESTONE:
+        return CurveVerdict.NOT_ENOUGH_HISTORY
+    lower, upper = forecast_bounds(value_type)
+    return curve_verdict(
+        values,
+        direction=direction,
+        lower=lower,
+        upper=upper,
+        whole=value_type == ValueType.COUNT,
+    )
 
 
 def ended_count(quarters: list[Quarter]) -> int:
@@ -150,7 +169,7 @@ def curve_disagreement(status: str, curve: str) -> str:
 @dataclass
 class MeasureSummary:
     measure: PerformanceMeasure
-    year: YearSummary
+    year: YearFigures
     trend: list[Point]
     latest: Point | None
     # The latest quarter's breakdown, for measures that have one.
@@ -173,15 +192,10 @@ class MeasureSummary:
     def curve(self) -> str:
         """Turning the curve: the latest ended quarter against the baseline
         forecast made from the quarters before it (kpis.forecast)."""
-        if self.measure.value_type == ValueType.MILESTONE:
-            return CurveVerdict.NOT_ENOUGH_HISTORY
-        lower, upper = forecast_bounds(self.measure.value_type)
-        return curve_verdict(
+        return curve_of(
+            self.measure.value_type,
+            self.measure.direction,
             [p.value for p in self.trend[: self.ended_points]],
-            direction=self.measure.direction,
-            lower=lower,
-            upper=upper,
-            whole=self.measure.value_type == ValueType.COUNT,
         )
 
     @property
@@ -338,7 +352,7 @@ def _summaries(
                 breakdown = breakdown_line(measure, last, categories, last.period.label)
         summaries[measure.pk] = MeasureSummary(
             measure=measure,
-            year=YearSummary(
+            year=year_summary(
                 measure=measure,
                 year=year,
                 label=year_label_text,
@@ -670,19 +684,137 @@ def measure_chart(
 MEASURE_PAGE_YEARS = 4
 
 
+@dataclass(frozen=True, slots=True)
+class FigurePeriod:
+    """A figure's quarter as the measure page shows it (what it read of the
+    ``Period`` row)."""
+
+    pk: int
+    as_quarter: Quarter
+    is_locked: bool
+
+    @property
+    def year(self) -> int:
+        return self.as_quarter.year
+
+    @property
+    def quarter(self) -> int:
+        return self.as_quarter.quarter
+
+    @property
+    def label(self) -> str:
+        return self.as_quarter.label
+
+
+@dataclass(slots=True)
+class MeasureFigure:
+    """A stored figure as the measure page shows it, read as a tuple: its
+    numbers, story, review state and who saved it (their name only)."""
+
+    pk: int
+    period_id: int
+    period: FigurePeriod
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    breakdown: dict
+    status: str
+    story: str
+    return_reason: str
+    updated_at: datetime.datetime
+    # The name of whoever saved it last (None: nobody recorded).
+    entered_by: str | None
+
+    def get_status_display(self) -> str:
+        return label_once(
+            ("review-status", self.status), ReviewStatus(self.status).label
+        )
+
+
+_FIGURE_COLUMNS = (
+    "pk",
+    "period_id",
+    "period__year",
+    "period__quarter",
+    "period__locked_at",
+    "value",
+    "numerator",
+    "denominator",
+    "breakdown",
+    "status",
+    "story",
+    "return_reason",
+    "updated_at",
+    "entered_by_id",
+    "entered_by__full_name",
+    "entered_by__email",
+)
+
+
+def measure_figures(
+    *, partnership: Partnership, measure_id: int, years: Q
+) -> list[MeasureFigure]:
+    """The measure's figures of ``years``, in quarter order, as lean records
+    (no model instances, no user rows beyond the names shown)."""
+    start = partnership.reporting_year_start_month
+    rows = (
+        QuarterlyValue.objects.filter(partnership=partnership, measure_id=measure_id)
+        .filter(years)
+        .order_by("period__year", "period__quarter")
+        .values_list(*_FIGURE_COLUMNS)
+    )
+    return [
+        MeasureFigure(
+            pk=pk,
+            period_id=period_id,
+            period=FigurePeriod(
+                period_id, Quarter(year, quarter, start), locked_at is not None
+            ),
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+            breakdown=breakdown,
+            status=status,
+            story=story,
+            return_reason=return_reason,
+            updated_at=updated_at,
+            # What str() of the user wrote: the full name, else the email.
+            entered_by=(full_name or email) if user_id is not None else None,
+        )
+        for (
+            pk,
+            period_id,
+            year,
+            quarter,
+            locked_at,
+            value,
+            numerator,
+            denominator,
+            breakdown,
+            status,
+            story,
+            return_reason,
+            updated_at,
+            user_id,
+            full_name,
+            email,
+        ) in rows
+    ]
+
+
 @dataclass
 class MeasurePage:
     measure: PerformanceMeasure
     series: list[Point]
     # The shown years' figures, newest first.
-    values: list[QuarterlyValue]
+    values: list[MeasureFigure]
     # The shown years, newest first.
-    years: list[YearSummary]
+    years: list[YearFigures]
     chart: str
     chart_description: str
     fmt: object
     # The current year's summary (the page's facts: target, due by).
-    current: YearSummary | None = None
+    current: YearFigures | None = None
     # The newer end of the years shown before these, and after (None: none).
     earlier_until: int | None = None
     later_until: int | None = None
@@ -699,25 +831,20 @@ class MeasureHistory:
     quarters: list[Quarter]
     series: list[Point]
     # Newest first.
-    years: list[YearSummary]
+    years: list[YearFigures]
 
     def curve(self, year: int) -> str:
         """Turning the curve at the end of ``year``: the latest quarter of the
         year that has ended, against the forecast from the quarters before it."""
-        if self.measure.value_type == ValueType.MILESTONE:
-            return CurveVerdict.NOT_ENOUGH_HISTORY
         today = timezone.localdate()
-        lower, upper = forecast_bounds(self.measure.value_type)
-        return curve_verdict(
+        return curve_of(
+            self.measure.value_type,
+            self.measure.direction,
             [
                 point.value
                 for point, quarter in zip(self.series, self.quarters, strict=True)
                 if quarter.year <= year and quarter.ends_on < today
             ],
-            direction=self.measure.direction,
-            lower=lower,
-            upper=upper,
-            whole=self.measure.value_type == ValueType.COUNT,
         )
 
 
@@ -738,11 +865,12 @@ def measure_page_get(
     earlier = QuarterlyValue.objects.filter(
         partnership=partnership, measure=OuterRef("pk")
     )
+    # The current year's figures too: the page's facts are about it.
+    shown_years = Q(period__year__range=(lowest, until)) | Q(period__year=now.year)
     measure = measure_detail(
         partnership=partnership,
         pk=pk,
-        # The current year's figures too: the page's facts are about it.
-        years=Q(period__year__range=(lowest, until)) | Q(period__year=now.year),
+        figures=False,
         # What the years before these hold, read with the measure: whether
         # there are any figures (the link to them), and the years a milestone
         # was done in (a later year shows it done earlier).
@@ -759,15 +887,17 @@ def measure_page_get(
             ),
         },
     )
-    fetched = list(measure.values.all())
+    fetched = measure_figures(
+        partnership=partnership, measure_id=measure.pk, years=shown_years
+    )
     values = [v for v in fetched if lowest <= v.period.year <= until]
     first_quarter = first_reporting_quarter_get(
         partnership=partnership,
         earliest_figure=earliest_figure_annotated(measure),
     )
 
-    def year_summary(y: int) -> YearSummary:
-        return YearSummary(
+    def year_of(y: int) -> YearFigures:
+        return year_summary(
             measure=measure,
             year=y,
             label=year_label(y, start),
@@ -793,8 +923,8 @@ def measure_page_get(
     years_seen = {v.period.year for v in values}
     if until == now.year:
         years_seen.add(now.year)
-    years = [year_summary(y) for y in sorted(years_seen, reverse=True)]
-    current = years[0] if until == now.year and years else year_summary(now.year)
+    years = [year_of(y) for y in sorted(years_seen, reverse=True)]
+    current = years[0] if until == now.year and years else year_of(now.year)
 
     def fmt(v):
         return rules.format_figure(measure.value_type, v)
@@ -856,7 +986,7 @@ def measure_history_get(*, partnership: Partnership, pk: int) -> MeasureHistory:
         earliest_figure=earliest_figure_annotated(measure),
     )
     years = [
-        YearSummary(
+        year_summary(
             measure=measure,
             year=y,
             label=year_label(y, start),

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpRequest
@@ -21,7 +22,7 @@ from wellbeing import services as wellbeing_services
 from wellbeing.models import NationalIndicator
 from wellbeing.selectors import framework_list
 
-from . import services
+from . import measure_rows, services
 from .annual import report_years
 from .contribution import GOAL, INDICATOR, WAY, contribution_map_get
 from .curve import curve_story_write, measure_curve_get
@@ -29,7 +30,7 @@ from .dashboard_cache import dashboard_html_get
 from .forms import CurveStoryForm, FrameworkChoiceForm, ReportRequestForm
 from .indicators import indicator_page_get
 from .models import ReportStatus, report_storage
-from .selectors import annual_report_list, measure_page_get
+from .selectors import MeasureFigure, annual_report_list, measure_page_get
 
 
 @tenant_view
@@ -88,6 +89,10 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
         for value in page.values
     ]
+    unit = measure.unit
+    measure_history = kpi_selectors.measure_history(
+        partnership=request.partnership, measure=measure
+    )
     return render(
         request,
         "reports/measure_detail.html",
@@ -96,16 +101,21 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "measure": measure,
             "can_enter": can_enter,
             "value_rows": value_rows,
-            "measure_history": kpi_selectors.measure_history(
-                partnership=request.partnership, measure=measure
+            # The page's repeated rows, written in Python (reports.measure_rows).
+            "years_html": measure_rows.year_rows_html(page.years),
+            "series_html": measure_rows.series_rows_html(page.series),
+            "stories_html": mark_safe(  # noqa: S308 (each item escapes its values)
+                "".join(measure_rows.story_html(row, unit) for row in value_rows)
             ),
+            "measure_history": measure_history,
+            "measure_history_html": measure_rows.history_rows_html(measure_history),
         },
     )
 
 
 @dataclass
 class ValueRow:
-    value: kpi_models.QuarterlyValue
+    value: MeasureFigure
     history: list[kpi_selectors.HistoryEntry]
     breakdown: kpi_selectors.BreakdownTable | None
 

@@ -6,12 +6,14 @@ target, status, what is missing, the last eight quarters, the latest figure,
 whether the curve is turning, and the latest breakdown. Read as tuples (the
 measures' shown columns in one ``values_list``, the shown quarters' figures in
 another: no model instances) and computed by one function,
-``year_figures_compute``, into slotted dataclasses, every rule taken from
+``year_figures_compute``, into slotted dataclasses: each measure's year by
+``kpis.year.year_figures_of`` (the one implementation of the year's rules,
+which the measure page and the annual report use too), its trend and curve by
 ``kpis.rules`` and ``kpis.forecast`` on plain numbers.
 
 The annual report keeps ``reports.selectors.dashboard_get`` (model instances:
 it draws charts from the measures and replaces figures for an edition);
-tests/reports/test_year_figures.py holds the two to the same figures.
+tests/reports/test_year_figures.py holds the two reads to the same figures.
 """
 
 import datetime
@@ -25,7 +27,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from kpis import rules
-from kpis.forecast import CurveVerdict, curve_verdict
 from kpis.models import PerformanceMeasure, Period, Question, ValueType
 from kpis.periods import Quarter, year_label
 from kpis.selectors import (
@@ -36,6 +37,7 @@ from kpis.selectors import (
     first_reporting_quarter_get,
     year_quarters_ended,
 )
+from kpis.year import YearFigures, year_figures_of
 from partnerships.bilingual import content_language
 from partnerships.i18n import label_once
 from partnerships.models import Partnership
@@ -48,9 +50,9 @@ from .selectors import (
     Dashboard,
     YearMeasures,
     curve_disagreement,
+    curve_of,
     dashboard_assemble,
     figure_rows,
-    forecast_bounds,
     measure_url_maker,
     tuples_read,
 )
@@ -235,37 +237,6 @@ def measure_rows(
 
 
 @dataclass(slots=True)
-class YearFigures:
-    """A measure's year so far against its target: what
-    ``kpis.selectors.YearSummary`` works out, computed at once."""
-
-    year: int
-    label: str
-    entries: list[rules.Entry]
-    ended: list[int]
-    done_earlier: bool
-    reported: list[int]
-    rate_only: list[int]
-    missing: list[int]
-    missing_note: str
-    quarters_ended: int
-    figure: Decimal | None
-    display: str
-    target: Decimal | None
-    target_display: str
-    last_quarter: int | None
-    pro_rata_target: Decimal | None
-    pro_rata_display: str
-    status: rules.Status
-    due: Quarter | None
-    due_note: str
-
-    @property
-    def due_label(self) -> str:
-        return self.due.label if self.due else ""
-
-
-@dataclass(slots=True)
 class MeasureFigures:
     """A measure and its figures, as the dashboard and year summary show them."""
 
@@ -347,68 +318,28 @@ def year_figures_compute(
     year_text = year_label(year, start_month)
     # Forecasts and verdicts are made from the quarters that have ended.
     ended_points = sum(1 for q in quarters if q.ends_on < today)
-    # The day a milestone's due quarter is judged on.
-    as_of = rules.judged_on(year, start_month, today)
-    # The few distinct notes a page holds, each put in words once.
-    notes: dict[tuple, str] = {}
     shown = {}
     for measure in measures:
         own = by_measure.get(measure.pk, {})
-        value_type, aggregation = measure.value_type, measure.aggregation
-        milestone = value_type == ValueType.MILESTONE
-        entries = [
-            rules.Entry(number, f[3], f[4], f[5])
-            for (y, number), f in sorted(own.items())
-            if y == year
-        ]
-        done_earlier = measure.done_before
-        reported = rules.quarters_reported(value_type, entries, aggregation)
-        rate_only = rules.quarters_rate_only(value_type, aggregation, entries)
-        missing = (
-            []
-            if done_earlier and milestone
-            else rules.quarters_missing(reported=reported + rate_only, ended=ended)
-        )
-        note_key = (tuple(missing), tuple(rate_only))
-        if note_key not in notes:
-            notes[note_key] = rules.missing_note(missing, rate_only)
-        figure = rules.year_figure(
-            value_type, aggregation, entries, done_earlier=done_earlier
-        )
-        display = rules.format_figure(value_type, figure)
-        number = rules.year_number(value_type, entries)
-        if number is not None:
-            display = f"{rules.format_figure('count', number)} ({display})"
-        target = measure.target
-        last_quarter = entries[-1].quarter if entries else None
-        pro_rata = (
-            None
-            if last_quarter is None
-            else rules.pro_rata_target(aggregation, target, len(reported))
-        )
-        due = (
-            Quarter(measure.due_year, measure.due_quarter, start_month)
-            if milestone and measure.due_year is not None
-            else None
-        )
-        due_as_of = as_of if due else None
-        due_note = ""
-        if due is not None and figure is not None and figure < 1:
-            due_note = (
-                _("Not done by %(quarter)s, when it was due.")
-                if due.ends_on < due_as_of
-                else _("Not due until %(quarter)s.")
-            ) % {"quarter": due.label}
-        status = rules.status_of(
+        value_type = measure.value_type
+        year_figures = year_figures_of(
             value_type=value_type,
-            aggregation=aggregation,
+            aggregation=measure.aggregation,
             direction=measure.direction,
-            annual_target=target,
-            figure=figure,
-            reported=len(reported),
-            last_quarter=last_quarter,
-            due=due,
-            as_of=due_as_of,
+            target=measure.target,
+            due_year=measure.due_year,
+            due_quarter=measure.due_quarter,
+            year=year,
+            label=year_text,
+            entries=[
+                rules.Entry(number, f[3], f[4], f[5])
+                for (y, number), f in sorted(own.items())
+                if y == year
+            ],
+            ended=ended,
+            done_earlier=measure.done_before,
+            start_month=start_month,
+            today=today,
         )
         values = [
             rules.figure_of(value_type, f[3], f[4], f[5]) if f else None
@@ -422,17 +353,7 @@ def year_figures_compute(
             ),
             None,
         )
-        if milestone:
-            curve = CurveVerdict.NOT_ENOUGH_HISTORY
-        else:
-            lower, upper = forecast_bounds(value_type)
-            curve = curve_verdict(
-                values[:ended_points],
-                direction=measure.direction,
-                lower=lower,
-                upper=upper,
-                whole=value_type == ValueType.COUNT,
-            )
+        curve = curve_of(value_type, measure.direction, values[:ended_points])
         breakdown = None
         if measure.breakdown_first_id and categories:
             # The latest shown quarter's breakdown, if any has one.
@@ -445,28 +366,7 @@ def year_figures_compute(
                     break
         shown[measure.pk] = MeasureFigures(
             measure=measure,
-            year=YearFigures(
-                year=year,
-                label=year_text,
-                entries=entries,
-                ended=ended,
-                done_earlier=done_earlier,
-                reported=reported,
-                rate_only=rate_only,
-                missing=missing,
-                missing_note=notes[note_key],
-                quarters_ended=len(set(ended) | set(reported) | set(rate_only)),
-                figure=figure,
-                display=display,
-                target=target,
-                target_display=rules.format_figure(value_type, target),
-                last_quarter=last_quarter,
-                pro_rata_target=pro_rata,
-                pro_rata_display=rules.format_figure(value_type, pro_rata),
-                status=status,
-                due=due,
-                due_note=due_note,
-            ),
+            year=year_figures,
             labels=labels,
             values=values,
             latest=latest,

@@ -1,5 +1,5 @@
 """Milestones are judged against their due quarter, and done stays done, in
-the one place the year figure is made (kpis.rules, YearSummary) and so on the
+the one place the year figure is made (kpis.rules, kpis.year) and so on the
 measure page, the years API, the dashboard and the report alike."""
 
 import datetime
@@ -12,7 +12,7 @@ from kpis import services
 from kpis.models import Aggregation, Direction, ValueType
 from kpis.periods import Quarter
 from kpis.rules import Entry, Status, judged_on, status
-from kpis.selectors import YearSummary
+from kpis.selectors import year_summary
 from partnerships.models import Role
 from tests.api import bearer
 from tests.factories import (
@@ -107,7 +107,7 @@ def test_the_year_summary_judges_against_the_due_quarter(clock):
     def summary_now():
         # A summary works its figures out once (a read model of one
         # request), so each day judged gets its own.
-        return YearSummary(
+        return year_summary(
             measure=measure,
             year=2026,
             label="2026/27",
