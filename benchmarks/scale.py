@@ -973,7 +973,9 @@ def _returned_for_saving(partnership, measure, now) -> None:
             )
 
 
-def _saved_story(partnership, measure, now) -> str:
+def _stored(partnership, measure, now, column: str):
+    """One column of the measure's figure this quarter, as stored (read
+    untimed, in the partnership's scope); None if there is none."""
     from kpis.models import QuarterlyValue
     from partnerships.tenancy import partnership_scope
 
@@ -985,7 +987,7 @@ def _saved_story(partnership, measure, now) -> str:
                 period__year=now.year,
                 period__quarter=now.quarter,
             )
-            .values_list("story", flat=True)
+            .values_list(column, flat=True)
             .first()
         )
 
@@ -1024,20 +1026,7 @@ def save_fields(partnership, measure, now, n: int, *, by: str) -> dict:
     """The form fields of the ``n``th save of the measure's figure this
     quarter, with the version now stored (read untimed, so that each save
     is a correction of the version the form showed)."""
-    from kpis.models import QuarterlyValue
-    from partnerships.tenancy import partnership_scope
-
-    with partnership_scope(partnership.pk):
-        stored = (
-            QuarterlyValue.objects.filter(
-                partnership=partnership,
-                measure=measure,
-                period__year=now.year,
-                period__quarter=now.quarter,
-            )
-            .values_list("version", flat=True)
-            .first()
-        )
+    stored = _stored(partnership, measure, now, "version")
     prefix = f"m{measure.pk}"
     fields = {
         "measure": measure.pk,
@@ -1079,7 +1068,7 @@ def _save_line(
             raise RuntimeError(f"saving a figure answered {status}")
         if n >= 3:
             samples.append(elapsed)
-    if _saved_story(partnership, measure, now) != fields[f"m{measure.pk}-story"]:
+    if _stored(partnership, measure, now, "story") != fields[f"m{measure.pk}-story"]:
         raise RuntimeError("the benchmark's saves were refused, not made")
     return (
         f"scale page=save measures={measures} quarters={quarters} "
