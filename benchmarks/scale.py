@@ -40,6 +40,7 @@ runs stay in the installation, as other partnerships.
 
 import argparse
 import http.client
+import json
 import os
 import secrets
 import socket
@@ -1094,52 +1095,118 @@ COMPARE_HISTORY = 3
 # Figures the guard's UPDATE changes at both sizes: the small installation's
 # 20 partnerships hold 12,000 figures of open quarters.
 COMPARE_GUARD_ROWS = 10_000
+# Rounds of the interleaved timing: each round times every page's three
+# targets (the first partnership among 20, the same among 200, the one with
+# 3x the history among 20) once each.
+COMPARE_ROUNDS = 30
+COMPARE_RESAMPLES = 2000
+# The targets of the interleaved timing: (name, server, partnership).
+COMPARE_TARGETS = (
+    ("small", "small", "subject"),
+    ("others", "large", "subject"),
+    ("history", "small", "deep"),
+)
 
 
-def compare(measures: int) -> None:
-    """Each key page at two sizes in one run, in an installation of its own.
+def compare(measures: int, rounds: int) -> None:
+    """Each key page at two sizes in one run, in installations of their own.
 
-    A database ``<name>_compare`` is made afresh (as the owner) and migrated,
-    so that the small installation really is small, then
-    ``compare_inside`` runs against it in a child process:
+    A database ``<name>_compare`` is made afresh (as the owner), migrated and
+    filled with the small installation (``--compare-inside small``): 20
+    partnerships of ``measures`` measures over 12 quarters and one with 3x
+    the quarters (36). It is then copied (``CREATE DATABASE ... TEMPLATE``)
+    to ``<name>_compare_large``, where 180 more partnerships are built
+    (``--compare-inside large``: 10x the installation). The first partnership
+    is the same rows in both; each child measures the PostgreSQL work of
+    each page in-process (``page_work``) and the guard's UPDATE.
 
-    * others: the first partnership of 20 (150 measures, 12 quarters) timed,
-      then 180 more partnerships built (10x the installation), then the same
-      partnership timed again;
-    * history: a partnership with 3x the quarters (36), in the same
-      installation, against the first one.
-
-    Prints ``scale compare page=.. kind=others|history small_p50_ms=..
-    large_p50_ms=.. ratio=..``.
+    Then both databases are served at once, one gunicorn each, and every
+    page is timed interleaved (``_compare_timed``): the small and the large
+    installation, and the deeper history, request after request, so that
+    drift and the machine's other load fall on all of them alike.
     """
     import psycopg
     from psycopg import sql
 
     runtime, owner = os.environ["DATABASE_URL"], os.environ["DATABASE_OWNER_URL"]
-    name = f"{_database_name(owner)}_compare"
+    small = f"{_database_name(owner)}_compare"
+    large = f"{small}_large"
     with psycopg.connect(owner, autocommit=True) as connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
-        )
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    env = {
-        **os.environ,
-        "DATABASE_URL": _with_database(runtime, name),
-        "DATABASE_OWNER_URL": _with_database(owner, name),
-    }
-    say(f"scale compare database={name} (made afresh)")
+        for name in (large, small):
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
+            )
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(small)))
+    redis = os.environ.get("REDIS_URL", "")
+    envs = {}
+    for n, (size, name) in enumerate((("small", small), ("large", large))):
+        envs[size] = {
+            **os.environ,
+            "DATABASE_URL": _with_database(runtime, name),
+            "DATABASE_OWNER_URL": _with_database(owner, name),
+        }
+        if redis:
+            # Both copies hold the same ids: their caches must not meet.
+            envs[size]["REDIS_URL"] = _with_database(redis, str(n + 1))
+    say(f"scale compare databases={small},{large} (made afresh)")
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
         cwd=ROOT,
-        env={**env, "DATABASE_URL": env["DATABASE_OWNER_URL"]},
+        env={**envs["small"], "DATABASE_URL": envs["small"]["DATABASE_OWNER_URL"]},
         check=True,
     )
+    with tempfile.TemporaryDirectory(prefix="civic-compare-") as work:
+        facts = Path(work)
+        _compare_child("small", measures, facts, envs["small"])
+        _copy_database(owner, small, large)
+        _compare_child("large", measures, facts, envs["large"])
+        found = {
+            size: json.loads((facts / f"{size}.json").read_text())
+            for size in ("small", "large")
+        }
+        timed = _compare_timed(envs, found["small"]["targets"], rounds)
+    _compare_report(found, timed, rounds)
+
+
+def _compare_child(size: str, measures: int, facts: Path, env: dict) -> None:
     subprocess.run(
-        [sys.executable, __file__, "--compare-inside", "--measures", str(measures)],
+        [
+            sys.executable,
+            __file__,
+            "--compare-inside",
+            size,
+            "--measures",
+            str(measures),
+            "--facts",
+            str(facts),
+        ],
         cwd=ROOT,
         env=env,
         check=True,
     )
+
+
+def _copy_database(owner: str, source: str, target: str) -> None:
+    """``target`` as a copy of ``source``: the same rows, the same ids. A
+    copy needs the source to have no other connection; autovacuum may hold
+    one for a moment."""
+    import psycopg
+    from psycopg import sql
+
+    statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+        sql.Identifier(target), sql.Identifier(source)
+    )
+    started = time.perf_counter()
+    with psycopg.connect(owner, autocommit=True) as connection:
+        for attempt in range(60):
+            try:
+                connection.execute(statement)
+                break
+            except psycopg.errors.ObjectInUse:
+                if attempt == 59:
+                    raise
+                time.sleep(1)
+    say(f"  copied {source} to {target} in {time.perf_counter() - started:.1f} s")
 
 
 def _database_name(url: str) -> str:
@@ -1154,66 +1221,49 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
-def compare_inside(measures: int) -> None:
+def compare_inside(size: str, measures: int, facts: Path) -> None:
+    """One installation of ``--compare``: ``small`` builds it and signs in
+    the people the timing needs (their sessions and token are copied with
+    the database), ``large`` adds the other partnerships. Each measures the
+    pages' PostgreSQL work and the guard, and writes them to
+    ``facts/<size>.json``."""
     small = prefix_for(COMPARE_SMALL, measures, COMPARE_QUARTERS)
-    history_quarters = COMPARE_QUARTERS * COMPARE_HISTORY
-    deep = prefix_for(1, measures, history_quarters)
-    others = COMPARE_SMALL * (COMPARE_OTHERS - 1)
+    deep = prefix_for(1, measures, COMPARE_QUARTERS * COMPARE_HISTORY)
+    found: dict = {}
     started = time.perf_counter()
-    build(COMPARE_SMALL, measures, COMPARE_QUARTERS)
-    build(1, measures, history_quarters)
-    say(f"  built the small installation in {time.perf_counter() - started:.1f} s")
-    before = data_shape()
-    subject = _compare_timings(f"{small}000", measures)
-    deeper = _compare_timings(f"{deep}000", measures)
-    guard_small = guard_cost(COMPARE_GUARD_ROWS, quiet=True)
-    started = time.perf_counter()
-    build(others, measures, COMPARE_QUARTERS)
-    say(f"  built {others} more partnerships in {time.perf_counter() - started:.1f} s")
-    after = data_shape()
-    crowded = _compare_timings(f"{small}000", measures)
-    guard_large = guard_cost(COMPARE_GUARD_ROWS, quiet=True)
-    say(
-        "scale compare installation partnerships={} -> {} figures={} -> {} "
-        "history_events={} -> {}".format(
-            before["partnerships"],
-            after["partnerships"],
-            before["figures"],
-            after["figures"],
-            before["events"],
-            after["events"],
+    if size == "small":
+        build(COMPARE_SMALL, measures, COMPARE_QUARTERS)
+        build(1, measures, COMPARE_QUARTERS * COMPARE_HISTORY)
+        say(f"  built the small installation in {time.perf_counter() - started:.1f} s")
+        found["targets"] = {
+            "subject": _compare_paths(f"{small}000"),
+            "deep": _compare_paths(f"{deep}000"),
+        }
+    else:
+        others = COMPARE_SMALL * (COMPARE_OTHERS - 1)
+        build(others, measures, COMPARE_QUARTERS)
+        say(
+            f"  built {others} more partnerships in {time.perf_counter() - started:.1f} s"
         )
-    )
-    lines = []
-    for name in COMPARE_PAGES:
-        for kind, base, large in (
-            ("others", subject, crowded),
-            ("history", subject, deeper),
-        ):
-            lines.append(
-                f"scale compare page={name} kind={kind} "
-                f"small_p50_ms={base[name]:.1f} large_p50_ms={large[name]:.1f} "
-                f"ratio={large[name] / base[name]:.2f}"
-            )
-    # The same figures' UPDATE (the lowest ids of open quarters) among 20
-    # partnerships and among 200.
-    for quarters in ("open", "locked"):
-        lines.append(
-            f"scale compare page=guard_{quarters} kind=others rows={COMPARE_GUARD_ROWS} "
-            f"small_ms={guard_small[quarters] * 1000:.0f} "
-            f"large_ms={guard_large[quarters] * 1000:.0f} "
-            f"ratio={guard_large[quarters] / guard_small[quarters]:.2f}"
-        )
-    for line in lines:
-        say(line)
+        found["targets"] = json.loads((facts / "small.json").read_text())["targets"]
+    found["shape"] = data_shape()
+    found["work"] = {
+        partnership: {
+            page: page_work(*found["targets"][partnership][page])
+            for page in COMPARE_PAGES
+        }
+        for partnership in (("subject", "deep") if size == "small" else ("subject",))
+    }
+    found["guard"] = guard_cost(COMPARE_GUARD_ROWS, quiet=True)
+    (facts / f"{size}.json").write_text(json.dumps(found))
 
 
-def _compare_timings(slug: str, measures: int, repeats: int = 15) -> dict:
-    """The median of each of ``COMPARE_PAGES`` for one partnership, at one
-    client, served as ``measure_pages`` serves them."""
+def _compare_paths(slug: str) -> dict[str, tuple[str, dict]]:
+    """Each of ``COMPARE_PAGES`` for one partnership: its path and the
+    headers that sign it in (the admin's session; the first lead's for My
+    measures; a bearer token for the API), made in this database."""
     from django.contrib.auth import get_user_model
 
-    from kpis.models import PerformanceMeasure
     from kpis.periods import Quarter
     from partnerships.models import Partnership
     from partnerships.services import api_token_create
@@ -1226,16 +1276,10 @@ def _compare_timings(slug: str, measures: int, repeats: int = 15) -> dict:
         lead = User.objects.get(email=LEAD_EMAIL.format(0))
         _, token = api_token_create(user=admin, name="Scale comparison")
     with partnership_scope(partnership.pk):
-        measure = (
-            PerformanceMeasure.objects.filter(
-                partnership=partnership, breakdown_first__isnull=False
-            )
-            .order_by("position")
-            .first()
-        )
+        measure = broken_down_measure(partnership)
     now = Quarter.containing(today(), START_MONTH)
     admin_headers = {"Cookie": f"sessionid={session_for(admin)}"}
-    paths = {
+    return {
         "dashboard": (f"/p/{slug}/", admin_headers),
         "measure": (f"/p/{slug}/measures/{measure.pk}/", admin_headers),
         "my_measures_lead": (
@@ -1249,22 +1293,205 @@ def _compare_timings(slug: str, measures: int, repeats: int = 15) -> dict:
         ),
         "export": (f"/p/{slug}/data/values/?year={now.year}", admin_headers),
     }
-    env = production_env(Path(tempfile.gettempdir()) / "civic-bench-scale")
-    port = free_port()
-    server = serve(env, port)
-    medians = {}
-    try:
-        for name in COMPARE_PAGES:
-            path, headers = paths[name]
-            timing = time_page(
-                port, checked(port, "GET", path, headers), single=repeats, parallel=0
+
+
+def page_work(path: str, headers: dict) -> dict:
+    """The PostgreSQL work of one request of the page, in-process.
+
+    Every SELECT the request runs is run again, on the same connection and
+    in the same transaction (its tenant scope, its row-level security), as
+    ``EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)``: the shared buffers it hit
+    or read (planning not included) and the rows it returned. Buffers count
+    pages of tables and indexes touched, whatever else the machine is doing,
+    so a page whose work does not grow with the installation touches about
+    as many at both sizes. Statements that write (the session's, the
+    security log's) are counted, not explained: explaining them would run
+    them twice."""
+    from django.db import connection
+    from django.test import Client
+
+    statements: list[dict] = []
+    writes = 0
+
+    def explain(execute, sql, params, many, context):
+        nonlocal writes
+        result = execute(sql, params, many, context)
+        if many or sql.lstrip()[:4].upper() not in ("SELE", "WITH"):
+            writes += 1
+            return result
+        # The raw connection's cursor: not wrapped, so not explained again.
+        with connection.connection.cursor() as cursor:
+            cursor.execute(
+                "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params or None
             )
-            medians[name] = timing["p50"]
-            say(f"  {slug} page={name} p50_ms={timing['p50']:.1f}")
+            (plan,) = cursor.fetchone()
+        top = plan[0]["Plan"]
+        statements.append(
+            {
+                "sql": " ".join(sql.split())[:160],
+                "buffers": top["Shared Hit Blocks"] + top["Shared Read Blocks"],
+                "rows": round(top["Actual Rows"] * top["Actual Loops"]),
+            }
+        )
+        return result
+
+    client = Client()
+    if cookie := headers.get("Cookie"):
+        client.cookies["sessionid"] = cookie.removeprefix("sessionid=")
+    extra = {k: v for k, v in headers.items() if k != "Cookie"}
+    with connection.execute_wrapper(explain):
+        response = client.get(path, headers=extra, HTTP_HOST="localhost")
+    if response.status_code != 200:
+        raise RuntimeError(f"{path} answered {response.status_code} in-process")
+    return {
+        "buffers": sum(s["buffers"] for s in statements),
+        "rows": sum(s["rows"] for s in statements),
+        "writes": writes,
+        "statements": statements,
+    }
+
+
+def _compare_timed(envs: dict, targets: dict, rounds: int) -> dict:
+    """Milliseconds of each page at each of ``COMPARE_TARGETS``, ``rounds``
+    samples each, from one client against both servers at once.
+
+    Round after round, each page is requested once at every target, the
+    order turning by one each round, so that drift and other load fall on
+    all targets alike and the k-th samples of the targets were taken within
+    a second of each other (``_ratio_interval`` resamples them as pairs)."""
+    servers, ports = {}, {}
+    try:
+        for size, env in envs.items():
+            ports[size] = free_port()
+            servers[size] = serve(
+                production_env(Path(tempfile.gettempdir()) / f"civic-compare-{size}")
+                | {k: env[k] for k in ("DATABASE_URL", "DATABASE_OWNER_URL")}
+                | ({"REDIS_URL": env["REDIS_URL"]} if "REDIS_URL" in env else {}),
+                ports[size],
+            )
+        samples: dict = {}
+        for page in COMPARE_PAGES:
+            calls = {
+                name: checked(ports[server], "GET", *targets[partnership][page])
+                for name, server, partnership in COMPARE_TARGETS
+            }
+            for call in calls.values():
+                for _ in range(3):
+                    call()
+            names = list(calls)
+            taken = {name: [] for name in names}
+            for n in range(rounds):
+                turn = n % len(names)
+                for name in names[turn:] + names[:turn]:
+                    started = time.perf_counter()
+                    calls[name]()
+                    taken[name].append((time.perf_counter() - started) * 1000)
+            samples[page] = taken
+            say(
+                f"  page={page} "
+                + " ".join(
+                    f"{name}_p50_ms={statistics.median(taken[name]):.1f}"
+                    for name in names
+                )
+            )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    return medians
+        for server in servers.values():
+            server.terminate()
+            server.wait(timeout=30)
+    return samples
+
+
+def _ratio_interval(
+    small: list[float], large: list[float], resamples: int = COMPARE_RESAMPLES
+) -> tuple[float, float]:
+    """A 95% percentile-bootstrap interval of median(large) / median(small),
+    resampling the rounds (each a pair of samples taken together)."""
+    import random
+
+    chooser = random.Random(18)
+    rounds = range(len(small))
+    ratios = []
+    for _ in range(resamples):
+        picks = chooser.choices(rounds, k=len(small))
+        ratios.append(
+            statistics.median(large[i] for i in picks)
+            / statistics.median(small[i] for i in picks)
+        )
+    ratios.sort()
+    return ratios[int(0.025 * resamples)], ratios[int(0.975 * resamples) - 1]
+
+
+def _compare_report(found: dict, timed: dict, rounds: int) -> None:
+    before, after = found["small"]["shape"], found["large"]["shape"]
+    say(
+        "scale compare installation partnerships={} -> {} figures={} -> {} "
+        "history_events={} -> {}".format(
+            before["partnerships"],
+            after["partnerships"],
+            before["figures"],
+            after["figures"],
+            before["events"],
+            after["events"],
+        )
+    )
+    work = {
+        "small": found["small"]["work"]["subject"],
+        "others": found["large"]["work"]["subject"],
+        "history": found["small"]["work"]["deep"],
+    }
+    lines = []
+    for page in COMPARE_PAGES:
+        for kind in ("others", "history"):
+            small, large = timed[page]["small"], timed[page][kind]
+            low, high = _ratio_interval(small, large)
+            base, more = work["small"][page], work[kind][page]
+            for detail in _growing_statements(base, more):
+                say(f"  page={page} kind={kind} {detail}")
+            lines.append(
+                f"scale compare page={page} kind={kind} "
+                f"small_p50_ms={statistics.median(small):.1f} "
+                f"large_p50_ms={statistics.median(large):.1f} "
+                f"ratio={statistics.median(large) / statistics.median(small):.2f} "
+                f"ci95={low:.2f}-{high:.2f} samples={rounds} "
+                f"small_buffers={base['buffers']} large_buffers={more['buffers']} "
+                f"buffers_ratio={more['buffers'] / max(1, base['buffers']):.2f} "
+                f"small_rows={base['rows']} large_rows={more['rows']} "
+                f"statements={len(base['statements'])}/{len(more['statements'])}"
+            )
+    # The same figures' UPDATE (the lowest ids of open quarters) among 20
+    # partnerships and among 200.
+    guard_small, guard_large = found["small"]["guard"], found["large"]["guard"]
+    for quarters in ("open", "locked"):
+        lines.append(
+            f"scale compare page=guard_{quarters} kind=others rows={COMPARE_GUARD_ROWS} "
+            f"small_ms={guard_small[quarters] * 1000:.0f} "
+            f"large_ms={guard_large[quarters] * 1000:.0f} "
+            f"ratio={guard_large[quarters] / guard_small[quarters]:.2f}"
+        )
+    for line in lines:
+        say(line)
+
+
+def _growing_statements(base: dict, more: dict, *, factor: float = 1.25) -> list[str]:
+    """The statements of a page that touch more than ``factor`` times the
+    buffers at the larger size (and at least 20 more), matched by their
+    place in the page's sequence; a page that ran other statements says
+    so instead."""
+    if len(base["statements"]) != len(more["statements"]):
+        return [
+            f"statements={len(base['statements'])}->{len(more['statements'])} "
+            "(not matched one to one)"
+        ]
+    grown = []
+    for n, (a, b) in enumerate(
+        zip(base["statements"], more["statements"], strict=True)
+    ):
+        if b["buffers"] > factor * a["buffers"] and b["buffers"] - a["buffers"] >= 20:
+            grown.append(
+                f"statement={n} buffers={a['buffers']}->{b['buffers']} "
+                f"rows={a['rows']}->{b['rows']} sql={b['sql']}"
+            )
+    return grown
 
 
 def main() -> None:
@@ -1284,14 +1511,24 @@ def main() -> None:
         help="time the key pages at two sizes (10x the partnerships, 3x the "
         "history) in a database of their own",
     )
-    parser.add_argument("--compare-inside", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=COMPARE_ROUNDS,
+        help="--compare: samples of each page at each size, taken interleaved",
+    )
+    parser.add_argument(
+        "--compare-inside", choices=("small", "large"), help=argparse.SUPPRESS
+    )
+    parser.add_argument("--facts", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.compare:
-        compare(args.measures)
+        compare(args.measures, args.rounds)
         return
     if args.compare_inside:
         setup_django()
-        compare_inside(args.measures)
+        refuse_without_platform_key()
+        compare_inside(args.compare_inside, args.measures, args.facts)
         return
     partnerships = args.partnerships or (20 if args.quick else 200)
     quarters = args.quarters or (12 if args.quick else 40)
