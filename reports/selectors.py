@@ -585,18 +585,30 @@ def dashboard_assemble(*, partnership: Partnership, shown: YearMeasures) -> Dash
     for outcome in outcomes:
         outcomes_by_priority[outcome.priority_id].append(outcome)
 
+    # Each measure put with its outcome (or, without one, its priority) in
+    # one pass, in the summaries' order, rather than every measure looked at
+    # again for each outcome.
+    by_outcome: dict[int, list] = defaultdict(list)
+    loose_by_priority: dict[int, list] = defaultdict(list)
+    mission_measures = []
+    for summary in summaries.values():
+        outcome_id, priority_id = (
+            summary.measure.outcome_id,
+            summary.measure.priority_id,
+        )
+        if outcome_id is not None:
+            by_outcome[outcome_id].append(summary)
+        elif priority_id is not None:
+            loose_by_priority[priority_id].append(summary)
+        else:
+            mission_measures.append(summary)
+
     def sections_for(priority_id: int | None) -> list[OutcomeSection]:
-        sections = []
-        for outcome in outcomes_by_priority.get(priority_id, []):
-            own = [s for s in summaries.values() if s.measure.outcome_id == outcome.pk]
-            sections.append(OutcomeSection(outcome, own))
-        loose = [
-            s
-            for s in summaries.values()
-            if s.measure.outcome_id is None
-            and s.measure.priority_id == priority_id
-            and priority_id is not None
+        sections = [
+            OutcomeSection(outcome, by_outcome.get(outcome.pk, []))
+            for outcome in outcomes_by_priority.get(priority_id, [])
         ]
+        loose = loose_by_priority.get(priority_id) if priority_id is not None else None
         if loose:
             sections.insert(0, OutcomeSection(None, loose))
         return sections
@@ -609,11 +621,6 @@ def dashboard_assemble(*, partnership: Partnership, shown: YearMeasures) -> Dash
         priorities.append(
             PrioritySection(None, outcomes_by_priority[None], sections_for(None))
         )
-    mission_measures = [
-        s
-        for s in summaries.values()
-        if s.measure.priority_id is None and s.measure.outcome_id is None
-    ]
     return Dashboard(
         partnership=partnership,
         mission=mission_get(partnership=partnership),

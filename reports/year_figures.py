@@ -341,10 +341,16 @@ def year_figures_compute(
             start_month=start_month,
             today=today,
         )
-        values = [
-            rules.figure_of(value_type, f[3], f[4], f[5]) if f else None
-            for f in map(own.get, keys)
-        ]
+        stored = [own.get(key) for key in keys]
+        if value_type in rules.RATE_TYPES:
+            values = [
+                rules.figure_of(value_type, f[3], f[4], f[5]) if f else None
+                for f in stored
+            ]
+        else:
+            # Only a rate is worked out from its numbers: the others' figure
+            # is their value (rules.figure_of).
+            values = [f[3] if f else None for f in stored]
         latest = next(
             (
                 Point(labels[i], values[i])
