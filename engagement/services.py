@@ -532,7 +532,10 @@ def _write_many(
         activities.append(activity)
     Activity.objects.bulk_create(new, batch_size=1000)
     if changed:
-        Activity.objects.bulk_update(
+        # Each column by its own name, as save() writes them: modeltranslation
+        # would turn "title" into the active language's column, and a Welsh
+        # uploader's change would leave the unprefixed column as it was.
+        Activity.objects.rewrite(False).bulk_update(
             list(changed.values()),
             _CHANGED_FIELDS,
             batch_size=500,

@@ -8,9 +8,12 @@ saves all of them or, when any row has a problem, none.
 
 It runs as an import job (``exchange.services``, kind "activities") on a
 Celery worker, as the other imports do: the check writes every row through
-the log's own services inside a transaction it then rolls back, so the
-preview lists exactly what the services would refuse, by row and column;
-the import, once confirmed, does the same again and keeps it.
+the log's own service for many activities (``engagement.services.
+activities_record``: the rules of a single save, checked against a handful
+of set-based reads, then a few bulk statements) inside a transaction it
+then rolls back, so the preview lists exactly what the service would
+refuse, by row and column; the import, once confirmed, does the same again
+and keeps it.
 """
 
 import datetime
@@ -43,9 +46,10 @@ from .parsing import Problems, in_every_language
 from .spreadsheets import Sheet, Workbook, cell_text, normalise_header
 
 # A partnership logs tens of activities a quarter; years of a large
-# partnership's log, moved from another system, fit. Each row goes through
-# the log's services (about 25 ms a row on a busy two-core machine, checked
-# and then written), so 10,000 rows stay well inside CIVIC_IMPORT_TIME_LIMIT.
+# partnership's log, moved from another system, fit. The check and the write
+# each cost a few dozen queries however many rows (benchmarks/
+# import_activities.py times them), so 10,000 rows stay well inside
+# CIVIC_IMPORT_TIME_LIMIT.
 MAX_ROWS = 10_000
 SHEET = gettext_lazy("Activities")
 # How the job's problems and preview rows name the sheet (``SHEET`` in the
