@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -407,12 +407,12 @@ class ActivitiesRefused(Exception):
         self.errors = errors
 
 
-# The columns a change writes: every one but the key and the creation time
-# (as ``save()`` writes them).
-_CHANGED_FIELDS = [
-    f.attname
+# The columns a change writes: every one but the key, the partnership and
+# the creation time (as ``save()`` writes them).
+_CHANGED_COLUMNS = [
+    f.name
     for f in Activity._meta.concrete_fields
-    if not f.primary_key and f.attname not in ("partnership_id", "created_at")
+    if not f.primary_key and f.name not in ("partnership", "created_at")
 ]
 
 
@@ -512,6 +512,33 @@ def _refused_as_locked(
     return refused
 
 
+def _update_many(partnership: Partnership, activities: list[Activity]) -> None:
+    """One UPDATE of these activities' columns from arrays (``unnest``).
+
+    ``bulk_update`` builds a CASE of every row for every column: for a
+    thousand changes, 14,000 expressions, seconds of Python. The values are
+    each field's own (``get_db_prep_save``, as ``save()`` sends them), read
+    by attribute as ``save()`` reads them.
+    """
+    fields = [Activity._meta.get_field(name) for name in _CHANGED_COLUMNS]
+    arrays = [[a.pk for a in activities]] + [
+        [f.get_db_prep_save(getattr(a, f.attname), connection) for a in activities]
+        for f in fields
+    ]
+    names = ["id"] + [f.column for f in fields]
+    casts = ["bigint[]"] + [f"{f.db_type(connection)}[]" for f in fields]
+    table = Activity._meta.db_table
+    sql = (
+        f"UPDATE {table} AS a SET "
+        + ", ".join(f"{n} = v.{n}" for n in names[1:])
+        + " FROM unnest("
+        + ", ".join(f"%s::{cast}" for cast in casts)
+        + f") AS v({', '.join(names)}) WHERE a.id = v.id AND a.partnership_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*arrays, partnership.pk])
+
+
 def _write_many(
     partnership: Partnership, writes: Sequence[ActivityWrite], actor: User
 ) -> list[Activity]:
@@ -532,14 +559,7 @@ def _write_many(
         activities.append(activity)
     Activity.objects.bulk_create(new, batch_size=1000)
     if changed:
-        # Each column by its own name, as save() writes them: modeltranslation
-        # would turn "title" into the active language's column, and a Welsh
-        # uploader's change would leave the unprefixed column as it was.
-        Activity.objects.rewrite(False).bulk_update(
-            list(changed.values()),
-            _CHANGED_FIELDS,
-            batch_size=500,
-        )
+        _update_many(partnership, list(changed.values()))
     for model, column, attribute in _PARTS:
         stored: dict[int, dict[int, int]] = defaultdict(dict)
         if changed:
