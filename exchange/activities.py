@@ -8,9 +8,12 @@ saves all of them or, when any row has a problem, none.
 
 It runs as an import job (``exchange.services``, kind "activities") on a
 Celery worker, as the other imports do: the check writes every row through
-the log's own services inside a transaction it then rolls back, so the
-preview lists exactly what the services would refuse, by row and column;
-the import, once confirmed, does the same again and keeps it.
+the log's own service for many activities (``engagement.services.
+activities_record``: the rules of a single save, checked against a handful
+of set-based reads, then a few bulk statements) inside a transaction it
+then rolls back, so the preview lists exactly what the service would
+refuse, by row and column; the import, once confirmed, does the same again
+and keeps it.
 """
 
 import datetime
@@ -30,16 +33,23 @@ from engagement.selectors import (
     organisation_list,
     standard_list,
 )
-from engagement.services import ActivityInput, activity_create, activity_update, may_log
+from engagement.services import (
+    ActivitiesRefused,
+    ActivityInput,
+    ActivityWrite,
+    activities_record,
+    may_log,
+)
 from partnerships.models import Membership, Partnership, User
 
 from .parsing import Problems, in_every_language
 from .spreadsheets import Sheet, Workbook, cell_text, normalise_header
 
 # A partnership logs tens of activities a quarter; years of a large
-# partnership's log, moved from another system, fit. Each row goes through
-# the log's services (about 25 ms a row on a busy two-core machine, checked
-# and then written), so 10,000 rows stay well inside CIVIC_IMPORT_TIME_LIMIT.
+# partnership's log, moved from another system, fit. The check and the write
+# each cost a few dozen queries however many rows (benchmarks/
+# import_activities.py times them), so 10,000 rows stay well inside
+# CIVIC_IMPORT_TIME_LIMIT.
 MAX_ROWS = 10_000
 SHEET = gettext_lazy("Activities")
 # How the job's problems and preview rows name the sheet (``SHEET`` in the
@@ -141,6 +151,23 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(";") if part.strip()]
 
 
+def _row_problems(
+    number: int, error: PermissionDenied | ValidationError
+) -> list[RowProblem]:
+    """A row's refusal by the log's services, beside its columns."""
+    if isinstance(error, PermissionDenied):
+        return [
+            RowProblem(number, "", str(error) or _("You cannot change this activity."))
+        ]
+    if hasattr(error, "error_dict"):
+        return [
+            RowProblem(number, str(HEADERS.get(FIELD_COLUMNS.get(name, name), "")), m)
+            for name, messages in error.message_dict.items()
+            for m in messages
+        ]
+    return [RowProblem(number, "", m) for m in error.messages]
+
+
 def activities_import(
     *, partnership: Partnership, actor: User, sheet: Sheet, refresh: bool = True
 ) -> ImportResult:
@@ -201,6 +228,8 @@ def activities_import(
     existing = {a.pk: a for a in activity_list(partnership=partnership)}
     problems: list[RowProblem] = []
     result = ImportResult()
+    writes: list[ActivityWrite] = []
+    numbers: list[int] = []  # each write's row
 
     def cell(cells, key) -> str:
         index = positions.get(key)
@@ -291,48 +320,27 @@ def activities_import(
             if row_problems:
                 problems.extend(row_problems)
                 continue
-            try:
-                with transaction.atomic():
-                    if activity is None:
-                        activity_create(
-                            partnership=partnership,
-                            actor=actor,
-                            data=data,
-                            refresh=False,
-                        )
-                        result.added += 1
-                        result.rows.append((number, data.title, "create"))
-                    else:
-                        if activity.participant_breakdown:
-                            data.breakdown = {
-                                int(k): v
-                                for k, v in activity.participant_breakdown.items()
-                            }
-                        activity_update(
-                            partnership=partnership,
-                            actor=actor,
-                            activity=activity,
-                            data=data,
-                            refresh=False,
-                        )
-                        result.changed += 1
-                        result.rows.append((number, data.title, "update"))
-            except PermissionDenied as error:
-                problems.append(
-                    RowProblem(
-                        number, "", str(error) or _("You cannot change this activity.")
-                    )
-                )
-            except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for name, messages in error.message_dict.items():
-                        column = FIELD_COLUMNS.get(name, name)
-                        label = str(HEADERS.get(column, ""))
-                        problems.extend(RowProblem(number, label, m) for m in messages)
-                else:
-                    problems.extend(RowProblem(number, "", m) for m in error.messages)
+            if activity is not None and activity.participant_breakdown:
+                data.breakdown = {
+                    int(k): v for k, v in activity.participant_breakdown.items()
+                }
+            writes.append(ActivityWrite(data=data, activity=activity))
+            numbers.append(number)
+        try:
+            activities_record(
+                partnership=partnership, actor=actor, writes=writes, refresh=False
+            )
+        except ActivitiesRefused as refusal:
+            for index, error in refusal.errors.items():
+                problems.extend(_row_problems(numbers[index], error))
         if problems:
-            raise ActivityImportError(problems)
+            # By row, as the rows were read (a row's own problems first).
+            raise ActivityImportError(sorted(problems, key=lambda p: p.row))
+        for number, write in zip(numbers, writes, strict=True):
+            action = "create" if write.activity is None else "update"
+            result.rows.append((number, write.data.title, action))
+        result.added = sum(1 for w in writes if w.activity is None)
+        result.changed = len(writes) - result.added
         if refresh:
             computed_figures_refresh(partnership=partnership, actor=actor)
     return result

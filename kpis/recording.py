@@ -270,19 +270,23 @@ def figures_claim(
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
-def periods_hold(*, period_ids: list[int]) -> None:
-    """Hold many quarters FOR SHARE, as a single save holds its one.
+def periods_hold(*, period_ids: list[int]) -> set[int]:
+    """Hold many quarters FOR SHARE, as a single save holds its one; the ids
+    of those locked, as held (``is_locked_now`` for many).
 
-    For writers of many figures at once (the spreadsheet import): a lock
-    being taken on one of these quarters waits for them, and they for it.
+    For writers of many figures or activities at once (the spreadsheet
+    imports): a lock being taken on one of these quarters waits for them,
+    and they for it.
     """
     if not period_ids:
-        return
+        return set()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id FROM kpis_period WHERE id = ANY(%s) ORDER BY id FOR SHARE",
+            "SELECT id, locked_at IS NOT NULL FROM kpis_period WHERE id = ANY(%s) "
+            "ORDER BY id FOR SHARE",
             [sorted(period_ids)],
         )
+        return {pk for pk, locked in cursor.fetchall() if locked}
 
 
 def _validate_breakdown(

@@ -38,6 +38,44 @@ def period_get_or_create(*, partnership: Partnership, quarter: Quarter) -> Perio
     return period
 
 
+def periods_get_or_create(
+    *, partnership: Partnership, quarters: set[Quarter]
+) -> dict[Quarter, Period]:
+    """``period_get_or_create`` for many quarters: two or three queries."""
+    if any(q.start_month != partnership.reporting_year_start_month for q in quarters):
+        raise ValueError("The quarter uses another reporting year.")
+    if not quarters:
+        return {}
+    years = {q.year for q in quarters}
+
+    def stored() -> dict[Quarter, Period]:
+        found = {}
+        for period in Period.objects.filter(partnership=partnership, year__in=years):
+            quarter = Quarter(
+                period.year, period.quarter, partnership.reporting_year_start_month
+            )
+            if quarter in quarters:
+                found[quarter] = period
+        return found
+
+    periods = stored()
+    missing = [
+        Period(
+            partnership=partnership,
+            year=q.year,
+            quarter=q.quarter,
+            starts_on=q.starts_on,
+            ends_on=q.ends_on,
+        )
+        for q in sorted(quarters)
+        if q not in periods
+    ]
+    if missing:
+        Period.objects.bulk_create(missing, ignore_conflicts=True)
+        periods = stored()
+    return periods
+
+
 # The measure's texts held in English and Welsh (kpis/translation.py).
 MEASURE_TEXTS = ("name", "unit", "definition", "data_source")
 

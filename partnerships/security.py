@@ -3,7 +3,7 @@
 import json
 import logging
 
-from django.db import connection, transaction
+from django.db import connection
 
 from .models import Partnership, SecurityEvent, SecurityEventKind, User
 
@@ -21,29 +21,37 @@ def client_address(request) -> str | None:
 
 
 def _insert(event: SecurityEvent) -> None:
-    """INSERT without RETURNING (which the ORM always adds): returning a row
-    needs the right to read it, and an event outside any partnership (a failed
+    """One statement: the next id, and the row INSERTed with it.
+
+    Without RETURNING (which the ORM always adds): returning a row needs the
+    right to read it, and an event outside any partnership (a failed
     sign-in) is readable only in the platform scope, though anyone may write
-    one."""
+    one. The id comes back from the CTE that draws it, not from the table.
+    A single statement needs no savepoint: it is written whole or not at all.
+    """
     table = SecurityEvent._meta.db_table
     columns = ["occurred_at", "kind", "actor", "email", "partnership", "address"]
     fields = [SecurityEvent._meta.get_field(name) for name in columns]
     fields.append(SecurityEvent._meta.get_field("detail"))
+    values = [
+        field.get_db_prep_save(getattr(event, field.attname), connection)
+        for field in fields
+    ]
+    names = ", ".join(["id"] + [field.column for field in fields])
+    marks = ", ".join(["%s"] * len(values))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+        cursor.execute(
+            f"WITH new AS (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id), "
+            f"inserted AS (INSERT INTO {table} ({names}) "
+            f"VALUES ((SELECT id FROM new), {marks})) "
+            "SELECT id FROM new",
+            [table, *values],
+        )
         event.pk = cursor.fetchone()[0]
-        values = [event.pk] + [
-            field.get_db_prep_save(getattr(event, field.attname), connection)
-            for field in fields
-        ]
-        names = ", ".join(["id"] + [field.column for field in fields])
-        marks = ", ".join(["%s"] * len(values))
-        cursor.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
     event._state.adding = False
     event._state.db = "default"
 
 
-@transaction.atomic
 def security_event_record(
     *,
     kind: SecurityEventKind | str,

@@ -49,7 +49,9 @@ def _breakdown_html(breakdown) -> str:
     return f'<p class="breakdown-line small">{words} {esc(breakdown.text)}</p>'
 
 
-def _notes_html(year) -> str:
+def year_notes_html(year) -> str:
+    """The year's notes beside its figure (what is missing, what is due),
+    escaped: the dashboard's rows and the measure page's show them alike."""
     return "".join(
         f' <span class="status__missing small">{esc(note)}</span>'
         for note in (year.missing_note, year.due_note)
@@ -76,7 +78,7 @@ def rba_item_html(summary) -> SafeString:
         f'<li>\n<a href="{esc(summary.url)}">{measure.name_html}</a>{kpi}'
         f'\n<div class="rba__figure"><span>{esc(year.display)}</span>{target}'
         f'\n<span class="status status--{esc(status)}">{esc(status.label)}</span>'
-        f"{_notes_html(year)}</div>{breakdown}\n</li>"
+        f"{year_notes_html(year)}</div>{breakdown}\n</li>"
     )
 
 
@@ -114,7 +116,7 @@ def measure_row_html(summary) -> SafeString:
         f'<td data-label="{esc(_label("target"))}">{esc(year.target_display)}'
         f"{pro_rata}</td>\n"
         f'<td data-label="{esc(_label("status"))}"><span class="status status--'
-        f'{esc(status)}">{esc(status.label)}</span>{_notes_html(year)}</td>\n'
+        f'{esc(status)}">{esc(status.label)}</span>{year_notes_html(year)}</td>\n'
         f'<td data-label="{esc(_label("trend"))}">{summary.sparkline}</td>\n'
         f'<td data-label="{esc(_label("forecast"))}"><span class="curve curve--'
         f'{esc(summary.curve)}">{esc(summary.curve_label)}</span>{why}</td>\n</tr>\n'

@@ -22,8 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from kpis.templatetags.breakdown_labels import quarter_by
 from partnerships.i18n import label_once
 
-from .dashboard_rows import _notes_html as notes_html
-from .dashboard_rows import esc
+from .dashboard_rows import esc, year_notes_html
 
 _LABELS = {
     "reported": gettext_lazy("Quarters reported"),
@@ -99,7 +98,7 @@ def year_rows_html(years) -> SafeString:
             f'<td data-label="{pro_rata_label}">{esc(year.pro_rata_display)}</td>'
             f'\n<td data-label="{status_label}"><span class="status '
             f'status--{esc(status)}">{esc(status.label)}</span>'
-            f"{notes_html(year)}</td></tr>"
+            f"{year_notes_html(year)}</td></tr>"
         )
     return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
 

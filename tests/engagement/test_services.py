@@ -6,16 +6,22 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 
 from engagement.models import (
     Activity,
+    ActivityCommunity,
     ActivityOrganisation,
     ActivityStatus,
     ContinuumLevel,
 )
 from engagement.selectors import activity_list, level_names, overlaps_for
 from engagement.services import (
+    ActivitiesRefused,
     ActivityInput,
+    ActivityWrite,
+    activities_record,
+    activity_create,
     activity_delete,
     activity_update,
     level_names_set,
@@ -308,3 +314,89 @@ def test_admins_rename_the_levels_and_blank_restores_the_shipped_name(log):
             actor=log.council_lead,
             names={ContinuumLevel.EMPOWERMENT: "Power"},
         )
+
+
+def _columns(*activities) -> list[dict]:
+    """The rows as stored, every column but the key and the times."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT * FROM engagement_activity WHERE id = ANY(%s) ORDER BY id",
+            [[a.pk for a in activities]],
+        )
+        names = [column.name for column in cursor.description]
+        return [
+            {
+                name: value
+                for name, value in zip(names, row, strict=True)
+                if name not in ("id", "created_at", "updated_at")
+            }
+            for row in cursor.fetchall()
+        ]
+
+
+def test_many_at_once_stores_what_one_at_a_time_stores_in_either_language(log):
+    def data(title="Drop-in"):
+        return ActivityInput(
+            title=title,
+            starts_on=D(2026, 5, 4),
+            ends_on=D(2026, 5, 4),
+            level=ContinuumLevel.PARTICIPATION,
+            status=ActivityStatus.HELD,
+            participants=3,
+            organisation_ids=[log.council.pk],
+            community_ids=[log.eastmoor.pk],
+            breakdown={log.young_people.pk: 2},
+        )
+
+    with translation.override("cy"):
+        one = activity_create(partnership=log.partnership, actor=log.admin, data=data())
+        [many] = activities_record(
+            partnership=log.partnership,
+            actor=log.admin,
+            writes=[ActivityWrite(data())],
+        )
+        assert _columns(one) == _columns(many)
+        activity_update(
+            partnership=log.partnership,
+            actor=log.admin,
+            activity=one,
+            data=data("Drop-in day"),
+        )
+        activities_record(
+            partnership=log.partnership,
+            actor=log.admin,
+            writes=[ActivityWrite(data("Drop-in day"), many)],
+        )
+    assert _columns(one) == _columns(many)
+    assert _columns(many)[0]["title"] == "Drop-in day"
+    many.refresh_from_db()
+    assert many.updated_at > many.created_at
+    assert sorted(
+        ActivityCommunity.objects.filter(activity__in=[one, many]).values_list(
+            "category", flat=True
+        )
+    ) == [log.eastmoor.pk, log.eastmoor.pk]
+
+
+def test_many_at_once_are_refused_together_each_as_one_would_be(log):
+    theirs = log.activity(actor=log.health_lead, organisation_ids=[log.health.pk])
+    good = _input(theirs, organisation_ids=[log.council.pk], title="Ours")
+    with pytest.raises(ActivitiesRefused) as refusal:
+        activities_record(
+            partnership=log.partnership,
+            actor=log.council_lead,
+            writes=[
+                ActivityWrite(good),
+                ActivityWrite(_input(theirs, title="Mine now"), theirs),
+                ActivityWrite(_input(theirs, title="", organisation_ids=[])),
+            ],
+        )
+    errors = refusal.value.errors
+    assert set(errors) == {1, 2}
+    assert isinstance(errors[1], PermissionDenied)
+    assert str(errors[1]) == "You cannot change this activity."
+    assert errors[2].message_dict == {
+        "title": ["Give the activity a title."],
+        "organisations": ["Choose at least one organisation involved."],
+    }
+    assert Activity.objects.count() == 1

@@ -336,3 +336,30 @@ def test_the_admin_site_s_password_and_platform_role_changes_are_recorded(client
     assert [e.kind for e in events] == [Kind.PASSWORD_CHANGED, Kind.ROLE_CHANGED]
     assert events[0].detail["email"] == person.email
     assert events[1].detail["platform"] == {"is_staff": True}
+
+
+def test_an_event_is_written_in_one_statement_and_comes_back_with_its_id(
+    django_assert_num_queries,
+):
+    partnership = PartnershipFactory()
+    user = UserFactory()
+    with (
+        tenancy.scope(partnership_id=partnership.pk),
+        django_assert_num_queries(1) as captured,
+    ):
+        event = security_event_record(
+            kind=Kind.EXPORTED,
+            actor=user,
+            partnership=partnership,
+            detail={"export": "figures"},
+        )
+    assert "SAVEPOINT" not in captured.captured_queries[0]["sql"]
+    stored = SecurityEvent.objects.get(pk=event.pk)
+    assert (stored.kind, stored.actor, stored.partnership, stored.detail) == (
+        Kind.EXPORTED,
+        user,
+        partnership,
+        {"export": "figures"},
+    )
+    assert stored.occurred_at == event.occurred_at
+    assert stored.email == user.email
