@@ -50,6 +50,7 @@ from kpis.recording import (
     values_for_update,
 )
 from kpis.selectors import first_reporting_quarter_set, measure_list_for_entry
+from kpis.services import periods_get_or_create
 from partnerships import policy as roles
 from partnerships.models import Membership, Partnership, User
 
@@ -508,37 +509,6 @@ def _compare_with_stored(
     plan.rows = kept
 
 
-def periods_ensure(
-    *, partnership: Partnership, quarters: set[Quarter]
-) -> dict[tuple[int, int], Period]:
-    """The partnership's periods for these quarters, creating the missing ones."""
-    condition = Q()
-    for q in quarters:
-        condition |= Q(year=q.year, quarter=q.quarter)
-    periods = {
-        (p.year, p.quarter): p
-        for p in Period.objects.filter(condition, partnership=partnership)
-    }
-    missing = [
-        Period(
-            partnership=partnership,
-            year=q.year,
-            quarter=q.quarter,
-            starts_on=q.starts_on,
-            ends_on=q.ends_on,
-        )
-        for q in sorted(quarters)
-        if (q.year, q.quarter) not in periods
-    ]
-    if missing:
-        Period.objects.bulk_create(missing, ignore_conflicts=True)
-        periods = {
-            (p.year, p.quarter): p
-            for p in Period.objects.filter(condition, partnership=partnership)
-        }
-    return periods
-
-
 class ChangedWhileImporting(Exception):
     """A figure the import meant to create or update was saved meanwhile."""
 
@@ -555,7 +525,7 @@ def values_write(
     rows = [r for r in rows if r.action != "unchanged"]
     if not rows:
         return 0
-    periods = periods_ensure(
+    periods = periods_get_or_create(
         partnership=partnership, quarters={r.quarter for r in rows}
     )
     written = figures_write(
@@ -564,7 +534,7 @@ def values_write(
         rows=[
             FigureWrite(
                 measure=r.measure,
-                period=periods[(r.quarter.year, r.quarter.quarter)],
+                period=periods[r.quarter],
                 value=r.value,
                 numerator=r.numerator,
                 denominator=r.denominator,
