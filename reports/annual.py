@@ -870,9 +870,13 @@ _stylesheets = threading.local()
 
 
 @atexit.register
-def _main_thread_stylesheet_dropped():
-    # While the modules still stand: the font configuration's clean-up
-    # removes its folder of font files, which fails at interpreter shutdown.
+def report_stylesheet_drop() -> None:
+    """Drop this thread's parsed report.css and fonts (_report_stylesheet).
+
+    Dropped, the font configuration removes the folder of font files
+    WeasyPrint wrote for it; to be called while the modules still stand (at
+    exit, and from a Celery pool child before it leaves by ``os._exit``).
+    """
     vars(_stylesheets).clear()
 
 
@@ -963,16 +967,25 @@ def _render_options(html: str) -> dict:
     return {"stylesheets": [css], "font_config": fonts}
 
 
-def _render_pdf(html: str) -> RenderedPdf:
+def laid_out(html: str, **options):
+    """WeasyPrint's laid-out document of the report's ``html`` (its pages' boxes).
+
+    The one way in: with the report's own assets only and its parsed
+    stylesheet, which the fetcher alone would leave out.
+    """
     from weasyprint import HTML
 
+    return HTML(
+        string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=_assets_fetcher()
+    ).render(**options, **_render_options(html))
+
+
+def _render_pdf(html: str) -> RenderedPdf:
     from . import pdf_svg_text
 
     # The charts' labels laid out a string at a time (reports.pdf_svg_text).
     pdf_svg_text.install()
-    document = HTML(
-        string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=_assets_fetcher()
-    ).render(pdf_variant="pdf/ua-1", **_render_options(html))
+    document = laid_out(html, pdf_variant="pdf/ua-1")
     return RenderedPdf(
         content=document.write_pdf(pdf_variant="pdf/ua-1"),
         page_count=len(document.pages),

@@ -61,6 +61,7 @@ def render_in_phases(html: str) -> dict[str, tuple[float, float]]:
             url_fetcher=annual._assets_fetcher(),
         )
         lap("parse")
+        # As annual.laid_out does, split in two to time the parse alone.
         document = html_document.render(
             pdf_variant="pdf/ua-1", **annual._render_options(html)
         )

@@ -1,14 +1,19 @@
-"""report.css parsed once a worker thread and given to every render."""
+"""report.css parsed once a worker thread and given to every render; a worker's
+pool child removes the fonts WeasyPrint wrote for it when it leaves."""
 
 import re
+import signal
 import threading
 from pathlib import Path
 
 import pytest
 
-from reports import annual
+from partnerships import tenancy
+from partnerships.models import Membership
+from reports import annual, services
 from reports.annual import annual_report_document, render_pdf
-from reports.models import ReportLanguage
+from reports.models import ReportLanguage, ReportStatus
+from tests.workers import start_worker, stop, wait_for
 
 from .framework import YEAR, build_framework
 from .test_report_language import pdf_text
@@ -73,3 +78,38 @@ def test_a_document_without_the_report_stylesheet_gets_none_of_it():
 
     assert annual._render_options(html) == {}
     assert pdf_text(render_pdf(html).content)[1] == ["Plain"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_child_leaves_no_font_folder_behind(tmp_path, report_storage):
+    with tenancy.platform_scope():
+        partnership, admin, _expected = build_framework()
+        membership = Membership.objects.get(partnership=partnership, user=admin)
+    with tenancy.scope(partnership_id=partnership.pk, user_id=admin.pk):
+        report, _created = services.annual_report_request(
+            partnership=partnership,
+            membership=membership,
+            year=YEAR,
+            language=ReportLanguage.ENGLISH,
+            actor=admin,
+        )
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    worker, log = start_worker("fonts", tmp_path, env={"TMPDIR": str(scratch)})
+    try:
+
+        def rendered():
+            with tenancy.partnership_scope(partnership.pk):
+                report.refresh_from_db()
+            return report.status in (ReportStatus.READY, ReportStatus.FAILED)
+
+        wait_for(rendered, timeout=120, what="the worker to render", logs=[log])
+        assert report.status == ReportStatus.READY, report.failure_message
+        # The child holds the parsed stylesheet's fonts while it lives.
+        assert list(scratch.glob("weasyprint-*"))
+        worker.send_signal(signal.SIGTERM)  # a warm shutdown: the child exits
+        worker.wait(timeout=60)
+    finally:
+        stop(worker)
+
+    assert not list(scratch.glob("weasyprint-*")), log.read_text()[-3000:]
