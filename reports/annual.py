@@ -18,6 +18,7 @@ placed where it is less likely to be read or is shorter than the other.
 Every part carries its ``lang``, its own running header and page words.
 """
 
+import atexit
 import gc
 import hashlib
 import threading
@@ -75,6 +76,7 @@ PART_TEMPLATE = "reports/includes/annual_report_part.html"
 # digest is taken.
 PRODUCED_ON_MARK = "\u2063produced-on-%s\u2063"
 ASSETS_DIR = Path(settings.BASE_DIR) / "static"
+REPORT_CSS = ASSETS_DIR / "css" / "report.css"
 # Lower than the web page's chart (280), so that two headline measures, each
 # with its chart and stories, fit on a page.
 HEADLINE_CHART_HEIGHT = 224
@@ -848,7 +850,7 @@ def _assets_fetcher():
     No network fetches and no file outside ``static/``: the document is built
     from partnership data, so it must never be able to pull in a URL.
     """
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class AssetsOnly(URLFetcher):
         def fetch(self, url, headers=None):
@@ -856,9 +858,48 @@ def _assets_fetcher():
             path = Path(url2pathname(parts.path)).resolve()
             if parts.scheme != "file" or not path.is_relative_to(ASSETS_DIR):
                 raise ValueError(f"The report may only use its own assets, not {url}")
+            if path == REPORT_CSS:
+                # Given to WeasyPrint already parsed (_report_stylesheet).
+                return URLFetcherResponse(url, b"", {"Content-Type": "text/css"})
             return super().fetch(url, headers)
 
     return AssetsOnly(allowed_protocols=["file"])
+
+
+_stylesheets = threading.local()
+
+
+@atexit.register
+def report_stylesheet_drop() -> None:
+    """Drop this thread's parsed report.css and fonts (_report_stylesheet).
+
+    Dropped, the font configuration removes the folder of font files
+    WeasyPrint wrote for it; to be called while the modules still stand (at
+    exit, and from a Celery pool child before it leaves by ``os._exit``).
+    """
+    vars(_stylesheets).clear()
+
+
+def _report_stylesheet():
+    """report.css parsed once a thread, with the fonts its ``@font-face`` load.
+
+    Parsing the stylesheet and loading its four faces into a new font
+    configuration is the same work for every report; a worker keeps both
+    and gives them to each render. A thread of its own each, as Pango's font
+    map is not to be shared between threads. Parsed again if the file
+    changes, so an edited stylesheet needs no restart.
+    """
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    stat = REPORT_CSS.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = getattr(_stylesheets, "report", None)
+    if cached is None or cached[0] != key:
+        fonts = FontConfiguration()
+        css = CSS(filename=REPORT_CSS, url_fetcher=_assets_fetcher(), font_config=fonts)
+        cached = _stylesheets.report = (key, css, fonts)
+    return cached[1], cached[2]
 
 
 @dataclass
@@ -911,16 +952,40 @@ def render_pdf(html: str) -> RenderedPdf:
         return _render_pdf(html)
 
 
-def _render_pdf(html: str) -> RenderedPdf:
+def _render_options(html: str) -> dict:
+    """The parsed report.css and its fonts, if ``html`` links the stylesheet.
+
+    The link stays in the HTML (a browser needs it); the fetcher gives
+    WeasyPrint an empty file for it, so the rules apply once, from the parsed
+    copy, in the user origin: above the user agent's, like the author's, and
+    the document has no author rules of its own besides ``style`` attributes,
+    which win over either.
+    """
+    if f'href="{REPORT_CSS.as_uri()}"' not in html:
+        return {}
+    css, fonts = _report_stylesheet()
+    return {"stylesheets": [css], "font_config": fonts}
+
+
+def laid_out(html: str, **options):
+    """WeasyPrint's laid-out document of the report's ``html`` (its pages' boxes).
+
+    The one way in: with the report's own assets only and its parsed
+    stylesheet, which the fetcher alone would leave out.
+    """
     from weasyprint import HTML
 
+    return HTML(
+        string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=_assets_fetcher()
+    ).render(**options, **_render_options(html))
+
+
+def _render_pdf(html: str) -> RenderedPdf:
     from . import pdf_svg_text
 
     # The charts' labels laid out a string at a time (reports.pdf_svg_text).
     pdf_svg_text.install()
-    document = HTML(
-        string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=_assets_fetcher()
-    ).render(pdf_variant="pdf/ua-1")
+    document = laid_out(html, pdf_variant="pdf/ua-1")
     return RenderedPdf(
         content=document.write_pdf(pdf_variant="pdf/ua-1"),
         page_count=len(document.pages),

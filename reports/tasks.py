@@ -1,7 +1,8 @@
 from celery import shared_task
+from celery.signals import worker_process_shutdown
 from django.conf import settings
 
-from . import services
+from . import annual, services
 
 
 @shared_task(
@@ -19,3 +20,10 @@ def render_annual_report(report_id: int, partnership_id: int) -> None:
 def resend_unsent_reports() -> int:
     """Send again the renders the broker refused; run every minute by beat."""
     return services.annual_reports_resend()
+
+
+@worker_process_shutdown.connect
+def _report_stylesheet_dropped(**_kwargs) -> None:
+    """A pool child leaves by ``os._exit``, past ``atexit``: drop the parsed
+    report.css first, so that its folder of font files goes with it."""
+    annual.report_stylesheet_drop()

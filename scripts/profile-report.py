@@ -61,7 +61,10 @@ def render_in_phases(html: str) -> dict[str, tuple[float, float]]:
             url_fetcher=annual._assets_fetcher(),
         )
         lap("parse")
-        document = html_document.render(pdf_variant="pdf/ua-1")
+        # As annual.laid_out does, split in two to time the parse alone.
+        document = html_document.render(
+            pdf_variant="pdf/ua-1", **annual._render_options(html)
+        )
         lap("layout")
         document.write_pdf(pdf_variant="pdf/ua-1")
         lap("pdf")

@@ -28,8 +28,12 @@ def database_url() -> str:
     )
 
 
-def start_worker(name: str, var_dir: Path) -> tuple[subprocess.Popen, Path]:
+def start_worker(
+    name: str, var_dir: Path, *, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, Path]:
+    """``env``: more environment variables for the worker."""
     log = var_dir / f"{name}.log"
+    more = env or {}
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "civic.settings.test",
@@ -38,6 +42,7 @@ def start_worker(name: str, var_dir: Path) -> tuple[subprocess.Popen, Path]:
         "CIVIC_REPORT_TIME_LIMIT": str(SOFT_LIMIT),
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "CELERY_RESTORE_INTERVAL": "1",
+        **more,
     }
     process = subprocess.Popen(
         [

@@ -9,10 +9,9 @@ can say none of the report's content leaves its page.
 
 from dataclasses import dataclass
 
-from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 
-from reports.annual import ASSETS_DIR, _assets_fetcher
+from reports.annual import laid_out
 
 # Rounding in the layout: a hundredth of a millimetre is no overflow.
 TOLERANCE_PX = 0.05
@@ -28,9 +27,7 @@ class Overflow:
 
 
 def render(html: str):
-    return HTML(
-        string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=_assets_fetcher()
-    ).render()
+    return laid_out(html)
 
 
 def _descendants(box):
