@@ -1509,7 +1509,8 @@ def main() -> None:
         "--compare",
         action="store_true",
         help="time the key pages at two sizes (10x the partnerships, 3x the "
-        "history) in a database of their own",
+        "history), interleaved, with their PostgreSQL work, in two databases "
+        "of their own",
     )
     parser.add_argument(
         "--rounds",
